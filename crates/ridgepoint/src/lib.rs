@@ -1,0 +1,23 @@
+//! Ridgepoint's estimation engine: from a GPU, a model, number formats and a workload to memory,
+//! roofline, latency and throughput figures, each carrying its derivation.
+//!
+//! Pure Rust with no browser or drawing dependencies; the web page, the chart crate and the
+//! `ridgepoint` CLI all call [`estimate`].
+
+pub mod catalog;
+pub mod derivation;
+pub mod estimate;
+pub mod hardware;
+pub mod model;
+pub mod precision;
+pub mod query;
+pub mod scenario;
+pub mod units;
+
+pub use derivation::{Derivation, Term};
+pub use estimate::{estimate, Bound, Estimate, Phase};
+pub use hardware::Gpu;
+pub use model::{Mla, Mlp, Model, Moe, ParamCounts};
+pub use precision::Precision;
+pub use query::{Problem, Spec};
+pub use scenario::{Efficiency, Scenario};

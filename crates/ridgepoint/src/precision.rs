@@ -1,0 +1,114 @@
+//! Number formats for weights, KV cache and the matmuls.
+
+use serde::{Deserialize, Serialize};
+
+/// A storage or compute number format.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Precision {
+    Fp32,
+    Fp16,
+    Bf16,
+    Fp8,
+    Int8,
+    Int4,
+    Fp4,
+}
+
+impl Precision {
+    /// Every precision, widest first.
+    pub const ALL: [Precision; 7] = [
+        Precision::Fp32,
+        Precision::Fp16,
+        Precision::Bf16,
+        Precision::Fp8,
+        Precision::Int8,
+        Precision::Int4,
+        Precision::Fp4,
+    ];
+
+    /// Stable lowercase id used in URLs and on the command line.
+    pub const fn id(self) -> &'static str {
+        match self {
+            Precision::Fp32 => "fp32",
+            Precision::Fp16 => "fp16",
+            Precision::Bf16 => "bf16",
+            Precision::Fp8 => "fp8",
+            Precision::Int8 => "int8",
+            Precision::Int4 => "int4",
+            Precision::Fp4 => "fp4",
+        }
+    }
+
+    /// Display label.
+    pub const fn label(self) -> &'static str {
+        match self {
+            Precision::Fp32 => "FP32",
+            Precision::Fp16 => "FP16",
+            Precision::Bf16 => "BF16",
+            Precision::Fp8 => "FP8",
+            Precision::Int8 => "INT8",
+            Precision::Int4 => "INT4",
+            Precision::Fp4 => "FP4",
+        }
+    }
+
+    /// Parses an id as produced by [`Precision::id`] (case-insensitive).
+    pub fn from_id(s: &str) -> Option<Precision> {
+        Precision::ALL
+            .into_iter()
+            .find(|p| p.id().eq_ignore_ascii_case(s.trim()))
+    }
+
+    /// Stored bits per element, including the quantization scales that travel with the
+    /// values: INT4 is group-128 with an FP16 scale and an FP16 zero point per group
+    /// (4 + 32/128 = 4.25 bits, as AWQ/GPTQ store it); FP4 is NVFP4, an FP8 scale per
+    /// 16 values (4 + 8/16 = 4.5 bits). INT8 and FP8 use per-channel/per-tensor scales,
+    /// which are negligible.
+    pub const fn bits(self) -> f64 {
+        match self {
+            Precision::Fp32 => 32.0,
+            Precision::Fp16 | Precision::Bf16 => 16.0,
+            Precision::Fp8 | Precision::Int8 => 8.0,
+            Precision::Int4 => 4.25,
+            Precision::Fp4 => 4.5,
+        }
+    }
+
+    /// Stored bytes per element (see [`Precision::bits`]).
+    pub fn bytes(self) -> f64 {
+        self.bits() / 8.0
+    }
+
+    /// What the stored bits per element include, for derivations.
+    pub const fn bits_note(self) -> &'static str {
+        match self {
+            Precision::Fp32 => "32 bits",
+            Precision::Fp16 | Precision::Bf16 => "16 bits",
+            Precision::Fp8 | Precision::Int8 => "8 bits (per-channel scales negligible)",
+            Precision::Int4 => "4 bits + FP16 scale and zero per group of 128 = 4.25 bits",
+            Precision::Fp4 => "4 bits + FP8 scale per block of 16 (NVFP4) = 4.5 bits",
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_round_trip() {
+        for p in Precision::ALL {
+            assert_eq!(Precision::from_id(p.id()), Some(p));
+        }
+        assert_eq!(Precision::from_id("FP16"), Some(Precision::Fp16));
+        assert_eq!(Precision::from_id("fp12"), None);
+    }
+
+    #[test]
+    fn quantized_formats_carry_their_scales() {
+        assert_eq!(Precision::Int4.bits(), 4.25);
+        assert_eq!(Precision::Fp4.bits(), 4.5);
+        assert_eq!(Precision::Fp16.bytes(), 2.0);
+    }
+}
