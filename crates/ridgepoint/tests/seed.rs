@@ -1,0 +1,146 @@
+//! The seed article's figures, through the engine (see shared/reference/README.md, "The seed's
+//! own numbers, checked"). Where the engine differs from the seed's rounding, the test says why.
+
+use ridgepoint::units::{BytesPerSec, FlopsPerSec};
+use ridgepoint::{catalog, estimate, Bound, Efficiency, Precision, Scenario};
+
+/// The seed's scenario: Llama-2-7B on an A100 80GB SXM at FP16.
+fn seed(batch: u32, prompt: u32, output: u32) -> Scenario {
+    Scenario {
+        gpu: catalog::gpu("a100-80gb-sxm").unwrap(),
+        model: catalog::model("llama-2-7b").unwrap(),
+        weights: Precision::Fp16,
+        kv: Precision::Fp16,
+        batch,
+        prompt,
+        output,
+        gpus: 1,
+        efficiency: Efficiency::PEAK,
+        overhead: ridgepoint::scenario::DEFAULT_OVERHEAD,
+    }
+}
+
+fn close(actual: f64, expected: f64, rel: f64) -> bool {
+    (actual - expected).abs() <= rel * expected.abs()
+}
+
+#[test]
+fn a100_ridge_is_153_with_the_datasheet_bandwidth_and_156_with_the_seeds() {
+    let e = estimate(&seed(1, 1, 1));
+    assert_eq!(e.peak, FlopsPerSec(312e12));
+    assert!(close(e.ridge.get(), 153.02, 0.001), "{}", e.ridge.get());
+    let mut s = seed(1, 1, 1);
+    s.gpu.bandwidth = BytesPerSec(2.0e12);
+    assert!(close(estimate(&s).ridge.get(), 156.0, 1e-9));
+}
+
+#[test]
+fn llama_2_7b_fp16_weights_are_13_48_gb() {
+    let e = estimate(&seed(1, 1, 1));
+    assert_eq!(e.params.total, 6_738_415_616.0);
+    assert!(close(e.weights.get(), 13.48e9, 0.001), "{}", e.weights);
+    assert!(close(e.weights.get() / (1u64 << 30) as f64, 12.55, 0.001));
+}
+
+#[test]
+fn decode_step_reads_the_weights_in_about_7_ms_and_computes_in_about_45_us() {
+    // Short context so KV reads don't blur the seed's weights-only arithmetic.
+    let e = estimate(&seed(1, 1, 1));
+    // 13.2 GB of matmul weights (the 0.26 GB embedding table is gathered, not streamed)
+    // over 2.039 TB/s: 6.48 ms; at the seed's 2.0 TB/s: 6.61 ms. The seed says ≈7 ms.
+    let t_mem = e.decode.memory_time.get();
+    assert!((6.4e-3..7.0e-3).contains(&t_mem), "{t_mem}");
+    let mut s = seed(1, 1, 1);
+    s.gpu.bandwidth = BytesPerSec(2.0e12);
+    assert!(close(estimate(&s).decode.memory_time.get(), 6.61e-3, 0.005));
+    // 2 FLOPs per multiplied weight: 13.2 GFLOP at 312 TFLOP/s = 42.4 µs; the seed's
+    // "~14 GFLOP, 0.045 ms" rounds P up to 7B and counts the embedding table.
+    let t_cmp = e.decode.compute_time.get();
+    assert!(close(t_cmp, 2.0 * e.params.total / 312e12, 0.03), "{t_cmp}");
+    let ratio = t_mem / t_cmp;
+    assert!(
+        (140.0..165.0).contains(&ratio),
+        "weights vs compute {ratio}×, seed ~150×"
+    );
+    assert_eq!(e.decode.bound, Bound::Memory);
+}
+
+#[test]
+fn decode_intensity_is_1_at_batch_1_and_crosses_the_ridge_near_batch_155() {
+    let e = estimate(&seed(1, 1, 1));
+    assert!(
+        close(e.decode.intensity.get(), 1.0, 0.01),
+        "{}",
+        e.decode.intensity
+    );
+    let first_compute_bound = (1..=4096)
+        .find(|&b| estimate(&seed(b, 1, 1)).decode.bound == Bound::Compute)
+        .unwrap();
+    assert!(
+        (150..=160).contains(&first_compute_bound),
+        "seed: ~156; got {first_compute_bound}"
+    );
+}
+
+#[test]
+fn decode_throughput_plateaus_near_22k_tokens_per_second() {
+    let e = estimate(&seed(1024, 1, 1));
+    assert_eq!(e.decode.bound, Bound::Compute);
+    let tps = e.decode.tokens / e.decode.time.get();
+    // 312 TFLOP/s / 13.2 GFLOP per token = 23.6K; the seed's 312e12 / 14e9 = 22.3K.
+    assert!(close(tps, 22.3e3, 0.08), "{tps}");
+}
+
+#[test]
+fn a_2048_token_prompt_takes_about_90_ms_not_9() {
+    // The seed says "about 9 ms"; its own formula 2·P·2048 / 312 TFLOP/s gives 88–92 ms.
+    let e = estimate(&seed(1, 2048, 1));
+    let t = e.prefill.time.get();
+    assert!((85e-3..95e-3).contains(&t), "{t}");
+    assert_eq!(e.prefill.bound, Bound::Compute);
+}
+
+#[test]
+fn prefill_intensity_tracks_sequence_length_and_crosses_the_ridge_near_153_tokens() {
+    let ai = |n| estimate(&seed(1, n, 1)).prefill.intensity.get();
+    assert!(close(ai(64), 64.0, 0.05), "{}", ai(64));
+    assert!(close(ai(512), 512.0, 0.1), "{}", ai(512));
+    let cross = (1..=4096)
+        .find(|&n| estimate(&seed(1, n, 1)).prefill.bound == Bound::Compute)
+        .unwrap();
+    // With AI ≈ n the crossing sits at the ridge (153), not the seed's 300–400.
+    assert!((140..=170).contains(&cross), "{cross}");
+}
+
+#[test]
+fn kv_cache_per_token_is_gqa_aware() {
+    let kv = |id| {
+        let mut s = seed(1, 1, 1);
+        s.model = catalog::model(id).unwrap();
+        estimate(&s).kv_per_token.get()
+    };
+    assert_eq!(kv("llama-2-7b"), 524_288.0); // 2 · 32 layers · 32 heads · 128 · 2 B
+    assert_eq!(kv("llama-2-70b"), 327_680.0); // 8 KV heads of 64
+    assert_eq!(kv("llama-3.1-8b"), 131_072.0); // 8 KV heads of 32
+}
+
+#[test]
+fn derivations_show_formula_values_and_result() {
+    let e = estimate(&seed(1, 2048, 128));
+    expect_test::expect![[r#"
+        Weights in memory: W = P × b_w = 6,738,415,616 × 2 B = 13.5 GB  (16 bits)
+        KV cache per token: kv = L × e × b_kv = 32 × 8,192 × 2 B = 524 kB  (e = 2 × kv_heads × head_dim: K and V for each KV head)
+        Ridge point: I* = F / BW = 312 TFLOP/s / 2.04 TB/s = 153 FLOP/B  (dense peak for the precision the matmuls run in)
+        Decode arithmetic intensity: I_dec = FLOPs / bytes = 14.3 GFLOP / 14.3 GB = 1 FLOP/B  (one step of the batch: weights read once, each sequence's KV cache read)
+        Decode step, memory time: t_mem = bytes / BW = 14.3 GB / 2.04 TB/s = 7.02 ms
+        Decode step, compute time: t_cmp = FLOPs / F = 14.3 GFLOP / 312 TFLOP/s = 45.9 µs
+        Prefill arithmetic intensity: I_pre = FLOPs / bytes = 27.6 TFLOP / 14.3 GB = 1934 FLOP/B  (weights read once for all prompt tokens; causal attention; LM head on the last token)
+        Prefill time (floor): t_pre = max(FLOPs / F, bytes / BW) = max(27.6 TFLOP / 312 TFLOP/s, 14.3 GB / 2.04 TB/s) = 88.5 ms"#]]
+    .assert_eq(
+        &e.derivations
+            .iter()
+            .map(|d| d.render())
+            .collect::<Vec<_>>()
+            .join("\n"),
+    );
+}

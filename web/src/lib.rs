@@ -1,0 +1,13 @@
+//! Ridgepoint's page. It binds controls, canvases and the URL to the estimation crate and the
+//! chart crate, and computes nothing itself.
+//!
+//! Architecture invariant: the scenario lives in one signal that mirrors the URL query; every
+//! number and chart is derived from it.
+
+mod app;
+mod canvas;
+mod controls;
+pub mod panic_screen;
+pub mod url;
+
+pub use app::App;
