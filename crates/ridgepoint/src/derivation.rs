@@ -65,15 +65,11 @@ impl Derivation {
     /// One line: `label: symbol = expr = substituted = result`.
     pub fn render(&self) -> String {
         let mut s = String::new();
-        let _ = write!(
-            s,
-            "{}: {} = {} = {} = {}",
-            self.label,
-            self.symbol,
-            self.expr,
-            self.substituted(),
-            self.result_text()
-        );
+        let _ = write!(s, "{}: {} = {}", self.label, self.symbol, self.expr);
+        if !self.terms.is_empty() {
+            let _ = write!(s, " = {}", self.substituted());
+        }
+        let _ = write!(s, " = {}", self.result_text());
         if let Some(n) = self.note {
             let _ = write!(s, "  ({n})");
         }

@@ -1,9 +1,14 @@
 //! From a [`Scenario`] to numbers, each with its derivation.
+//!
+//! [`evaluate`] computes the numbers only (the fast path chart series use); [`estimate`] adds
+//! the derivations the page and `ridgepoint explain` show.
 
 use crate::derivation::{Derivation, Term};
 use crate::model::ParamCounts;
 use crate::precision::Precision;
-use crate::scenario::Scenario;
+use crate::scenario::{
+    Efficiency, Scenario, ALL_REDUCE_LATENCY, PCIE_FALLBACK_BANDWIDTH, PREFILL_CHUNK_TOKENS,
+};
 use crate::units::{Bytes, BytesPerSec, Flops, FlopsPerSec, Intensity, Seconds, Unit};
 
 /// Which roof limits a phase.
@@ -22,46 +27,81 @@ impl Bound {
     }
 }
 
-/// One forward step's work and its roofline time.
+/// One forward step's work on one GPU and its roofline time at 100% of peak.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Phase {
     /// Tokens the step processes (batch × prompt for prefill, batch for decode).
     pub tokens: f64,
+    /// FLOPs per GPU.
     pub flops: Flops,
+    /// Bytes read or written per GPU.
     pub bytes: Bytes,
     pub intensity: Intensity,
     /// FLOPs at the compute peak.
     pub compute_time: Seconds,
     /// Bytes at the peak bandwidth.
     pub memory_time: Seconds,
-    /// max(compute_time, memory_time): the roofline floor.
+    /// Tensor-parallel all-reduces (0 on one GPU).
+    pub comm_time: Seconds,
+    /// max(compute_time, memory_time) + comm_time: the floor.
     pub time: Seconds,
+    /// With the scenario's efficiencies and step overhead.
+    pub calibrated_time: Seconds,
     pub bound: Bound,
-    /// FLOP/s the step achieves at its floor time.
+    /// FLOP/s per GPU at the roofline (min of the two roofs at this intensity).
     pub attained: FlopsPerSec,
 }
 
-impl Phase {
-    fn new(tokens: f64, flops: Flops, bytes: Bytes, peak: FlopsPerSec, bw: BytesPerSec) -> Phase {
-        let compute_time = flops / peak;
-        let memory_time = bytes / bw;
-        let (time, bound) = if compute_time.get() >= memory_time.get() {
-            (compute_time, Bound::Compute)
-        } else {
-            (memory_time, Bound::Memory)
-        };
-        Phase {
-            tokens,
-            flops,
-            bytes,
-            intensity: flops / bytes,
-            compute_time,
-            memory_time,
-            time,
-            bound,
-            attained: flops / time,
-        }
-    }
+/// Memory per GPU.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Memory {
+    pub weights: Bytes,
+    /// KV cache of every sequence at its full length (prompt + output).
+    pub kv_cache: Bytes,
+    /// Peak activations: one prefill chunk plus the batch's logits.
+    pub activations: Bytes,
+    pub overhead: Bytes,
+    pub total: Bytes,
+    pub capacity: Bytes,
+    pub fits: bool,
+}
+
+/// Latency and throughput of the whole batch.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Timing {
+    /// Until every request of the batch has its first token (the prefill).
+    pub ttft: Seconds,
+    /// Mean time per output token over the decode.
+    pub tpot: Seconds,
+    /// Until the last token: ttft + (output − 1) × tpot.
+    pub request_latency: Seconds,
+    /// batch × output / request_latency, prefill included.
+    pub throughput: f64,
+}
+
+/// Where adding requests to a decode batch stops being nearly free.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Knee {
+    pub batch: f64,
+    pub cause: KneeCause,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum KneeCause {
+    /// Compute time catches up with memory time: the ridge.
+    Compute,
+    /// KV-cache reads catch up with weight reads.
+    KvCache,
+}
+
+/// Speculative decoding figures.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct SpecFigures {
+    /// Expected tokens emitted per target step: (1 − α^(k+1)) / (1 − α).
+    pub tokens_per_step: f64,
+    /// Draft steps plus one verification step, calibrated.
+    pub step_time: Seconds,
+    pub step_time_floor: Seconds,
 }
 
 /// Everything estimated for one scenario.
@@ -73,9 +113,9 @@ pub struct Estimate {
     pub peak: FlopsPerSec,
     pub bandwidth: BytesPerSec,
     pub ridge: Intensity,
-    /// Weights stored in memory.
+    /// Weights stored, all GPUs together.
     pub weights: Bytes,
-    /// KV cache per token of one sequence, all layers (no sliding-window cap).
+    /// KV cache per token of one sequence, all layers, all GPUs (no sliding-window cap).
     pub kv_per_token: Bytes,
     /// Mean context a decode step attends to: prompt + output / 2.
     pub decode_context: f64,
@@ -83,6 +123,19 @@ pub struct Estimate {
     pub decode: Phase,
     /// Prefill of every prompt in the batch.
     pub prefill: Phase,
+    pub memory: Memory,
+    /// Largest batch that fits at this prompt + output (0: not even one).
+    pub max_batch: u32,
+    /// Longest prompt + output that fits at this batch (0: not even one token).
+    pub max_context: u64,
+    /// Smallest batch at which the KV cache (at prompt + output) outweighs the weights.
+    pub kv_crossover_batch: Option<u32>,
+    pub knee: Knee,
+    /// At 100% of peak.
+    pub floor: Timing,
+    /// With the scenario's efficiencies.
+    pub calibrated: Timing,
+    pub speculative: Option<SpecFigures>,
     pub derivations: Vec<Derivation>,
 }
 
@@ -93,7 +146,312 @@ impl Estimate {
     }
 }
 
-fn term(symbol: &'static str, value: f64, unit: Unit) -> Term {
+/// Work of one step on one GPU, before timing.
+#[derive(Clone, Copy, Debug)]
+struct Work {
+    tokens: f64,
+    flops: f64,
+    bytes: f64,
+    comm: f64,
+}
+
+/// The per-scenario constants every step uses.
+struct Ctx<'a> {
+    s: &'a Scenario,
+    n: f64,
+    wb: f64,
+    kvb: f64,
+    peak: f64,
+    bw: f64,
+    link: f64,
+    kv_share: f64,
+    matmul_per_token: f64,
+    lm_head: f64,
+}
+
+impl<'a> Ctx<'a> {
+    fn new(s: &'a Scenario, lm_head: f64) -> Ctx<'a> {
+        let m = &s.model;
+        let n = s.gpus.max(1) as f64;
+        let compute = s.gpu.compute_precision(s.weights);
+        // Each rank keeps ceil(kv_heads / N) heads; the MLA latent is replicated on every rank.
+        let kv_share = if m.mla.is_some() || m.kv_heads == 0 {
+            1.0
+        } else {
+            (m.kv_heads as f64 / n).ceil() / m.kv_heads as f64
+        };
+        Ctx {
+            s,
+            n,
+            wb: s.weights.bytes(),
+            kvb: s.kv.bytes(),
+            peak: s.gpu.peak(compute).unwrap_or(s.gpu.fp16).get(),
+            bw: s.gpu.bandwidth.get(),
+            link: s
+                .gpu
+                .interconnect
+                .map(|b| b.get())
+                .unwrap_or(PCIE_FALLBACK_BANDWIDTH),
+            kv_share,
+            matmul_per_token: m.matmul_params_per_token(),
+            lm_head,
+        }
+    }
+
+    /// Two ring all-reduces of the step's activations per layer.
+    fn comm(&self, tokens: f64) -> f64 {
+        if self.n <= 1.0 {
+            return 0.0;
+        }
+        let msg = tokens * self.s.model.hidden as f64 * 2.0;
+        let per = ALL_REDUCE_LATENCY.get() + 2.0 * (self.n - 1.0) / self.n * msg / self.link;
+        2.0 * self.s.model.layers as f64 * per
+    }
+
+    /// `batch` sequences each adding `per_seq` tokens against `context` cached tokens.
+    fn step(&self, batch: f64, per_seq: f64, context: f64) -> Work {
+        let m = &self.s.model;
+        let tokens = batch * per_seq;
+        let flops = tokens * (2.0 * self.matmul_per_token + m.attention_flops_per_token(context));
+        let weights = m.matmul_params_read(tokens) * self.wb;
+        let kv = batch * m.kv_elements(context + per_seq) * self.kvb;
+        Work {
+            tokens,
+            flops: flops / self.n,
+            bytes: weights / self.n + kv * self.kv_share,
+            comm: self.comm(tokens),
+        }
+    }
+
+    fn prefill(&self, batch: f64, prompt: f64) -> Work {
+        let m = &self.s.model;
+        let tokens = batch * prompt;
+        let body = self.matmul_per_token - self.lm_head;
+        let flops =
+            batch * (2.0 * body * prompt + m.attention_flops_prefill(prompt) + 2.0 * self.lm_head);
+        let weights = m.matmul_params_read(tokens) * self.wb;
+        let kv = batch * m.kv_elements(prompt) * self.kvb;
+        Work {
+            tokens,
+            flops: flops / self.n,
+            bytes: weights / self.n + kv * self.kv_share,
+            comm: self.comm(tokens),
+        }
+    }
+
+    fn phase(&self, w: Work, eff: &Efficiency) -> Phase {
+        let compute_time = w.flops / self.peak;
+        let memory_time = w.bytes / self.bw;
+        let bound = if compute_time >= memory_time {
+            Bound::Compute
+        } else {
+            Bound::Memory
+        };
+        let calibrated = (w.flops / (self.peak * eff.compute.max(1e-3)))
+            .max(w.bytes / (self.bw * eff.bandwidth.max(1e-3)))
+            + w.comm
+            + eff.step_overhead.get();
+        let intensity = w.flops / w.bytes;
+        Phase {
+            tokens: w.tokens,
+            flops: Flops(w.flops),
+            bytes: Bytes(w.bytes),
+            intensity: Intensity(intensity),
+            compute_time: Seconds(compute_time),
+            memory_time: Seconds(memory_time),
+            comm_time: Seconds(w.comm),
+            time: Seconds(compute_time.max(memory_time) + w.comm),
+            calibrated_time: Seconds(calibrated),
+            bound,
+            attained: FlopsPerSec((intensity * self.bw).min(self.peak)),
+        }
+    }
+
+    /// Memory per GPU for `batch` sequences of `context` tokens.
+    fn memory(&self, total_params: f64, batch: f64, prompt: f64, context: f64) -> Memory {
+        let m = &self.s.model;
+        let weights = total_params * self.wb / self.n;
+        let kv = batch * m.kv_elements(context) * self.kvb * self.kv_share;
+        let chunk = (batch * prompt).min(PREFILL_CHUNK_TOKENS);
+        let inter = match m.moe {
+            Some(moe) => {
+                let experts = (moe.active + moe.shared) as f64 * moe.expert_intermediate as f64;
+                if moe.dense_layers > 0 {
+                    experts.max(m.intermediate as f64)
+                } else {
+                    experts
+                }
+            }
+            None => m.intermediate as f64,
+        };
+        let activations = chunk * (4.0 * m.hidden as f64 + 2.0 * inter) * 2.0 / self.n
+            + batch * m.vocab as f64 * 4.0;
+        let overhead = self.s.overhead.get();
+        let total = weights + kv + activations + overhead;
+        let capacity = self.s.gpu.memory.get();
+        Memory {
+            weights: Bytes(weights),
+            kv_cache: Bytes(kv),
+            activations: Bytes(activations),
+            overhead: Bytes(overhead),
+            total: Bytes(total),
+            capacity: Bytes(capacity),
+            fits: total <= capacity,
+        }
+    }
+}
+
+/// Largest x in [1, hi] with `ok(x)`, for a monotone `ok`; 0 if `ok(1)` fails.
+fn largest(hi: u64, ok: impl Fn(u64) -> bool) -> u64 {
+    if !ok(1) {
+        return 0;
+    }
+    let (mut lo, mut hi) = (1u64, hi);
+    if ok(hi) {
+        return hi;
+    }
+    while hi - lo > 1 {
+        let mid = lo + (hi - lo) / 2;
+        if ok(mid) {
+            lo = mid;
+        } else {
+            hi = mid;
+        }
+    }
+    lo
+}
+
+/// Upper bound of the batch searches.
+const BATCH_SEARCH_MAX: u64 = 1 << 20;
+/// Upper bound of the context searches (tokens).
+const CONTEXT_SEARCH_MAX: u64 = 1 << 26;
+
+fn timing(ttft: f64, tpot: f64, batch: f64, output: f64) -> Timing {
+    let latency = ttft + (output - 1.0).max(0.0) * tpot;
+    Timing {
+        ttft: Seconds(ttft),
+        tpot: Seconds(tpot),
+        request_latency: Seconds(latency),
+        throughput: batch * output / latency,
+    }
+}
+
+/// The numbers of an estimate without derivations (the fast path for chart series).
+pub fn evaluate(s: &Scenario) -> Estimate {
+    let m = &s.model;
+    let params = m.params();
+    let c = Ctx::new(s, params.lm_head);
+    let batch = s.batch.max(1) as f64;
+    let prompt = s.prompt.max(1) as f64;
+    let output = s.output.max(1) as f64;
+    let context = prompt + output;
+    let eff = &s.efficiency;
+
+    let compute_precision = s.gpu.compute_precision(s.weights);
+    let decode_context = prompt + output / 2.0;
+    let decode = c.phase(c.step(batch, 1.0, decode_context), eff);
+    let prefill = c.phase(c.prefill(batch, prompt), eff);
+    let memory = c.memory(params.total, batch, prompt, context);
+
+    let max_batch = largest(BATCH_SEARCH_MAX, |b| {
+        c.memory(params.total, b as f64, prompt, context).fits
+    }) as u32;
+    let max_context = largest(CONTEXT_SEARCH_MAX, |ctx| {
+        let ctx = ctx as f64;
+        c.memory(params.total, batch, prompt.min(ctx), ctx).fits
+    });
+
+    let kv_seq = m.kv_elements(context) * c.kvb * c.kv_share;
+    let kv_crossover_batch = (kv_seq > 0.0)
+        .then(|| (memory.weights.get() / kv_seq).ceil().max(1.0))
+        .filter(|b| *b <= BATCH_SEARCH_MAX as f64)
+        .map(|b| b as u32);
+    let ridge_batch = {
+        let b = largest(BATCH_SEARCH_MAX, |b| {
+            let w = c.step(b as f64, 1.0, decode_context);
+            w.flops / c.peak < w.bytes / c.bw
+        });
+        if b == 0 {
+            1.0
+        } else {
+            (b + 1) as f64
+        }
+    };
+    let kv_batch = kv_crossover_batch.map(f64::from).unwrap_or(f64::INFINITY);
+    let knee = if ridge_batch <= kv_batch {
+        Knee {
+            batch: ridge_batch,
+            cause: KneeCause::Compute,
+        }
+    } else {
+        Knee {
+            batch: kv_batch,
+            cause: KneeCause::KvCache,
+        }
+    };
+
+    let speculative = s.speculative.as_ref().map(|sp| {
+        let k = sp.tokens.max(1) as f64;
+        let a = sp.acceptance.clamp(0.0, 1.0);
+        let tokens_per_step = if a >= 1.0 {
+            k + 1.0
+        } else {
+            (1.0 - a.powf(k + 1.0)) / (1.0 - a)
+        };
+        let draft_scenario = Scenario {
+            model: sp.draft.clone(),
+            speculative: None,
+            ..s.clone()
+        };
+        let dp = sp.draft.params();
+        let dc = Ctx::new(&draft_scenario, dp.lm_head);
+        let draft = dc.phase(dc.step(batch, 1.0, decode_context), eff);
+        let verify = c.phase(c.step(batch, k + 1.0, decode_context), eff);
+        SpecFigures {
+            tokens_per_step,
+            step_time: Seconds(k * draft.calibrated_time.get() + verify.calibrated_time.get()),
+            step_time_floor: Seconds(k * draft.time.get() + verify.time.get()),
+        }
+    });
+    let (tpot_floor, tpot) = match &speculative {
+        Some(sp) => (
+            sp.step_time_floor.get() / sp.tokens_per_step,
+            sp.step_time.get() / sp.tokens_per_step,
+        ),
+        None => (decode.time.get(), decode.calibrated_time.get()),
+    };
+
+    Estimate {
+        params,
+        compute_precision,
+        peak: FlopsPerSec(c.peak),
+        bandwidth: BytesPerSec(c.bw),
+        ridge: Intensity(c.peak / c.bw),
+        weights: Bytes(params.total * c.wb),
+        kv_per_token: Bytes(m.kv_elements_per_token_per_layer() * m.layers as f64 * c.kvb),
+        decode_context,
+        decode,
+        prefill,
+        memory,
+        max_batch,
+        max_context,
+        kv_crossover_batch,
+        knee,
+        floor: timing(prefill.time.get(), tpot_floor, batch, output),
+        calibrated: timing(prefill.calibrated_time.get(), tpot, batch, output),
+        speculative,
+        derivations: Vec::new(),
+    }
+}
+
+/// Estimates `s`: numbers and their derivations.
+pub fn estimate(s: &Scenario) -> Estimate {
+    let mut e = evaluate(s);
+    e.derivations = crate::explain::derivations(s, &e);
+    e
+}
+
+pub(crate) fn term(symbol: &'static str, value: f64, unit: Unit) -> Term {
     Term {
         symbol,
         value,
@@ -101,178 +459,24 @@ fn term(symbol: &'static str, value: f64, unit: Unit) -> Term {
     }
 }
 
-/// Estimates `s` at the roofline floor (100% of peak bandwidth and compute).
-pub fn estimate(s: &Scenario) -> Estimate {
-    let m = &s.model;
-    let params = m.params();
-    let wb = s.weights.bytes();
-    let kvb = s.kv.bytes();
-    let batch = s.batch.max(1) as f64;
-    let prompt = s.prompt.max(1) as f64;
-    let output = s.output.max(1) as f64;
-
-    let compute_precision = s.gpu.compute_precision(s.weights);
-    let peak = s.gpu.peak(compute_precision).unwrap_or(s.gpu.fp16);
-    let bandwidth = s.gpu.bandwidth;
-    let ridge = peak / bandwidth;
-    let weights = Bytes(params.total * wb);
-    let kv_per_token = Bytes(m.kv_elements_per_token_per_layer() * m.layers as f64 * kvb);
-
-    // Decode: each of B sequences produces one token against its cache.
-    let decode_context = prompt + output / 2.0;
-    let matmul_per_token = m.matmul_params_per_token();
-    let decode_flops_per_token =
-        2.0 * matmul_per_token + m.attention_flops_per_token(decode_context);
-    let decode_weight_bytes = m.matmul_params_read(batch) * wb;
-    let decode_kv_bytes = batch * m.kv_elements(decode_context) * kvb;
-    let decode = Phase::new(
-        batch,
-        Flops(batch * decode_flops_per_token),
-        Bytes(decode_weight_bytes + decode_kv_bytes),
-        peak,
-        bandwidth,
-    );
-
-    // Prefill: all B × n prompt tokens in one pass; the LM head runs on the last token only.
-    let prefill_tokens = batch * prompt;
-    let body = matmul_per_token - params.lm_head;
-    let prefill_flops =
-        batch * (2.0 * body * prompt + m.attention_flops_prefill(prompt) + 2.0 * params.lm_head);
-    let prefill_weight_bytes = m.matmul_params_read(prefill_tokens) * wb;
-    let prefill_kv_bytes = batch * m.kv_elements(prompt) * kvb;
-    let prefill = Phase::new(
-        prefill_tokens,
-        Flops(prefill_flops),
-        Bytes(prefill_weight_bytes + prefill_kv_bytes),
-        peak,
-        bandwidth,
-    );
-
-    let derivations = vec![
-        Derivation {
-            key: "memory.weights_bytes",
-            label: "Weights in memory",
-            symbol: "W",
-            expr: "P × b_w",
-            terms: vec![
-                term("P", params.total, Unit::Count),
-                term("b_w", wb, Unit::Bytes),
-            ],
-            value: weights.get(),
-            unit: Unit::Bytes,
-            note: Some(s.weights.bits_note()),
-        },
-        Derivation {
-            key: "kv_per_token",
-            label: "KV cache per token",
-            symbol: "kv",
-            expr: "L × e × b_kv",
-            terms: vec![
-                term("L", m.layers as f64, Unit::Count),
-                term("e", m.kv_elements_per_token_per_layer(), Unit::Count),
-                term("b_kv", kvb, Unit::Bytes),
-            ],
-            value: kv_per_token.get(),
-            unit: Unit::Bytes,
-            note: Some(if m.mla.is_some() {
-                "e = kv_lora_rank + qk_rope_head_dim: MLA caches one latent, no factor 2"
-            } else {
-                "e = 2 × kv_heads × head_dim: K and V for each KV head"
-            }),
-        },
-        Derivation {
-            key: "ridge_flop_per_byte",
-            label: "Ridge point",
-            symbol: "I*",
-            expr: "F / BW",
-            terms: vec![
-                term("F", peak.get(), Unit::FlopsPerSec),
-                term("BW", bandwidth.get(), Unit::BytesPerSec),
-            ],
-            value: ridge.get(),
-            unit: Unit::FlopPerByte,
-            note: Some("dense peak for the precision the matmuls run in"),
-        },
-        Derivation {
-            key: "decode.intensity",
-            label: "Decode arithmetic intensity",
-            symbol: "I_dec",
-            expr: "FLOPs / bytes",
-            terms: vec![
-                term("FLOPs", decode.flops.get(), Unit::Flops),
-                term("bytes", decode.bytes.get(), Unit::Bytes),
-            ],
-            value: decode.intensity.get(),
-            unit: Unit::FlopPerByte,
-            note: Some("one step of the batch: weights read once, each sequence's KV cache read"),
-        },
-        Derivation {
-            key: "decode.memory_time",
-            label: "Decode step, memory time",
-            symbol: "t_mem",
-            expr: "bytes / BW",
-            terms: vec![
-                term("bytes", decode.bytes.get(), Unit::Bytes),
-                term("BW", bandwidth.get(), Unit::BytesPerSec),
-            ],
-            value: decode.memory_time.get(),
-            unit: Unit::Seconds,
-            note: None,
-        },
-        Derivation {
-            key: "decode.compute_time",
-            label: "Decode step, compute time",
-            symbol: "t_cmp",
-            expr: "FLOPs / F",
-            terms: vec![
-                term("FLOPs", decode.flops.get(), Unit::Flops),
-                term("F", peak.get(), Unit::FlopsPerSec),
-            ],
-            value: decode.compute_time.get(),
-            unit: Unit::Seconds,
-            note: None,
-        },
-        Derivation {
-            key: "prefill.intensity",
-            label: "Prefill arithmetic intensity",
-            symbol: "I_pre",
-            expr: "FLOPs / bytes",
-            terms: vec![
-                term("FLOPs", prefill.flops.get(), Unit::Flops),
-                term("bytes", prefill.bytes.get(), Unit::Bytes),
-            ],
-            value: prefill.intensity.get(),
-            unit: Unit::FlopPerByte,
-            note: Some("weights read once for all prompt tokens; causal attention; LM head on the last token"),
-        },
-        Derivation {
-            key: "ttft_floor_s",
-            label: "Prefill time (floor)",
-            symbol: "t_pre",
-            expr: "max(FLOPs / F, bytes / BW)",
-            terms: vec![
-                term("FLOPs", prefill.flops.get(), Unit::Flops),
-                term("F", peak.get(), Unit::FlopsPerSec),
-                term("bytes", prefill.bytes.get(), Unit::Bytes),
-                term("BW", bandwidth.get(), Unit::BytesPerSec),
-            ],
-            value: prefill.time.get(),
-            unit: Unit::Seconds,
-            note: None,
-        },
-    ];
-
-    Estimate {
-        params,
-        compute_precision,
-        peak,
-        bandwidth,
-        ridge,
-        weights,
-        kv_per_token,
-        decode_context,
-        decode,
-        prefill,
-        derivations,
+pub(crate) fn derivation(
+    key: &'static str,
+    label: &'static str,
+    symbol: &'static str,
+    expr: &'static str,
+    terms: Vec<Term>,
+    value: f64,
+    unit: Unit,
+    note: Option<&'static str>,
+) -> Derivation {
+    Derivation {
+        key,
+        label,
+        symbol,
+        expr,
+        terms,
+        value,
+        unit,
+        note,
     }
 }

@@ -7,6 +7,7 @@
 pub mod catalog;
 pub mod derivation;
 pub mod estimate;
+mod explain;
 pub mod hardware;
 pub mod model;
 pub mod precision;
@@ -15,9 +16,11 @@ pub mod scenario;
 pub mod units;
 
 pub use derivation::{Derivation, Term};
-pub use estimate::{estimate, Bound, Estimate, Phase};
+pub use estimate::{
+    estimate, evaluate, Bound, Estimate, Knee, KneeCause, Memory, Phase, SpecFigures, Timing,
+};
 pub use hardware::Gpu;
 pub use model::{Mla, Mlp, Model, Moe, ParamCounts};
 pub use precision::Precision;
 pub use query::{Problem, Spec};
-pub use scenario::{Efficiency, Scenario};
+pub use scenario::{Efficiency, Scenario, Speculative};

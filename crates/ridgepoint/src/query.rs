@@ -285,7 +285,8 @@ impl Spec {
             prompt: self.prompt.clamp(PROMPT_RANGE.0, PROMPT_RANGE.1),
             output: self.output.clamp(OUTPUT_RANGE.0, OUTPUT_RANGE.1),
             gpus: self.gpus.clamp(GPUS_RANGE.0, GPUS_RANGE.1),
-            efficiency: Efficiency::PEAK,
+            efficiency: Efficiency::CALIBRATED,
+            speculative: None,
             overhead: DEFAULT_OVERHEAD,
         }
     }

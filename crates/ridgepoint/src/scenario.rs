@@ -3,25 +3,50 @@
 use crate::hardware::Gpu;
 use crate::model::Model;
 use crate::precision::Precision;
-use crate::units::Bytes;
+use crate::units::{Bytes, Seconds};
 
-/// Fractions of peak bandwidth and compute that kernels achieve. 1.0 gives the roofline floor.
+/// How far real kernels sit from the roofs. [`Efficiency::PEAK`] gives the floor the seed
+/// computes; [`Efficiency::CALIBRATED`] is fitted to published measurements.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Efficiency {
+    /// Fraction of peak memory bandwidth achieved.
     pub bandwidth: f64,
+    /// Fraction of the dense compute peak achieved.
     pub compute: f64,
+    /// Fixed cost of one forward step (kernel launches, sampling, scheduling).
+    pub step_overhead: Seconds,
 }
 
 impl Efficiency {
-    /// 100% of peak: the floor on latency the seed computes.
+    /// 100% of peak, no overhead: the floor on latency.
     pub const PEAK: Efficiency = Efficiency {
         bandwidth: 1.0,
         compute: 1.0,
+        step_overhead: Seconds(0.0),
+    };
+
+    /// Defaults fitted to `shared/reference/measurements.tsv` by `ridgepoint validate`
+    /// (see ARCHITECTURE.md, "Calibration").
+    pub const CALIBRATED: Efficiency = Efficiency {
+        bandwidth: 0.70,
+        compute: 0.60,
+        step_overhead: Seconds(0.0),
     };
 }
 
-/// A complete question: B requests of `prompt` input and `output` output tokens, run together
-/// on `gpus` GPUs.
+/// Speculative decoding: a draft model proposes `tokens` tokens per step, the target checks
+/// them in one pass, each is accepted with probability `acceptance`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Speculative {
+    pub draft: Model,
+    /// Tokens drafted per step (k).
+    pub tokens: u32,
+    /// Per-token acceptance rate α in [0, 1].
+    pub acceptance: f64,
+}
+
+/// A complete question: `batch` requests of `prompt` input and `output` output tokens, run
+/// together on `gpus` GPUs in tensor parallel.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Scenario {
     pub gpu: Gpu,
@@ -31,11 +56,23 @@ pub struct Scenario {
     pub batch: u32,
     pub prompt: u32,
     pub output: u32,
+    /// GPUs in tensor parallel.
     pub gpus: u32,
     pub efficiency: Efficiency,
-    /// Runtime memory outside weights, KV and activations (CUDA context, allocator slack).
+    /// Runtime memory per GPU outside weights, KV and activations (CUDA context, allocator).
     pub overhead: Bytes,
+    pub speculative: Option<Speculative>,
 }
 
 /// The seed's CUDA overhead figure ("a fixed ~0.5 GB cost").
 pub const DEFAULT_OVERHEAD: Bytes = Bytes(0.5e9);
+
+/// Prompt tokens processed per prefill chunk; sets the activation peak (vLLM's and
+/// TensorRT-LLM's default token budgets are of this order).
+pub const PREFILL_CHUNK_TOKENS: f64 = 8192.0;
+
+/// Latency of one all-reduce across the tensor-parallel group (NVLink-class, small message).
+pub const ALL_REDUCE_LATENCY: Seconds = Seconds(8e-6);
+
+/// Link bandwidth each way assumed when a GPU lists no interconnect (PCIe Gen4 x16, achieved).
+pub const PCIE_FALLBACK_BANDWIDTH: f64 = 25e9;

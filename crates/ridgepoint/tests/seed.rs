@@ -17,6 +17,7 @@ fn seed(batch: u32, prompt: u32, output: u32) -> Scenario {
         gpus: 1,
         efficiency: Efficiency::PEAK,
         overhead: ridgepoint::scenario::DEFAULT_OVERHEAD,
+        speculative: None,
     }
 }
 
@@ -128,14 +129,26 @@ fn kv_cache_per_token_is_gqa_aware() {
 fn derivations_show_formula_values_and_result() {
     let e = estimate(&seed(1, 2048, 128));
     expect_test::expect![[r#"
+        Parameters: P = embedding + attention + MLP + LM head + norms = 6,738,415,616  (counted from the shapes in the model's config)
         Weights in memory: W = P × b_w = 6,738,415,616 × 2 B = 13.5 GB  (16 bits)
         KV cache per token: kv = L × e × b_kv = 32 × 8,192 × 2 B = 524 kB  (e = 2 × kv_heads × head_dim: K and V for each KV head)
-        Ridge point: I* = F / BW = 312 TFLOP/s / 2.04 TB/s = 153 FLOP/B  (dense peak for the precision the matmuls run in)
-        Decode arithmetic intensity: I_dec = FLOPs / bytes = 14.3 GFLOP / 14.3 GB = 1 FLOP/B  (one step of the batch: weights read once, each sequence's KV cache read)
+        KV cache per GPU: KV = B × kv × ctx × share = 1 × 524 kB × 2,176 × 1 = 1.14 GB  (share: the part one GPU holds (1/N of the KV heads, at least one head; sliding-window layers keep only their window))
+        Activations (peak): A = chunk × (4 × h + 2 × i) × 2 / N + B × vocab × 4 = 2,048 × (4 × 4,096 + 2 × 11,008) × 2 / 1 + 1 × 32,000 × 4 = 157 MB  (one prefill chunk in flight (at most 8192 tokens) at 2 bytes per FP16 value, plus 4-byte FP32 logits for each sequence; for MoE, i is the active experts' width)
+        Memory per GPU: M = W / N + KV + A + overhead = 13.5 GB / 1 + 1.14 GB + 157 MB + 500 MB = 15.3 GB  (fits in the GPU's memory)
+        Largest batch that fits: B_max = largest B with M(B) ≤ capacity = largest B with M(B) ≤ 80 GB = 57  (every sequence at its full prompt + output length)
+        Ridge point: I_ridge = F / BW = 312 TFLOP/s / 2.04 TB/s = 153 FLOP/B  (dense peak for the precision the matmuls run in)
+        Decode arithmetic intensity: I_dec = FLOPs / bytes = 14.3 GFLOP / 14.3 GB = 1 FLOP/B  (one step of the batch at the mean context prompt + output/2: weights read once, each sequence's KV cache read)
         Decode step, memory time: t_mem = bytes / BW = 14.3 GB / 2.04 TB/s = 7.02 ms
         Decode step, compute time: t_cmp = FLOPs / F = 14.3 GFLOP / 312 TFLOP/s = 45.9 µs
+        Time per output token (floor): t_tok = max(t_cmp, t_mem) + t_comm = max(45.9 µs, 7.02 ms) + 0 s = 7.02 ms  (100% of peak bandwidth and compute)
+        Time per output token: t_tok = max(t_cmp / eff_c, t_mem / eff_b) + t_comm + t_step = max(45.9 µs / 100%, 7.02 ms / 100%) + 0 s + 0 s = 7.02 ms  (with the scenario's bandwidth and compute efficiencies)
         Prefill arithmetic intensity: I_pre = FLOPs / bytes = 27.6 TFLOP / 14.3 GB = 1934 FLOP/B  (weights read once for all prompt tokens; causal attention; LM head on the last token)
-        Prefill time (floor): t_pre = max(FLOPs / F, bytes / BW) = max(27.6 TFLOP / 312 TFLOP/s, 14.3 GB / 2.04 TB/s) = 88.5 ms"#]]
+        Time to first token (floor): t_pre = max(FLOPs / F, bytes / BW) + t_comm = max(27.6 TFLOP / 312 TFLOP/s, 14.3 GB / 2.04 TB/s) + 0 s = 88.5 ms  (the whole batch's prompts; 100% of peak)
+        Time to first token: t_pre = max(FLOPs / (F × eff_c), bytes / (BW × eff_b)) + t_comm + t_step = max(27.6 TFLOP / (312 TFLOP/s × 100%), 14.3 GB / (2.04 TB/s × 100%)) + 0 s + 0 s = 88.5 ms
+        Request latency: T = t_pre + (out − 1) × t_tok = 88.5 ms + (128 − 1) × 7.02 ms = 981 ms
+        Output throughput: X = B × out / T = 1 × 128 / 981 ms = 131 tok/s  (static batch, prefill included, all GPUs together)
+        KV cache overtakes the weights at batch: B_kv = ceil(W_gpu / (kv × ctx × share)) = ceil(13.5 GB / (524 kB × 2,176 × 1)) = 12
+        Throughput knee: B_knee = min(B_ridge, B_kv) = 12  (KV-cache reads outgrow the weight reads here, before the ridge: each added sequence now costs its own cache read)"#]]
     .assert_eq(
         &e.derivations
             .iter()

@@ -1,0 +1,342 @@
+//! The derivation of every figure in an [`Estimate`], built from the numbers already computed.
+
+use crate::derivation::Derivation;
+use crate::estimate::{derivation as d, term as t, Estimate, KneeCause};
+use crate::scenario::{Scenario, PREFILL_CHUNK_TOKENS};
+use crate::units::Unit::*;
+
+/// Every derivation of `e`, in reading order.
+pub fn derivations(s: &Scenario, e: &Estimate) -> Vec<Derivation> {
+    let m = &s.model;
+    let n = s.gpus.max(1) as f64;
+    let batch = s.batch.max(1) as f64;
+    let prompt = s.prompt.max(1) as f64;
+    let output = s.output.max(1) as f64;
+    let eff = &s.efficiency;
+    let mem = &e.memory;
+    let mut v = vec![
+        d(
+            "params",
+            "Parameters",
+            "P",
+            "embedding + attention + MLP + LM head + norms",
+            vec![],
+            e.params.total,
+            Count,
+            Some(if m.moe.is_some() {
+                "every expert is stored; a token uses only the active ones"
+            } else {
+                "counted from the shapes in the model's config"
+            }),
+        ),
+        d(
+            "memory.weights_bytes",
+            "Weights in memory",
+            "W",
+            "P × b_w",
+            vec![t("P", e.params.total, Count), t("b_w", s.weights.bytes(), Bytes)],
+            e.weights.get(),
+            Bytes,
+            Some(s.weights.bits_note()),
+        ),
+        d(
+            "kv_per_token",
+            "KV cache per token",
+            "kv",
+            "L × e × b_kv",
+            vec![
+                t("L", m.layers as f64, Count),
+                t("e", m.kv_elements_per_token_per_layer(), Count),
+                t("b_kv", s.kv.bytes(), Bytes),
+            ],
+            e.kv_per_token.get(),
+            Bytes,
+            Some(if m.mla.is_some() {
+                "e = kv_lora_rank + qk_rope_head_dim: MLA caches one latent, no factor 2"
+            } else {
+                "e = 2 × kv_heads × head_dim: K and V for each KV head"
+            }),
+        ),
+        d(
+            "memory.kv_cache_bytes",
+            "KV cache per GPU",
+            "KV",
+            "B × kv × ctx × share",
+            vec![
+                t("B", batch, Count),
+                t("kv", e.kv_per_token.get(), Bytes),
+                t("ctx", prompt + output, Count),
+                t("share", mem.kv_cache.get() / (batch * e.kv_per_token.get() * (prompt + output)).max(1e-300), Ratio),
+            ],
+            mem.kv_cache.get(),
+            Bytes,
+            Some("share: the part one GPU holds (1/N of the KV heads, at least one head; sliding-window layers keep only their window)"),
+        ),
+        d(
+            "memory.activations_bytes",
+            "Activations (peak)",
+            "A",
+            "chunk × (4 × h + 2 × i) × 2 / N + B × vocab × 4",
+            vec![
+                t("chunk", (batch * prompt).min(PREFILL_CHUNK_TOKENS), Count),
+                t("h", m.hidden as f64, Count),
+                t("i", m.intermediate as f64, Count),
+                t("N", n, Count),
+                t("B", batch, Count),
+                t("vocab", m.vocab as f64, Count),
+            ],
+            mem.activations.get(),
+            Bytes,
+            Some("one prefill chunk in flight (at most 8192 tokens) at 2 bytes per FP16 value, plus 4-byte FP32 logits for each sequence; for MoE, i is the active experts' width"),
+        ),
+        d(
+            "memory.total_bytes",
+            "Memory per GPU",
+            "M",
+            "W / N + KV + A + overhead",
+            vec![
+                t("W", e.weights.get(), Bytes),
+                t("N", n, Count),
+                t("KV", mem.kv_cache.get(), Bytes),
+                t("A", mem.activations.get(), Bytes),
+                t("overhead", mem.overhead.get(), Bytes),
+            ],
+            mem.total.get(),
+            Bytes,
+            Some(if mem.fits { "fits in the GPU's memory" } else { "does not fit in the GPU's memory" }),
+        ),
+        d(
+            "max_batch",
+            "Largest batch that fits",
+            "B_max",
+            "largest B with M(B) ≤ capacity",
+            vec![t("capacity", mem.capacity.get(), Bytes)],
+            e.max_batch as f64,
+            Count,
+            Some("every sequence at its full prompt + output length"),
+        ),
+        d(
+            "ridge_flop_per_byte",
+            "Ridge point",
+            "I_ridge",
+            "F / BW",
+            vec![t("F", e.peak.get(), FlopsPerSec), t("BW", e.bandwidth.get(), BytesPerSec)],
+            e.ridge.get(),
+            FlopPerByte,
+            Some("dense peak for the precision the matmuls run in"),
+        ),
+        d(
+            "decode.intensity",
+            "Decode arithmetic intensity",
+            "I_dec",
+            "FLOPs / bytes",
+            vec![t("FLOPs", e.decode.flops.get(), Flops), t("bytes", e.decode.bytes.get(), Bytes)],
+            e.decode.intensity.get(),
+            FlopPerByte,
+            Some("one step of the batch at the mean context prompt + output/2: weights read once, each sequence's KV cache read"),
+        ),
+        d(
+            "decode.memory_time",
+            "Decode step, memory time",
+            "t_mem",
+            "bytes / BW",
+            vec![t("bytes", e.decode.bytes.get(), Bytes), t("BW", e.bandwidth.get(), BytesPerSec)],
+            e.decode.memory_time.get(),
+            Seconds,
+            None,
+        ),
+        d(
+            "decode.compute_time",
+            "Decode step, compute time",
+            "t_cmp",
+            "FLOPs / F",
+            vec![t("FLOPs", e.decode.flops.get(), Flops), t("F", e.peak.get(), FlopsPerSec)],
+            e.decode.compute_time.get(),
+            Seconds,
+            None,
+        ),
+        d(
+            "tpot_floor_s",
+            "Time per output token (floor)",
+            "t_tok",
+            "max(t_cmp, t_mem) + t_comm",
+            vec![
+                t("t_cmp", e.decode.compute_time.get(), Seconds),
+                t("t_mem", e.decode.memory_time.get(), Seconds),
+                t("t_comm", e.decode.comm_time.get(), Seconds),
+            ],
+            e.floor.tpot.get(),
+            Seconds,
+            Some("100% of peak bandwidth and compute"),
+        ),
+        d(
+            "tpot_s",
+            "Time per output token",
+            "t_tok",
+            "max(t_cmp / eff_c, t_mem / eff_b) + t_comm + t_step",
+            vec![
+                t("t_cmp", e.decode.compute_time.get(), Seconds),
+                t("eff_c", eff.compute, Percent),
+                t("t_mem", e.decode.memory_time.get(), Seconds),
+                t("eff_b", eff.bandwidth, Percent),
+                t("t_comm", e.decode.comm_time.get(), Seconds),
+                t("t_step", eff.step_overhead.get(), Seconds),
+            ],
+            e.calibrated.tpot.get(),
+            Seconds,
+            Some("with the scenario's bandwidth and compute efficiencies"),
+        ),
+        d(
+            "prefill.intensity",
+            "Prefill arithmetic intensity",
+            "I_pre",
+            "FLOPs / bytes",
+            vec![t("FLOPs", e.prefill.flops.get(), Flops), t("bytes", e.prefill.bytes.get(), Bytes)],
+            e.prefill.intensity.get(),
+            FlopPerByte,
+            Some("weights read once for all prompt tokens; causal attention; LM head on the last token"),
+        ),
+        d(
+            "ttft_floor_s",
+            "Time to first token (floor)",
+            "t_pre",
+            "max(FLOPs / F, bytes / BW) + t_comm",
+            vec![
+                t("FLOPs", e.prefill.flops.get(), Flops),
+                t("F", e.peak.get(), FlopsPerSec),
+                t("bytes", e.prefill.bytes.get(), Bytes),
+                t("BW", e.bandwidth.get(), BytesPerSec),
+                t("t_comm", e.prefill.comm_time.get(), Seconds),
+            ],
+            e.floor.ttft.get(),
+            Seconds,
+            Some("the whole batch's prompts; 100% of peak"),
+        ),
+        d(
+            "ttft_s",
+            "Time to first token",
+            "t_pre",
+            "max(FLOPs / (F × eff_c), bytes / (BW × eff_b)) + t_comm + t_step",
+            vec![
+                t("FLOPs", e.prefill.flops.get(), Flops),
+                t("F", e.peak.get(), FlopsPerSec),
+                t("eff_c", eff.compute, Percent),
+                t("bytes", e.prefill.bytes.get(), Bytes),
+                t("BW", e.bandwidth.get(), BytesPerSec),
+                t("eff_b", eff.bandwidth, Percent),
+                t("t_comm", e.prefill.comm_time.get(), Seconds),
+                t("t_step", eff.step_overhead.get(), Seconds),
+            ],
+            e.calibrated.ttft.get(),
+            Seconds,
+            None,
+        ),
+        d(
+            "request_latency_s",
+            "Request latency",
+            "T",
+            "t_pre + (out − 1) × t_tok",
+            vec![
+                t("t_pre", e.calibrated.ttft.get(), Seconds),
+                t("out", output, Count),
+                t("t_tok", e.calibrated.tpot.get(), Seconds),
+            ],
+            e.calibrated.request_latency.get(),
+            Seconds,
+            None,
+        ),
+        d(
+            "throughput_tokens_per_s",
+            "Output throughput",
+            "X",
+            "B × out / T",
+            vec![
+                t("B", batch, Count),
+                t("out", output, Count),
+                t("T", e.calibrated.request_latency.get(), Seconds),
+            ],
+            e.calibrated.throughput,
+            TokensPerSec,
+            Some("static batch, prefill included, all GPUs together"),
+        ),
+    ];
+    if let Some(b) = e.kv_crossover_batch {
+        v.push(d(
+            "kv_crossover_batch",
+            "KV cache overtakes the weights at batch",
+            "B_kv",
+            "ceil(W_gpu / (kv × ctx × share))",
+            vec![
+                t("W_gpu", mem.weights.get(), Bytes),
+                t("kv", e.kv_per_token.get(), Bytes),
+                t("ctx", prompt + output, Count),
+                t(
+                    "share",
+                    mem.kv_cache.get()
+                        / (batch * e.kv_per_token.get() * (prompt + output)).max(1e-300),
+                    Ratio,
+                ),
+            ],
+            b as f64,
+            Count,
+            None,
+        ));
+    }
+    v.push(d(
+        "knee_batch",
+        "Throughput knee",
+        "B_knee",
+        "min(B_ridge, B_kv)",
+        vec![],
+        e.knee.batch,
+        Count,
+        Some(match e.knee.cause {
+            KneeCause::Compute => "decode turns compute-bound here: more batch adds time per step",
+            KneeCause::KvCache => "KV-cache reads outgrow the weight reads here, before the ridge: each added sequence now costs its own cache read",
+        }),
+    ));
+    if n > 1.0 {
+        v.push(d(
+            "tp.comm_s",
+            "Tensor-parallel all-reduces per decode step",
+            "t_comm",
+            "2 × L × (lat + 2 × (N − 1) / N × B × h × 2 / link)",
+            vec![
+                t("L", m.layers as f64, Count),
+                t("lat", crate::scenario::ALL_REDUCE_LATENCY.get(), Seconds),
+                t("N", n, Count),
+                t("B", batch, Count),
+                t("h", m.hidden as f64, Count),
+                t(
+                    "link",
+                    s.gpu
+                        .interconnect
+                        .map(|b| b.get())
+                        .unwrap_or(crate::scenario::PCIE_FALLBACK_BANDWIDTH),
+                    BytesPerSec,
+                ),
+            ],
+            e.decode.comm_time.get(),
+            Seconds,
+            Some(
+                "a ring all-reduce after attention and after the MLP, 2 bytes per FP16 activation",
+            ),
+        ));
+    }
+    if let (Some(sp), Some(spec)) = (&e.speculative, &s.speculative) {
+        v.push(d(
+            "spec.tokens_per_step",
+            "Tokens per speculative step",
+            "E",
+            "(1 − a^(k + 1)) / (1 − a)",
+            vec![
+                t("a", spec.acceptance, Ratio),
+                t("k", spec.tokens as f64, Count),
+            ],
+            sp.tokens_per_step,
+            Ratio,
+            Some("expected accepted draft tokens plus the one the target always yields"),
+        ));
+    }
+    v
+}
