@@ -14,6 +14,7 @@ pub mod precision;
 pub mod query;
 pub mod scenario;
 pub mod units;
+pub mod validate;
 
 pub use derivation::{Derivation, Term};
 pub use estimate::{

@@ -1,0 +1,1 @@
+//! Comparing estimates with published measurements.
