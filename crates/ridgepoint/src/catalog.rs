@@ -2,7 +2,7 @@
 //! (`shared/reference/gpus.tsv` and `models.tsv` rows, which cite datasheets and configs).
 
 use crate::hardware::Gpu;
-use crate::model::{Mlp, Model};
+use crate::model::{Mla, Mlp, Model, Moe};
 use crate::units::{Bytes, BytesPerSec, FlopsPerSec};
 
 const T: f64 = 1e12;
@@ -43,7 +43,8 @@ impl GpuRow {
             fp32: self.fp32_tflops.map(|v| FlopsPerSec(v * T)),
             sms: self.sms,
             sram_per_sm: self.sram_per_sm_kb.map(|kb| Bytes(kb * 1024.0)),
-            l2: self.l2_mb.map(|mb| Bytes(mb * 1e6)),
+            // Vendors quote cache sizes in binary megabytes.
+            l2: self.l2_mb.map(|mb| Bytes(mb * 1024.0 * 1024.0)),
             interconnect: self.interconnect_gbps.map(|v| BytesPerSec(v * G)),
             source: self.source.into(),
         }
@@ -51,6 +52,50 @@ impl GpuRow {
 }
 
 const GPUS: &[GpuRow] = &[
+    GpuRow {
+        id: "v100-sxm2-32gb",
+        name: "NVIDIA V100 SXM2 32GB",
+        vendor: "NVIDIA",
+        memory_gb: 32.0,
+        bandwidth_gbps: 900.0,
+        fp16_tflops: 125.0,
+        fp8_tflops: None,
+        // No INT8 tensor cores (hmc-tech's 62.67 TOPS is the non-tensor rate).
+        int8_tops: None,
+        fp4_tflops: None,
+        fp32_tflops: Some(15.7),
+        sms: Some(80),
+        sram_per_sm_kb: None,
+        l2_mb: Some(6.0),
+        // NVLink2 bandwidth not retrieved (300 GB/s total is unverified).
+        interconnect_gbps: None,
+        source: "gpus.tsv (medium confidence): huggingface.co/RajBhope/gpu-runtime-predictor \
+                 gpu_catalog.json (900 GB/s, 125 FP16 tensor, 15.7 FP32, 80 SMs, 6 MB L2); \
+                 ozyphus.github.io/gpu-maths.html; hmc-tech.com (125.34 TF FP16 tensor at \
+                 1530 MHz; no INT8 tensor cores); Volta has no sparsity; NVLink2 bandwidth not \
+                 retrieved",
+    },
+    GpuRow {
+        id: "a100-40gb-sxm",
+        name: "NVIDIA A100 40GB SXM",
+        vendor: "NVIDIA",
+        memory_gb: 40.0,
+        bandwidth_gbps: 1555.0,
+        fp16_tflops: 312.0,
+        fp8_tflops: None,
+        int8_tops: Some(624.0),
+        fp4_tflops: None,
+        fp32_tflops: Some(19.5),
+        sms: Some(108),
+        sram_per_sm_kb: Some(192.0),
+        l2_mb: Some(40.0),
+        interconnect_gbps: Some(300.0),
+        source: "NVIDIA A100 datasheet (nvidia-a100-datasheet-us-nvidia-1758950-r4) via \
+                 glennklockwood.com/garden/processors/A100; thundercompute.com A100 specs guide; \
+                 stas00/ml-engineering accelerator tables @744d01e (dense TFLOPS: 312 FP16, \
+                 624 sparse); 192 KB L1/shared per SM: NVIDIA A100 whitepaper (same GA100 SM as \
+                 the 80 GB part); NVLink3 600 GB/s bidirectional = 300 GB/s each way",
+    },
     GpuRow {
         id: "a100-80gb-sxm",
         name: "NVIDIA A100 80GB SXM",
@@ -72,6 +117,27 @@ const GPUS: &[GpuRow] = &[
                  NVLink3 600 GB/s bidirectional = 300 GB/s each way",
     },
     GpuRow {
+        id: "a100-80gb-pcie",
+        name: "NVIDIA A100 80GB PCIe",
+        vendor: "NVIDIA",
+        memory_gb: 80.0,
+        bandwidth_gbps: 1935.0,
+        fp16_tflops: 312.0,
+        fp8_tflops: None,
+        int8_tops: Some(624.0),
+        fp4_tflops: None,
+        fp32_tflops: Some(19.5),
+        sms: Some(108),
+        sram_per_sm_kb: Some(192.0),
+        l2_mb: Some(40.0),
+        interconnect_gbps: Some(31.5),
+        source: "thundercompute.com A100 specs guide; stas00/ml-engineering accelerator tables \
+                 @744d01e (NVIDIA lists the same TFLOPS as SXM although the PCIe card is \
+                 300 W, so sustained clocks may be lower); 192 KB L1/shared per SM: NVIDIA A100 \
+                 whitepaper (same GA100 SM); interconnect = PCIe Gen4 x16 ~31.5 GB/s each way \
+                 (an NVLink bridge gives 600 GB/s bidirectional = 300 each way, pairs only)",
+    },
+    GpuRow {
         id: "h100-sxm",
         name: "NVIDIA H100 SXM 80GB",
         vendor: "NVIDIA",
@@ -91,6 +157,451 @@ const GPUS: &[GpuRow] = &[
                  stas00/ml-engineering @744d01e; 256 KB L1/shared per SM: NVIDIA Hopper \
                  whitepaper; NVLink4 900 GB/s bidirectional = 450 GB/s each way",
     },
+    GpuRow {
+        id: "h100-pcie",
+        name: "NVIDIA H100 PCIe 80GB",
+        vendor: "NVIDIA",
+        memory_gb: 80.0,
+        bandwidth_gbps: 2000.0,
+        fp16_tflops: 756.0,
+        fp8_tflops: Some(1513.0),
+        int8_tops: Some(1513.0),
+        fp4_tflops: None,
+        fp32_tflops: Some(51.0),
+        sms: Some(114),
+        sram_per_sm_kb: Some(256.0),
+        l2_mb: Some(50.0),
+        interconnect_gbps: Some(64.0),
+        source: "NVIDIA H100 datasheet via archive-lib.hpctech.co.jp/gpuproduct/nvidia-h100.html \
+                 (sparse figures halved: FP16/BF16 1,513* → 756, FP8/INT8 3,026* → 1,513; HBM2e); \
+                 stas00/ml-engineering @744d01e; 256 KB L1/shared per SM: NVIDIA Hopper \
+                 whitepaper (same GH100 SM); interconnect = PCIe Gen5 128 GB/s bidirectional = \
+                 64 each way (an NVLink bridge gives 600 bidirectional = 300 each way, pairs only)",
+    },
+    GpuRow {
+        id: "h200-sxm",
+        name: "NVIDIA H200 SXM 141GB",
+        vendor: "NVIDIA",
+        memory_gb: 141.0,
+        bandwidth_gbps: 4800.0,
+        fp16_tflops: 989.4,
+        fp8_tflops: Some(1978.9),
+        int8_tops: Some(1978.9),
+        fp4_tflops: None,
+        fp32_tflops: Some(66.9),
+        sms: Some(132),
+        sram_per_sm_kb: Some(256.0),
+        l2_mb: Some(50.0),
+        interconnect_gbps: Some(450.0),
+        source: "stas00/ml-engineering @744d01e (989 dense FP16, same GH100 compute as H100 SXM, \
+                 so the H100 SXM figures 989.4/1,978.9/66.9 are used); lzwjava.github.io H200 \
+                 specs (3,958 FP8 with sparsity, 700 W); mlcommons/inference_results_v4.1 \
+                 H200-SXM-141GBx8 system JSON ('18x 4th Gen NVLink, 900GB/s'); gentic.news \
+                 (132 SMs); 256 KB L1/shared per SM: NVIDIA Hopper whitepaper; NVLink4 900 GB/s \
+                 bidirectional = 450 GB/s each way",
+    },
+    GpuRow {
+        id: "b200-sxm",
+        name: "NVIDIA B200 SXM (HGX, 1000 W)",
+        vendor: "NVIDIA",
+        memory_gb: 180.0,
+        bandwidth_gbps: 8000.0,
+        fp16_tflops: 2250.0,
+        fp8_tflops: Some(4500.0),
+        int8_tops: Some(4500.0),
+        fp4_tflops: Some(9000.0),
+        fp32_tflops: Some(80.0),
+        sms: None,
+        sram_per_sm_kb: None,
+        l2_mb: None,
+        interconnect_gbps: Some(900.0),
+        source: "glennklockwood.com/garden/processors/B200 (HGX B200 @1000 W: FP16 2,250 dense / \
+                 4,500 sparse, FP8 4,500, FP4 9,000 dense, FP32 80); stas00/ml-engineering \
+                 @744d01e (L2 not disclosed; NVIDIA docs disagree on 180 vs 192 GB: 180 is \
+                 NVIDIA's platform value, 192 physical per TechPowerUp); SM count not retrieved; \
+                 NVLink5 1,800 GB/s bidirectional = 900 each way",
+    },
+    GpuRow {
+        id: "gb200",
+        name: "NVIDIA GB200 (per Blackwell GPU, NVL72, 1200 W)",
+        vendor: "NVIDIA",
+        memory_gb: 186.0,
+        bandwidth_gbps: 8000.0,
+        fp16_tflops: 2500.0,
+        fp8_tflops: Some(5000.0),
+        int8_tops: Some(5000.0),
+        fp4_tflops: Some(10000.0),
+        fp32_tflops: Some(80.0),
+        sms: None,
+        sram_per_sm_kb: None,
+        l2_mb: Some(126.0),
+        interconnect_gbps: Some(900.0),
+        source: "per GPU (a GB200 superchip is 1 Grace + 2 Blackwell GPUs): glennklockwood.com/\
+                 garden/processors/B200 (GB200 @1200 W: FP16 2,500 dense / 5,000 sparse, FP4 \
+                 10,000 dense); stas00/ml-engineering @744d01e (FP32 80, glennklockwood says 90: \
+                 conflict; L2 126 MB from its 'Blackwell GB200 example' cache table); \
+                 mlcommons/inference_results_v6.1 Crusoe GB200-NVL72 system JSON (186 GB; \
+                 TensorRT-LLM calls it 'GB200 192GB'); SM count not retrieved; NVLink5 1,800 GB/s \
+                 bidirectional = 900 each way",
+    },
+    GpuRow {
+        id: "l4",
+        name: "NVIDIA L4",
+        vendor: "NVIDIA",
+        memory_gb: 24.0,
+        bandwidth_gbps: 300.0,
+        fp16_tflops: 121.0,
+        fp8_tflops: Some(242.5),
+        int8_tops: Some(242.5),
+        fp4_tflops: None,
+        fp32_tflops: Some(30.3),
+        sms: Some(58),
+        sram_per_sm_kb: None,
+        l2_mb: Some(48.0),
+        interconnect_gbps: Some(31.5),
+        source: "NVIDIA L4 datasheet via grokipedia.com/page/NVIDIA_L4_vs_L40S (242 FP16 and \
+                 485 FP8/INT8 with sparsity, halved; 300 GB/s; 72 W) and store.sourcecode.com; \
+                 fpsbench.com (7,424 shaders = 58 SMs, 48 MB L2, 30.29 FP32; fpsbench also lists \
+                 60 SMs: conflict; hmc-tech's 125.3 TF assumes 60 SMs, datasheet 121 used); \
+                 PCIe Gen4 x16 only, ~31.5 GB/s each way (figure from the A100 PCIe row)",
+    },
+    GpuRow {
+        id: "l40s",
+        name: "NVIDIA L40S",
+        vendor: "NVIDIA",
+        memory_gb: 48.0,
+        bandwidth_gbps: 864.0,
+        fp16_tflops: 362.05,
+        fp8_tflops: Some(733.0),
+        int8_tops: Some(733.0),
+        fp4_tflops: None,
+        fp32_tflops: Some(91.6),
+        sms: Some(142),
+        sram_per_sm_kb: None,
+        // 48 MB per a TechPowerUp-style listing, but full AD102 has 96 MB: uncertain, left out.
+        l2_mb: None,
+        interconnect_gbps: Some(32.0),
+        source: "NVIDIA L40/L40S datasheet table via mullet.se ('* With Sparsity': 733 FP16 → \
+                 362 dense, 1,466 FP8 → 733); stas00/ml-engineering @744d01e (INT8 733); \
+                 m.reach.dog (142 SMs); L2 uncertain (48 vs 96 MB), left out; PCIe Gen4 x16 \
+                 64 GB/s bidirectional = 32 each way, no NVLink",
+    },
+    GpuRow {
+        id: "a10",
+        name: "NVIDIA A10 (PCIe)",
+        vendor: "NVIDIA",
+        memory_gb: 24.0,
+        bandwidth_gbps: 600.0,
+        fp16_tflops: 125.0,
+        fp8_tflops: None,
+        // INT8 not retrieved.
+        int8_tops: None,
+        fp4_tflops: None,
+        fp32_tflops: Some(31.2),
+        sms: Some(72),
+        sram_per_sm_kb: None,
+        l2_mb: Some(6.0),
+        interconnect_gbps: Some(31.5),
+        source: "gpus.tsv (medium confidence): gist.github.com/kimbochen (125 TFLOP/s, 0.6 TB/s, \
+                 24 GB, 150 W); sysrqmts.com (600.2 GB/s, 72 SMs, 6 MB L2, 31.24 FP32); INT8 not \
+                 retrieved; PCIe Gen4 x16 ~31.5 GB/s each way (figure from the A100 PCIe row)",
+    },
+    GpuRow {
+        id: "t4",
+        name: "NVIDIA T4",
+        vendor: "NVIDIA",
+        memory_gb: 16.0,
+        bandwidth_gbps: 320.0,
+        fp16_tflops: 65.0,
+        fp8_tflops: None,
+        int8_tops: Some(130.0),
+        fp4_tflops: None,
+        fp32_tflops: Some(8.1),
+        sms: Some(40),
+        sram_per_sm_kb: None,
+        l2_mb: Some(4.0),
+        // PCIe Gen3 x16; its bandwidth is not in the reference data.
+        interconnect_gbps: None,
+        source: "geektopia.es NVIDIA T4 launch coverage (8.1 FP32, 65 FP16 mixed precision, \
+                 130 INT8, 260 INT4; Turing has no sparsity); sysrqmts.com (320 GB/s, 40 SMs, \
+                 4 MB L2, 70 W); hmc-tech.com; PCIe Gen3 x16 (bandwidth not retrieved)",
+    },
+    GpuRow {
+        id: "rtx-3090",
+        name: "NVIDIA GeForce RTX 3090",
+        vendor: "NVIDIA",
+        memory_gb: 24.0,
+        bandwidth_gbps: 936.0,
+        fp16_tflops: 71.0,
+        fp8_tflops: None,
+        // INT8 not retrieved.
+        int8_tops: None,
+        fp4_tflops: None,
+        fp32_tflops: Some(35.6),
+        sms: Some(82),
+        sram_per_sm_kb: None,
+        l2_mb: Some(6.0),
+        // NVLink bridge bandwidth not retrieved.
+        interconnect_gbps: None,
+        source: "Tom's Hardware spec table via holynerdvana.blogspot.com (FP16 tensor 142 dense / \
+                 285 sparse with FP16 accumulate; 936 GB/s; 82 SMs; 35.6 FP32); FP32-accumulate \
+                 rate (what LLM kernels use) is half the FP16-accumulate rate on GA10x per \
+                 gist getianao/33fb5306 → 71 DERIVED, not retrieved from a datasheet; INT8 and \
+                 NVLink bridge bandwidth not retrieved",
+    },
+    GpuRow {
+        id: "rtx-4090",
+        name: "NVIDIA GeForce RTX 4090",
+        vendor: "NVIDIA",
+        memory_gb: 24.0,
+        bandwidth_gbps: 1008.0,
+        fp16_tflops: 165.15,
+        fp8_tflops: Some(330.3),
+        int8_tops: Some(660.6),
+        fp4_tflops: None,
+        fp32_tflops: Some(82.58),
+        sms: Some(128),
+        sram_per_sm_kb: None,
+        l2_mb: Some(72.0),
+        interconnect_gbps: Some(31.5),
+        source: "waredb.com (FP16 tensor 165.15 dense with FP32 accumulate, 330.3 with FP16 \
+                 accumulate; FP8 330.3 and INT8 660.6 dense, accumulate dtype of the FP8 figure \
+                 not stated; 82.58 FP32; 128 SMs); thefpsreview.com (1,008 GB/s, 450 W); \
+                 techgoing.com (72 MB L2); gist mikasenghaas accelerator-intensity.py (165e12 \
+                 dense bf16); no NVLink: PCIe Gen4 x16 ~31.5 GB/s each way (figure from the A100 \
+                 PCIe row)",
+    },
+    GpuRow {
+        id: "rtx-5090",
+        name: "NVIDIA GeForce RTX 5090",
+        vendor: "NVIDIA",
+        memory_gb: 32.0,
+        bandwidth_gbps: 1792.0,
+        fp16_tflops: 419.2,
+        fp8_tflops: Some(838.4),
+        // INT8 not retrieved.
+        int8_tops: None,
+        fp4_tflops: Some(1676.0),
+        fp32_tflops: Some(104.8),
+        sms: Some(170),
+        sram_per_sm_kb: None,
+        l2_mb: Some(96.0),
+        interconnect_gbps: Some(64.0),
+        source: "spheron.network RTX 5090 specs (838.4 FP16 and 1,676.8 FP8 with sparsity, \
+                 halved; 3,352 'AI TOPS' = FP4 sparse → 1,676 dense; 104.8 FP32); Tom's Hardware \
+                 spec box via pocketmags.com Linux Format May 2025 (170 SMs, 96 MB cache, \
+                 1,792 GB/s, 575 W); accumulate dtype of the FP16 figure not stated (GeForce \
+                 FP32-accumulate may be lower); INT8 not retrieved; no NVLink: PCIe Gen5 x16 \
+                 ~64 GB/s each way (figure from the H100 PCIe row)",
+    },
+    GpuRow {
+        id: "mi250x-gcd",
+        name: "AMD Instinct MI250X (one GCD)",
+        vendor: "AMD",
+        memory_gb: 64.0,
+        bandwidth_gbps: 1638.4,
+        fp16_tflops: 191.5,
+        fp8_tflops: None,
+        int8_tops: Some(191.5),
+        fp4_tflops: None,
+        fp32_tflops: Some(23.95),
+        sms: Some(110),
+        sram_per_sm_kb: None,
+        l2_mb: None,
+        // Only package-level Infinity Fabric figures were retrieved.
+        interconnect_gbps: None,
+        source: "one of the two GCDs a process sees, i.e. half the package: AMD spec table via \
+                 zexron.com and stas00/ml-engineering @744d01e (package: 128 GB HBM2e, \
+                 3,276.8 GB/s, 383 FP16/BF16 and INT8 dense, 47.9 FP32 vector, 220 CUs; no \
+                 sparsity on CDNA2) → 64 GB, 1,638.4 GB/s, 191.5, 23.95, 110 CUs; gpt-fast MI250X \
+                 numbers are per GCD; L2 not retrieved; Infinity Fabric figures are per package \
+                 (350 GB/s unidirectional all-to-all), no per-GCD figure",
+    },
+    GpuRow {
+        id: "mi300x",
+        name: "AMD Instinct MI300X",
+        vendor: "AMD",
+        memory_gb: 192.0,
+        bandwidth_gbps: 5300.0,
+        fp16_tflops: 1307.4,
+        fp8_tflops: Some(2614.9),
+        int8_tops: Some(2614.9),
+        fp4_tflops: None,
+        fp32_tflops: Some(163.4),
+        sms: Some(304),
+        sram_per_sm_kb: None,
+        l2_mb: Some(32.0),
+        interconnect_gbps: Some(448.0),
+        source: "stas00/ml-engineering @744d01e (1,307.4 dense FP16 = 2,100 MHz × 256 × 2 × \
+                 1,216 matrix cores; FP8 2,614.9 dense, 5,229.8 sparse; some sites mislabel \
+                 2,615 as dense FP16); awesomeagents.ai; jaredwatkins.com MI300 series; \
+                 mlcommons/inference_results_v4.1 'MI300X-NPS1-SPX-192GB-750W'; 304 CUs (8 XCD × \
+                 38); L2 4 MB per XCD = 32 MB (plus 256 MB Infinity Cache); Infinity Fabric \
+                 448 GB/s unidirectional all-to-all",
+    },
+    GpuRow {
+        id: "mi325x",
+        name: "AMD Instinct MI325X",
+        vendor: "AMD",
+        memory_gb: 256.0,
+        bandwidth_gbps: 6000.0,
+        fp16_tflops: 1307.4,
+        fp8_tflops: Some(2614.9),
+        int8_tops: Some(2614.9),
+        fp4_tflops: None,
+        fp32_tflops: Some(163.4),
+        sms: Some(304),
+        sram_per_sm_kb: None,
+        l2_mb: Some(32.0),
+        interconnect_gbps: Some(448.0),
+        source: "awesomeagents.ai/hardware/amd-mi325x (AMD figures: same compute as MI300X, \
+                 256 GB HBM3e, 6 TB/s, 1,000 W peak TBP); stas00/ml-engineering @744d01e; \
+                 unanswered.io MI325X guide; L2 32 MB plus 256 MB Infinity Cache; Infinity \
+                 Fabric 448 GB/s unidirectional all-to-all",
+    },
+    GpuRow {
+        id: "tpu-v5e",
+        name: "Google TPU v5e (per chip)",
+        vendor: "Google",
+        memory_gb: 16.0,
+        bandwidth_gbps: 819.0,
+        fp16_tflops: 197.0,
+        fp8_tflops: None,
+        int8_tops: Some(393.0),
+        fp4_tflops: None,
+        fp32_tflops: None,
+        sms: None,
+        sram_per_sm_kb: None,
+        l2_mb: None,
+        interconnect_gbps: Some(200.0),
+        source: "docs.cloud.google.com/tpu/docs/v5e (16 GB HBM2, 819 GB/s (an older revision \
+                 says '800 GiBps'), 197 BF16, 393 INT8 (stas: 394); FP8/FP32 not published; \
+                 1 TensorCore); stas00/ml-engineering @744d01e; ICI 400 GB/s bidirectional per \
+                 chip = 200 each way, 2D torus. The FP16 figure is the BF16 rate",
+    },
+    GpuRow {
+        id: "tpu-v5p",
+        name: "Google TPU v5p (per chip)",
+        vendor: "Google",
+        memory_gb: 95.0,
+        bandwidth_gbps: 2765.0,
+        fp16_tflops: 459.0,
+        fp8_tflops: Some(459.0),
+        int8_tops: Some(918.0),
+        fp4_tflops: None,
+        fp32_tflops: None,
+        sms: None,
+        sram_per_sm_kb: None,
+        l2_mb: None,
+        interconnect_gbps: Some(600.0),
+        source: "docs.cloud.google.com/tpu/docs/v5p-training, two revisions (95 GB, revisions \
+                 say both GB and GiB; 2,765 GB/s; 459 BF16; FP8 459 listed in one revision only); \
+                 stas00/ml-engineering @744d01e (INT8 918); FP32 not published; ICI 1,200 GB/s \
+                 bidirectional per chip = 600 each way, 3D torus. The FP16 figure is the BF16 rate",
+    },
+    GpuRow {
+        id: "tpu-v6e",
+        name: "Google TPU v6e Trillium (per chip)",
+        vendor: "Google",
+        memory_gb: 32.0,
+        bandwidth_gbps: 1638.0,
+        fp16_tflops: 918.0,
+        fp8_tflops: Some(918.0),
+        int8_tops: Some(1836.0),
+        fp4_tflops: None,
+        fp32_tflops: None,
+        sms: None,
+        sram_per_sm_kb: None,
+        l2_mb: None,
+        interconnect_gbps: Some(400.0),
+        source: "docs.cloud.google.com/tpu/docs/v6e (32 GB, 1,638 GB/s (some revisions 1,640), \
+                 918 BF16, 1,836 INT8); stas00/ml-engineering @744d01e (FP8 918, not in Google's \
+                 table); FP32 not published; ICI 800 GB/s bidirectional per chip = 400 each way, \
+                 2D torus. The FP16 figure is the BF16 rate",
+    },
+    GpuRow {
+        id: "gaudi-3",
+        name: "Intel Gaudi 3 (OAM)",
+        vendor: "Intel",
+        memory_gb: 128.0,
+        bandwidth_gbps: 3700.0,
+        fp16_tflops: 1677.0,
+        fp8_tflops: Some(1677.0),
+        // INT8 supported but not published.
+        int8_tops: None,
+        fp4_tflops: None,
+        fp32_tflops: Some(229.0),
+        sms: None,
+        sram_per_sm_kb: None,
+        l2_mb: Some(96.0),
+        interconnect_gbps: Some(600.0),
+        source:
+            "stas00/ml-engineering @744d01e (BF16 and FP8 MME 1,677 at the shipping 1,600 MHz; \
+                 Intel whitepaper 1,835 at 1,750 MHz; stas lists FP16 (not BF16) at 459, so FP16 \
+                 matmuls may be slower than this BF16 figure; FP32 229; 96 MB configurable cache = \
+                 24 MB × 4 DCOREs; 24× 200 GbE RoCE = 600 GB/s unidirectional); GenZ-LLM-Analyzer \
+                 system_configs.py lists 144 GB / 1,600 TF / 3,675 GB/s (memory conflicts with \
+                 Intel's 128 GB); INT8 not published",
+    },
+    GpuRow {
+        id: "m2-ultra",
+        name: "Apple M2 Ultra (76-core GPU)",
+        vendor: "Apple",
+        memory_gb: 192.0,
+        bandwidth_gbps: 800.0,
+        fp16_tflops: 27.2,
+        fp8_tflops: None,
+        int8_tops: None,
+        fp4_tflops: None,
+        fp32_tflops: Some(27.2),
+        sms: None,
+        sram_per_sm_kb: None,
+        l2_mb: None,
+        interconnect_gbps: None,
+        source: "blog.patti.tech 2023-06-05 (192 GB max unified memory, 800 GB/s, 76-core GPU); \
+                 FLOPS LOW CONFIDENCE, DERIVED: hmc-tech.com lists the 60-core M2 Ultra at \
+                 21.47 TF with FP16 = FP32, scaled × 76/60 at the same clock ≈ 27.2; usable GPU \
+                 memory is ~75% of unified RAM",
+    },
+    GpuRow {
+        id: "m4-max",
+        name: "Apple M4 Max (40-core GPU)",
+        vendor: "Apple",
+        memory_gb: 128.0,
+        bandwidth_gbps: 546.0,
+        fp16_tflops: 17.2,
+        fp8_tflops: None,
+        int8_tops: None,
+        fp4_tflops: None,
+        fp32_tflops: Some(17.2),
+        sms: None,
+        sram_per_sm_kb: None,
+        l2_mb: None,
+        interconnect_gbps: None,
+        source: "macmegasite.com 2024-10-30 and gamebastion.com (40-core GPU, 546 GB/s, 128 GB); \
+                 FLOPS LOW CONFIDENCE, DERIVED: hmc-tech.com lists the 32-core M4 Max at 13.74 TF \
+                 (FP16 = FP32), scaled × 40/32 ≈ 17.2 (gpuhunter.io claims 34, likely \
+                 double-counted: conflict)",
+    },
+];
+
+/// Rows of `shared/reference/gpus.tsv` left out of the catalog, and why.
+pub const SKIPPED: &[(&str, &str)] = &[
+    (
+        "H100 NVL (per GPU)",
+        "no compute figures retrieved from a reliable source (memory and power only); needs the \
+         H100 NVL datasheet with its sparse figures halved",
+    ),
+    (
+        "Apple M3 Max (40-core GPU)",
+        "no FLOPS figure retrieved (bandwidth only; maximum memory not retrieved either)",
+    ),
+    (
+        "A10G (AWS g5)",
+        "no NVIDIA datasheet; the FP16 peak is low confidence and conflicting (~70 llm-analysis \
+         vs 62.5 gpu_catalog, likely the FP32-accumulate rate) and the SM count is inconsistent \
+         (80 vs 9,216 cores = 72); use `a10` as an upper reference",
+    ),
 ];
 
 /// Every built-in GPU, in catalog order.
@@ -144,49 +655,219 @@ fn llama(
     }
 }
 
+/// A GPT-style model: plain two-matrix (GELU/ReLU) MLP, untied and rotary unless stated.
+#[allow(clippy::too_many_arguments)]
+fn gpt(
+    id: &str,
+    name: &str,
+    hidden: u64,
+    intermediate: u64,
+    layers: u64,
+    heads: u64,
+    kv_heads: u64,
+    vocab: u64,
+    max_context: u64,
+    source: &str,
+) -> Model {
+    Model {
+        mlp: Mlp::Plain,
+        ..llama(
+            id,
+            name,
+            hidden,
+            intermediate,
+            layers,
+            heads,
+            kv_heads,
+            vocab,
+            max_context,
+            source,
+        )
+    }
+}
+
+/// The departures from the base shape, chained after [`llama`] or [`gpt`].
+trait Shape: Sized {
+    /// Input embedding and LM head share one matrix.
+    fn tied(self) -> Self;
+    /// Biases on the Q, K and V projections.
+    fn qkv_bias(self) -> Self;
+    /// A per-head dimension other than hidden / heads.
+    fn head_dim(self, d: u64) -> Self;
+    /// `layers` layers attend within a sliding window of `window` tokens.
+    fn window(self, window: u64, layers: u64) -> Self;
+    /// Learned absolute position embeddings with `n` rows.
+    fn positions(self, n: u64) -> Self;
+    fn moe(self, moe: Moe) -> Self;
+    fn mla(self, mla: Mla) -> Self;
+}
+
+impl Shape for Model {
+    fn tied(self) -> Self {
+        Model {
+            tied_embeddings: true,
+            ..self
+        }
+    }
+    fn qkv_bias(self) -> Self {
+        Model {
+            qkv_bias: true,
+            ..self
+        }
+    }
+    fn head_dim(self, head_dim: u64) -> Self {
+        Model { head_dim, ..self }
+    }
+    fn window(self, window: u64, layers: u64) -> Self {
+        Model {
+            sliding_window: Some((window, layers)),
+            ..self
+        }
+    }
+    fn positions(self, position_embeddings: u64) -> Self {
+        Model {
+            position_embeddings,
+            ..self
+        }
+    }
+    fn moe(self, moe: Moe) -> Self {
+        Model {
+            moe: Some(moe),
+            ..self
+        }
+    }
+    fn mla(self, mla: Mla) -> Self {
+        Model {
+            mla: Some(mla),
+            ..self
+        }
+    }
+}
+
 const META_SRC: &str = "meta-llama config.json via github abhibambhaniya/GenZ-LLM-Analyzer \
                         GenZ/Models/Model_sets/meta.py and mlc-ai/mlc-llm model_preset.py @01ced33";
 
+const QWEN_SRC: &str = "Qwen config.json via github citsjtu2020/LLM-Prof sglang/Model_Config.md \
+                        @8434c8d (verbatim HF config)";
+
 /// Every built-in model, in catalog order.
+#[rustfmt::skip]
 pub fn models() -> Vec<Model> {
     vec![
-        llama(
-            "llama-2-7b",
-            "Llama-2-7B",
-            4096,
-            11008,
-            32,
-            32,
-            32,
-            32000,
-            4096,
-            META_SRC,
-        ),
-        llama(
-            "llama-2-70b",
-            "Llama-2-70B",
-            8192,
-            28672,
-            80,
-            64,
-            8,
-            32000,
-            4096,
-            META_SRC,
-        ),
-        llama(
-            "llama-3.1-8b",
-            "Llama-3.1-8B",
-            4096,
-            14336,
-            32,
-            32,
-            8,
-            128256,
-            131072,
+        // Columns: id, name, hidden, intermediate, layers, heads, kv_heads, vocab, max_context,
+        // source; then the departures from the base shape ([`Shape`]).
+        //     id                 name              hidden inter  lay  hd   kv  vocab   context
+        llama("llama-2-7b",      "Llama-2-7B",      4096,  11008, 32,  32,  32, 32000,  4096,   META_SRC),
+        llama("llama-2-13b",     "Llama-2-13B",     5120,  13824, 40,  40,  40, 32000,  4096,   META_SRC),
+        llama("llama-2-70b",     "Llama-2-70B",     8192,  28672, 80,  64,  8,  32000,  4096,   META_SRC),
+        llama("llama-3.1-8b",    "Llama-3.1-8B",    4096,  14336, 32,  32,  8,  128256, 131072,
             "meta-llama/Llama-3.1-8B config.json via github citsjtu2020/LLM-Prof \
-             sglang/Model_Config.md @8434c8d",
-        ),
+             sglang/Model_Config.md @8434c8d"),
+        llama("llama-3.1-70b",   "Llama-3.1-70B",   8192,  28672, 80,  64,  8,  128256, 131072,
+            "meta-llama/Llama-3.1-70B(-Instruct) config.json via github \
+             abhibambhaniya/GenZ-LLM-Analyzer GenZ/Models/Model_sets/meta.py; \
+             tie_word_embeddings=false taken as the HF default (not shown in GenZ, unverified)"),
+        llama("llama-3.1-405b",  "Llama-3.1-405B",  16384, 53248, 126, 128, 8,  128256, 131072,
+            "meta-llama/Llama-3.1-405B config.json via github abhibambhaniya/GenZ-LLM-Analyzer \
+             GenZ/Models/Model_sets/meta.py (intermediate written as 3.25 × 16384) and a manual \
+             config copy (8 KV heads, 131072 context, untied); a TensorRT-LLM-converted config \
+             with 16 KV heads / 8192 context is an early variant"),
+        llama("llama-3.2-1b",    "Llama-3.2-1B",    2048,  8192,  16,  32,  8,  128256, 131072,
+            "meta-llama/Llama-3.2-1B-Instruct config.json verbatim in github \
+             kevinstephano/thunder_model_blocks hf_llama/llama_config.py (commit_hash 4e20de3); \
+             GenZ-LLM-Analyzer meta.py; head_dim 64, tied embeddings")
+            .tied(),
+        llama("llama-3.2-3b",    "Llama-3.2-3B",    3072,  8192,  28,  24,  8,  128256, 131072,
+            "meta-llama/Llama-3.2-3B config.json via github citsjtu2020/LLM-Prof \
+             sglang/Model_Config.md @8434c8d; tied embeddings")
+            .tied(),
+        llama("mistral-7b-v0.1", "Mistral-7B-v0.1", 4096,  14336, 32,  32,  8,  32000,  32768,
+            "mistralai/Mistral-7B-v0.1 config via github mlc-ai/mlc-llm model_preset.py \
+             @01ced33 (preset 'mistral_7b': sliding_window_size 4096, rope_theta 10000) and \
+             GenZ-LLM-Analyzer mistral.py; the 4096-token window is on every layer (v0.2/v0.3 \
+             dropped it)")
+            .window(4096, 32),
+        llama("mixtral-8x7b",    "Mixtral-8x7B-v0.1", 4096, 14336, 32, 32,  8,  32000,  32768,
+            "mistralai/Mixtral-8x7B-v0.1 config verbatim in github mlc-ai/mlc-llm \
+             model_preset.py @01ced33 (num_local_experts 8, num_experts_per_tok 2, \
+             intermediate_size 14336 per expert, rope_theta 1e6)")
+            .moe(Moe { experts: 8, active: 2, shared: 0, expert_intermediate: 14336, dense_layers: 0 }),
+        llama("mixtral-8x22b",   "Mixtral-8x22B-Instruct-v0.1", 6144, 16384, 56, 48, 8, 32768, 65536,
+            "mistralai/Mixtral-8x22B-Instruct-v0.1 config.json via github \
+             abhibambhaniya/GenZ-LLM-Analyzer GenZ/Models/Model_sets/mistral.py (8 experts, \
+             top-2, 16384 per expert; vocab 32768 is the Instruct model's, the base v0.1 uses \
+             32000; tie=false assumed, the Mistral default)")
+            .moe(Moe { experts: 8, active: 2, shared: 0, expert_intermediate: 16384, dense_layers: 0 }),
+        llama("qwen2.5-7b",      "Qwen2.5-7B",      3584,  18944, 28,  28,  4,  152064, 131072, QWEN_SRC)
+            .qkv_bias(),
+        llama("qwen2.5-14b",     "Qwen2.5-14B",     5120,  13824, 48,  40,  8,  152064, 131072, QWEN_SRC)
+            .qkv_bias(),
+        llama("qwen2.5-32b",     "Qwen2.5-32B",     5120,  27648, 64,  40,  8,  152064, 131072, QWEN_SRC)
+            .qkv_bias(),
+        llama("qwen2.5-72b",     "Qwen2.5-72B",     8192,  29568, 80,  64,  8,  152064, 131072,
+            "Qwen2-72B config via github abhibambhaniya/GenZ-LLM-Analyzer \
+             GenZ/Models/Model_sets/alibaba.py (Qwen2.5-72B shares its dims); apxml.com/models/\
+             qwen2-5-72b (29568 FFN, 80 layers, 8 KV heads, 152064 vocab, 131K context; its \
+             hidden 12288 is wrong); 131072 context unverified for this exact repo")
+            .qkv_bias(),
+        llama("gemma-2-9b",      "Gemma-2-9B",      3584,  14336, 42,  16,  8,  256000, 8192,
+            "google/gemma-2-9b via github abhibambhaniya/GenZ-LLM-Analyzer \
+             GenZ/Models/Model_sets/google.py and AI-Hypercomputer/maxtext hf_model_configs.py \
+             (head_dim 256 ≠ hidden/heads; local 4096-token sliding window alternating with \
+             global layers; tie_word_embeddings=true is the transformers Gemma2Config default, \
+             not verified in a config.json)")
+            .head_dim(256).tied().window(4096, 21),
+        llama("gemma-2-27b",     "Gemma-2-27B",     4608,  36864, 46,  32,  16, 256000, 8192,
+            "google/gemma-2-27b via github abhibambhaniya/GenZ-LLM-Analyzer \
+             GenZ/Models/Model_sets/google.py and AI-Hypercomputer/maxtext hf_model_configs.py \
+             (head_dim 128 ≠ hidden/heads; local 4096 sliding window alternating with global \
+             layers; tie=true is the transformers default, unverified)")
+            .head_dim(128).tied().window(4096, 23),
+        // The config sets sliding_window 2047, but models.tsv (and the 4K context this
+        // checkpoint is used at) count full-context KV, so no window is modelled.
+        llama("phi-3-mini-4k",   "Phi-3-mini-4k-instruct", 3072, 8192, 32, 32, 32, 32064, 4096,
+            "microsoft/Phi-3-mini-4k-instruct config verbatim in github mlc-ai/mlc-llm \
+             model_preset.py @01ced33 (commented-out 'phi-3' preset); fused qkv_proj and \
+             gate_up_proj hold the same parameters as separate projections; the config's \
+             sliding_window 2047 is not modelled (models.tsv counts full-context KV)"),
+        llama("deepseek-v3",     "DeepSeek-V3",     7168,  18432, 61,  128, 128, 129280, 163840,
+            "deepseek-ai/DeepSeek-V3 config.json (code-corpus excerpt, repo unnamed: hidden 7168, \
+             intermediate 18432, 61 layers, 256 routed + 1 shared experts of 2048, top-8, \
+             q_lora_rank 1536, kv_lora_rank 512, qk_nope 128, qk_rope 64, v_head 128, context \
+             163840) and github abhibambhaniya/GenZ-LLM-Analyzer misc.py (vocab 129280, \
+             first_k_dense_replace 3; its shared_expert_intermediate_size 18432 is wrong); the \
+             ~14B MTP module in the HF repo is not counted; kv_heads 128 is nominal (MLA caches \
+             a 576-element latent); head_dim set to qk_nope + qk_rope = 192, unused under MLA")
+            .head_dim(192)
+            .moe(Moe { experts: 256, active: 8, shared: 1, expert_intermediate: 2048, dense_layers: 3 })
+            .mla(Mla {
+                q_lora_rank: 1536, kv_lora_rank: 512,
+                qk_nope_head_dim: 128, qk_rope_head_dim: 64, v_head_dim: 128,
+            }),
+        gpt("gpt-3-175b",        "GPT-3 175B",      12288, 49152, 96,  96,  96, 50257,  2048,
+            "Brown et al. 2020 Table 2.1 (d_head 128) and github abhibambhaniya/GenZ-LLM-Analyzer \
+             meta.py gpt3_config (hidden 12288, 96 heads, 96 layers, FFN 4×, 2048 context); \
+             vocab 50257 = GPT-2 BPE (mlc-llm preset 'gpt2'; GenZ uses OPT's padded 50272); \
+             learned position embeddings, tied embeddings")
+            .tied().positions(2048),
+        gpt("falcon-40b",        "Falcon-40B",      8192,  32768, 60,  128, 8,  65024,  2048,
+            "tiiuae/falcon-40b: ggllm.cpp falcon_model_load log in github ggerganov/llama.cpp \
+             README.md (n_vocab 65024, n_embd 8192, n_head 128, n_head_kv 8, n_layer 60, n_ff \
+             32768); model_params excerpt (num_kv_heads 8, new_decoder_architecture); 2048 \
+             context; GELU MLP, parallel attention + MLP; tie_word_embeddings not retrieved \
+             (HF FalconConfig default true)")
+            .tied(),
+        gpt("opt-13b",           "OPT-13B",         5120,  20480, 40,  40,  40, 50272,  2048,
+            "facebook/opt-13b config via github cli99/llm-analysis \
+             llm_analysis/model_configs/facebook_opt-13b.json (GenZ's hidden 5140 is a typo); \
+             ReLU MLP; learned positions 2048 + OPT's offset of 2 = 2050 rows; tie=true is the \
+             OPT default (unverified)")
+            .tied().positions(2050),
+        gpt("gpt-j-6b",          "GPT-J-6B",        4096,  16384, 28,  16,  16, 50400,  2048,
+            "EleutherAI/gpt-j-6b config via github cli99/llm-analysis \
+             llm_analysis/model_configs/EleutherAI_gpt-j-6b.json and NVIDIA/TensorRT-LLM \
+             docs/source/performance.md (n_layer 28, n_head 16, n_embd 4096, n_positions 2048); \
+             GELU MLP, parallel attention + MLP, rotary_dim 64; untied LM head (with bias)"),
     ]
 }
 
