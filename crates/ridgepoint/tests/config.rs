@@ -1,0 +1,158 @@
+//! Models read from config.json text: the shapes match the catalog's, and every refusal names
+//! its field.
+
+use ridgepoint::catalog;
+use ridgepoint::config::model_from_hf_config;
+
+fn same_counts(json: &str, id: &str) {
+    let m = model_from_hf_config(json).unwrap();
+    let c = catalog::model(id).unwrap();
+    let (a, b) = (m.params(), c.params());
+    assert_eq!(a.total, b.total, "{id} total");
+    assert_eq!(a.active, b.active, "{id} active");
+    assert_eq!(
+        m.kv_elements_per_token_per_layer(),
+        c.kv_elements_per_token_per_layer(),
+        "{id} kv"
+    );
+    assert_eq!(
+        m.kv_elements(100_000.0),
+        c.kv_elements(100_000.0),
+        "{id} windows"
+    );
+}
+
+#[test]
+fn llama_2_7b() {
+    same_counts(
+        r#"{"model_type":"llama","hidden_size":4096,"intermediate_size":11008,
+            "num_hidden_layers":32,"num_attention_heads":32,"num_key_value_heads":32,
+            "vocab_size":32000,"max_position_embeddings":4096,"tie_word_embeddings":false}"#,
+        "llama-2-7b",
+    );
+}
+
+#[test]
+fn llama_2_70b_without_explicit_tie_or_head_dim() {
+    same_counts(
+        r#"{"model_type":"llama","hidden_size":8192,"intermediate_size":28672,
+            "num_hidden_layers":80,"num_attention_heads":64,"num_key_value_heads":8,
+            "vocab_size":32000,"max_position_embeddings":4096}"#,
+        "llama-2-70b",
+    );
+}
+
+#[test]
+fn qwen2_has_qkv_bias() {
+    same_counts(
+        r#"{"model_type":"qwen2","hidden_size":3584,"intermediate_size":18944,
+            "num_hidden_layers":28,"num_attention_heads":28,"num_key_value_heads":4,
+            "vocab_size":152064,"max_position_embeddings":131072,"tie_word_embeddings":false,
+            "sliding_window":131072,"use_sliding_window":false}"#,
+        "qwen2.5-7b",
+    );
+}
+
+#[test]
+fn gemma_2_head_dim_and_alternating_windows() {
+    same_counts(
+        r#"{"model_type":"gemma2","hidden_size":3584,"intermediate_size":14336,
+            "num_hidden_layers":42,"num_attention_heads":16,"num_key_value_heads":8,
+            "head_dim":256,"vocab_size":256000,"max_position_embeddings":8192,
+            "sliding_window":4096}"#,
+        "gemma-2-9b",
+    );
+}
+
+#[test]
+fn mistral_v01_window_on_every_layer() {
+    same_counts(
+        r#"{"model_type":"mistral","hidden_size":4096,"intermediate_size":14336,
+            "num_hidden_layers":32,"num_attention_heads":32,"num_key_value_heads":8,
+            "vocab_size":32000,"max_position_embeddings":32768,"sliding_window":4096,
+            "tie_word_embeddings":false}"#,
+        "mistral-7b-v0.1",
+    );
+}
+
+#[test]
+fn mixtral_experts() {
+    same_counts(
+        r#"{"model_type":"mixtral","hidden_size":4096,"intermediate_size":14336,
+            "num_hidden_layers":32,"num_attention_heads":32,"num_key_value_heads":8,
+            "vocab_size":32000,"max_position_embeddings":32768,"num_local_experts":8,
+            "num_experts_per_tok":2,"sliding_window":null}"#,
+        "mixtral-8x7b",
+    );
+}
+
+#[test]
+fn deepseek_v3_mla_and_shared_experts() {
+    same_counts(
+        r#"{"model_type":"deepseek_v3","hidden_size":7168,"intermediate_size":18432,
+            "num_hidden_layers":61,"num_attention_heads":128,"num_key_value_heads":128,
+            "vocab_size":129280,"max_position_embeddings":163840,"tie_word_embeddings":false,
+            "n_routed_experts":256,"num_experts_per_tok":8,"n_shared_experts":1,
+            "moe_intermediate_size":2048,"first_k_dense_replace":3,"q_lora_rank":1536,
+            "kv_lora_rank":512,"qk_nope_head_dim":128,"qk_rope_head_dim":64,"v_head_dim":128}"#,
+        "deepseek-v3",
+    );
+}
+
+#[test]
+fn refusals_name_the_field() {
+    let cases = [
+        ("not json", "config.json is not valid JSON: expected ident at line 1 column 2"),
+        ("[1,2]", "config.json must be a JSON object"),
+        (r#"{"num_hidden_layers":2,"num_attention_heads":2,"vocab_size":10}"#, "missing field \"hidden_size\""),
+        (
+            r#"{"hidden_size":"big","num_hidden_layers":2,"num_attention_heads":2,"vocab_size":10}"#,
+            "\"hidden_size\" must be a whole number, got \"big\"",
+        ),
+        (
+            r#"{"hidden_size":64,"num_hidden_layers":0,"num_attention_heads":2,"vocab_size":10}"#,
+            "\"num_hidden_layers\" (0) must be between 1 and 65536",
+        ),
+        (
+            r#"{"hidden_size":64,"num_hidden_layers":2,"num_attention_heads":4,"num_key_value_heads":8,"vocab_size":10}"#,
+            "\"num_key_value_heads\" (8) must not exceed \"num_attention_heads\" (4)",
+        ),
+        (
+            r#"{"hidden_size":64,"num_hidden_layers":2,"num_attention_heads":6,"num_key_value_heads":4,"vocab_size":10}"#,
+            "\"num_attention_heads\" (6) must be a multiple of \"num_key_value_heads\" (4)",
+        ),
+        (
+            r#"{"hidden_size":100,"num_hidden_layers":2,"num_attention_heads":3,"vocab_size":10}"#,
+            "missing field \"head_dim\", and \"hidden_size\" (100) is not a multiple of \"num_attention_heads\" (3)",
+        ),
+        (
+            r#"{"hidden_size":1e300,"num_hidden_layers":2,"num_attention_heads":2,"vocab_size":10}"#,
+            "\"hidden_size\" must be a whole number, got 1e+300",
+        ),
+        (
+            r#"{"hidden_size":64,"num_hidden_layers":2,"num_attention_heads":2,"vocab_size":10,"tie_word_embeddings":"yes"}"#,
+            "\"tie_word_embeddings\" must be true or false, got \"yes\"",
+        ),
+        (
+            r#"{"hidden_size":64,"num_hidden_layers":2,"num_attention_heads":2,"vocab_size":10,"num_local_experts":8}"#,
+            "missing field \"num_experts_per_tok\"",
+        ),
+    ];
+    for (text, message) in cases {
+        let e = model_from_hf_config(text).unwrap_err();
+        assert_eq!(e.message, message, "for {text}");
+    }
+}
+
+#[test]
+fn a_tiny_valid_config_estimates_without_nan() {
+    let m = model_from_hf_config(
+        r#"{"hidden_size":1,"num_hidden_layers":1,"num_attention_heads":1,"vocab_size":1}"#,
+    )
+    .unwrap();
+    let mut s = ridgepoint::Spec::default().scenario();
+    s.model = m;
+    let e = ridgepoint::estimate(&s);
+    assert!(e.calibrated.tpot.get().is_finite() && e.calibrated.tpot.get() > 0.0);
+    assert!(e.decode.intensity.get().is_finite());
+}
