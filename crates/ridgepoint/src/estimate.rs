@@ -148,29 +148,29 @@ impl Estimate {
 
 /// Work of one step on one GPU, before timing.
 #[derive(Clone, Copy, Debug)]
-struct Work {
-    tokens: f64,
-    flops: f64,
-    bytes: f64,
-    comm: f64,
+pub(crate) struct Work {
+    pub(crate) tokens: f64,
+    pub(crate) flops: f64,
+    pub(crate) bytes: f64,
+    pub(crate) comm: f64,
 }
 
 /// The per-scenario constants every step uses.
-struct Ctx<'a> {
-    s: &'a Scenario,
-    n: f64,
-    wb: f64,
-    kvb: f64,
-    peak: f64,
-    bw: f64,
-    link: f64,
-    kv_share: f64,
-    matmul_per_token: f64,
-    lm_head: f64,
+pub(crate) struct Ctx<'a> {
+    pub(crate) s: &'a Scenario,
+    pub(crate) n: f64,
+    pub(crate) wb: f64,
+    pub(crate) kvb: f64,
+    pub(crate) peak: f64,
+    pub(crate) bw: f64,
+    pub(crate) link: f64,
+    pub(crate) kv_share: f64,
+    pub(crate) matmul_per_token: f64,
+    pub(crate) lm_head: f64,
 }
 
 impl<'a> Ctx<'a> {
-    fn new(s: &'a Scenario, lm_head: f64) -> Ctx<'a> {
+    pub(crate) fn new(s: &'a Scenario, lm_head: f64) -> Ctx<'a> {
         let m = &s.model;
         let n = s.gpus.max(1) as f64;
         let compute = s.gpu.compute_precision(s.weights);
@@ -199,7 +199,7 @@ impl<'a> Ctx<'a> {
     }
 
     /// Two ring all-reduces of the step's activations per layer.
-    fn comm(&self, tokens: f64) -> f64 {
+    pub(crate) fn comm(&self, tokens: f64) -> f64 {
         if self.n <= 1.0 {
             return 0.0;
         }
@@ -209,7 +209,7 @@ impl<'a> Ctx<'a> {
     }
 
     /// `batch` sequences each adding `per_seq` tokens against `context` cached tokens.
-    fn step(&self, batch: f64, per_seq: f64, context: f64) -> Work {
+    pub(crate) fn step(&self, batch: f64, per_seq: f64, context: f64) -> Work {
         let m = &self.s.model;
         let tokens = batch * per_seq;
         let flops = tokens * (2.0 * self.matmul_per_token + m.attention_flops_per_token(context));
@@ -223,7 +223,7 @@ impl<'a> Ctx<'a> {
         }
     }
 
-    fn prefill(&self, batch: f64, prompt: f64) -> Work {
+    pub(crate) fn prefill(&self, batch: f64, prompt: f64) -> Work {
         let m = &self.s.model;
         let tokens = batch * prompt;
         let body = self.matmul_per_token - self.lm_head;
@@ -239,7 +239,7 @@ impl<'a> Ctx<'a> {
         }
     }
 
-    fn phase(&self, w: Work, eff: &Efficiency) -> Phase {
+    pub(crate) fn phase(&self, w: Work, eff: &Efficiency) -> Phase {
         let compute_time = w.flops / self.peak;
         let memory_time = w.bytes / self.bw;
         let bound = if compute_time >= memory_time {
@@ -268,7 +268,13 @@ impl<'a> Ctx<'a> {
     }
 
     /// Memory per GPU for `batch` sequences of `context` tokens.
-    fn memory(&self, total_params: f64, batch: f64, prompt: f64, context: f64) -> Memory {
+    pub(crate) fn memory(
+        &self,
+        total_params: f64,
+        batch: f64,
+        prompt: f64,
+        context: f64,
+    ) -> Memory {
         let m = &self.s.model;
         let weights = total_params * self.wb / self.n;
         let kv = batch * m.kv_elements(context) * self.kvb * self.kv_share;
@@ -302,7 +308,7 @@ impl<'a> Ctx<'a> {
 }
 
 /// Largest x in [1, hi] with `ok(x)`, for a monotone `ok`; 0 if `ok(1)` fails.
-fn largest(hi: u64, ok: impl Fn(u64) -> bool) -> u64 {
+pub(crate) fn largest(hi: u64, ok: impl Fn(u64) -> bool) -> u64 {
     if !ok(1) {
         return 0;
     }

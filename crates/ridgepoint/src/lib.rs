@@ -11,9 +11,11 @@ pub mod estimate;
 mod explain;
 pub mod hardware;
 pub mod model;
+pub mod ops;
 pub mod precision;
 pub mod query;
 pub mod scenario;
+pub mod series;
 pub mod units;
 pub mod validate;
 

@@ -1,0 +1,162 @@
+//! The sweeps the charts draw: a scenario varied along batch, prompt length and context.
+//! Computed on the lean path (no derivations, no searches) so every chart's data costs
+//! microseconds.
+
+use crate::estimate::Ctx;
+use crate::scenario::Scenario;
+
+/// One batch size of the decode and memory sweeps.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct BatchPoint {
+    pub batch: f64,
+    /// Decode step time at 100% of peak.
+    pub step_floor: f64,
+    /// Decode step time with the scenario's efficiencies.
+    pub step: f64,
+    /// Decode tokens per second over all sequences (batch / step), floor and calibrated.
+    pub throughput_floor: f64,
+    pub throughput: f64,
+    pub intensity: f64,
+    pub compute_bound: bool,
+    /// Memory per GPU, bytes.
+    pub weights: f64,
+    pub kv_cache: f64,
+    pub activations: f64,
+    pub total: f64,
+}
+
+/// One prompt length of the prefill sweep.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct PromptPoint {
+    pub tokens: f64,
+    pub ttft_floor: f64,
+    pub ttft: f64,
+    pub intensity: f64,
+}
+
+/// One context length of the memory sweep at the scenario's batch.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct ContextPoint {
+    pub context: f64,
+    pub kv_cache: f64,
+    pub total: f64,
+}
+
+/// Every sweep, plus the constants the charts draw as lines.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Series {
+    pub batch: Vec<BatchPoint>,
+    pub prompt: Vec<PromptPoint>,
+    pub context: Vec<ContextPoint>,
+    /// GPU memory, bytes.
+    pub capacity: f64,
+    /// Weights per GPU, bytes.
+    pub weights: f64,
+    /// FLOP per byte.
+    pub ridge: f64,
+}
+
+/// Powers of √2 from `lo` to `hi` (both powers of two), rounded to whole tokens.
+fn half_octaves(lo: u32, hi: u32) -> impl Iterator<Item = f64> {
+    let (a, b) = (lo.max(1).ilog2() * 2, hi.max(1).ilog2() * 2);
+    (a..=b).map(|k| (2f64.powf(k as f64 / 2.0)).round())
+}
+
+/// Largest batch in the sweeps.
+pub const BATCH_SWEEP_MAX: u32 = 4096;
+/// Prompt lengths swept for TTFT and prefill intensity.
+pub const PROMPT_SWEEP: (u32, u32) = (16, 1 << 17);
+/// Contexts swept for memory.
+pub const CONTEXT_SWEEP: (u32, u32) = (256, 1 << 20);
+
+/// The sweeps of `s`.
+pub fn series(s: &Scenario) -> Series {
+    let params = s.model.params();
+    let c = Ctx::new(s, params.lm_head);
+    let eff = &s.efficiency;
+    let prompt = s.prompt.max(1) as f64;
+    let output = s.output.max(1) as f64;
+    let context = prompt + output;
+    let decode_context = prompt + output / 2.0;
+
+    let batch = half_octaves(1, BATCH_SWEEP_MAX)
+        .map(|b| {
+            let p = c.phase(c.step(b, 1.0, decode_context), eff);
+            let m = c.memory(params.total, b, prompt, context);
+            BatchPoint {
+                batch: b,
+                step_floor: p.time.get(),
+                step: p.calibrated_time.get(),
+                throughput_floor: b / p.time.get(),
+                throughput: b / p.calibrated_time.get(),
+                intensity: p.intensity.get(),
+                compute_bound: p.compute_time.get() >= p.memory_time.get(),
+                weights: m.weights.get(),
+                kv_cache: m.kv_cache.get(),
+                activations: m.activations.get(),
+                total: m.total.get(),
+            }
+        })
+        .collect();
+    let b = s.batch.max(1) as f64;
+    let prompt_series = half_octaves(PROMPT_SWEEP.0, PROMPT_SWEEP.1)
+        .map(|n| {
+            let p = c.phase(c.prefill(b, n), eff);
+            PromptPoint {
+                tokens: n,
+                ttft_floor: p.time.get(),
+                ttft: p.calibrated_time.get(),
+                intensity: p.intensity.get(),
+            }
+        })
+        .collect();
+    let context_series = half_octaves(CONTEXT_SWEEP.0, CONTEXT_SWEEP.1)
+        .map(|ctx| {
+            let m = c.memory(params.total, b, prompt.min(ctx), ctx);
+            ContextPoint {
+                context: ctx,
+                kv_cache: m.kv_cache.get(),
+                total: m.total.get(),
+            }
+        })
+        .collect();
+    Series {
+        batch,
+        prompt: prompt_series,
+        context: context_series,
+        capacity: s.gpu.memory.get(),
+        weights: params.total * c.wb / c.n,
+        ridge: c.peak / c.bw,
+    }
+}
+
+/// How a model fits on a GPU at a precision.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Fit {
+    /// Fits with at least 10% of memory to spare.
+    Fits,
+    /// Fits with less than 10% to spare.
+    Tight,
+    No,
+}
+
+/// Memory per GPU of `s` with its model and weight precision replaced, and the verdict.
+pub fn fit(s: &Scenario) -> (f64, Fit) {
+    let params = s.model.params();
+    let c = Ctx::new(s, params.lm_head);
+    let prompt = s.prompt.max(1) as f64;
+    let m = c.memory(
+        params.total,
+        s.batch.max(1) as f64,
+        prompt,
+        prompt + s.output.max(1) as f64,
+    );
+    let verdict = if !m.fits {
+        Fit::No
+    } else if m.total.get() > 0.9 * m.capacity.get() {
+        Fit::Tight
+    } else {
+        Fit::Fits
+    };
+    (m.total.get(), verdict)
+}
