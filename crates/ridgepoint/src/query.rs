@@ -85,6 +85,13 @@ struct Raw {
     gpus: Option<String>,
 }
 
+impl Raw {
+    /// The keys a link may carry.
+    const KEYS: [&'static str; 9] = [
+        "v", "gpu", "model", "w", "kv", "batch", "prompt", "output", "gpus",
+    ];
+}
+
 /// Shortens what a stranger typed before echoing it in a message.
 fn shown(s: &str) -> String {
     let mut t: String = s.chars().take(40).collect();
@@ -174,18 +181,45 @@ impl Spec {
         let query = query.strip_prefix('?').unwrap_or(query);
         let d = Spec::default();
         let mut problems = Vec::new();
-        let raw: Raw = match serde_urlencoded::from_str(query) {
-            Ok(r) => r,
+        // Decode pairs first, so a key given twice is reported (the last one wins) instead of
+        // costing the whole link.
+        let pairs: Vec<(String, String)> = match serde_urlencoded::from_str(query) {
+            Ok(p) => p,
             Err(_) => {
                 problems.push(Problem {
                     field: "query",
-                    message: "the link's query could not be read (a key appears twice or is \
-                              malformed); using the default scenario"
+                    message: "the link's query could not be read; using the default scenario"
                         .into(),
                 });
                 return (d, problems);
             }
         };
+        let mut seen: Vec<&str> = Vec::new();
+        let mut last: Vec<(&str, &str)> = Vec::new();
+        for (k, v) in &pairs {
+            if let Some(slot) = last.iter_mut().find(|(key, _)| key == k) {
+                if !seen.contains(&k.as_str()) && Raw::KEYS.contains(&k.as_str()) {
+                    seen.push(k);
+                    problems.push(Problem {
+                        field: Raw::KEYS
+                            .iter()
+                            .find(|key| **key == k)
+                            .copied()
+                            .unwrap_or("query"),
+                        message: format!("{} appears more than once; using the last", shown(k)),
+                    });
+                }
+                slot.1 = v;
+            } else {
+                last.push((k, v));
+            }
+        }
+        // Re-encode the de-duplicated pairs and let serde_urlencoded fill the struct (it knows
+        // how to read a present value into an Option).
+        let raw: Raw = serde_urlencoded::to_string(&last)
+            .ok()
+            .and_then(|q| serde_urlencoded::from_str(&q).ok())
+            .unwrap_or_default();
         if let Some(v) = raw.v.as_deref() {
             if v.trim() != VERSION.to_string() {
                 problems.push(Problem {

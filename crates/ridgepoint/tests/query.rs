@@ -65,11 +65,26 @@ fn unknown_keys_are_ignored_and_case_is_forgiven() {
 }
 
 #[test]
-fn a_repeated_key_falls_back_to_the_default_with_a_message() {
-    let (s, problems) = Spec::from_query("batch=2&batch=3");
-    assert_eq!(s, Spec::default());
+fn a_repeated_key_keeps_the_last_value_with_a_message() {
+    let (s, problems) = Spec::from_query("batch=2&model=llama-2-70b&batch=3&batch=4");
+    assert_eq!(s.batch, 4);
+    assert_eq!(s.model, "llama-2-70b");
     assert_eq!(problems.len(), 1);
-    assert_eq!(problems[0].field, "query");
+    assert_eq!(problems[0].field, "batch");
+    assert_eq!(
+        problems[0].message,
+        "\u{201c}batch\u{201d} appears more than once; using the last"
+    );
+}
+
+#[test]
+fn percent_encoding_is_decoded_and_a_broken_one_is_reported() {
+    let (s, problems) = Spec::from_query("model=llama%2D2%2D70b&batch=%31%36");
+    assert!(problems.is_empty());
+    assert_eq!((s.model.as_str(), s.batch), ("llama-2-70b", 16));
+    let (s, problems) = Spec::from_query("batch=%FF%FE");
+    assert_eq!(s.batch, 1);
+    assert_eq!(problems.len(), 1, "{problems:?}");
 }
 
 #[test]
