@@ -1,13 +1,20 @@
 //! The scenario as a URL query string: the only state a link carries.
 //!
-//! Decoding never fails as a whole. Every field is read on its own; a missing field takes its
-//! default silently, and a bad one takes its default with a [`Problem`] naming it, so one
-//! hand-edited value never costs the rest of the link. Unknown keys are ignored.
+//! Decoding never fails as a whole. The query is decoded (serde_urlencoded) into key/value
+//! pairs; every field is then read on its own. A missing field takes its default silently; a
+//! bad one takes its default with a [`Problem`] naming it, so one hand-edited value never costs
+//! the rest of the link. Unknown keys are ignored; a repeated key keeps its last value.
+//!
+//! Links are versioned (`v=1`) and omit fields at their default, so they stay short and a
+//! default changed later does not silently change old links' meaning more than it must.
 
 use crate::catalog;
+use crate::config::{check_gpu, check_model};
+use crate::hardware::Gpu;
+use crate::model::{Mla, Mlp, Model, Moe};
 use crate::precision::Precision;
-use crate::scenario::{Efficiency, Scenario, DEFAULT_OVERHEAD};
-use serde::{Deserialize, Serialize};
+use crate::scenario::{Efficiency, Scenario, Speculative, DEFAULT_OVERHEAD};
+use crate::units::{Bytes, BytesPerSec, FlopsPerSec, Seconds};
 use std::fmt;
 
 /// The version written as `v=` into every link.
@@ -18,32 +25,72 @@ pub const BATCH_RANGE: (u32, u32) = (1, 4096);
 pub const PROMPT_RANGE: (u32, u32) = (1, 1 << 20);
 pub const OUTPUT_RANGE: (u32, u32) = (1, 1 << 20);
 pub const GPUS_RANGE: (u32, u32) = (1, 64);
+/// Efficiencies in percent of peak.
+pub const EFF_RANGE: (u32, u32) = (1, 100);
+/// Fixed cost per forward step, microseconds.
+pub const STEP_US_RANGE: (u32, u32) = (0, 100_000);
+/// Runtime overhead per GPU, MB.
+pub const OVERHEAD_MB_RANGE: (u32, u32) = (0, 100_000);
+/// Tokens drafted per speculative step.
+pub const DRAFT_TOKENS_RANGE: (u32, u32) = (1, 16);
+/// Acceptance rate, percent.
+pub const ACCEPT_RANGE: (u32, u32) = (0, 100);
+
+/// The id that selects the custom GPU or model.
+pub const CUSTOM: &str = "custom";
 
 /// The scenario in ids and numbers: what the page holds and the URL mirrors.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Spec {
+    /// A catalog id, or [`CUSTOM`] with `custom_gpu` set.
     pub gpu: String,
+    /// A catalog id, or [`CUSTOM`] with `custom_model` set.
     pub model: String,
+    pub custom_gpu: Option<Gpu>,
+    pub custom_model: Option<Model>,
     pub weights: Precision,
     pub kv: Precision,
     pub batch: u32,
     pub prompt: u32,
     pub output: u32,
     pub gpus: u32,
+    /// Bandwidth efficiency, percent of peak.
+    pub bw_eff: u32,
+    /// Compute efficiency, percent of the dense peak.
+    pub compute_eff: u32,
+    /// Fixed cost per forward step, µs.
+    pub step_us: u32,
+    /// Runtime memory per GPU outside weights, KV and activations, MB.
+    pub overhead_mb: u32,
+    /// Draft model id for speculative decoding (None: off).
+    pub draft: Option<String>,
+    pub draft_tokens: u32,
+    /// Acceptance rate, percent.
+    pub acceptance: u32,
 }
 
 impl Default for Spec {
     /// The seed's scenario: Llama-2-7B on an A100 80GB at FP16, a 2048-token prompt.
     fn default() -> Spec {
+        let eff = Efficiency::CALIBRATED;
         Spec {
             gpu: "a100-80gb-sxm".into(),
             model: "llama-2-7b".into(),
+            custom_gpu: None,
+            custom_model: None,
             weights: Precision::Fp16,
             kv: Precision::Fp16,
             batch: 1,
             prompt: 2048,
             output: 128,
             gpus: 1,
+            bw_eff: (eff.bandwidth * 100.0).round() as u32,
+            compute_eff: (eff.compute * 100.0).round() as u32,
+            step_us: (eff.step_overhead.get() * 1e6).round() as u32,
+            overhead_mb: (DEFAULT_OVERHEAD.get() / 1e6).round() as u32,
+            draft: None,
+            draft_tokens: 4,
+            acceptance: 70,
         }
     }
 }
@@ -62,116 +109,269 @@ impl fmt::Display for Problem {
     }
 }
 
-/// The raw query: every value as text, so a bad one is reported rather than fatal.
-#[derive(Default, Serialize, Deserialize)]
-struct Raw {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    v: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    gpu: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    model: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    w: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    kv: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    batch: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    prompt: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    output: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    gpus: Option<String>,
-}
-
-impl Raw {
-    /// The keys a link may carry.
-    const KEYS: [&'static str; 9] = [
-        "v", "gpu", "model", "w", "kv", "batch", "prompt", "output", "gpus",
-    ];
-}
+/// Every key a link may carry, in the order links write them.
+pub const KEYS: &[&str] = &[
+    "v", "gpu", "model", "w", "kv", "batch", "prompt", "output", "gpus", "eb", "ec", "step", "ovh",
+    "draft", "k", "acc", "g.name", "g.mem", "g.bw", "g.fp16", "g.fp8", "g.int8", "g.fp4", "g.link",
+    "m.name", "m.h", "m.i", "m.l", "m.nh", "m.kv", "m.hd", "m.v", "m.ctx", "m.tie", "m.bias",
+    "m.mlp", "m.pos", "m.e", "m.ea", "m.es", "m.ei", "m.ed", "m.qr", "m.kvr", "m.nope", "m.rope",
+    "m.vd", "m.sw", "m.swl",
+];
 
 /// Shortens what a stranger typed before echoing it in a message.
 fn shown(s: &str) -> String {
-    let mut t: String = s.chars().take(40).collect();
+    let mut t: String = s.chars().filter(|c| !c.is_control()).take(40).collect();
     if s.chars().count() > 40 {
         t.push('…');
     }
     format!("\u{201c}{t}\u{201d}")
 }
 
-fn int(
-    field: &'static str,
-    raw: Option<&str>,
-    (lo, hi): (u32, u32),
-    default: u32,
-    problems: &mut Vec<Problem>,
-) -> u32 {
-    let Some(s) = raw else { return default };
-    match s.trim().parse::<u64>() {
-        Ok(n) if n >= lo as u64 && n <= hi as u64 => n as u32,
-        Ok(_) => {
-            problems.push(Problem {
-                field,
-                message: format!(
-                    "{field} {} is out of range {lo}–{hi}; using {default}",
-                    shown(s)
-                ),
-            });
-            default
-        }
-        Err(_) => {
-            problems.push(Problem {
-                field,
-                message: format!(
-                    "{field} {} is not a whole number; using {default}",
-                    shown(s)
-                ),
-            });
-            default
-        }
-    }
+/// The decoded pairs, with the lookups and the problems found so far.
+struct Reader<'a> {
+    pairs: Vec<(&'static str, &'a str)>,
+    problems: Vec<Problem>,
 }
 
-fn precision(
-    field: &'static str,
-    raw: Option<&str>,
-    default: Precision,
-    problems: &mut Vec<Problem>,
-) -> Precision {
-    let Some(s) = raw else { return default };
-    Precision::from_id(s).unwrap_or_else(|| {
-        problems.push(Problem {
-            field,
-            message: format!(
+impl<'a> Reader<'a> {
+    fn get(&self, key: &str) -> Option<&'a str> {
+        self.pairs.iter().find(|(k, _)| *k == key).map(|(_, v)| *v)
+    }
+
+    fn problem(&mut self, field: &'static str, message: String) {
+        self.problems.push(Problem { field, message });
+    }
+
+    fn int(&mut self, field: &'static str, (lo, hi): (u32, u32), default: u32) -> u32 {
+        let Some(s) = self.get(field) else {
+            return default;
+        };
+        match s.trim().parse::<u64>() {
+            Ok(n) if n >= lo as u64 && n <= hi as u64 => n as u32,
+            Ok(_) => {
+                let m = format!(
+                    "{field} {} is out of range {lo}–{hi}; using {default}",
+                    shown(s)
+                );
+                self.problem(field, m);
+                default
+            }
+            Err(_) => {
+                let m = format!(
+                    "{field} {} is not a whole number; using {default}",
+                    shown(s)
+                );
+                self.problem(field, m);
+                default
+            }
+        }
+    }
+
+    /// A u64 shape field of a custom model.
+    fn dim(&mut self, field: &'static str, default: u64) -> u64 {
+        let Some(s) = self.get(field) else {
+            return default;
+        };
+        match s.trim().parse::<u64>() {
+            Ok(n) if n <= 1 << 30 => n,
+            _ => {
+                let m = format!(
+                    "{field} {} is not a whole number; using {default}",
+                    shown(s)
+                );
+                self.problem(field, m);
+                default
+            }
+        }
+    }
+
+    fn flag(&mut self, field: &'static str, default: bool) -> bool {
+        match self.get(field).map(str::trim) {
+            None => default,
+            Some("1" | "true") => true,
+            Some("0" | "false") => false,
+            Some(s) => {
+                let m = format!(
+                    "{field} {} is not 0 or 1; using {}",
+                    shown(s),
+                    default as u8
+                );
+                self.problem(field, m);
+                default
+            }
+        }
+    }
+
+    /// A positive decimal in `unit`, scaled to base units by `scale`.
+    fn decimal(&mut self, field: &'static str, hi: f64, default: f64, scale: f64) -> f64 {
+        let Some(s) = self.get(field) else {
+            return default;
+        };
+        match s.trim().parse::<f64>() {
+            Ok(v) if v.is_finite() && v > 0.0 && v <= hi => v * scale,
+            _ => {
+                let m = format!(
+                    "{field} {} is not a number between 0 and {hi}; using {}",
+                    shown(s),
+                    crate::units::sig3(default / scale)
+                );
+                self.problem(field, m);
+                default
+            }
+        }
+    }
+
+    fn optional_decimal(&mut self, field: &'static str, hi: f64, scale: f64) -> Option<f64> {
+        self.get(field)?;
+        let v = self.decimal(field, hi, f64::NAN, scale);
+        v.is_finite().then_some(v)
+    }
+
+    fn precision(&mut self, field: &'static str, default: Precision) -> Precision {
+        let Some(s) = self.get(field) else {
+            return default;
+        };
+        Precision::from_id(s).unwrap_or_else(|| {
+            let m = format!(
                 "{field} {} is not a precision (fp32, fp16, bf16, fp8, int8, int4, fp4); using {}",
                 shown(s),
                 default.id()
-            ),
-        });
-        default
-    })
+            );
+            self.problem(field, m);
+            default
+        })
+    }
+
+    fn id(&mut self, field: &'static str, known: impl Fn(&str) -> bool, default: &str) -> String {
+        let Some(s) = self.get(field) else {
+            return default.into();
+        };
+        let s = s.trim().to_ascii_lowercase();
+        if s == CUSTOM || known(&s) {
+            s
+        } else {
+            let m = format!("unknown {field} {}; using {default}", shown(&s));
+            self.problem(field, m);
+            default.into()
+        }
+    }
+
+    fn text(&self, field: &str, default: &str) -> String {
+        let t: String = self
+            .get(field)
+            .unwrap_or(default)
+            .chars()
+            .filter(|c| !c.is_control())
+            .take(60)
+            .collect();
+        if t.trim().is_empty() {
+            default.into()
+        } else {
+            t
+        }
+    }
+
+    fn custom_gpu(&mut self, base: &Gpu) -> Gpu {
+        const G: f64 = 1e9;
+        const T: f64 = 1e12;
+        let gpu = Gpu {
+            id: CUSTOM.into(),
+            name: self.text("g.name", "Custom GPU"),
+            vendor: "custom".into(),
+            memory: Bytes(self.decimal("g.mem", 1e5, base.memory.get(), G)),
+            bandwidth: BytesPerSec(self.decimal("g.bw", 1e6, base.bandwidth.get(), G)),
+            fp16: FlopsPerSec(self.decimal("g.fp16", 1e6, base.fp16.get(), T)),
+            fp8: self.optional_decimal("g.fp8", 1e6, T).map(FlopsPerSec),
+            int8: self.optional_decimal("g.int8", 1e6, T).map(FlopsPerSec),
+            fp4: self.optional_decimal("g.fp4", 1e6, T).map(FlopsPerSec),
+            fp32: base.fp32,
+            sms: None,
+            sram_per_sm: None,
+            l2: None,
+            interconnect: self.optional_decimal("g.link", 1e5, G).map(BytesPerSec),
+            source: "entered by hand".into(),
+        };
+        match check_gpu(&gpu) {
+            Ok(()) => gpu,
+            Err(e) => {
+                self.problem("gpu", format!("custom GPU: {e}; using {}", base.name));
+                base.clone()
+            }
+        }
+    }
+
+    fn custom_model(&mut self, base: &Model) -> Model {
+        let experts = self.dim("m.e", base.moe.map_or(0, |m| m.experts));
+        let kv_lora = self.dim("m.kvr", base.mla.map_or(0, |m| m.kv_lora_rank));
+        let window = self.dim("m.sw", base.sliding_window.map_or(0, |w| w.0));
+        let layers = self.dim("m.l", base.layers);
+        let intermediate = self.dim("m.i", base.intermediate);
+        let mlp = match self.get("m.mlp").map(str::trim) {
+            None => base.mlp,
+            Some("gated") => Mlp::Gated,
+            Some("plain") => Mlp::Plain,
+            Some(s) => {
+                let m = format!("m.mlp {} is not gated or plain; using gated", shown(s));
+                self.problem("m.mlp", m);
+                Mlp::Gated
+            }
+        };
+        let model = Model {
+            id: CUSTOM.into(),
+            name: self.text("m.name", "Custom model"),
+            hidden: self.dim("m.h", base.hidden),
+            intermediate,
+            layers,
+            heads: self.dim("m.nh", base.heads),
+            kv_heads: self.dim("m.kv", base.kv_heads),
+            head_dim: self.dim("m.hd", base.head_dim),
+            vocab: self.dim("m.v", base.vocab),
+            tied_embeddings: self.flag("m.tie", base.tied_embeddings),
+            qkv_bias: self.flag("m.bias", base.qkv_bias),
+            mlp,
+            moe: (experts > 0).then(|| Moe {
+                experts,
+                active: self.dim("m.ea", base.moe.map_or(1, |m| m.active)),
+                shared: self.dim("m.es", base.moe.map_or(0, |m| m.shared)),
+                expert_intermediate: self.dim(
+                    "m.ei",
+                    base.moe.map_or(intermediate, |m| m.expert_intermediate),
+                ),
+                dense_layers: self.dim("m.ed", base.moe.map_or(0, |m| m.dense_layers)),
+            }),
+            mla: (kv_lora > 0).then(|| Mla {
+                q_lora_rank: self.dim("m.qr", base.mla.map_or(0, |m| m.q_lora_rank)),
+                kv_lora_rank: kv_lora,
+                qk_nope_head_dim: self.dim("m.nope", base.mla.map_or(128, |m| m.qk_nope_head_dim)),
+                qk_rope_head_dim: self.dim("m.rope", base.mla.map_or(64, |m| m.qk_rope_head_dim)),
+                v_head_dim: self.dim("m.vd", base.mla.map_or(128, |m| m.v_head_dim)),
+            }),
+            sliding_window: (window > 0).then(|| {
+                (
+                    window,
+                    self.dim("m.swl", base.sliding_window.map_or(layers, |w| w.1)),
+                )
+            }),
+            position_embeddings: self.dim("m.pos", base.position_embeddings),
+            max_context: self.dim("m.ctx", base.max_context),
+            source: "entered by hand".into(),
+        };
+        match check_model(&model) {
+            Ok(()) => model,
+            Err(e) => {
+                self.problem("model", format!("custom model: {e}; using {}", base.name));
+                base.clone()
+            }
+        }
+    }
 }
 
-fn id(
-    field: &'static str,
-    raw: Option<&str>,
-    known: impl Fn(&str) -> bool,
-    default: &str,
-    problems: &mut Vec<Problem>,
-) -> String {
-    let Some(s) = raw else { return default.into() };
-    let s = s.trim().to_ascii_lowercase();
-    if known(&s) {
-        s
-    } else {
-        problems.push(Problem {
-            field,
-            message: format!("unknown {field} {}; using {default}", shown(&s)),
-        });
-        default.into()
-    }
+fn default_gpu() -> Gpu {
+    catalog::gpu(&Spec::default().gpu).expect("the default GPU is in the catalog")
+}
+
+fn default_model() -> Model {
+    catalog::model(&Spec::default().model).expect("the default model is in the catalog")
 }
 
 impl Spec {
@@ -180,148 +380,226 @@ impl Spec {
     pub fn from_query(query: &str) -> (Spec, Vec<Problem>) {
         let query = query.strip_prefix('?').unwrap_or(query);
         let d = Spec::default();
-        let mut problems = Vec::new();
-        // Decode pairs first, so a key given twice is reported (the last one wins) instead of
-        // costing the whole link.
-        let pairs: Vec<(String, String)> = match serde_urlencoded::from_str(query) {
+        let decoded: Vec<(String, String)> = match serde_urlencoded::from_str(query) {
             Ok(p) => p,
             Err(_) => {
-                problems.push(Problem {
+                let problem = Problem {
                     field: "query",
                     message: "the link's query could not be read; using the default scenario"
                         .into(),
-                });
-                return (d, problems);
+                };
+                return (d, vec![problem]);
             }
         };
-        let mut seen: Vec<&str> = Vec::new();
-        let mut last: Vec<(&str, &str)> = Vec::new();
-        for (k, v) in &pairs {
-            if let Some(slot) = last.iter_mut().find(|(key, _)| key == k) {
-                if !seen.contains(&k.as_str()) && Raw::KEYS.contains(&k.as_str()) {
-                    seen.push(k);
-                    problems.push(Problem {
-                        field: Raw::KEYS
-                            .iter()
-                            .find(|key| **key == k)
-                            .copied()
-                            .unwrap_or("query"),
-                        message: format!("{} appears more than once; using the last", shown(k)),
-                    });
-                }
+        let mut r = Reader {
+            pairs: Vec::new(),
+            problems: Vec::new(),
+        };
+        for (k, v) in &decoded {
+            let Some(&key) = KEYS.iter().find(|key| **key == k.as_str()) else {
+                continue;
+            };
+            if let Some(slot) = r.pairs.iter_mut().find(|(existing, _)| *existing == key) {
                 slot.1 = v;
+                if !r.problems.iter().any(|p| p.field == key) {
+                    r.problem(
+                        key,
+                        format!("{} appears more than once; using the last", shown(key)),
+                    );
+                }
             } else {
-                last.push((k, v));
+                r.pairs.push((key, v));
             }
         }
-        // Re-encode the de-duplicated pairs and let serde_urlencoded fill the struct (it knows
-        // how to read a present value into an Option).
-        let raw: Raw = serde_urlencoded::to_string(&last)
-            .ok()
-            .and_then(|q| serde_urlencoded::from_str(&q).ok())
-            .unwrap_or_default();
-        if let Some(v) = raw.v.as_deref() {
+        if let Some(v) = r.get("v") {
             if v.trim() != VERSION.to_string() {
-                problems.push(Problem {
-                    field: "v",
-                    message: format!(
-                        "link version {} is not one this page knows (1); reading it as version 1",
-                        shown(v)
-                    ),
-                });
+                let m = format!(
+                    "link version {} is not one this page knows (1); reading it as version 1",
+                    shown(v)
+                );
+                r.problem("v", m);
             }
         }
+        let gpu = r.id("gpu", |s| catalog::gpu(s).is_some(), &d.gpu);
+        let custom_gpu = (gpu == CUSTOM).then(|| r.custom_gpu(&default_gpu()));
+        let model = r.id("model", |s| catalog::model(s).is_some(), &d.model);
+        let custom_model = (model == CUSTOM).then(|| r.custom_model(&default_model()));
+        let draft = r
+            .get("draft")
+            .map(|_| r.id("draft", |s| catalog::model(s).is_some(), "off"));
         let spec = Spec {
-            gpu: id(
-                "gpu",
-                raw.gpu.as_deref(),
-                |s| catalog::gpu(s).is_some(),
-                &d.gpu,
-                &mut problems,
-            ),
-            model: id(
-                "model",
-                raw.model.as_deref(),
-                |s| catalog::model(s).is_some(),
-                &d.model,
-                &mut problems,
-            ),
-            weights: precision("w", raw.w.as_deref(), d.weights, &mut problems),
-            kv: precision("kv", raw.kv.as_deref(), d.kv, &mut problems),
-            batch: int(
-                "batch",
-                raw.batch.as_deref(),
-                BATCH_RANGE,
-                d.batch,
-                &mut problems,
-            ),
-            prompt: int(
-                "prompt",
-                raw.prompt.as_deref(),
-                PROMPT_RANGE,
-                d.prompt,
-                &mut problems,
-            ),
-            output: int(
-                "output",
-                raw.output.as_deref(),
-                OUTPUT_RANGE,
-                d.output,
-                &mut problems,
-            ),
-            gpus: int(
-                "gpus",
-                raw.gpus.as_deref(),
-                GPUS_RANGE,
-                d.gpus,
-                &mut problems,
-            ),
+            gpu,
+            model,
+            custom_gpu,
+            custom_model,
+            weights: r.precision("w", d.weights),
+            kv: r.precision("kv", d.kv),
+            batch: r.int("batch", BATCH_RANGE, d.batch),
+            prompt: r.int("prompt", PROMPT_RANGE, d.prompt),
+            output: r.int("output", OUTPUT_RANGE, d.output),
+            gpus: r.int("gpus", GPUS_RANGE, d.gpus),
+            bw_eff: r.int("eb", EFF_RANGE, d.bw_eff),
+            compute_eff: r.int("ec", EFF_RANGE, d.compute_eff),
+            step_us: r.int("step", STEP_US_RANGE, d.step_us),
+            overhead_mb: r.int("ovh", OVERHEAD_MB_RANGE, d.overhead_mb),
+            draft: draft.filter(|id| id != "off" && id != CUSTOM),
+            draft_tokens: r.int("k", DRAFT_TOKENS_RANGE, d.draft_tokens),
+            acceptance: r.int("acc", ACCEPT_RANGE, d.acceptance),
         };
-        (spec, problems)
+        (spec, r.problems)
     }
 
     /// The query string for this spec, without `?`; fields at their default are omitted.
     pub fn to_query(&self) -> String {
         let d = Spec::default();
-        fn diff<T: PartialEq + ToString>(a: &T, b: &T) -> Option<String> {
-            (a != b).then(|| a.to_string())
-        }
-        let raw = Raw {
-            v: Some(VERSION.to_string()),
-            gpu: diff(&self.gpu, &d.gpu),
-            model: diff(&self.model, &d.model),
-            w: (self.weights != d.weights).then(|| self.weights.id().into()),
-            kv: (self.kv != d.kv).then(|| self.kv.id().into()),
-            batch: diff(&self.batch, &d.batch),
-            prompt: diff(&self.prompt, &d.prompt),
-            output: diff(&self.output, &d.output),
-            gpus: diff(&self.gpus, &d.gpus),
+        let mut q: Vec<(&str, String)> = vec![("v", VERSION.to_string())];
+        let mut put = |key: &'static str, changed: bool, value: String| {
+            if changed {
+                q.push((key, value));
+            }
         };
-        serde_urlencoded::to_string(&raw).unwrap_or_default()
+        put("gpu", self.gpu != d.gpu, self.gpu.clone());
+        put("model", self.model != d.model, self.model.clone());
+        put("w", self.weights != d.weights, self.weights.id().into());
+        put("kv", self.kv != d.kv, self.kv.id().into());
+        put("batch", self.batch != d.batch, self.batch.to_string());
+        put("prompt", self.prompt != d.prompt, self.prompt.to_string());
+        put("output", self.output != d.output, self.output.to_string());
+        put("gpus", self.gpus != d.gpus, self.gpus.to_string());
+        put("eb", self.bw_eff != d.bw_eff, self.bw_eff.to_string());
+        put(
+            "ec",
+            self.compute_eff != d.compute_eff,
+            self.compute_eff.to_string(),
+        );
+        put("step", self.step_us != d.step_us, self.step_us.to_string());
+        put(
+            "ovh",
+            self.overhead_mb != d.overhead_mb,
+            self.overhead_mb.to_string(),
+        );
+        if let Some(draft) = &self.draft {
+            put("draft", true, draft.clone());
+            put(
+                "k",
+                self.draft_tokens != d.draft_tokens,
+                self.draft_tokens.to_string(),
+            );
+            put(
+                "acc",
+                self.acceptance != d.acceptance,
+                self.acceptance.to_string(),
+            );
+        }
+        if let (true, Some(g)) = (self.gpu == CUSTOM, &self.custom_gpu) {
+            put("g.name", true, g.name.clone());
+            put("g.mem", true, trim_float(g.memory.get() / 1e9));
+            put("g.bw", true, trim_float(g.bandwidth.get() / 1e9));
+            put("g.fp16", true, trim_float(g.fp16.get() / 1e12));
+            for (key, v) in [("g.fp8", g.fp8), ("g.int8", g.int8), ("g.fp4", g.fp4)] {
+                if let Some(v) = v {
+                    put(key, true, trim_float(v.get() / 1e12));
+                }
+            }
+            if let Some(link) = g.interconnect {
+                put("g.link", true, trim_float(link.get() / 1e9));
+            }
+        }
+        if let (true, Some(m)) = (self.model == CUSTOM, &self.custom_model) {
+            put("m.name", true, m.name.clone());
+            for (key, v) in [
+                ("m.h", m.hidden),
+                ("m.i", m.intermediate),
+                ("m.l", m.layers),
+                ("m.nh", m.heads),
+                ("m.kv", m.kv_heads),
+                ("m.hd", m.head_dim),
+                ("m.v", m.vocab),
+                ("m.ctx", m.max_context),
+            ] {
+                put(key, true, v.to_string());
+            }
+            put("m.tie", m.tied_embeddings, "1".into());
+            put("m.bias", m.qkv_bias, "1".into());
+            put("m.mlp", m.mlp == Mlp::Plain, "plain".into());
+            put(
+                "m.pos",
+                m.position_embeddings > 0,
+                m.position_embeddings.to_string(),
+            );
+            if let Some(moe) = m.moe {
+                put("m.e", true, moe.experts.to_string());
+                put("m.ea", true, moe.active.to_string());
+                put("m.es", moe.shared > 0, moe.shared.to_string());
+                put("m.ei", true, moe.expert_intermediate.to_string());
+                put("m.ed", moe.dense_layers > 0, moe.dense_layers.to_string());
+            }
+            if let Some(mla) = m.mla {
+                put("m.qr", mla.q_lora_rank > 0, mla.q_lora_rank.to_string());
+                put("m.kvr", true, mla.kv_lora_rank.to_string());
+                put("m.nope", true, mla.qk_nope_head_dim.to_string());
+                put("m.rope", true, mla.qk_rope_head_dim.to_string());
+                put("m.vd", true, mla.v_head_dim.to_string());
+            }
+            if let Some((w, n)) = m.sliding_window {
+                put("m.sw", true, w.to_string());
+                put("m.swl", true, n.to_string());
+            }
+        }
+        serde_urlencoded::to_string(&q).unwrap_or_else(|_| format!("v={VERSION}"))
     }
 
-    /// The full scenario, looking ids up in the catalog (unknown ids fall back to the
-    /// defaults, which always exist).
-    pub fn scenario(&self) -> Scenario {
-        let d = Spec::default();
-        let gpu = catalog::gpu(&self.gpu)
-            .or_else(|| catalog::gpu(&d.gpu))
-            .expect("the default GPU is in the catalog");
-        let model = catalog::model(&self.model)
-            .or_else(|| catalog::model(&d.model))
-            .expect("the default model is in the catalog");
-        Scenario {
-            gpu,
-            model,
-            weights: self.weights,
-            kv: self.kv,
-            batch: self.batch.clamp(BATCH_RANGE.0, BATCH_RANGE.1),
-            prompt: self.prompt.clamp(PROMPT_RANGE.0, PROMPT_RANGE.1),
-            output: self.output.clamp(OUTPUT_RANGE.0, OUTPUT_RANGE.1),
-            gpus: self.gpus.clamp(GPUS_RANGE.0, GPUS_RANGE.1),
-            efficiency: Efficiency::CALIBRATED,
-            speculative: None,
-            overhead: DEFAULT_OVERHEAD,
+    /// The GPU this spec names: the custom one, a catalog entry, or the default.
+    pub fn gpu(&self) -> Gpu {
+        match (&self.custom_gpu, self.gpu.as_str()) {
+            (Some(g), CUSTOM) => g.clone(),
+            (_, id) => catalog::gpu(id).unwrap_or_else(default_gpu),
         }
     }
+
+    /// The model this spec names: the custom one, a catalog entry, or the default.
+    pub fn model(&self) -> Model {
+        match (&self.custom_model, self.model.as_str()) {
+            (Some(m), CUSTOM) => m.clone(),
+            (_, id) => catalog::model(id).unwrap_or_else(default_model),
+        }
+    }
+
+    /// The full scenario. Out-of-range numbers (possible only when a Spec is built by hand)
+    /// are clamped.
+    pub fn scenario(&self) -> Scenario {
+        let clamp = |v: u32, (lo, hi): (u32, u32)| v.clamp(lo, hi);
+        Scenario {
+            gpu: self.gpu(),
+            model: self.model(),
+            weights: self.weights,
+            kv: self.kv,
+            batch: clamp(self.batch, BATCH_RANGE),
+            prompt: clamp(self.prompt, PROMPT_RANGE),
+            output: clamp(self.output, OUTPUT_RANGE),
+            gpus: clamp(self.gpus, GPUS_RANGE),
+            efficiency: Efficiency {
+                bandwidth: clamp(self.bw_eff, EFF_RANGE) as f64 / 100.0,
+                compute: clamp(self.compute_eff, EFF_RANGE) as f64 / 100.0,
+                step_overhead: Seconds(clamp(self.step_us, STEP_US_RANGE) as f64 * 1e-6),
+            },
+            overhead: Bytes(clamp(self.overhead_mb, OVERHEAD_MB_RANGE) as f64 * 1e6),
+            speculative: self
+                .draft
+                .as_deref()
+                .and_then(catalog::model)
+                .map(|draft| Speculative {
+                    draft,
+                    tokens: clamp(self.draft_tokens, DRAFT_TOKENS_RANGE),
+                    acceptance: clamp(self.acceptance, ACCEPT_RANGE) as f64 / 100.0,
+                }),
+        }
+    }
+}
+
+/// A decimal without trailing zeros (`312`, `2.039`), exact enough to round-trip a datasheet
+/// figure.
+fn trim_float(v: f64) -> String {
+    let s = format!("{v:.6}");
+    s.trim_end_matches('0').trim_end_matches('.').to_string()
 }

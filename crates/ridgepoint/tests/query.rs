@@ -21,6 +21,7 @@ fn changed_fields_round_trip() {
         prompt: 4096,
         output: 512,
         gpus: 2,
+        ..Spec::default()
     };
     let q = s.to_query();
     assert_eq!(
@@ -121,4 +122,80 @@ proptest! {
         };
         prop_assert_eq!(Spec::from_query(&s.to_query()), (s, vec![]));
     }
+}
+
+#[test]
+fn efficiencies_overheads_and_speculation_round_trip() {
+    let q = "v=1&eb=55&ec=40&step=30&ovh=1500&draft=llama-3.2-1b&k=6&acc=80";
+    let (s, problems) = Spec::from_query(q);
+    assert!(problems.is_empty(), "{problems:?}");
+    assert_eq!(
+        (s.bw_eff, s.compute_eff, s.step_us, s.overhead_mb),
+        (55, 40, 30, 1500)
+    );
+    assert_eq!(s.draft.as_deref(), Some("llama-3.2-1b"));
+    assert_eq!(s.to_query(), q);
+    let sc = s.scenario();
+    assert_eq!(sc.efficiency.bandwidth, 0.55);
+    assert_eq!(sc.speculative.unwrap().tokens, 6);
+}
+
+#[test]
+fn a_custom_gpu_and_model_live_in_the_link() {
+    let q = "v=1&gpu=custom&model=custom&g.name=My+card&g.mem=48&g.bw=960&g.fp16=181&g.fp8=362\
+             &m.name=Tiny&m.h=2048&m.i=5632&m.l=22&m.nh=32&m.kv=4&m.hd=64&m.v=32000&m.ctx=2048";
+    let (s, problems) = Spec::from_query(q);
+    assert!(problems.is_empty(), "{problems:?}");
+    let sc = s.scenario();
+    assert_eq!(sc.gpu.name, "My card");
+    assert_eq!(sc.gpu.bandwidth.get(), 960e9);
+    assert_eq!(sc.gpu.fp8.unwrap().get(), 362e12);
+    assert_eq!(sc.model.kv_heads, 4);
+    assert_eq!(sc.model.layers, 22);
+    let again = Spec::from_query(&s.to_query());
+    assert_eq!(again, (s, vec![]));
+}
+
+#[test]
+fn every_catalog_model_survives_as_a_custom_model() {
+    for m in ridgepoint::catalog::models() {
+        let s = Spec {
+            model: "custom".into(),
+            custom_model: Some(m.clone()),
+            ..Spec::default()
+        };
+        let (back, problems) = Spec::from_query(&s.to_query());
+        assert!(problems.is_empty(), "{}: {problems:?}", m.id);
+        let b = back.scenario().model;
+        assert_eq!(b.params(), m.params(), "{}", m.id);
+        assert_eq!(b.kv_elements(1e5), m.kv_elements(1e5), "{}", m.id);
+    }
+}
+
+#[test]
+fn an_impossible_custom_model_is_refused_by_field() {
+    let (s, problems) = Spec::from_query("model=custom&m.nh=8&m.kv=16&m.h=x");
+    assert_eq!(s.scenario().model.id, "llama-2-7b");
+    let messages: Vec<&str> = problems.iter().map(|p| p.message.as_str()).collect();
+    assert_eq!(
+        messages,
+        [
+            "m.h \u{201c}x\u{201d} is not a whole number; using 4096",
+            "custom model: \"kv_heads\" (16) must be between 1 and 8; using Llama-2-7B",
+        ]
+    );
+}
+
+#[test]
+fn a_custom_gpu_with_bad_figures_names_them() {
+    let (s, problems) = Spec::from_query("gpu=custom&g.bw=-5&g.fp16=inf");
+    let messages: Vec<&str> = problems.iter().map(|p| p.message.as_str()).collect();
+    assert_eq!(
+        messages,
+        [
+            "g.bw \u{201c}-5\u{201d} is not a number between 0 and 1000000; using 2039",
+            "g.fp16 \u{201c}inf\u{201d} is not a number between 0 and 1000000; using 312",
+        ]
+    );
+    assert_eq!(s.scenario().gpu.bandwidth.get(), 2039e9);
 }
