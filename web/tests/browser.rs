@@ -37,7 +37,7 @@ fn url_write_replaces_the_entry_and_reads_back() {
 async fn app_mounts_and_draws_the_roofline() {
     ridgepoint_web::url::write(&Spec::default());
     let doc = web_sys::window().unwrap().document().unwrap();
-    leptos::mount::mount_to_body(ridgepoint_web::App).forget();
+    leptos::mount::mount_to_body(ridgepoint_web::App);
     sleep(50).await;
     let canvas = doc
         .query_selector("[data-chart=roofline] canvas")
