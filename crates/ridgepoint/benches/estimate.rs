@@ -18,8 +18,12 @@ fn bench(c: &mut Criterion) {
     moe.batch = 64;
     let models = catalog::models();
 
-    c.bench_function("estimate (seed scenario)", |b| b.iter(|| estimate(black_box(&seed))));
-    c.bench_function("series (seed scenario)", |b| b.iter(|| series(black_box(&seed))));
+    c.bench_function("estimate (seed scenario)", |b| {
+        b.iter(|| estimate(black_box(&seed)))
+    });
+    c.bench_function("series (seed scenario)", |b| {
+        b.iter(|| series(black_box(&seed)))
+    });
     c.bench_function("fit matrix (23 models x 7 precisions)", |b| {
         b.iter(|| {
             let mut s = seed.clone();
@@ -35,15 +39,18 @@ fn bench(c: &mut Criterion) {
         })
     });
     for (name, s) in [("seed", &seed), ("deepseek-v3 tp8", &moe)] {
-        c.bench_function(&format!("everything for one control change ({name})"), |b| {
-            b.iter(|| {
-                let e = estimate(black_box(s));
-                let sr = series(black_box(s));
-                let d = ops(black_box(s), Step::Decode);
-                let p = ops(black_box(s), Step::Prefill);
-                (e.decode.time, sr.batch.len(), d.len(), p.len())
-            })
-        });
+        c.bench_function(
+            &format!("everything for one control change ({name})"),
+            |b| {
+                b.iter(|| {
+                    let e = estimate(black_box(s));
+                    let sr = series(black_box(s));
+                    let d = ops(black_box(s), Step::Decode);
+                    let p = ops(black_box(s), Step::Prefill);
+                    (e.decode.time, sr.batch.len(), d.len(), p.len())
+                })
+            },
+        );
     }
 }
 

@@ -250,7 +250,7 @@ impl<'a> Ctx<'a> {
         let calibrated = (w.flops / (self.peak * eff.compute.max(1e-3)))
             .max(w.bytes / (self.bw * eff.bandwidth.max(1e-3)))
             + w.comm
-            + eff.step_overhead.get();
+            + eff.layer_overhead.get() * self.s.model.layers as f64;
         let intensity = w.flops / w.bytes;
         Phase {
             tokens: w.tokens,

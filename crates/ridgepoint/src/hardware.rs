@@ -47,7 +47,7 @@ impl Gpu {
             Precision::Fp8 => self.fp8,
             Precision::Int8 => self.int8,
             Precision::Fp4 => self.fp4,
-            Precision::Int4 => None,
+            Precision::Int4 | Precision::Q8_0 | Precision::Q4KM | Precision::Q4_0 => None,
         }
     }
 

@@ -13,14 +13,35 @@ pub enum Precision {
     Int8,
     Int4,
     Fp4,
+    /// GGUF Q8_0: blocks of 32 INT8 values with an FP16 scale.
+    #[serde(rename = "q8_0")]
+    Q8_0,
+    /// GGUF Q4_K_M: a mix of 4- and 6-bit k-quants, ≈ 4.85 bits per weight overall.
+    #[serde(rename = "q4_k_m")]
+    Q4KM,
+    /// GGUF Q4_0: blocks of 32 4-bit values with an FP16 scale.
+    #[serde(rename = "q4_0")]
+    Q4_0,
 }
 
 impl Precision {
     /// Every precision, widest first.
-    pub const ALL: [Precision; 7] = [
+    pub const ALL: [Precision; 10] = [
         Precision::Fp32,
         Precision::Fp16,
         Precision::Bf16,
+        Precision::Fp8,
+        Precision::Int8,
+        Precision::Int4,
+        Precision::Fp4,
+        Precision::Q8_0,
+        Precision::Q4KM,
+        Precision::Q4_0,
+    ];
+
+    /// The formats the fit matrix compares (one per storage width).
+    pub const COMMON: [Precision; 5] = [
+        Precision::Fp16,
         Precision::Fp8,
         Precision::Int8,
         Precision::Int4,
@@ -37,6 +58,9 @@ impl Precision {
             Precision::Int8 => "int8",
             Precision::Int4 => "int4",
             Precision::Fp4 => "fp4",
+            Precision::Q8_0 => "q8_0",
+            Precision::Q4KM => "q4_k_m",
+            Precision::Q4_0 => "q4_0",
         }
     }
 
@@ -50,6 +74,9 @@ impl Precision {
             Precision::Int8 => "INT8",
             Precision::Int4 => "INT4",
             Precision::Fp4 => "FP4",
+            Precision::Q8_0 => "Q8_0 (GGUF)",
+            Precision::Q4KM => "Q4_K_M (GGUF)",
+            Precision::Q4_0 => "Q4_0 (GGUF)",
         }
     }
 
@@ -72,6 +99,9 @@ impl Precision {
             Precision::Fp8 | Precision::Int8 => 8.0,
             Precision::Int4 => 4.25,
             Precision::Fp4 => 4.5,
+            Precision::Q8_0 => 8.5,
+            Precision::Q4KM => 4.85,
+            Precision::Q4_0 => 4.5,
         }
     }
 
@@ -88,6 +118,9 @@ impl Precision {
             Precision::Fp8 | Precision::Int8 => "8 bits (per-channel scales negligible)",
             Precision::Int4 => "4 bits + FP16 scale and zero per group of 128 = 4.25 bits",
             Precision::Fp4 => "4 bits + FP8 scale per block of 16 (NVFP4) = 4.5 bits",
+            Precision::Q8_0 => "8 bits + FP16 scale per block of 32 = 8.5 bits",
+            Precision::Q4KM => "4- and 6-bit k-quant blocks with scales: ≈ 4.85 bits on average (llama.cpp model sizes)",
+            Precision::Q4_0 => "4 bits + FP16 scale per block of 32 = 4.5 bits",
         }
     }
 }

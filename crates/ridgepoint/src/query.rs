@@ -28,7 +28,7 @@ pub const GPUS_RANGE: (u32, u32) = (1, 64);
 /// Efficiencies in percent of peak.
 pub const EFF_RANGE: (u32, u32) = (1, 100);
 /// Fixed cost per forward step, microseconds.
-pub const STEP_US_RANGE: (u32, u32) = (0, 100_000);
+pub const LAYER_US_RANGE: (u32, u32) = (0, 10_000);
 /// Runtime overhead per GPU, MB.
 pub const OVERHEAD_MB_RANGE: (u32, u32) = (0, 100_000);
 /// Tokens drafted per speculative step.
@@ -58,8 +58,8 @@ pub struct Spec {
     pub bw_eff: u32,
     /// Compute efficiency, percent of the dense peak.
     pub compute_eff: u32,
-    /// Fixed cost per forward step, µs.
-    pub step_us: u32,
+    /// Fixed cost per layer of each forward step, µs.
+    pub layer_us: u32,
     /// Runtime memory per GPU outside weights, KV and activations, MB.
     pub overhead_mb: u32,
     /// Draft model id for speculative decoding (None: off).
@@ -86,7 +86,7 @@ impl Default for Spec {
             gpus: 1,
             bw_eff: (eff.bandwidth * 100.0).round() as u32,
             compute_eff: (eff.compute * 100.0).round() as u32,
-            step_us: (eff.step_overhead.get() * 1e6).round() as u32,
+            layer_us: (eff.layer_overhead.get() * 1e6).round() as u32,
             overhead_mb: (DEFAULT_OVERHEAD.get() / 1e6).round() as u32,
             draft: None,
             draft_tokens: 4,
@@ -111,11 +111,11 @@ impl fmt::Display for Problem {
 
 /// Every key a link may carry, in the order links write them.
 pub const KEYS: &[&str] = &[
-    "v", "gpu", "model", "w", "kv", "batch", "prompt", "output", "gpus", "eb", "ec", "step", "ovh",
-    "draft", "k", "acc", "g.name", "g.mem", "g.bw", "g.fp16", "g.fp8", "g.int8", "g.fp4", "g.link",
-    "m.name", "m.h", "m.i", "m.l", "m.nh", "m.kv", "m.hd", "m.v", "m.ctx", "m.tie", "m.bias",
-    "m.mlp", "m.pos", "m.e", "m.ea", "m.es", "m.ei", "m.ed", "m.qr", "m.kvr", "m.nope", "m.rope",
-    "m.vd", "m.sw", "m.swl",
+    "v", "gpu", "model", "w", "kv", "batch", "prompt", "output", "gpus", "eb", "ec", "layer",
+    "ovh", "draft", "k", "acc", "g.name", "g.mem", "g.bw", "g.fp16", "g.fp8", "g.int8", "g.fp4",
+    "g.link", "m.name", "m.h", "m.i", "m.l", "m.nh", "m.kv", "m.hd", "m.v", "m.ctx", "m.tie",
+    "m.bias", "m.mlp", "m.pos", "m.e", "m.ea", "m.es", "m.ei", "m.ed", "m.qr", "m.kvr", "m.nope",
+    "m.rope", "m.vd", "m.sw", "m.swl",
 ];
 
 /// Shortens what a stranger typed before echoing it in a message.
@@ -233,7 +233,7 @@ impl<'a> Reader<'a> {
         };
         Precision::from_id(s).unwrap_or_else(|| {
             let m = format!(
-                "{field} {} is not a precision (fp32, fp16, bf16, fp8, int8, int4, fp4); using {}",
+                "{field} {} is not a precision (fp32, fp16, bf16, fp8, int8, int4, fp4, q8_0, q4_k_m, q4_0); using {}",
                 shown(s),
                 default.id()
             );
@@ -440,7 +440,7 @@ impl Spec {
             gpus: r.int("gpus", GPUS_RANGE, d.gpus),
             bw_eff: r.int("eb", EFF_RANGE, d.bw_eff),
             compute_eff: r.int("ec", EFF_RANGE, d.compute_eff),
-            step_us: r.int("step", STEP_US_RANGE, d.step_us),
+            layer_us: r.int("layer", LAYER_US_RANGE, d.layer_us),
             overhead_mb: r.int("ovh", OVERHEAD_MB_RANGE, d.overhead_mb),
             draft: draft.filter(|id| id != "off" && id != CUSTOM),
             draft_tokens: r.int("k", DRAFT_TOKENS_RANGE, d.draft_tokens),
@@ -472,7 +472,11 @@ impl Spec {
             self.compute_eff != d.compute_eff,
             self.compute_eff.to_string(),
         );
-        put("step", self.step_us != d.step_us, self.step_us.to_string());
+        put(
+            "layer",
+            self.layer_us != d.layer_us,
+            self.layer_us.to_string(),
+        );
         put(
             "ovh",
             self.overhead_mb != d.overhead_mb,
@@ -581,7 +585,7 @@ impl Spec {
             efficiency: Efficiency {
                 bandwidth: clamp(self.bw_eff, EFF_RANGE) as f64 / 100.0,
                 compute: clamp(self.compute_eff, EFF_RANGE) as f64 / 100.0,
-                step_overhead: Seconds(clamp(self.step_us, STEP_US_RANGE) as f64 * 1e-6),
+                layer_overhead: Seconds(clamp(self.layer_us, LAYER_US_RANGE) as f64 * 1e-6),
             },
             overhead: Bytes(clamp(self.overhead_mb, OVERHEAD_MB_RANGE) as f64 * 1e6),
             speculative: self

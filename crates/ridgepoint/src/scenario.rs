@@ -13,8 +13,9 @@ pub struct Efficiency {
     pub bandwidth: f64,
     /// Fraction of the dense compute peak achieved.
     pub compute: f64,
-    /// Fixed cost of one forward step (kernel launches, sampling, scheduling).
-    pub step_overhead: Seconds,
+    /// Fixed cost per layer of each forward step (kernel launches, synchronisation), so a
+    /// step costs at least layers × this beyond the roofline.
+    pub layer_overhead: Seconds,
 }
 
 impl Efficiency {
@@ -22,15 +23,17 @@ impl Efficiency {
     pub const PEAK: Efficiency = Efficiency {
         bandwidth: 1.0,
         compute: 1.0,
-        step_overhead: Seconds(0.0),
+        layer_overhead: Seconds(0.0),
     };
 
-    /// Defaults fitted to `shared/reference/measurements.tsv` by `ridgepoint validate`
-    /// (see ARCHITECTURE.md, "Calibration").
+    /// Defaults fitted to `shared/reference/measurements.tsv` (`ridgepoint validate --sweep`;
+    /// see ARCHITECTURE.md, "Calibration"): 80% of peak bandwidth (the measured batch-1 decode
+    /// share of peak sits at 51–88%), 45% of the dense compute peak, and 60 µs per layer per
+    /// step for kernel launches and synchronisation.
     pub const CALIBRATED: Efficiency = Efficiency {
-        bandwidth: 0.70,
-        compute: 0.60,
-        step_overhead: Seconds(0.0),
+        bandwidth: 0.80,
+        compute: 0.45,
+        layer_overhead: Seconds(60e-6),
     };
 }
 
@@ -71,8 +74,9 @@ pub const DEFAULT_OVERHEAD: Bytes = Bytes(0.5e9);
 /// TensorRT-LLM's default token budgets are of this order).
 pub const PREFILL_CHUNK_TOKENS: f64 = 8192.0;
 
-/// Latency of one all-reduce across the tensor-parallel group (NVLink-class, small message).
-pub const ALL_REDUCE_LATENCY: Seconds = Seconds(8e-6);
+/// Latency of one all-reduce across the tensor-parallel group: a small-message NCCL ring
+/// all-reduce on NVLink takes ≈ 15–30 µs; 20 µs fits the TP rows of the measurements.
+pub const ALL_REDUCE_LATENCY: Seconds = Seconds(20e-6);
 
 /// Link bandwidth each way assumed when a GPU lists no interconnect (PCIe Gen4 x16, achieved).
 pub const PCIE_FALLBACK_BANDWIDTH: f64 = 25e9;

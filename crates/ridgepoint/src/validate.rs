@@ -1,1 +1,1561 @@
 //! Comparing estimates with published measurements.
+//!
+//! The data is a tab-separated file in the format of `shared/reference/measurements.tsv` (a
+//! copy is embedded as [`MEASUREMENTS`]). [`parse`] reads it into [`Row`]s; [`map_row`] turns
+//! a row into [`Case`]s — a [`Scenario`], the metric's [`Class`] and the measured value in base
+//! units — or into a [`Skip`] saying why the row cannot be compared honestly; [`run`] estimates
+//! every case with an [`Efficiency`] and summarises the signed relative errors
+//! (estimate / measured − 1) per class; [`sweep`] grid-searches efficiencies for the smallest
+//! [`objective`].
+//!
+//! Mapping rules, in brief (each approximation is written into the case's notes):
+//! - GPU and model names are matched to catalog ids; Llama-3-8B, Llama-3-70B and Llama-3.3-70B
+//!   use the Llama-3.1 shapes, as the file's notes say.
+//! - GGUF Q4_0 / Q4_K_M and AWQ map to `int4` (4.25 bits in the engine; Q4_0 stores ≈4.5 and
+//!   Q4_K_M ≈4.85 bits per weight, so those weight reads are undercounted).
+//! - `tensor_parallel` gives the GPUs. A llama.cpp layer split at batch 1 runs the GPUs one after
+//!   another, so it is approximated as one GPU streaming every weight (memory fit not checked).
+//! - Metrics: batch-1 per-sequence decode rates, ITL or `derived_ms_per_token_bs1` →
+//!   `tpot_bs1`; ITL at batch > 1 → `tpot`; TTFT, and prompt-processing tokens/s turned into a
+//!   prefill time → `ttft`; output throughput (per GPU: the estimate is divided by the GPUs) →
+//!   `throughput`; end-to-end latency → `latency`. A TTFT reported in `other_metrics_same_run`
+//!   of a batch-1 or static-batch run becomes an extra `ttft` case `ID/ttft`.
+//! - Skipped: unknown GPU or model, precision or parallelism not stated, a batch chosen by the
+//!   runtime, dataset-distributed lengths, request-level metrics, speculative decoding without
+//!   an acceptance rate, serving rows whose concurrency does not fit in memory (the running
+//!   batch is unknown), and total-vs-per-GPU ambiguity on multi-GPU rows.
+
+use crate::estimate::{evaluate, Estimate};
+use crate::scenario::{Efficiency, Scenario, DEFAULT_OVERHEAD};
+use crate::units::{Seconds, Unit};
+use crate::{catalog, Precision};
+use serde_json::{json, Value};
+use std::fmt;
+
+/// The measurements shipped with the crate (a copy of `shared/reference/measurements.tsv`).
+pub const MEASUREMENTS: &str = include_str!("../data/measurements.tsv");
+
+/// The header of a measurements file, in order (the order is not required).
+pub const COLUMNS: [&str; 21] = [
+    "id",
+    "model",
+    "weights_precision",
+    "compute_kv_precision",
+    "gpu",
+    "gpu_count",
+    "tensor_parallel",
+    "other_parallelism",
+    "framework",
+    "framework_version",
+    "batch_or_concurrency",
+    "input_len",
+    "output_len",
+    "metric",
+    "value",
+    "unit",
+    "spec_decode",
+    "other_metrics_same_run",
+    "derived_ms_per_token_bs1",
+    "comparability_notes",
+    "source",
+];
+
+/// One row of a measurements file, every field as written.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Row {
+    /// 1-based line number in the file.
+    pub line: usize,
+    pub id: String,
+    pub model: String,
+    pub weights_precision: String,
+    pub compute_kv_precision: String,
+    pub gpu: String,
+    pub gpu_count: String,
+    pub tensor_parallel: String,
+    pub other_parallelism: String,
+    pub framework: String,
+    pub framework_version: String,
+    pub batch_or_concurrency: String,
+    pub input_len: String,
+    pub output_len: String,
+    pub metric: String,
+    pub value: String,
+    pub unit: String,
+    pub spec_decode: String,
+    pub other_metrics_same_run: String,
+    pub derived_ms_per_token_bs1: String,
+    pub comparability_notes: String,
+    pub source: String,
+}
+
+impl Row {
+    fn field_mut(&mut self, column: &str) -> &mut String {
+        match column {
+            "id" => &mut self.id,
+            "model" => &mut self.model,
+            "weights_precision" => &mut self.weights_precision,
+            "compute_kv_precision" => &mut self.compute_kv_precision,
+            "gpu" => &mut self.gpu,
+            "gpu_count" => &mut self.gpu_count,
+            "tensor_parallel" => &mut self.tensor_parallel,
+            "other_parallelism" => &mut self.other_parallelism,
+            "framework" => &mut self.framework,
+            "framework_version" => &mut self.framework_version,
+            "batch_or_concurrency" => &mut self.batch_or_concurrency,
+            "input_len" => &mut self.input_len,
+            "output_len" => &mut self.output_len,
+            "metric" => &mut self.metric,
+            "value" => &mut self.value,
+            "unit" => &mut self.unit,
+            "spec_decode" => &mut self.spec_decode,
+            "other_metrics_same_run" => &mut self.other_metrics_same_run,
+            "derived_ms_per_token_bs1" => &mut self.derived_ms_per_token_bs1,
+            "comparability_notes" => &mut self.comparability_notes,
+            "source" => &mut self.source,
+            _ => unreachable!("only COLUMNS are looked up"),
+        }
+    }
+}
+
+/// Why a measurements file could not be read.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ParseError {
+    /// No header line.
+    Empty,
+    /// A header column that is not one of [`COLUMNS`].
+    UnknownColumn { column: String, position: usize },
+    /// One of [`COLUMNS`] absent from the header.
+    MissingColumn { column: &'static str },
+    /// A header column given twice.
+    DuplicateColumn { column: String },
+    /// A data line whose field count differs from the header's.
+    FieldCount {
+        line: usize,
+        expected: usize,
+        found: usize,
+    },
+}
+
+impl fmt::Display for ParseError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ParseError::Empty => write!(f, "the file is empty: expected a header row"),
+            ParseError::UnknownColumn { column, position } => write!(
+                f,
+                "unknown column \u{201c}{column}\u{201d} (header field {position}); the columns \
+                 are: {}",
+                COLUMNS.join(", ")
+            ),
+            ParseError::MissingColumn { column } => {
+                write!(
+                    f,
+                    "missing column \u{201c}{column}\u{201d} in the header row"
+                )
+            }
+            ParseError::DuplicateColumn { column } => {
+                write!(
+                    f,
+                    "column \u{201c}{column}\u{201d} appears twice in the header row"
+                )
+            }
+            ParseError::FieldCount {
+                line,
+                expected,
+                found,
+            } => write!(
+                f,
+                "line {line}: {found} tab-separated fields, but the header has {expected}"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for ParseError {}
+
+/// Reads a measurements file: a header row naming every one of [`COLUMNS`] (any order), then
+/// one tab-separated row per measurement. Blank lines are ignored; `\r\n` is accepted.
+pub fn parse(text: &str) -> Result<Vec<Row>, ParseError> {
+    let mut lines = text
+        .lines()
+        .enumerate()
+        .map(|(i, l)| (i + 1, l.strip_suffix('\r').unwrap_or(l)))
+        .filter(|(_, l)| !l.trim().is_empty());
+    let (_, header) = lines.next().ok_or(ParseError::Empty)?;
+    let header = header.strip_prefix('\u{feff}').unwrap_or(header);
+    let mut order: Vec<&'static str> = Vec::new();
+    for (i, name) in header.split('\t').enumerate() {
+        let name = name.trim();
+        let Some(&known) = COLUMNS.iter().find(|c| **c == name) else {
+            return Err(ParseError::UnknownColumn {
+                column: name.to_string(),
+                position: i + 1,
+            });
+        };
+        if order.contains(&known) {
+            return Err(ParseError::DuplicateColumn {
+                column: known.to_string(),
+            });
+        }
+        order.push(known);
+    }
+    if let Some(missing) = COLUMNS.iter().find(|c| !order.contains(c)) {
+        return Err(ParseError::MissingColumn { column: missing });
+    }
+    let mut rows = Vec::new();
+    for (line, text) in lines {
+        let fields: Vec<&str> = text.split('\t').collect();
+        if fields.len() != order.len() {
+            return Err(ParseError::FieldCount {
+                line,
+                expected: order.len(),
+                found: fields.len(),
+            });
+        }
+        let mut row = Row {
+            line,
+            ..Row::default()
+        };
+        for (column, value) in order.iter().zip(fields) {
+            *row.field_mut(column) = value.trim().to_string();
+        }
+        rows.push(row);
+    }
+    Ok(rows)
+}
+
+/// What a measurement measures, as the engine can estimate it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Class {
+    /// Time per output token at batch 1.
+    TpotBs1,
+    /// Time per output token (ITL) at batch > 1.
+    Tpot,
+    /// Time to first token (the prefill of the whole batch).
+    Ttft,
+    /// Output tokens per second, prefill included.
+    Throughput,
+    /// End-to-end request latency.
+    Latency,
+}
+
+impl Class {
+    pub const ALL: [Class; 5] = [
+        Class::TpotBs1,
+        Class::Tpot,
+        Class::Ttft,
+        Class::Throughput,
+        Class::Latency,
+    ];
+
+    pub const fn id(self) -> &'static str {
+        match self {
+            Class::TpotBs1 => "tpot_bs1",
+            Class::Tpot => "tpot",
+            Class::Ttft => "ttft",
+            Class::Throughput => "throughput",
+            Class::Latency => "latency",
+        }
+    }
+
+    /// The largest acceptable median |error| with the default efficiencies, if the class has
+    /// a bar: 15% for batch-1 time per output token, 25% for TTFT and throughput.
+    pub const fn bar(self) -> Option<f64> {
+        match self {
+            Class::TpotBs1 => Some(0.15),
+            Class::Ttft | Class::Throughput => Some(0.25),
+            Class::Tpot | Class::Latency => None,
+        }
+    }
+
+    /// The unit the measured and estimated figures are in.
+    pub const fn unit(self) -> Unit {
+        match self {
+            Class::Throughput => Unit::TokensPerSec,
+            _ => Unit::Seconds,
+        }
+    }
+}
+
+impl fmt::Display for Class {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.id())
+    }
+}
+
+/// One measured figure the engine can estimate.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Case {
+    /// The row id, or `ID/ttft` for a TTFT read from `other_metrics_same_run`.
+    pub id: String,
+    pub class: Class,
+    /// The scenario, with [`Efficiency::CALIBRATED`] (replaced when evaluating).
+    pub scenario: Scenario,
+    /// Seconds for time classes, tokens/s for throughput.
+    pub measured: f64,
+    /// The throughput is per GPU: the estimate (all GPUs) is divided by the GPU count.
+    pub per_gpu: bool,
+    /// Approximations and assumptions made in mapping the row.
+    pub notes: Vec<String>,
+}
+
+impl Case {
+    /// The estimated figure, in the unit of [`Case::measured`].
+    pub fn figure(&self, e: &Estimate) -> f64 {
+        let t = &e.calibrated;
+        match self.class {
+            Class::TpotBs1 | Class::Tpot => t.tpot.get(),
+            Class::Ttft => t.ttft.get(),
+            Class::Latency => t.request_latency.get(),
+            Class::Throughput => {
+                let n = if self.per_gpu {
+                    self.scenario.gpus.max(1) as f64
+                } else {
+                    1.0
+                };
+                t.throughput / n
+            }
+        }
+    }
+
+    /// The estimated figure with efficiencies `eff`.
+    pub fn estimate(&self, eff: &Efficiency) -> f64 {
+        let s = Scenario {
+            efficiency: *eff,
+            ..self.scenario.clone()
+        };
+        self.figure(&evaluate(&s))
+    }
+
+    /// `model w/kv on gpu×N, B…, prompt→output`.
+    pub fn summary(&self) -> String {
+        let s = &self.scenario;
+        let mut t = format!(
+            "{} {}/{} on {}×{}, B{}",
+            s.model.id,
+            s.weights.id(),
+            s.kv.id(),
+            s.gpu.id,
+            s.gpus,
+            s.batch
+        );
+        match self.class {
+            Class::Ttft => t.push_str(&format!(", prompt {}", s.prompt)),
+            _ => t.push_str(&format!(", {}→{}", s.prompt, s.output)),
+        }
+        if self.per_gpu {
+            t.push_str(", per GPU");
+        }
+        t
+    }
+}
+
+/// A row (or a figure of it) left out, and why.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Skip {
+    pub id: String,
+    pub reason: String,
+}
+
+/// A file's rows, mapped.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Cases {
+    /// Data rows read.
+    pub rows: usize,
+    pub cases: Vec<Case>,
+    pub skipped: Vec<Skip>,
+}
+
+/// Maps every row (see [`map_row`]).
+pub fn cases(rows: &[Row]) -> Cases {
+    let mut out = Cases {
+        rows: rows.len(),
+        ..Cases::default()
+    };
+    for row in rows {
+        for m in map_row(row) {
+            match m {
+                Ok(c) => out.cases.push(c),
+                Err(s) => out.skipped.push(s),
+            }
+        }
+    }
+    out
+}
+
+/// Parses and maps a measurements file.
+pub fn load(text: &str) -> Result<Cases, ParseError> {
+    Ok(cases(&parse(text)?))
+}
+
+/// The embedded measurements, mapped.
+pub fn embedded() -> Cases {
+    load(MEASUREMENTS).expect("the embedded measurements parse")
+}
+
+fn quoted(s: &str) -> String {
+    format!("\u{201c}{s}\u{201d}")
+}
+
+/// Catalog id for a GPU name as the measurements write it, with a note on any assumption.
+fn gpu_id(name: &str) -> Result<(&'static str, Option<String>), String> {
+    let n = name.to_ascii_lowercase();
+    let has = |s: &str| n.contains(s);
+    let presumed = |id: &'static str| {
+        let note = has("presumed")
+            .then(|| format!("GPU {}: variant presumed by the source", quoted(name)));
+        (id, note)
+    };
+    let r = if has("h100") {
+        if has("nvl") {
+            ("h100-nvl", None)
+        } else if has("pcie") {
+            presumed("h100-pcie")
+        } else {
+            presumed("h100-sxm")
+        }
+    } else if has("h200") {
+        presumed("h200-sxm")
+    } else if has("gb200") {
+        ("gb200", None)
+    } else if has("b200") {
+        ("b200-sxm", None)
+    } else if has("a100") {
+        if has("40gb") {
+            ("a100-40gb-sxm", None)
+        } else if has("not stated") || (has("sxm") && has("pcie")) {
+            (
+                "a100-80gb-sxm",
+                Some(
+                    "A100 80GB form factor not stated: SXM assumed (PCIe has 1.935 vs 2.039 TB/s, \
+                     5% less bandwidth)"
+                        .to_string(),
+                ),
+            )
+        } else if has("pcie") {
+            ("a100-80gb-pcie", None)
+        } else if has("power-limited") || has("330 w") {
+            (
+                "a100-80gb-sxm",
+                Some(
+                    "A100 power-limited to 330 W: the catalog holds the 400 W part's peaks (the \
+                     source says ~1.7 TB/s is achievable, 83% of 2.039 TB/s)"
+                        .to_string(),
+                ),
+            )
+        } else {
+            ("a100-80gb-sxm", None)
+        }
+    } else if has("l40s") {
+        ("l40s", None)
+    } else if has("a10g") {
+        ("a10g", None)
+    } else if has("a10") {
+        ("a10", None)
+    } else if has("l4") {
+        ("l4", None)
+    } else if has("t4") {
+        ("t4", None)
+    } else if has("v100") {
+        ("v100-sxm2-32gb", None)
+    } else if has("mi250x") {
+        if has("gcd") {
+            ("mi250x-gcd", None)
+        } else {
+            ("mi250x", None)
+        }
+    } else if has("mi325x") {
+        ("mi325x", None)
+    } else if has("mi300x") {
+        ("mi300x", None)
+    } else if has("5090") {
+        ("rtx-5090", None)
+    } else if has("4090") {
+        ("rtx-4090", None)
+    } else if has("3090") {
+        ("rtx-3090", None)
+    } else if has("m2 ultra") {
+        ("m2-ultra", None)
+    } else if has("m3 max") {
+        ("m3-max", None)
+    } else if has("m4 max") {
+        ("m4-max", None)
+    } else {
+        let id = n.trim();
+        return catalog::gpu_ids()
+            .find(|g| *g == id)
+            .map(|g| (g, None))
+            .ok_or_else(|| format!("GPU {} is not in the catalog", quoted(name)));
+    };
+    if catalog::gpu(r.0).is_some() {
+        return Ok(r);
+    }
+    let words = r.0.replace('-', " ");
+    let why = catalog::SKIPPED
+        .iter()
+        .find(|(n, _)| n.to_ascii_lowercase().contains(&words))
+        .map(|(_, why)| format!(": {why}"))
+        .unwrap_or_default();
+    Err(format!(
+        "GPU {} ({}) is not in the catalog{why}",
+        quoted(name),
+        r.0
+    ))
+}
+
+/// Catalog id for a model name as the measurements write it, with a note on any mapping.
+fn model_id(name: &str) -> Result<(String, Option<String>), String> {
+    let first = name
+        .split(|c: char| c.is_whitespace() || c == '(')
+        .next()
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    let mut base = first.as_str();
+    for suffix in ["-chat", "-instruct", "-hf"] {
+        base = base.strip_suffix(suffix).unwrap_or(base);
+    }
+    let (id, note) = match base {
+        "llama-3-8b" => (
+            "llama-3.1-8b",
+            Some("Llama-3-8B mapped to the Llama-3.1-8B shape (same layers, heads and vocab; only RoPE scaling and context differ)"),
+        ),
+        "llama-3-70b" => (
+            "llama-3.1-70b",
+            Some("Llama-3-70B mapped to the Llama-3.1-70B shape (same layers, heads and vocab; only RoPE scaling and context differ)"),
+        ),
+        "llama-3.3-70b" => (
+            "llama-3.1-70b",
+            Some("Llama-3.3-70B has the Llama-3.1-70B architecture"),
+        ),
+        other => (other, None),
+    };
+    match catalog::model(id) {
+        Some(_) => Ok((id.to_string(), note.map(str::to_string))),
+        None => Err(format!("model {} is not in the catalog", quoted(name))),
+    }
+}
+
+/// The precision a token of a precision column names.
+fn precision_token(t: &str) -> Option<Precision> {
+    Some(match t {
+        "fp32" | "f32" => Precision::Fp32,
+        "fp16" | "f16" | "half" => Precision::Fp16,
+        "bf16" => Precision::Bf16,
+        "fp8" | "e4m3" => Precision::Fp8,
+        "int8" | "w8a16" | "w8a8" => Precision::Int8,
+        "q8_0" => Precision::Q8_0,
+        "q4_0" => Precision::Q4_0,
+        "q4_k_m" | "q4_k_s" | "q4_k" => Precision::Q4KM,
+        "int4" | "w4a16" | "awq" | "gptq" => Precision::Int4,
+        "fp4" | "nvfp4" | "mxfp4" => Precision::Fp4,
+        _ => return None,
+    })
+}
+
+/// The first precision named in a precision column, with notes on what the engine's format
+/// does not capture.
+fn precision(field: &str, s: &str) -> Result<(Precision, Vec<String>), String> {
+    let l = s.to_ascii_lowercase();
+    if l.is_empty() || l.starts_with("not stated") {
+        return Err(format!("{field} precision not stated"));
+    }
+    let p = l
+        .split(|c: char| c.is_whitespace() || "/()+,;".contains(c))
+        .find_map(precision_token)
+        .ok_or_else(|| format!("{field} precision {} not recognised", quoted(s)))?;
+    let mut notes = Vec::new();
+    if p == Precision::Int4 && l.contains("group 32") {
+        notes.push(
+            "INT4 with group 32 stores ≈5 bits/weight (scale and zero per 32); int4 counts 4.25"
+                .to_string(),
+        );
+    }
+    if l.contains("presumed") {
+        notes.push(format!(
+            "{field} precision {} presumed by the source",
+            quoted(s)
+        ));
+    }
+    if l.contains("unverified") || l.contains("submission") {
+        notes.push(format!(
+            "{field} precision {} not verified by the source",
+            quoted(s)
+        ));
+    }
+    Ok((p, notes))
+}
+
+/// A whole number, as written (`"128"`).
+fn whole(s: &str) -> Option<u32> {
+    s.trim().parse().ok()
+}
+
+/// A number at the start of `s` (`"7.1 ms"` → 7.1).
+fn leading_number(s: &str) -> Option<f64> {
+    let s = s.trim_start();
+    let end = s
+        .find(|c: char| !(c.is_ascii_digit() || c == '.' || c == ','))
+        .unwrap_or(s.len());
+    s[..end].replace(',', "").parse().ok()
+}
+
+/// Seconds per unit for a time unit (`ms`, `ms/token`, `s`, `µs`).
+fn time_scale(unit: &str) -> Option<f64> {
+    let u = unit.trim().to_ascii_lowercase();
+    let head = u.split(|c: char| c.is_whitespace() || c == '/').next()?;
+    match head {
+        "s" | "sec" | "seconds" => Some(1.0),
+        "ms" => Some(1e-3),
+        "µs" | "us" => Some(1e-6),
+        _ => None,
+    }
+}
+
+fn is_rate(unit: &str) -> bool {
+    let u = unit.trim().to_ascii_lowercase();
+    u.starts_with("tokens/s") || u.starts_with("tok/s")
+}
+
+/// How the metric column reads.
+enum Metric {
+    /// A time in seconds.
+    Time(Class, f64),
+    /// Output throughput in tokens/s.
+    Throughput { value: f64, per_gpu: bool },
+    /// A per-sequence generation rate in tokens/s (1 / time per token).
+    DecodeRate(f64),
+    /// Prompt tokens processed per second.
+    PromptRate(f64),
+}
+
+fn metric(row: &Row, batch: Option<u32>, gpus: Option<u32>) -> Result<Metric, String> {
+    let m = row.metric.to_ascii_lowercase();
+    let u = row.unit.to_ascii_lowercase();
+    if m.contains("request") || u.contains("requests/s") {
+        return Err(format!(
+            "request-level metric ({}): the engine estimates tokens, and request lengths here \
+             are a dataset distribution",
+            quoted(&row.metric)
+        ));
+    }
+    let value: f64 = row
+        .value
+        .trim()
+        .parse()
+        .map_err(|_| format!("value {} is not a number", quoted(&row.value)))?;
+    if !(value.is_finite() && value > 0.0) {
+        return Err(format!("value {} is not positive", quoted(&row.value)));
+    }
+    let time = |class: Class| {
+        time_scale(&row.unit)
+            .map(|k| Metric::Time(class, value * k))
+            .ok_or_else(|| format!("unit {} is not a time unit", quoted(&row.unit)))
+    };
+    let bs1 = batch == Some(1);
+    let per_token = if bs1 { Class::TpotBs1 } else { Class::Tpot };
+    if m.contains("ttft") || m.contains("1st token") || m.contains("first token") {
+        time(Class::Ttft)
+    } else if m.contains("prompt processing") || m.starts_with("pp") {
+        if is_rate(&row.unit) {
+            Ok(Metric::PromptRate(value))
+        } else {
+            Err(format!(
+                "prompt-processing unit {} is not tokens/s",
+                quoted(&row.unit)
+            ))
+        }
+    } else if m.contains("itl")
+        || m.contains("inter-token")
+        || m.contains("time per output token")
+        || m.contains("tpot")
+    {
+        time(per_token)
+    } else if m.contains("latency") {
+        time(Class::Latency)
+    } else if m.contains("text-generation")
+        || m.contains("eval")
+        || m.contains("decode")
+        || m.contains("per user")
+    {
+        if is_rate(&row.unit) {
+            Ok(Metric::DecodeRate(value))
+        } else {
+            Err(format!(
+                "decode-rate unit {} is not tokens/s",
+                quoted(&row.unit)
+            ))
+        }
+    } else if m.contains("throughput") || m.contains("tokens/s") {
+        if !is_rate(&row.unit) {
+            return Err(format!(
+                "throughput unit {} is not tokens/s",
+                quoted(&row.unit)
+            ));
+        }
+        if u.contains("ambiguous") && gpus != Some(1) {
+            return Err(format!(
+                "the unit says total vs per-GPU is ambiguous ({}); the two readings differ by \
+                 the GPU count",
+                quoted(&row.unit)
+            ));
+        }
+        let per_gpu = m.contains("per gpu") || u.contains("/gpu");
+        Ok(Metric::Throughput { value, per_gpu })
+    } else {
+        Err(format!("metric {} not recognised", quoted(&row.metric)))
+    }
+}
+
+/// A length column: exact, "~0", or not usable.
+enum Len {
+    Exact(u32),
+    AboutZero,
+    Unknown,
+}
+
+fn length(s: &str) -> Len {
+    let t = s.trim();
+    if let Some(n) = whole(t) {
+        return Len::Exact(n);
+    }
+    if t.starts_with("~0") {
+        return Len::AboutZero;
+    }
+    Len::Unknown
+}
+
+/// The output length assumed for a batch-1 per-token figure whose run did not state it.
+const ASSUMED_OUTPUT: u32 = 128;
+
+/// The rows' notes say the run is a serving benchmark with concurrent streams.
+fn is_serving(row: &Row) -> bool {
+    let t = format!(
+        "{} {}",
+        row.comparability_notes.to_ascii_lowercase(),
+        row.batch_or_concurrency.to_ascii_lowercase()
+    );
+    t.contains("concurren") || t.contains("streams") || t.contains("qps")
+}
+
+/// A TTFT reported alongside the row's main metric (`1st token latency 7.1 ms`, `TTFT 406 ms`).
+fn extra_ttft(row: &Row) -> Option<f64> {
+    let t = row.other_metrics_same_run.to_ascii_lowercase();
+    let at = ["ttft", "1st token latency", "first token latency"]
+        .iter()
+        .find_map(|k| t.find(k).map(|i| i + k.len()))?;
+    let rest = &t[at..];
+    let start = rest.find(|c: char| c.is_ascii_digit())?;
+    let v = leading_number(&rest[start..])?;
+    let after =
+        rest[start..].trim_start_matches(|c: char| c.is_ascii_digit() || c == '.' || c == ',');
+    let unit = after
+        .trim_start()
+        .split(|c: char| c.is_whitespace() || c == ';' || c == ',')
+        .next()?;
+    Some(v * time_scale(unit)?)
+}
+
+/// Turns one row into cases (its main metric, and a TTFT from `other_metrics_same_run` where
+/// one is given) or skips, each with its reason.
+pub fn map_row(row: &Row) -> Vec<Result<Case, Skip>> {
+    let id = if row.id.is_empty() {
+        format!("line {}", row.line)
+    } else {
+        row.id.clone()
+    };
+    let skip = |reason: String| {
+        vec![Err(Skip {
+            id: id.clone(),
+            reason,
+        })]
+    };
+    let spec = row.spec_decode.trim().to_ascii_lowercase();
+    if !(spec.is_empty() || spec == "off" || spec == "no" || spec == "none") {
+        return skip(format!(
+            "speculative decoding ({}) with no acceptance rate stated: the engine needs the \
+             draft length and acceptance",
+            quoted(&row.spec_decode)
+        ));
+    }
+
+    let mut reasons = Vec::new();
+    let mut notes = Vec::new();
+    let model = model_id(&row.model)
+        .map(|(m, note)| {
+            notes.extend(note);
+            m
+        })
+        .map_err(|e| reasons.push(e))
+        .ok();
+    let gpu = gpu_id(&row.gpu)
+        .map(|(g, note)| {
+            notes.extend(note);
+            g
+        })
+        .map_err(|e| reasons.push(e))
+        .ok();
+    let weights = precision("weights", &row.weights_precision)
+        .map(|(p, n)| {
+            notes.extend(n);
+            p
+        })
+        .map_err(|e| reasons.push(e))
+        .ok();
+    let kv = precision("KV", &row.compute_kv_precision)
+        .map(|(p, _)| p)
+        .map_err(|e| reasons.push(e))
+        .ok();
+
+    // GPUs: the tensor-parallel degree; a layer split is approximated as one GPU.
+    let tp_text = row.tensor_parallel.to_ascii_lowercase();
+    let layer_split = tp_text.contains("layer split")
+        || row
+            .other_parallelism
+            .to_ascii_lowercase()
+            .contains("layer split");
+    let count = whole(&row.gpu_count);
+    let gpus = if layer_split {
+        notes.push(format!(
+            "layer split over {} GPUs (llama.cpp, pipeline-style): at batch 1 the GPUs run one \
+             after another, approximated as one GPU streaming every weight; memory fit not \
+             checked",
+            row.gpu_count
+        ));
+        Some(1)
+    } else {
+        match (whole(&row.tensor_parallel), count) {
+            (Some(tp), Some(n)) if tp == n => Some(tp),
+            (Some(tp), Some(n)) => {
+                reasons.push(format!(
+                    "{n} GPUs but tensor parallel {tp}: replicas or pipeline stages are not modelled"
+                ));
+                None
+            }
+            (Some(tp), None) => Some(tp),
+            (None, _) => {
+                reasons.push(format!(
+                    "tensor-parallel degree not stated ({})",
+                    quoted(&row.tensor_parallel)
+                ));
+                None
+            }
+        }
+    };
+
+    let batch = whole(&row.batch_or_concurrency).filter(|b| *b >= 1);
+    if batch.is_none() {
+        reasons.push(format!(
+            "batch {} is not a stated number (chosen by the runtime or a load level)",
+            quoted(&row.batch_or_concurrency)
+        ));
+    }
+    let metric = metric(row, batch, gpus).map_err(|e| reasons.push(e)).ok();
+
+    // Lengths, as each class needs them.
+    let input = length(&row.input_len);
+    let output = length(&row.output_len);
+    let mut prompt = None;
+    let mut out = None;
+    let per_token = matches!(metric, Some(Metric::DecodeRate(_)))
+        || matches!(metric, Some(Metric::Time(Class::TpotBs1 | Class::Tpot, _)))
+        || (batch == Some(1)
+            && matches!(metric, Some(Metric::Throughput { .. }))
+            && !row.derived_ms_per_token_bs1.trim().is_empty());
+    if metric.is_some() {
+        match input {
+            Len::Exact(n) if n >= 1 => prompt = Some(n),
+            Len::AboutZero | Len::Exact(0) if per_token => {
+                notes.push(format!("prompt {} tokens: 1 used", quoted(&row.input_len)));
+                prompt = Some(1);
+            }
+            _ => reasons.push(format!(
+                "input length {} is not a stated number of tokens",
+                quoted(&row.input_len)
+            )),
+        }
+        let ttft_only = matches!(
+            metric,
+            Some(Metric::Time(Class::Ttft, _)) | Some(Metric::PromptRate(_))
+        );
+        match output {
+            Len::Exact(n) if n >= 1 => out = Some(n),
+            _ if ttft_only => out = Some(1),
+            _ if per_token && batch == Some(1) => {
+                notes.push(format!(
+                    "output length {} not stated: {ASSUMED_OUTPUT} assumed (it only sets the \
+                     KV context read per step)",
+                    quoted(&row.output_len)
+                ));
+                out = Some(ASSUMED_OUTPUT);
+            }
+            _ => reasons.push(format!(
+                "output length {} is not a stated number of tokens",
+                quoted(&row.output_len)
+            )),
+        }
+    }
+
+    let (
+        false,
+        Some(model),
+        Some(gpu),
+        Some(weights),
+        Some(kv),
+        Some(gpus),
+        Some(batch),
+        Some(metric),
+        Some(prompt),
+        Some(output),
+    ) = (
+        !reasons.is_empty(),
+        model,
+        gpu,
+        weights,
+        kv,
+        gpus,
+        batch,
+        metric,
+        prompt,
+        out,
+    )
+    else {
+        return skip(reasons.join("; "));
+    };
+
+    // Ids were checked against the catalog above.
+    let (Some(gpu), Some(model)) = (catalog::gpu(gpu), catalog::model(&model)) else {
+        return skip("catalog lookup failed".to_string());
+    };
+    let scenario = Scenario {
+        gpu,
+        model,
+        weights,
+        kv,
+        batch,
+        prompt,
+        output,
+        gpus,
+        efficiency: Efficiency::CALIBRATED,
+        overhead: DEFAULT_OVERHEAD,
+        speculative: None,
+    };
+    let derived_ms: Option<f64> = row.derived_ms_per_token_bs1.trim().parse().ok();
+    let (class, measured, per_gpu) = match metric {
+        Metric::Time(class, t) => (class, t, false),
+        Metric::DecodeRate(r) => match (batch, derived_ms) {
+            (1, Some(ms)) => (Class::TpotBs1, ms * 1e-3, false),
+            (1, None) => (Class::TpotBs1, 1.0 / r, false),
+            _ => (Class::Tpot, 1.0 / r, false),
+        },
+        Metric::PromptRate(r) => {
+            notes.push(format!(
+                "prompt processing at {} tok/s: prefill time = batch × prompt / rate",
+                row.value
+            ));
+            (Class::Ttft, batch as f64 * prompt as f64 / r, false)
+        }
+        Metric::Throughput { value, per_gpu } => match (batch, derived_ms) {
+            (1, Some(ms)) => {
+                notes.push(format!(
+                    "batch-1 output throughput {} tok/s read as {} ms per token \
+                     (derived_ms_per_token_bs1)",
+                    row.value, row.derived_ms_per_token_bs1
+                ));
+                (Class::TpotBs1, ms * 1e-3, false)
+            }
+            _ => (Class::Throughput, value, per_gpu),
+        },
+    };
+
+    let e = evaluate(&scenario);
+    let mut mapped = Vec::new();
+    if is_serving(row) && batch > 1 {
+        notes.push(
+            "serving benchmark (continuous batching): the measured figure includes prefills of \
+             arriving requests interleaved with the decode; the engine's is a static batch"
+                .to_string(),
+        );
+    }
+    if !e.memory.fits && !layer_split {
+        if is_serving(row) && batch > 1 {
+            return skip(format!(
+                "concurrency {batch} does not fit in memory by the engine's count ({} per GPU \
+                 > {}; largest batch {}): the server queues the rest, so the running batch is \
+                 unknown",
+                e.memory.total, e.memory.capacity, e.max_batch
+            ));
+        }
+        notes.push(format!(
+            "the engine counts {} per GPU, more than the {} capacity",
+            e.memory.total, e.memory.capacity
+        ));
+    }
+
+    if let Some(t) = extra_ttft(row) {
+        let tid = format!("{id}/ttft");
+        if batch > 1 && is_serving(row) {
+            mapped.push(Err(Skip {
+                id: tid,
+                reason: format!(
+                    "TTFT {} at concurrency {batch}: under serving it includes queueing and \
+                     interleaving with other requests, not one static batch's prefill",
+                    Seconds(t)
+                ),
+            }));
+        } else {
+            mapped.push(Ok(Case {
+                id: tid,
+                class: Class::Ttft,
+                scenario: scenario.clone(),
+                measured: t,
+                per_gpu: false,
+                notes: vec![format!(
+                    "from other_metrics_same_run: {}",
+                    quoted(&row.other_metrics_same_run)
+                )],
+            }));
+        }
+    }
+    mapped.insert(
+        0,
+        Ok(Case {
+            id,
+            class,
+            scenario,
+            measured,
+            per_gpu,
+            notes,
+        }),
+    );
+    mapped
+}
+
+/// One case, estimated.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Outcome {
+    pub id: String,
+    pub class: Class,
+    pub summary: String,
+    pub estimate: f64,
+    pub measured: f64,
+    /// estimate / measured − 1.
+    pub error: f64,
+    pub notes: Vec<String>,
+}
+
+/// The errors of one class.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct ClassSummary {
+    pub class: Class,
+    pub count: usize,
+    /// Median |estimate / measured − 1| (None without rows).
+    pub median_abs_error: Option<f64>,
+    /// Median signed error: the bias.
+    pub median_error: Option<f64>,
+}
+
+impl ClassSummary {
+    /// Whether the median meets the class's bar (None: no bar or no rows).
+    pub fn meets_bar(&self) -> Option<bool> {
+        Some(self.median_abs_error? <= self.class.bar()?)
+    }
+}
+
+/// Every case estimated with one set of efficiencies.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Report {
+    pub efficiency: Efficiency,
+    pub rows: usize,
+    pub outcomes: Vec<Outcome>,
+    /// In [`Class::ALL`] order.
+    pub summaries: Vec<ClassSummary>,
+    pub skipped: Vec<Skip>,
+}
+
+/// The median of `v` (the mean of the middle two for an even count).
+pub fn median(mut v: Vec<f64>) -> Option<f64> {
+    if v.is_empty() {
+        return None;
+    }
+    v.sort_by(f64::total_cmp);
+    let n = v.len();
+    Some(if n % 2 == 1 {
+        v[n / 2]
+    } else {
+        (v[n / 2 - 1] + v[n / 2]) / 2.0
+    })
+}
+
+/// max over the classes with a bar of median |error| / bar: at most 1 when every bar is met.
+/// Classes without rows are left out.
+pub fn objective(medians: &[(Class, Option<f64>)]) -> f64 {
+    medians
+        .iter()
+        .filter_map(|(c, m)| Some(m.as_ref()? / c.bar()?))
+        .fold(0.0, f64::max)
+}
+
+/// Estimates every case with `eff`.
+pub fn run(cases: &Cases, eff: &Efficiency) -> Report {
+    let outcomes: Vec<Outcome> = cases
+        .cases
+        .iter()
+        .map(|c| {
+            let estimate = c.estimate(eff);
+            Outcome {
+                id: c.id.clone(),
+                class: c.class,
+                summary: c.summary(),
+                estimate,
+                measured: c.measured,
+                error: estimate / c.measured - 1.0,
+                notes: c.notes.clone(),
+            }
+        })
+        .collect();
+    let summaries = Class::ALL
+        .iter()
+        .map(|&class| {
+            let errs: Vec<f64> = outcomes
+                .iter()
+                .filter(|o| o.class == class)
+                .map(|o| o.error)
+                .collect();
+            ClassSummary {
+                class,
+                count: errs.len(),
+                median_abs_error: median(errs.iter().map(|e| e.abs()).collect()),
+                median_error: median(errs),
+            }
+        })
+        .collect();
+    Report {
+        efficiency: *eff,
+        rows: cases.rows,
+        outcomes,
+        summaries,
+        skipped: cases.skipped.clone(),
+    }
+}
+
+/// Parses, maps and estimates a measurements file.
+pub fn validate(text: &str, eff: &Efficiency) -> Result<Report, ParseError> {
+    Ok(run(&load(text)?, eff))
+}
+
+fn pct(v: f64) -> String {
+    format!("{:.1}%", v * 100.0)
+}
+
+fn signed_pct(v: f64) -> String {
+    format!("{:+.1}%", v * 100.0)
+}
+
+/// `bandwidth 70%, compute 60%, step overhead 0 µs`.
+pub fn efficiency_text(e: &Efficiency) -> String {
+    format!(
+        "bandwidth {}, compute {}, step overhead {:.0} µs",
+        pct(e.bandwidth),
+        pct(e.compute),
+        e.layer_overhead.get() * 1e6
+    )
+}
+
+fn efficiency_json(e: &Efficiency) -> Value {
+    json!({
+        "bandwidth": e.bandwidth,
+        "compute": e.compute,
+        "layer_overhead_s": e.layer_overhead.get(),
+    })
+}
+
+impl Report {
+    /// The summary of `class`.
+    pub fn summary(&self, class: Class) -> &ClassSummary {
+        self.summaries
+            .iter()
+            .find(|s| s.class == class)
+            .expect("every class is summarised")
+    }
+
+    /// (class, median |error|) for every class.
+    pub fn medians(&self) -> Vec<(Class, Option<f64>)> {
+        self.summaries
+            .iter()
+            .map(|s| (s.class, s.median_abs_error))
+            .collect()
+    }
+
+    /// See [`objective`].
+    pub fn objective(&self) -> f64 {
+        objective(&self.medians())
+    }
+
+    /// Every class with a bar and rows meets it.
+    pub fn meets_bars(&self) -> bool {
+        self.summaries.iter().all(|s| s.meets_bar() != Some(false))
+    }
+
+    /// The report as text: one line per case (with its notes), the per-class medians, the
+    /// skipped rows with reasons.
+    pub fn render(&self) -> String {
+        let mut s = String::new();
+        s.push_str(&format!(
+            "{} rows: {} figures compared, {} skipped. Efficiency: {}.\n\
+             error = estimate / measured − 1 (times: positive = estimate slower; throughput: \
+             positive = estimate faster)\n\n",
+            self.rows,
+            self.outcomes.len(),
+            self.skipped.len(),
+            efficiency_text(&self.efficiency)
+        ));
+        let idw = self
+            .outcomes
+            .iter()
+            .map(|o| o.id.len())
+            .max()
+            .unwrap_or(2)
+            .max(2);
+        let sw = self
+            .outcomes
+            .iter()
+            .map(|o| o.summary.chars().count())
+            .max()
+            .unwrap_or(8)
+            .max(8);
+        s.push_str(&format!(
+            "{:<idw$}  {:<10}  {:<sw$}  {:>12}  {:>12}  {:>8}\n",
+            "id", "class", "scenario", "estimate", "measured", "error"
+        ));
+        for class in Class::ALL {
+            for o in self.outcomes.iter().filter(|o| o.class == class) {
+                let pad = sw - o.summary.chars().count();
+                s.push_str(&format!(
+                    "{:<idw$}  {:<10}  {}{}  {:>12}  {:>12}  {:>8}\n",
+                    o.id,
+                    o.class.id(),
+                    o.summary,
+                    " ".repeat(pad),
+                    o.class.unit().format(o.estimate),
+                    o.class.unit().format(o.measured),
+                    signed_pct(o.error)
+                ));
+                for n in &o.notes {
+                    s.push_str(&format!("{:idw$}    note: {n}\n", ""));
+                }
+            }
+        }
+        s.push_str("\nPer class (median |error|, median signed error, bar):\n");
+        for c in &self.summaries {
+            let med = c.median_abs_error.map(pct).unwrap_or_else(|| "n/a".into());
+            let bias = c
+                .median_error
+                .map(signed_pct)
+                .unwrap_or_else(|| "n/a".into());
+            let bar = match (c.class.bar(), c.meets_bar()) {
+                (Some(b), Some(true)) => format!("bar ≤ {}: met", pct(b)),
+                (Some(b), Some(false)) => format!("bar ≤ {}: NOT met", pct(b)),
+                (Some(b), None) => format!("bar ≤ {}: no rows", pct(b)),
+                (None, _) => "no bar".into(),
+            };
+            s.push_str(&format!(
+                "  {:<10}  {:>2} figures  median |error| {:>6}  median error {:>7}  {bar}\n",
+                c.class.id(),
+                c.count,
+                med,
+                bias
+            ));
+        }
+        s.push_str(&format!(
+            "  worst of median/bar: {:.2} ({})\n",
+            self.objective(),
+            if self.meets_bars() {
+                "every bar met"
+            } else {
+                "a bar is not met"
+            }
+        ));
+        s.push_str(&format!("\nSkipped ({}):\n", self.skipped.len()));
+        let kw = self.skipped.iter().map(|k| k.id.len()).max().unwrap_or(2);
+        for k in &self.skipped {
+            s.push_str(&format!("  {:<kw$}  {}\n", k.id, k.reason));
+        }
+        s
+    }
+
+    /// The report as one JSON object.
+    pub fn to_json(&self) -> Value {
+        json!({
+            "efficiency": efficiency_json(&self.efficiency),
+            "rows": self.rows,
+            "results": self.outcomes.iter().map(|o| json!({
+                "id": o.id,
+                "class": o.class.id(),
+                "scenario": o.summary,
+                "estimate": o.estimate,
+                "measured": o.measured,
+                "unit": if o.class == Class::Throughput { "tokens/s" } else { "s" },
+                "error": o.error,
+                "notes": o.notes,
+            })).collect::<Vec<_>>(),
+            "classes": self.summaries.iter().map(|c| json!({
+                "class": c.class.id(),
+                "count": c.count,
+                "median_abs_error": c.median_abs_error,
+                "median_error": c.median_error,
+                "bar": c.class.bar(),
+                "meets_bar": c.meets_bar(),
+            })).collect::<Vec<_>>(),
+            "objective": self.objective(),
+            "meets_bars": self.meets_bars(),
+            "skipped": self.skipped.iter().map(|k| json!({
+                "id": k.id,
+                "reason": k.reason,
+            })).collect::<Vec<_>>(),
+        })
+    }
+}
+
+/// An inclusive range of values with a step.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Steps {
+    pub from: f64,
+    pub to: f64,
+    pub step: f64,
+}
+
+impl Steps {
+    pub fn values(&self) -> Vec<f64> {
+        let n = ((self.to - self.from) / self.step + 1e-9).floor().max(0.0) as usize + 1;
+        (0..n).map(|i| self.from + i as f64 * self.step).collect()
+    }
+}
+
+/// The efficiencies a [`sweep`] tries: every combination.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Grid {
+    pub bandwidth: Steps,
+    pub compute: Steps,
+    /// Per-step overhead, seconds.
+    pub layer_overhead: Steps,
+}
+
+impl Grid {
+    /// Bandwidth 0.40–1.00 and compute 0.30–1.00 in steps of 0.01, step overhead 0–200 µs in
+    /// steps of 5 µs: 177,571 points.
+    pub const DEFAULT: Grid = Grid {
+        bandwidth: Steps {
+            from: 0.40,
+            to: 1.00,
+            step: 0.01,
+        },
+        compute: Steps {
+            from: 0.30,
+            to: 1.00,
+            step: 0.01,
+        },
+        layer_overhead: Steps {
+            from: 0.0,
+            to: 200e-6,
+            step: 5e-6,
+        },
+    };
+
+    pub fn points(&self) -> Vec<Efficiency> {
+        let mut v = Vec::new();
+        for b in self.bandwidth.values() {
+            for c in self.compute.values() {
+                for o in self.layer_overhead.values() {
+                    v.push(Efficiency {
+                        bandwidth: b,
+                        compute: c,
+                        layer_overhead: Seconds(o),
+                    });
+                }
+            }
+        }
+        v
+    }
+}
+
+/// One point of a sweep.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SweepPoint {
+    pub efficiency: Efficiency,
+    pub objective: f64,
+    /// (class, median |error|) for every class.
+    pub medians: Vec<(Class, Option<f64>)>,
+}
+
+/// The result of a sweep.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Sweep {
+    pub points: usize,
+    /// The best points, best first (smallest objective; ties by the sum of median/bar).
+    pub best: Vec<SweepPoint>,
+    /// For each class with a bar, the smallest median |error| anywhere on the grid and where:
+    /// what the class could reach if it alone were fitted.
+    pub best_alone: Vec<(Class, SweepPoint)>,
+}
+
+fn medians_at(
+    cases: &[Case],
+    scenarios: &mut [Scenario],
+    eff: &Efficiency,
+) -> Vec<(Class, Option<f64>)> {
+    let mut errs: Vec<(Class, f64)> = Vec::with_capacity(cases.len());
+    for (c, s) in cases.iter().zip(scenarios.iter_mut()) {
+        s.efficiency = *eff;
+        let e = evaluate(s);
+        errs.push((c.class, (c.figure(&e) / c.measured - 1.0).abs()));
+    }
+    Class::ALL
+        .iter()
+        .map(|&k| {
+            (
+                k,
+                median(
+                    errs.iter()
+                        .filter(|(c, _)| *c == k)
+                        .map(|(_, e)| *e)
+                        .collect(),
+                ),
+            )
+        })
+        .collect()
+}
+
+fn tie_break(m: &[(Class, Option<f64>)]) -> f64 {
+    m.iter()
+        .filter_map(|(c, v)| Some(v.as_ref()? / c.bar()?))
+        .sum()
+}
+
+/// Evaluates every point of `grid` on `cases` (in parallel) and returns the `keep` best.
+/// Only the classes with a bar enter the objective; this is an in-sample fit to the same rows
+/// the report then scores, so the medians it finds are optimistic.
+pub fn sweep(cases: &Cases, grid: &Grid, keep: usize) -> Sweep {
+    let points = grid.points();
+    let threads = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1)
+        .min(points.len().max(1));
+    let chunk = points.len().div_ceil(threads.max(1)).max(1);
+    let mut all: Vec<SweepPoint> = std::thread::scope(|scope| {
+        let handles: Vec<_> = points
+            .chunks(chunk)
+            .map(|part| {
+                scope.spawn(move || {
+                    let mut scenarios: Vec<Scenario> =
+                        cases.cases.iter().map(|c| c.scenario.clone()).collect();
+                    part.iter()
+                        .map(|eff| {
+                            let medians = medians_at(&cases.cases, &mut scenarios, eff);
+                            SweepPoint {
+                                efficiency: *eff,
+                                objective: objective(&medians),
+                                medians,
+                            }
+                        })
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().expect("sweep thread"))
+            .collect()
+    });
+    let best_alone = Class::ALL
+        .iter()
+        .filter(|c| c.bar().is_some())
+        .filter_map(|&class| {
+            let get = |p: &SweepPoint| {
+                p.medians
+                    .iter()
+                    .find(|(c, _)| *c == class)
+                    .and_then(|(_, m)| *m)
+            };
+            all.iter()
+                .filter(|p| get(p).is_some())
+                .min_by(|a, b| get(a).unwrap().total_cmp(&get(b).unwrap()))
+                .map(|p| (class, p.clone()))
+        })
+        .collect();
+    all.sort_by(|a, b| {
+        a.objective
+            .total_cmp(&b.objective)
+            .then(tie_break(&a.medians).total_cmp(&tie_break(&b.medians)))
+    });
+    all.truncate(keep);
+    Sweep {
+        points: points.len(),
+        best: all,
+        best_alone,
+    }
+}
+
+impl Sweep {
+    pub fn render(&self, grid: &Grid) -> String {
+        let mut s = format!(
+            "Sweep over {} points: bandwidth {:.2}–{:.2} step {:.2}, compute {:.2}–{:.2} step \
+             {:.2}, step overhead {:.0}–{:.0} µs step {:.0} µs.\n\
+             Objective: max(median |err| tpot_bs1 / 0.15, median |err| throughput / 0.25, \
+             median |err| ttft / 0.25); ≤ 1 meets every bar. In-sample fit: optimistic.\n\n",
+            self.points,
+            grid.bandwidth.from,
+            grid.bandwidth.to,
+            grid.bandwidth.step,
+            grid.compute.from,
+            grid.compute.to,
+            grid.compute.step,
+            grid.layer_overhead.from * 1e6,
+            grid.layer_overhead.to * 1e6,
+            grid.layer_overhead.step * 1e6,
+        );
+        let cols = |m: &[(Class, Option<f64>)]| {
+            m.iter()
+                .map(|(c, v)| format!("{} {}", c.id(), v.map(pct).unwrap_or_else(|| "n/a".into())))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        s.push_str("Best points (objective: median |error| per class):\n");
+        for p in &self.best {
+            s.push_str(&format!(
+                "  {:.3}  {}  ({})\n",
+                p.objective,
+                efficiency_text(&p.efficiency),
+                cols(&p.medians)
+            ));
+        }
+        s.push_str("\nEach barred class fitted alone (the best it can do on this grid):\n");
+        for (c, p) in &self.best_alone {
+            s.push_str(&format!(
+                "  {:<10}  {}  at {}\n",
+                c.id(),
+                p.medians
+                    .iter()
+                    .find(|(k, _)| k == c)
+                    .and_then(|(_, m)| *m)
+                    .map(pct)
+                    .unwrap_or_default(),
+                efficiency_text(&p.efficiency)
+            ));
+        }
+        s
+    }
+
+    pub fn to_json(&self) -> Value {
+        let point = |p: &SweepPoint| {
+            json!({
+                "efficiency": efficiency_json(&p.efficiency),
+                "objective": p.objective,
+                "medians": p.medians.iter().map(|(c, m)| (c.id().to_string(), json!(m))).collect::<serde_json::Map<_, _>>(),
+            })
+        };
+        json!({
+            "points": self.points,
+            "best": self.best.iter().map(point).collect::<Vec<_>>(),
+            "best_alone": self.best_alone.iter().map(|(c, p)| (c.id().to_string(), point(p))).collect::<serde_json::Map<_, _>>(),
+        })
+    }
+}

@@ -33,7 +33,7 @@ fn scenario() -> impl Strategy<Value = Scenario> {
                 efficiency: Efficiency {
                     bandwidth: eb,
                     compute: ec,
-                    step_overhead: ridgepoint::units::Seconds(oh),
+                    layer_overhead: ridgepoint::units::Seconds(oh),
                 },
                 overhead: ridgepoint::scenario::DEFAULT_OVERHEAD,
                 speculative: None,

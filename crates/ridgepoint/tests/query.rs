@@ -48,7 +48,7 @@ fn bad_values_are_named_and_replaced_by_defaults() {
         [
             "link version \u{201c}7\u{201d} is not one this page knows (1); reading it as version 1",
             "unknown gpu \u{201c}h9000\u{201d}; using a100-80gb-sxm",
-            "w \u{201c}fp12\u{201d} is not a precision (fp32, fp16, bf16, fp8, int8, int4, fp4); using fp16",
+            "w \u{201c}fp12\u{201d} is not a precision (fp32, fp16, bf16, fp8, int8, int4, fp4, q8_0, q4_k_m, q4_0); using fp16",
             "batch \u{201c}0\u{201d} is out of range 1–4096; using 1",
             "prompt \u{201c}abc\u{201d} is not a whole number; using 2048",
             "output \u{201c}99999999\u{201d} is out of range 1–1048576; using 128",
@@ -126,11 +126,11 @@ proptest! {
 
 #[test]
 fn efficiencies_overheads_and_speculation_round_trip() {
-    let q = "v=1&eb=55&ec=40&step=30&ovh=1500&draft=llama-3.2-1b&k=6&acc=80";
+    let q = "v=1&eb=55&ec=40&layer=30&ovh=1500&draft=llama-3.2-1b&k=6&acc=80";
     let (s, problems) = Spec::from_query(q);
     assert!(problems.is_empty(), "{problems:?}");
     assert_eq!(
-        (s.bw_eff, s.compute_eff, s.step_us, s.overhead_mb),
+        (s.bw_eff, s.compute_eff, s.layer_us, s.overhead_mb),
         (55, 40, 30, 1500)
     );
     assert_eq!(s.draft.as_deref(), Some("llama-3.2-1b"));

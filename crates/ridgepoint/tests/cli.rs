@@ -1,0 +1,365 @@
+//! The `ridgepoint` binary: subcommands, JSON output, and refusing bad input with exit 2.
+
+use serde_json::Value;
+use std::process::{Command, Output};
+
+fn ridgepoint(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_ridgepoint"))
+        .args(args)
+        .output()
+        .expect("the ridgepoint binary runs")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8(o.stdout.clone()).expect("stdout is UTF-8")
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8(o.stderr.clone()).expect("stderr is UTF-8")
+}
+
+fn close(actual: f64, expected: f64, rel: f64) -> bool {
+    (actual - expected).abs() <= rel * expected.abs()
+}
+
+const SEED: [&str; 12] = [
+    "--gpu",
+    "a100-80gb-sxm",
+    "--model",
+    "llama-2-7b",
+    "--weights",
+    "fp16",
+    "--batch",
+    "1",
+    "--prompt",
+    "2048",
+    "--output",
+    "128",
+];
+
+fn seed_json() -> Value {
+    let mut args = vec!["estimate"];
+    args.extend(SEED);
+    args.push("--json");
+    let o = ridgepoint(&args);
+    assert!(o.status.success(), "{}", stderr(&o));
+    serde_json::from_str(&stdout(&o)).expect("estimate --json prints one JSON object")
+}
+
+/// `memory.fits` → `v["memory"]["fits"]`.
+fn at<'a>(v: &'a Value, dotted: &str) -> Option<&'a Value> {
+    dotted.split('.').try_fold(v, |v, k| v.get(k))
+}
+
+#[test]
+fn estimate_json_has_every_required_key() {
+    let v = seed_json();
+    for key in [
+        "ttft_s",
+        "ttft_floor_s",
+        "tpot_s",
+        "tpot_floor_s",
+        "throughput_tokens_per_s",
+        "ridge_flop_per_byte",
+        "decode.intensity",
+        "prefill.intensity",
+        "memory.weights_bytes",
+        "memory.kv_cache_bytes",
+        "memory.total_bytes",
+        "memory.capacity_bytes",
+        "memory.fits",
+        "kv_crossover_batch",
+        "max_batch",
+        "request_latency_s",
+    ] {
+        assert!(at(&v, key).is_some(), "missing key {key} in {v:#}");
+    }
+    assert_eq!(at(&v, "memory.fits"), Some(&Value::Bool(true)));
+    assert_eq!(
+        at(&v, "scenario.gpu").and_then(Value::as_str),
+        Some("a100-80gb-sxm")
+    );
+    assert_eq!(
+        at(&v, "scenario.model").and_then(Value::as_str),
+        Some("llama-2-7b")
+    );
+}
+
+#[test]
+fn estimate_json_matches_the_seed_figures() {
+    let v = seed_json();
+    let f = |k: &str| at(&v, k).and_then(Value::as_f64).unwrap_or(f64::NAN);
+    // 6.74 B parameters × 2 bytes.
+    assert!(
+        close(f("memory.weights_bytes"), 13.48e9, 0.002),
+        "{}",
+        f("memory.weights_bytes")
+    );
+    // 312 TFLOP/s / 2.039 TB/s.
+    assert!(
+        close(f("ridge_flop_per_byte"), 153.0, 0.005),
+        "{}",
+        f("ridge_flop_per_byte")
+    );
+    // The seed's "≈ 9 ms" for a 2048-token prompt is off by 10×: its own formula gives ≈ 90 ms.
+    assert!(
+        close(f("ttft_floor_s"), 0.0885, 0.01),
+        "{}",
+        f("ttft_floor_s")
+    );
+    // Calibrated figures are slower than the floor, and consistent with each other.
+    assert!(f("ttft_s") >= f("ttft_floor_s"));
+    assert!(f("tpot_s") >= f("tpot_floor_s"));
+    let latency = f("ttft_s") + 127.0 * f("tpot_s");
+    assert!(close(f("request_latency_s"), latency, 1e-9));
+    assert!(close(f("throughput_tokens_per_s"), 128.0 / latency, 1e-9));
+    assert_eq!(f("memory.capacity_bytes"), 80e9);
+}
+
+#[test]
+fn estimate_text_shows_floor_and_calibrated_figures() {
+    let mut args = vec!["estimate"];
+    args.extend(SEED);
+    let o = ridgepoint(&args);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    for needle in [
+        "Memory per GPU",
+        "13.5 GB",
+        "fits",
+        "ridge 153 FLOP/B",
+        "memory-bound",
+        "compute-bound",
+        "time to first token",
+        "88.5 ms",
+        "time per output token",
+        "request latency",
+        "throughput",
+        "largest batch that fits: 57",
+        "KV cache outweighs the weights from batch 12",
+        "knee",
+    ] {
+        assert!(out.contains(needle), "missing {needle:?} in\n{out}");
+    }
+}
+
+#[test]
+fn flags_accept_the_equals_form() {
+    let o = ridgepoint(&[
+        "estimate",
+        "--gpu=h100-sxm",
+        "--gpus=2",
+        "--model=llama-2-70b",
+        "--json",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(at(&v, "scenario.gpus").and_then(Value::as_u64), Some(2));
+    assert_eq!(
+        at(&v, "scenario.gpu").and_then(Value::as_str),
+        Some("h100-sxm")
+    );
+}
+
+#[test]
+fn an_unknown_gpu_is_refused_with_exit_2_naming_it() {
+    let o = ridgepoint(&["estimate", "--gpu", "h9000", "--json"]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    assert!(err.contains("error:"), "{err}");
+    assert!(err.contains("--gpu") && err.contains("h9000"), "{err}");
+    assert!(stdout(&o).is_empty(), "nothing is estimated on bad input");
+}
+
+#[test]
+fn every_bad_value_is_reported_not_replaced() {
+    let o = ridgepoint(&[
+        "estimate",
+        "--model",
+        "gpt-5",
+        "--weights",
+        "fp12",
+        "--batch",
+        "0",
+        "--prompt",
+        "abc",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    for needle in [
+        "--model",
+        "gpt-5",
+        "--weights",
+        "fp12",
+        "--batch",
+        "--prompt",
+        "abc",
+    ] {
+        assert!(err.contains(needle), "missing {needle:?} in {err}");
+    }
+    assert!(!err.contains("using"), "the CLI does not fall back: {err}");
+}
+
+#[test]
+fn an_unknown_flag_exits_2_naming_it() {
+    for cmd in ["estimate", "explain", "validate", "gpus", "models"] {
+        let o = ridgepoint(&[cmd, "--bogus", "1"]);
+        assert_eq!(o.status.code(), Some(2), "{cmd}");
+        assert!(stderr(&o).contains("--bogus"), "{cmd}: {}", stderr(&o));
+    }
+}
+
+#[test]
+fn a_missing_value_or_repeated_flag_exits_2() {
+    let o = ridgepoint(&["estimate", "--gpu"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("--gpu needs a value"), "{}", stderr(&o));
+    let o = ridgepoint(&["estimate", "--batch", "2", "--batch", "3"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("--batch"), "{}", stderr(&o));
+    let o = ridgepoint(&["estimate", "stray"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("stray"), "{}", stderr(&o));
+}
+
+#[test]
+fn an_unknown_or_missing_command_exits_2() {
+    let o = ridgepoint(&["frobnicate"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("frobnicate"));
+    let o = ridgepoint(&[]);
+    assert_eq!(o.status.code(), Some(2));
+}
+
+#[test]
+fn every_command_has_help() {
+    for cmd in ["gpus", "models", "estimate", "explain", "validate"] {
+        let o = ridgepoint(&[cmd, "--help"]);
+        assert!(o.status.success(), "{cmd}");
+        assert!(stdout(&o).contains(&format!("ridgepoint {cmd}")), "{cmd}");
+        let o = ridgepoint(&["help", cmd]);
+        assert!(o.status.success(), "{cmd}");
+    }
+    let o = ridgepoint(&["--help"]);
+    assert!(o.status.success());
+    assert!(stdout(&o).contains("validate"));
+    assert!(stdout(&ridgepoint(&["validate", "-h"])).contains("--sweep"));
+}
+
+#[test]
+fn gpus_and_models_list_ids_and_names_in_columns() {
+    let o = ridgepoint(&["gpus"]);
+    assert!(o.status.success());
+    let out = stdout(&o);
+    for id in [
+        "a100-80gb-sxm",
+        "h100-sxm",
+        "rtx-4090",
+        "mi300x",
+        "m2-ultra",
+    ] {
+        assert!(
+            out.lines().any(|l| l.starts_with(id)),
+            "{id} not listed:\n{out}"
+        );
+    }
+    assert!(out.contains("NVIDIA A100 80GB SXM"));
+    // Names start in one column.
+    let starts: Vec<usize> = out
+        .lines()
+        .skip(1)
+        .map(|l| l.find("  ").unwrap() + l[l.find("  ").unwrap()..].find(|c| c != ' ').unwrap())
+        .collect();
+    assert!(starts.windows(2).all(|w| w[0] == w[1]), "{starts:?}");
+
+    let out = stdout(&ridgepoint(&["models"]));
+    for id in ["llama-2-7b", "llama-3.1-70b", "mixtral-8x7b", "gpt-j-6b"] {
+        assert!(
+            out.lines().any(|l| l.starts_with(id)),
+            "{id} not listed:\n{out}"
+        );
+    }
+    let v: Value = serde_json::from_str(&stdout(&ridgepoint(&["gpus", "--json"]))).unwrap();
+    assert!(v
+        .as_array()
+        .is_some_and(|a| a.iter().any(|g| g["id"] == "h100-sxm")));
+}
+
+#[test]
+fn explain_prints_every_derivation() {
+    let mut args = vec!["explain"];
+    args.extend(SEED);
+    let o = ridgepoint(&args);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    let derivations: Vec<&str> = out.lines().filter(|l| l.contains(" = ")).collect();
+    assert!(derivations.len() >= 15, "{out}");
+    assert!(out.contains("Ridge point: I_ridge = F / BW = 312 TFLOP/s / 2.04 TB/s = 153 FLOP/B"));
+    assert!(out.contains("Time to first token (floor)"));
+    assert!(out.contains("88.5 ms"));
+
+    let o = ridgepoint(&["explain", "--gpu", "nope"]);
+    assert_eq!(o.status.code(), Some(2));
+
+    let o = ridgepoint(&["explain", "--json"]);
+    let v: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert!(v
+        .as_array()
+        .is_some_and(|a| a.iter().any(|d| d["key"] == "ridge_flop_per_byte")));
+}
+
+#[test]
+fn validate_prints_rows_medians_and_skips() {
+    let o = ridgepoint(&["validate"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    for needle in [
+        "m097",
+        "tpot_bs1",
+        "throughput",
+        "ttft",
+        "median |error|",
+        "Skipped",
+        "m039",
+    ] {
+        assert!(out.contains(needle), "missing {needle:?}");
+    }
+    let o = ridgepoint(&["validate", "--json", "--bandwidth", "0.8"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(
+        at(&v, "efficiency.bandwidth").and_then(Value::as_f64),
+        Some(0.8)
+    );
+    assert!(v["results"].as_array().is_some_and(|r| r.len() > 30));
+    assert!(v["skipped"].as_array().is_some_and(|r| !r.is_empty()));
+    assert!(v["classes"].as_array().is_some_and(|c| c.len() == 5));
+
+    let o = ridgepoint(&["validate", "--bandwidth", "1.5"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("--bandwidth"));
+}
+
+#[test]
+fn validate_reports_a_bad_file_by_column_and_path() {
+    let dir = std::env::temp_dir().join(format!("ridgepoint-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("bad.tsv");
+    std::fs::write(&path, "id\tmodel\tgpu\n").unwrap();
+    let o = ridgepoint(&["validate", "--file", path.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    assert!(
+        err.contains("missing column") && err.contains("weights_precision"),
+        "{err}"
+    );
+
+    let o = ridgepoint(&[
+        "validate",
+        "--file",
+        dir.join("absent.tsv").to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("absent.tsv"));
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -1,0 +1,505 @@
+//! Validation against published measurements: parsing, mapping rows to scenarios and metric
+//! classes, and the accuracy bar with the default efficiencies.
+
+use ridgepoint::units::Seconds;
+use ridgepoint::validate::{
+    self, map_row, parse, Case, Class, Grid, ParseError, Skip, Steps, COLUMNS,
+};
+use ridgepoint::{Efficiency, Precision};
+
+/// A measurements file with one row per `overrides`, every other field from a plain batch-1
+/// Llama-2-7B FP16 decode on an A100 80GB SXM.
+fn tsv(rows: &[&[(&str, &str)]]) -> String {
+    let base = [
+        ("id", "t1"),
+        ("model", "Llama-2-7B"),
+        ("weights_precision", "FP16"),
+        ("compute_kv_precision", "FP16"),
+        ("gpu", "A100 SXM 80GB"),
+        ("gpu_count", "1"),
+        ("tensor_parallel", "1"),
+        ("other_parallelism", ""),
+        ("framework", "test"),
+        ("framework_version", "1"),
+        ("batch_or_concurrency", "1"),
+        ("input_len", "128"),
+        ("output_len", "128"),
+        ("metric", "decode tokens/s"),
+        ("value", "100"),
+        ("unit", "tokens/s"),
+        ("spec_decode", "off"),
+        ("other_metrics_same_run", ""),
+        ("derived_ms_per_token_bs1", ""),
+        ("comparability_notes", ""),
+        ("source", "inline"),
+    ];
+    let mut s = COLUMNS.join("\t");
+    s.push('\n');
+    for overrides in rows {
+        let fields: Vec<&str> = base
+            .iter()
+            .map(|(k, v)| {
+                overrides
+                    .iter()
+                    .find(|(o, _)| o == k)
+                    .map(|(_, v)| *v)
+                    .unwrap_or(v)
+            })
+            .collect();
+        s.push_str(&fields.join("\t"));
+        s.push('\n');
+    }
+    s
+}
+
+fn one(overrides: &[(&str, &str)]) -> Vec<Result<Case, Skip>> {
+    let rows = parse(&tsv(&[overrides])).expect("parses");
+    assert_eq!(rows.len(), 1);
+    map_row(&rows[0])
+}
+
+fn case(overrides: &[(&str, &str)]) -> Case {
+    match one(overrides).into_iter().next().unwrap() {
+        Ok(c) => c,
+        Err(s) => panic!("skipped: {}", s.reason),
+    }
+}
+
+fn skip(overrides: &[(&str, &str)]) -> String {
+    match one(overrides).into_iter().next().unwrap() {
+        Ok(c) => panic!("mapped to {:?}, expected a skip", c.class),
+        Err(s) => s.reason,
+    }
+}
+
+fn close(a: f64, b: f64, rel: f64) -> bool {
+    (a - b).abs() <= rel * b.abs()
+}
+
+// ---- parsing ----
+
+#[test]
+fn an_unknown_column_is_named() {
+    let text = tsv(&[]).replacen("metric", "metrik", 1);
+    let err = parse(&text).unwrap_err();
+    assert_eq!(
+        err,
+        ParseError::UnknownColumn {
+            column: "metrik".into(),
+            position: 14
+        }
+    );
+    assert!(err.to_string().contains("metrik"), "{err}");
+}
+
+#[test]
+fn a_missing_column_is_named() {
+    let header: Vec<&str> = COLUMNS.iter().copied().filter(|c| *c != "unit").collect();
+    let err = parse(&format!("{}\n", header.join("\t"))).unwrap_err();
+    assert_eq!(err, ParseError::MissingColumn { column: "unit" });
+    assert!(err.to_string().contains("\u{201c}unit\u{201d}"), "{err}");
+}
+
+#[test]
+fn a_duplicate_column_a_short_line_and_an_empty_file_are_errors() {
+    let text = tsv(&[]).replacen("source", "id", 1);
+    assert_eq!(
+        parse(&text).unwrap_err(),
+        ParseError::DuplicateColumn {
+            column: "id".into()
+        }
+    );
+    let mut text = tsv(&[&[]]);
+    text.push_str("only\tthree\tfields\n");
+    let err = parse(&text).unwrap_err();
+    assert_eq!(
+        err,
+        ParseError::FieldCount {
+            line: 3,
+            expected: 21,
+            found: 3
+        }
+    );
+    assert!(err.to_string().starts_with("line 3:"), "{err}");
+    assert_eq!(parse("").unwrap_err(), ParseError::Empty);
+}
+
+#[test]
+fn columns_may_come_in_any_order_and_crlf_is_accepted() {
+    let mut cols: Vec<&str> = COLUMNS.to_vec();
+    cols.reverse();
+    let mut values: Vec<String> = cols.iter().map(|c| format!("<{c}>")).collect();
+    values[0] = "src".into();
+    let text = format!("{}\r\n{}\r\n\r\n", cols.join("\t"), values.join("\t"));
+    let rows = parse(&text).unwrap();
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0].source, "src");
+    assert_eq!(rows[0].id, "<id>");
+    assert_eq!(rows[0].line, 2);
+}
+
+// ---- mapping ----
+
+#[test]
+fn a_batch_1_decode_rate_is_tpot_bs1() {
+    let c = case(&[("metric", "eval tokens/s"), ("value", "125")]);
+    assert_eq!(c.class, Class::TpotBs1);
+    assert!(close(c.measured, 8e-3, 1e-12));
+    assert_eq!(c.scenario.gpu.id, "a100-80gb-sxm");
+    assert_eq!(c.scenario.model.id, "llama-2-7b");
+    assert_eq!(c.scenario.weights, Precision::Fp16);
+    assert_eq!(
+        (c.scenario.batch, c.scenario.prompt, c.scenario.output),
+        (1, 128, 128)
+    );
+    // The derived column wins when given.
+    let c = case(&[("derived_ms_per_token_bs1", "7.5")]);
+    assert!(close(c.measured, 7.5e-3, 1e-12));
+}
+
+#[test]
+fn itl_is_tpot_bs1_at_batch_1_and_tpot_above() {
+    let c = case(&[
+        ("metric", "ITL (inter-token latency)"),
+        ("value", "18.5"),
+        ("unit", "ms"),
+    ]);
+    assert_eq!(c.class, Class::TpotBs1);
+    assert!(close(c.measured, 0.0185, 1e-12));
+    let c = case(&[
+        ("metric", "ITL (inter-token latency)"),
+        ("value", "30"),
+        ("unit", "ms"),
+        ("batch_or_concurrency", "16"),
+    ]);
+    assert_eq!(c.class, Class::Tpot);
+    assert_eq!(c.scenario.batch, 16);
+}
+
+#[test]
+fn ttft_rows_and_prompt_processing_rates_are_ttft() {
+    let c = case(&[
+        ("metric", "TTFT (1st token latency)"),
+        ("value", "16"),
+        ("unit", "ms"),
+    ]);
+    assert_eq!(c.class, Class::Ttft);
+    assert!(close(c.measured, 0.016, 1e-12));
+    // pp512 at 9382 tokens/s: 512 / 9382 s of prefill.
+    let c = case(&[
+        ("metric", "prompt processing tokens/s (pp512)"),
+        ("value", "9382"),
+        ("input_len", "512"),
+        ("output_len", "0"),
+    ]);
+    assert_eq!(c.class, Class::Ttft);
+    assert!(close(c.measured, 512.0 / 9382.0, 1e-12));
+    assert_eq!(c.scenario.prompt, 512);
+}
+
+#[test]
+fn throughput_per_gpu_divides_the_estimate_by_the_gpus() {
+    let rows = [
+        ("model", "Llama-2-70B"),
+        ("weights_precision", "FP8"),
+        ("compute_kv_precision", "FP8"),
+        ("gpu", "H100 SXM 80GB"),
+        ("gpu_count", "2"),
+        ("tensor_parallel", "2"),
+        ("batch_or_concurrency", "64"),
+        ("metric", "output throughput per GPU"),
+        ("value", "1000"),
+        ("unit", "tokens/s/GPU"),
+    ];
+    let per_gpu = case(&rows);
+    assert_eq!(per_gpu.class, Class::Throughput);
+    assert!(per_gpu.per_gpu);
+    assert_eq!(per_gpu.scenario.gpus, 2);
+    let mut total_rows = rows.to_vec();
+    total_rows.retain(|(k, _)| *k != "metric" && *k != "unit");
+    total_rows.push(("metric", "total output throughput"));
+    total_rows.push(("unit", "tokens/s (all GPUs)"));
+    let total = case(&total_rows);
+    assert!(!total.per_gpu);
+    let eff = Efficiency::CALIBRATED;
+    assert!(close(
+        per_gpu.estimate(&eff) * 2.0,
+        total.estimate(&eff),
+        1e-12
+    ));
+}
+
+#[test]
+fn end_to_end_latency_is_latency() {
+    let c = case(&[
+        ("metric", "mean end-to-end latency"),
+        ("value", "833"),
+        ("unit", "ms"),
+        ("batch_or_concurrency", "8"),
+    ]);
+    assert_eq!(c.class, Class::Latency);
+    assert!(close(c.measured, 0.833, 1e-12));
+}
+
+#[test]
+fn names_and_formats_map_to_the_catalog_with_notes() {
+    let c = case(&[
+        (
+            "model",
+            "Llama-3-8B (Llama-3.1-8B/70B architecture minus rope scaling)",
+        ),
+        ("weights_precision", "Q4_K_M (GGUF 4-bit)"),
+        ("compute_kv_precision", "F16 KV"),
+        ("gpu", "RTX 4090 24GB"),
+        ("input_len", "~0 (tg test)"),
+    ]);
+    assert_eq!(c.scenario.model.id, "llama-3.1-8b");
+    assert_eq!(c.scenario.gpu.id, "rtx-4090");
+    assert_eq!(c.scenario.weights, Precision::Q4KM);
+    assert_eq!(c.scenario.weights.bits(), 4.85);
+    assert_eq!(c.scenario.kv, Precision::Fp16);
+    assert_eq!(c.scenario.prompt, 1);
+    let notes = c.notes.join("\n");
+    assert!(notes.contains("Llama-3.1-8B"), "{notes}");
+
+    let c = case(&[
+        ("model", "Llama-3.3-70B-Instruct"),
+        ("gpu", "H200 SXM 141GB"),
+    ]);
+    assert_eq!(c.scenario.model.id, "llama-3.1-70b");
+    let c = case(&[("weights_precision", "Q4_0 (GGUF 4-bit)")]);
+    assert_eq!(c.scenario.weights, Precision::Q4_0);
+    let c = case(&[
+        ("weights_precision", "FP4 (NVFP4)"),
+        ("gpu", "B200 SXM 180GB"),
+    ]);
+    assert_eq!(c.scenario.weights, Precision::Fp4);
+    let c = case(&[("weights_precision", "BF16"), ("gpu", "MI250X (ONE GCD)")]);
+    assert_eq!(c.scenario.weights, Precision::Bf16);
+    assert_eq!(c.scenario.gpu.id, "mi250x-gcd");
+}
+
+#[test]
+fn a_layer_split_is_one_gpu_streaming_every_weight() {
+    let c = case(&[
+        ("gpu_count", "2"),
+        ("tensor_parallel", "1 (layer split)"),
+        ("other_parallelism", "layer split across GPUs"),
+    ]);
+    assert_eq!(c.scenario.gpus, 1);
+    assert!(c.notes.join(" ").contains("layer split"));
+}
+
+#[test]
+fn rows_that_cannot_be_compared_are_skipped_with_reasons() {
+    let r = skip(&[("batch_or_concurrency", "max load (runtime-chosen)")]);
+    assert!(r.contains("max load (runtime-chosen)"), "{r}");
+    let r = skip(&[("gpu", "H100 NVL 94GB")]);
+    assert!(r.contains("not in the catalog"), "{r}");
+    let r = skip(&[("model", "GPT-5")]);
+    assert!(r.contains("GPT-5"), "{r}");
+    let r = skip(&[("metric", "request throughput"), ("unit", "requests/s")]);
+    assert!(r.contains("request-level"), "{r}");
+    let r = skip(&[("weights_precision", "not stated")]);
+    assert!(r.contains("precision not stated"), "{r}");
+    let r = skip(&[("spec_decode", "ON: draft Llama-2-7B")]);
+    assert!(r.contains("speculative"), "{r}");
+    let r = skip(&[("input_len", "OpenOrca"), ("metric", "output throughput")]);
+    assert!(r.contains("OpenOrca"), "{r}");
+    let r = skip(&[("gpu_count", "4"), ("tensor_parallel", "per-submission")]);
+    assert!(r.contains("tensor-parallel degree not stated"), "{r}");
+    let r = skip(&[
+        ("gpu_count", "4"),
+        ("tensor_parallel", "4"),
+        ("metric", "output throughput"),
+        ("unit", "tokens/s (total-vs-per-GPU is AMBIGUOUS)"),
+        ("batch_or_concurrency", "64"),
+    ]);
+    assert!(r.contains("ambiguous"), "{r}");
+    let r = skip(&[("value", "")]);
+    assert!(r.contains("not a number"), "{r}");
+}
+
+#[test]
+fn a_ttft_reported_alongside_becomes_an_extra_case() {
+    let mapped = one(&[
+        ("metric", "output throughput"),
+        ("value", "10907"),
+        ("batch_or_concurrency", "64"),
+        ("other_metrics_same_run", "1st token latency 102 ms"),
+    ]);
+    assert_eq!(mapped.len(), 2);
+    let extra = mapped[1].as_ref().unwrap();
+    assert_eq!(extra.id, "t1/ttft");
+    assert_eq!(extra.class, Class::Ttft);
+    assert!(close(extra.measured, 0.102, 1e-12));
+    // Under concurrent serving a TTFT includes queueing: skipped.
+    let mapped = one(&[
+        ("metric", "ITL"),
+        ("unit", "ms"),
+        ("batch_or_concurrency", "25"),
+        (
+            "other_metrics_same_run",
+            "TTFT 688.69 ms; output throughput 623.4 tokens/s",
+        ),
+        ("comparability_notes", "concurrency = concurrent streams"),
+    ]);
+    assert!(mapped[0].is_ok());
+    assert!(mapped[1].as_ref().is_err_and(|s| s.id == "t1/ttft"));
+}
+
+#[test]
+fn the_error_is_estimate_over_measured_minus_one() {
+    let text = tsv(&[&[
+        ("metric", "time per output token"),
+        ("value", "10"),
+        ("unit", "ms"),
+    ]]);
+    let eff = Efficiency::CALIBRATED;
+    let report = validate::validate(&text, &eff).unwrap();
+    let o = &report.outcomes[0];
+    assert!(close(o.error, o.estimate / 0.010 - 1.0, 1e-12));
+    let s = report.summary(Class::TpotBs1);
+    assert_eq!(s.count, 1);
+    assert!(close(s.median_abs_error.unwrap(), o.error.abs(), 1e-12));
+    assert_eq!(report.summary(Class::Ttft).count, 0);
+    assert_eq!(report.summary(Class::Ttft).meets_bar(), None);
+    assert!(close(report.objective(), o.error.abs() / 0.15, 1e-12));
+}
+
+// ---- the embedded measurements ----
+
+#[test]
+fn the_embedded_file_parses_and_every_row_is_compared_or_skipped_with_a_reason() {
+    let rows = parse(validate::MEASUREMENTS).unwrap();
+    assert_eq!(rows.len(), 62);
+    let cases = validate::embedded();
+    let mut seen: Vec<&str> = cases
+        .cases
+        .iter()
+        .map(|c| c.id.as_str())
+        .chain(cases.skipped.iter().map(|s| s.id.as_str()))
+        .collect();
+    seen.sort();
+    for r in &rows {
+        assert!(
+            seen.binary_search(&r.id.as_str()).is_ok(),
+            "{} neither compared nor skipped",
+            r.id
+        );
+    }
+    assert!(cases.skipped.iter().all(|s| !s.reason.is_empty()));
+    // Every class with a bar has enough rows to judge.
+    for class in [Class::TpotBs1, Class::Ttft, Class::Throughput] {
+        let n = cases.cases.iter().filter(|c| c.class == class).count();
+        assert!(n >= 5, "{class}: {n} rows");
+    }
+}
+
+#[test]
+fn embedded_rows_map_as_the_file_describes_them() {
+    let cases = validate::embedded();
+    let get = |id: &str| {
+        cases
+            .cases
+            .iter()
+            .find(|c| c.id == id)
+            .unwrap_or_else(|| panic!("{id} not compared"))
+    };
+    let skipped = |id: &str| cases.skipped.iter().any(|s| s.id == id);
+    // RTX 4090, Llama-2-7B F16, llama.cpp: 16.45 ms per token at batch 1.
+    let c = get("m097");
+    assert_eq!(c.class, Class::TpotBs1);
+    assert!(close(c.measured, 16.45e-3, 1e-9));
+    // H100 FP8 Llama-2-7B, 768 × 128/128, per GPU.
+    let c = get("m001");
+    assert_eq!(
+        (c.class, c.per_gpu, c.scenario.batch),
+        (Class::Throughput, true, 768)
+    );
+    assert_eq!(c.scenario.weights, Precision::Fp8);
+    // Two 4090s in a llama.cpp layer split.
+    assert_eq!(get("m083").scenario.gpus, 1);
+    // TP2 at concurrency 1: time per output token at batch 1, and its TTFT.
+    assert_eq!(get("m099").class, Class::TpotBs1);
+    assert_eq!(get("m099").scenario.gpus, 2);
+    assert_eq!(get("m099/ttft").class, Class::Ttft);
+    assert_eq!(get("m091").class, Class::Ttft);
+    assert_eq!(get("m115").class, Class::Latency);
+    for id in [
+        "m039", "m047", "m053", "m055", "m075", "m089", "m105", "m107", "m123",
+    ] {
+        assert!(skipped(id), "{id} should be skipped");
+    }
+}
+
+#[test]
+fn a_tiny_sweep_agrees_with_run() {
+    let cases = validate::embedded();
+    let grid = Grid {
+        bandwidth: Steps {
+            from: 0.6,
+            to: 0.8,
+            step: 0.1,
+        },
+        compute: Steps {
+            from: 0.5,
+            to: 0.6,
+            step: 0.1,
+        },
+        layer_overhead: Steps {
+            from: 0.0,
+            to: 100e-6,
+            step: 100e-6,
+        },
+    };
+    assert_eq!(grid.points().len(), 12);
+    let sweep = validate::sweep(&cases, &grid, 3);
+    assert_eq!(sweep.points, 12);
+    assert_eq!(sweep.best.len(), 3);
+    assert!(sweep
+        .best
+        .windows(2)
+        .all(|w| w[0].objective <= w[1].objective));
+    let best = &sweep.best[0];
+    let report = validate::run(&cases, &best.efficiency);
+    assert!(close(report.objective(), best.objective, 1e-12));
+    let at_default = validate::run(
+        &cases,
+        &Efficiency {
+            bandwidth: 0.7,
+            compute: 0.6,
+            layer_overhead: Seconds(0.0),
+        },
+    );
+    assert!(best.objective <= at_default.objective() + 1e-12);
+}
+
+/// The accuracy bar with the engine's default efficiencies: median |error| ≤ 15% for batch-1
+/// time per output token, ≤ 25% for TTFT and for throughput. Failing here is information
+/// about the engine's defaults and model (see `ridgepoint validate --sweep`), not about the
+/// validation code.
+#[test]
+fn the_default_efficiencies_meet_the_accuracy_bar() {
+    let report = validate::run(&validate::embedded(), &Efficiency::CALIBRATED);
+    let misses: Vec<String> = report
+        .summaries
+        .iter()
+        .filter(|s| s.meets_bar() == Some(false))
+        .map(|s| {
+            format!(
+                "{}: median |error| {:.1}% over {} figures (bar {:.0}%)",
+                s.class,
+                s.median_abs_error.unwrap() * 100.0,
+                s.count,
+                s.class.bar().unwrap() * 100.0
+            )
+        })
+        .collect();
+    assert!(
+        misses.is_empty(),
+        "with {:?}:\n{}",
+        Efficiency::CALIBRATED,
+        misses.join("\n")
+    );
+}
