@@ -16,6 +16,7 @@ pub mod precision;
 pub mod query;
 pub mod scenario;
 pub mod series;
+pub mod takeaways;
 pub mod units;
 pub mod validate;
 
