@@ -14,8 +14,15 @@ export class Ridgepoint {
     return this.page.locator(`[data-chart="${id}"] canvas`);
   }
 
+  /** Scrolls the chart into view (off-screen charts are not drawn) and waits for a draw. */
   async waitForChart(id: string) {
+    await this.chart(id).scrollIntoViewIfNeeded();
     await expect(this.chart(id)).toHaveAttribute('data-drawn', '1');
+  }
+
+  /** How many times the chart has been drawn. */
+  async draws(id: string): Promise<number> {
+    return Number((await this.chart(id).getAttribute('data-draws')) ?? '0');
   }
 
   /** Distinct colours in the chart's pixels (1 = blank). */

@@ -1,5 +1,5 @@
 //! Binding a chart function to a `<canvas>`: backing store at CSS size × devicePixelRatio,
-//! redrawn when its data, the theme or the window size changes.
+//! redrawn when its data, the theme or the window size changes, and only while on screen.
 
 use leptos::html;
 use leptos::prelude::*;
@@ -7,6 +7,8 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters_canvas::CanvasBackend;
 use ridgepoint_charts::Theme;
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::JsCast;
 use web_sys::HtmlCanvasElement;
 
 /// Bumped on every window resize; charts read it to redraw at their new size.
@@ -16,6 +18,10 @@ pub struct ResizeTick(pub RwSignal<u32>);
 /// Whether the page is in dark mode.
 #[derive(Clone, Copy)]
 pub struct DarkMode(pub Signal<bool>);
+
+/// Embedded pages draw every chart they have at once (there is only one), so no observer.
+#[derive(Clone, Copy)]
+pub struct AlwaysVisible(pub bool);
 
 /// The result of drawing on a canvas.
 pub type CanvasResult =
@@ -53,11 +59,41 @@ fn paint<T>(
     if let Err(e) = draw(&root, data, &theme) {
         web_sys::console::warn_1(&format!("chart draw failed: {e:?}").into());
     }
+    let n = canvas
+        .get_attribute("data-draws")
+        .and_then(|s| s.parse::<u32>().ok())
+        .unwrap_or(0);
+    canvas
+        .set_attribute("data-draws", &(n + 1).to_string())
+        .ok();
     canvas.set_attribute("data-drawn", "1").ok();
 }
 
-/// A chart on a canvas. `id` is the chart's stable name (`data-chart`), `label` its accessible
-/// name; `draw` is one of the chart crate's functions.
+/// Sets `visible` while `el` is within a screen-height of the viewport.
+fn observe(el: &web_sys::Element, visible: RwSignal<bool>) {
+    let callback = Closure::<dyn FnMut(js_sys::Array)>::new(move |entries: js_sys::Array| {
+        for entry in entries.iter() {
+            if let Ok(entry) = entry.dyn_into::<web_sys::IntersectionObserverEntry>() {
+                visible.set(entry.is_intersecting());
+            }
+        }
+    });
+    let init = web_sys::IntersectionObserverInit::new();
+    init.set_root_margin("200px 0px 200px 0px");
+    match web_sys::IntersectionObserver::new_with_options(callback.as_ref().unchecked_ref(), &init)
+    {
+        Ok(observer) => {
+            observer.observe(el);
+            // The observer lives as long as the page; so does its callback.
+            callback.forget();
+        }
+        Err(_) => visible.set(true),
+    }
+}
+
+/// A chart on a canvas. `id` is the chart's stable name (`data-chart`, the embed name), `label`
+/// its accessible name; `draw` is one of the chart crate's functions. Children (a legend, a
+/// data table) follow the canvas inside the same `<figure>`.
 #[component]
 pub fn ChartCanvas<T, F>(
     /// Stable chart id, also the embed name.
@@ -69,6 +105,9 @@ pub fn ChartCanvas<T, F>(
     data: Memo<T>,
     /// The drawing function.
     draw: F,
+    /// Shown under the canvas (caption, data table).
+    #[prop(optional)]
+    children: Option<Children>,
 ) -> impl IntoView
 where
     T: PartialEq + Send + Sync + Clone + 'static,
@@ -77,17 +116,28 @@ where
     let canvas = NodeRef::<html::Canvas>::new();
     let tick = use_context::<ResizeTick>().map(|t| t.0);
     let dark = use_context::<DarkMode>().map(|d| d.0);
+    let always = use_context::<AlwaysVisible>().map(|a| a.0).unwrap_or(false);
+    let visible = RwSignal::new(always);
+    if !always {
+        canvas.on_load(move |el| observe(&el, visible));
+    }
     Effect::new(move |_| {
         if let Some(t) = tick {
             t.track();
         }
         let dark = dark.map(|d| d.get()).unwrap_or(false);
+        // Off-screen charts wait; becoming visible re-runs this effect.
+        if !visible.get() {
+            data.track();
+            return;
+        }
         let Some(el) = canvas.get() else { return };
         data.with(|d| paint(&el, d, dark, &draw));
     });
     view! {
         <figure class="chart" data-chart=id>
             <canvas node_ref=canvas role="img" aria-label=move || label.get()></canvas>
+            {children.map(|c| c())}
         </figure>
     }
 }

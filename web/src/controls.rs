@@ -33,15 +33,25 @@ pub fn Select(
     }
 }
 
-/// A power-of-two slider with a number box for exact values.
+/// A slider with a number box for exact values. `log` sliders step through powers of two;
+/// linear ones through `step`.
 #[component]
-pub fn LogSlider(
+pub fn Slider(
     /// Element id of the range input (the label points at it).
     id: &'static str,
     /// Visible label.
     label: &'static str,
-    /// Smallest and largest value (inclusive); the slider steps through powers of two.
+    /// Smallest and largest value (inclusive).
     range: (u32, u32),
+    /// Powers of two (true) or a linear scale (false).
+    #[prop(default = true)]
+    log: bool,
+    /// Step of a linear slider.
+    #[prop(default = 1)]
+    step: u32,
+    /// Unit shown after the number box.
+    #[prop(optional)]
+    unit: &'static str,
     /// The current value.
     #[prop(into)]
     value: Signal<u32>,
@@ -50,7 +60,19 @@ pub fn LogSlider(
 ) -> impl IntoView {
     let (lo, hi) = range;
     let exp = |v: u32| (v.max(1) as f64).log2().round() as u32;
-    let (emin, emax) = (exp(lo), exp(hi));
+    let (smin, smax, sstep) = if log {
+        (exp(lo), exp(hi), 1)
+    } else {
+        (lo, hi, step)
+    };
+    let to_slider = move |v: u32| if log { exp(v) } else { v };
+    let from_slider = move |p: u32| -> u32 {
+        if log {
+            ((1u64 << p.min(31)) as u32).clamp(lo, hi)
+        } else {
+            p.clamp(lo, hi)
+        }
+    };
     let on_slide = on_change.clone();
     let invalid = RwSignal::new(false);
     let number_id = format!("{id}-exact");
@@ -61,15 +83,14 @@ pub fn LogSlider(
                 <input
                     type="range"
                     id=id
-                    min=emin
-                    max=emax
-                    step="1"
-                    prop:value=move || exp(value.get()).to_string()
-                    aria-valuetext=move || value.get().to_string()
+                    min=smin
+                    max=smax
+                    step=sstep
+                    prop:value=move || to_slider(value.get()).to_string()
+                    aria-valuetext=move || format!("{} {unit}", value.get())
                     on:input=move |ev| {
-                        if let Ok(e) = event_target_value(&ev).parse::<u32>() {
-                            let v = 1u64 << e.min(31);
-                            on_slide((v as u32).clamp(lo, hi));
+                        if let Ok(p) = event_target_value(&ev).parse::<u32>() {
+                            on_slide(from_slider(p));
                         }
                     }
                 />
@@ -93,12 +114,104 @@ pub fn LogSlider(
                         }
                     }
                 />
+                {(!unit.is_empty()).then(|| view! { <span class="unit">{unit}</span> })}
             </div>
             <Show when=move || invalid.get()>
                 <p class="field-error" role="status">
                     {format!("Enter a whole number from {lo} to {hi}.")}
                 </p>
             </Show>
+        </div>
+    }
+}
+
+/// A labelled decimal input (custom GPU figures). Empty is allowed when `optional`.
+#[component]
+pub fn Decimal(
+    id: &'static str,
+    label: &'static str,
+    /// Unit after the box.
+    unit: &'static str,
+    /// Current value (None: empty).
+    #[prop(into)]
+    value: Signal<Option<f64>>,
+    /// Empty means "not available".
+    #[prop(default = false)]
+    optional: bool,
+    /// Called with a valid new value.
+    on_change: impl Fn(Option<f64>) + 'static,
+) -> impl IntoView {
+    let invalid = RwSignal::new(false);
+    view! {
+        <div class="field decimal">
+            <label for=id>{label}</label>
+            <div class="slider-row">
+                <input
+                    type="text"
+                    id=id
+                    inputmode="decimal"
+                    aria-invalid=move || invalid.get().to_string()
+                    prop:value=move || value.get().map(|v| ridgepoint::units::sig3(v)).unwrap_or_default()
+                    on:change=move |ev| {
+                        let t = event_target_value(&ev);
+                        let t = t.trim();
+                        if t.is_empty() && optional {
+                            invalid.set(false);
+                            on_change(None);
+                            return;
+                        }
+                        match t.parse::<f64>() {
+                            Ok(v) if v.is_finite() && v > 0.0 && v < 1e6 => {
+                                invalid.set(false);
+                                on_change(Some(v));
+                            }
+                            _ => invalid.set(true),
+                        }
+                    }
+                />
+                <span class="unit">{unit}</span>
+            </div>
+            <Show when=move || invalid.get()>
+                <p class="field-error" role="status">
+                    {if optional { "Enter a positive number, or leave it empty." } else { "Enter a positive number." }}
+                </p>
+            </Show>
+        </div>
+    }
+}
+
+/// A labelled whole-number input (custom model shapes).
+#[component]
+pub fn Whole(
+    id: &'static str,
+    label: &'static str,
+    /// Current value.
+    #[prop(into)]
+    value: Signal<u64>,
+    /// Called with a parsed value (range checks are the caller's).
+    on_change: impl Fn(u64) + 'static,
+) -> impl IntoView {
+    let invalid = RwSignal::new(false);
+    view! {
+        <div class="field whole">
+            <label for=id>{label}</label>
+            <input
+                type="number"
+                id=id
+                min="1"
+                inputmode="numeric"
+                aria-invalid=move || invalid.get().to_string()
+                prop:value=move || value.get().to_string()
+                on:change=move |ev| {
+                    match event_target_value(&ev).trim().parse::<u64>() {
+                        Ok(v) if v > 0 => {
+                            invalid.set(false);
+                            on_change(v);
+                        }
+                        _ => invalid.set(true),
+                    }
+                }
+            />
         </div>
     }
 }

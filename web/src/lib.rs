@@ -7,7 +7,11 @@
 mod app;
 mod canvas;
 mod controls;
+mod figure;
+mod panel;
 pub mod panic_screen;
+mod sections;
+mod state;
 pub mod url;
 
 pub use app::App;

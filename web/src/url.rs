@@ -10,14 +10,61 @@ pub fn read() -> (Spec, Vec<Problem>) {
     Spec::from_query(&search)
 }
 
-/// Replaces the current history entry's query with `spec`'s, keeping path and hash.
+/// View parameters that live beside the scenario in the query (not part of it).
+const VIEW_KEYS: [&str; 2] = ["theme", "embed"];
+
+fn view_param(key: &str) -> Option<String> {
+    let search = web_sys::window()?.location().search().ok()?;
+    let pairs: Vec<(String, String)> =
+        serde_urlencoded::from_str(search.strip_prefix('?').unwrap_or(&search)).ok()?;
+    pairs
+        .into_iter()
+        .rev()
+        .find(|(k, _)| k == key)
+        .map(|(_, v)| v)
+}
+
+/// `theme=light|dark` from the query, if given.
+pub fn theme() -> Option<String> {
+    view_param("theme").filter(|t| t == "light" || t == "dark")
+}
+
+/// `embed=<chart id>` from the query, if given.
+pub fn embed() -> Option<String> {
+    view_param("embed")
+}
+
+/// Sets or clears `data-theme` on the root element (CSS follows it; without it, the system).
+pub fn set_theme_attribute(value: Option<&str>) {
+    let Some(root) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.document_element())
+    else {
+        return;
+    };
+    let _ = match value {
+        Some(v) => root.set_attribute("data-theme", v),
+        None => root.remove_attribute("data-theme"),
+    };
+}
+
+/// Replaces the current history entry's query with `spec`'s, keeping path, hash and the view
+/// parameters (theme, embed).
 pub fn write(spec: &Spec) {
     let Some(w) = web_sys::window() else { return };
     let Ok(history) = w.history() else { return };
     let loc = w.location();
     let path = loc.pathname().unwrap_or_default();
     let hash = loc.hash().unwrap_or_default();
-    let url = format!("{path}?{}{hash}", spec.to_query());
+    let mut query = spec.to_query();
+    for key in VIEW_KEYS {
+        if let Some(v) = view_param(key) {
+            let pair = serde_urlencoded::to_string([(key, v)]).unwrap_or_default();
+            query.push('&');
+            query.push_str(&pair);
+        }
+    }
+    let url = format!("{path}?{query}{hash}");
     if loc.search().ok().as_deref() == Some(&url[path.len()..url.len() - hash.len()]) {
         return;
     }

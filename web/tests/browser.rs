@@ -29,7 +29,11 @@ fn url_write_replaces_the_entry_and_reads_back() {
     ridgepoint_web::url::write(&s);
     assert_eq!(w.location().search().unwrap(), "?v=1&w=int4&batch=8");
     assert_eq!(ridgepoint_web::url::read(), (s, vec![]));
-    assert_eq!(w.history().unwrap().length().unwrap(), before, "no entry pushed");
+    assert_eq!(
+        w.history().unwrap().length().unwrap(),
+        before,
+        "no entry pushed"
+    );
     ridgepoint_web::url::write(&Spec::default());
 }
 
@@ -39,6 +43,12 @@ async fn app_mounts_and_draws_the_roofline() {
     let doc = web_sys::window().unwrap().document().unwrap();
     leptos::mount::mount_to_body(ridgepoint_web::App);
     sleep(50).await;
+    // Off-screen charts wait until they are scrolled into view.
+    doc.query_selector("[data-chart=roofline]")
+        .unwrap()
+        .expect("roofline figure")
+        .scroll_into_view();
+    sleep(200).await;
     let canvas = doc
         .query_selector("[data-chart=roofline] canvas")
         .unwrap()
@@ -46,7 +56,11 @@ async fn app_mounts_and_draws_the_roofline() {
         .dyn_into::<web_sys::HtmlCanvasElement>()
         .unwrap();
     assert_eq!(canvas.get_attribute("data-drawn").as_deref(), Some("1"));
-    assert!(canvas.width() > 100, "backing store sized: {}", canvas.width());
+    assert!(
+        canvas.width() > 100,
+        "backing store sized: {}",
+        canvas.width()
+    );
     let weights = doc
         .query_selector("[data-testid='memory.weights_bytes'] .figure-value")
         .unwrap()

@@ -160,3 +160,26 @@ pub fn fit(s: &Scenario) -> (f64, Fit) {
     };
     (m.total.get(), verdict)
 }
+
+/// Memory and verdict for every model × precision on `s`'s GPU at its workload:
+/// `cells[model][precision]`.
+pub fn fit_matrix(
+    s: &Scenario,
+    models: &[crate::Model],
+    precisions: &[crate::Precision],
+) -> Vec<Vec<(f64, Fit)>> {
+    let mut t = s.clone();
+    models
+        .iter()
+        .map(|m| {
+            t.model = m.clone();
+            precisions
+                .iter()
+                .map(|&p| {
+                    t.weights = p;
+                    fit(&t)
+                })
+                .collect()
+        })
+        .collect()
+}

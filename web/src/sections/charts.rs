@@ -1,0 +1,306 @@
+//! The article's chart sections. Each chart's data memo reshapes engine output; the chart
+//! crate draws it; a data table under each canvas is the accessible alternative.
+
+use crate::canvas::ChartCanvas;
+use crate::figure::derived;
+use crate::state::use_state;
+use leptos::prelude::*;
+use ridgepoint::series::fit_matrix as fit_cells;
+use ridgepoint::units::{sig3, Unit};
+use ridgepoint::{catalog, Estimate, Precision};
+use ridgepoint_charts::{
+    batch_throughput, decode_intensity, decode_time, fit_matrix, kv_context, kv_crossover, memory,
+    prefill_intensity, roofline, ttft, BatchThroughputData, ChartData, DecodeIntensityData,
+    DecodeTimeData, FitMatrixData, KvContextData, KvCrossoverData, MemoryData,
+    PrefillIntensityData, RooflineData, Table, TtftData,
+};
+
+/// A chart of data type `T` with its data table.
+#[component]
+fn Chart<T, F>(
+    data: Memo<T>,
+    draw: F,
+    /// Extra CSS class on the figure (`short`, `tall`).
+    #[prop(optional)]
+    class: &'static str,
+) -> impl IntoView
+where
+    T: ChartData + PartialEq + Send + Sync + Clone + 'static,
+    F: Fn(
+            &plotters::prelude::DrawingArea<plotters_canvas::CanvasBackend, plotters::coord::Shift>,
+            &T,
+            &ridgepoint_charts::Theme,
+        ) -> crate::canvas::CanvasResult
+        + 'static,
+{
+    let label = Signal::derive(move || data.with(|d| d.describe()));
+    let table = Memo::new(move |_| data.with(|d| d.table()));
+    view! {
+        <div class=format!("chart-box {class}")>
+            <ChartCanvas id=T::ID label=label data=data draw=draw>
+                <details class="data">
+                    <summary>"Data table"</summary>
+                    <DataTable table=table />
+                </details>
+            </ChartCanvas>
+        </div>
+    }
+}
+
+/// A chart's table, rendered lazily (only when its disclosure is opened is it in view, but it
+/// is cheap either way).
+#[component]
+fn DataTable(table: Memo<Table>) -> impl IntoView {
+    view! {
+        <div class="table-wrap">
+            <table class="data-table">
+                <caption>{move || table.with(|t| t.caption.clone())}</caption>
+                <thead>
+                    <tr>{move || table.with(|t| t.headers.iter().map(|h| view! { <th scope="col">{h.clone()}</th> }).collect_view())}</tr>
+                </thead>
+                <tbody>
+                    {move || table.with(|t| t.rows.iter().map(|r| view! {
+                        <tr>{r.iter().map(|c| view! { <td>{c.clone()}</td> }).collect_view()}</tr>
+                    }).collect_view())}
+                </tbody>
+            </table>
+        </div>
+    }
+}
+
+/// "Why decode is slow": reading the weights vs computing one token.
+#[component]
+pub fn WhyDecode() -> impl IntoView {
+    let st = use_state();
+    let data = Memo::new(move |_| st.est.with(DecodeTimeData::from_estimate));
+    let text = move || {
+        st.est.with(|e| {
+            format!(
+                "Each decode step reads {} from memory and does {} of arithmetic. At {} the reads take {}; at {} the math takes {}: {}× less.",
+                Unit::Bytes.format(e.decode.bytes.get()),
+                Unit::Flops.format(e.decode.flops.get()),
+                Unit::BytesPerSec.format(e.bandwidth.get()),
+                Unit::Seconds.format(e.decode.memory_time.get()),
+                Unit::FlopsPerSec.format(e.peak.get()),
+                Unit::Seconds.format(e.decode.compute_time.get()),
+                sig3(e.decode.memory_time.get() / e.decode.compute_time.get()),
+            )
+        })
+    };
+    view! {
+        <section class="card" id="sec-why-decode" aria-labelledby="why-h">
+            <h2 id="why-h">"Why decode is slow"</h2>
+            <p class="lede">{text}</p>
+            <Chart data=data draw=decode_time class="short" />
+        </section>
+    }
+}
+
+/// The roofline with decode, prefill and (optionally) each operation.
+#[component]
+pub fn RooflineSection() -> impl IntoView {
+    let st = use_state();
+    let show_ops = RwSignal::new(false);
+    let data = Memo::new(move |_| {
+        let (b, p) = st.spec.with(|s| (s.batch, s.prompt));
+        let d = st
+            .est
+            .with(|e| RooflineData::from_estimate(e, b, p))
+            .with_efficiency(&st.scenario.with(|s| s.efficiency));
+        if show_ops.get() {
+            st.decode_ops
+                .with(|dec| st.prefill_ops.with(|pre| d.with_ops(dec, pre)))
+        } else {
+            d
+        }
+    });
+    let est = st.est;
+    view! {
+        <section class="card" id="sec-roofline" aria-labelledby="roofline-h">
+            <h2 id="roofline-h">"The roofline: prefill is compute-bound, decode is memory-bound"</h2>
+            <p class="lede">
+                "Attainable FLOP/s is the lower of two roofs: bandwidth × arithmetic intensity, and the compute peak. "
+                "They meet at the ridge point; left of it a workload waits on memory, right of it on the tensor cores."
+            </p>
+            <label class="check">
+                <input type="checkbox" prop:checked=move || show_ops.get()
+                    on:change=move |ev| show_ops.set(event_target_checked(&ev)) />
+                " Show each operation (QKV, attention, output, MLP, LM head)"
+            </label>
+            <Chart data=data draw=roofline />
+            <div class="figures">
+                {derived(est, "ridge_flop_per_byte", "Ridge point", |e| e.ridge.to_string())}
+                {derived(est, "decode.intensity", "Decode intensity", |e| e.decode.intensity.to_string())}
+                {derived(est, "decode.bound", "Decode is", |e: &Estimate| e.decode.bound.label().to_string())}
+                {derived(est, "prefill.intensity", "Prefill intensity", |e| e.prefill.intensity.to_string())}
+                {derived(est, "tpot_floor_s", "Decode step (floor)", |e| Unit::Seconds.format(e.floor.tpot.get()))}
+                {derived(est, "ttft_floor_s", "Prefill (floor)", |e| e.floor.ttft.to_string())}
+            </div>
+        </section>
+    }
+}
+
+/// Memory breakdown against capacity, and the fit matrix.
+#[component]
+pub fn MemorySection() -> impl IntoView {
+    let st = use_state();
+    let est = st.est;
+    let data = Memo::new(move |_| est.with(MemoryData::from_estimate));
+    let models = catalog::models();
+    let names: Vec<String> = models.iter().map(|m| m.name.clone()).collect();
+    let columns: Vec<String> = Precision::COMMON
+        .iter()
+        .map(|p| p.label().to_string())
+        .collect();
+    let matrix = Memo::new(move |_| {
+        st.scenario.with(|s| {
+            let cells = fit_cells(s, &models, &Precision::COMMON);
+            let row = models.iter().position(|m| m.id == s.model.id);
+            let col = Precision::COMMON.iter().position(|p| *p == s.weights);
+            FitMatrixData::new(
+                s.gpu.name.clone(),
+                s.gpu.memory.get(),
+                names.clone(),
+                columns.clone(),
+                cells,
+                row.zip(col),
+            )
+        })
+    });
+    let verdict = move || {
+        est.with(|e| {
+            let m = &e.memory;
+            if m.fits {
+                (
+                    true,
+                    format!(
+                        "Fits: {} of {} per GPU.",
+                        Unit::Bytes.format(m.total.get()),
+                        Unit::Bytes.format(m.capacity.get())
+                    ),
+                )
+            } else {
+                (
+                    false,
+                    format!(
+                        "Does not fit: {} needed, {} available per GPU.",
+                        Unit::Bytes.format(m.total.get()),
+                        Unit::Bytes.format(m.capacity.get())
+                    ),
+                )
+            }
+        })
+    };
+    view! {
+        <section class="card" id="sec-memory" aria-labelledby="memory-h">
+            <h2 id="memory-h">"Memory: does it fit?"</h2>
+            <p class="verdict" class:yes=move || verdict().0 class:no=move || !verdict().0 data-testid="verdict">
+                {move || verdict().1}
+            </p>
+            <Chart data=data draw=memory class="short" />
+            <div class="figures">
+                {derived(est, "memory.weights_bytes", "Weights", |e| e.weights.to_string())}
+                {derived(est, "memory.kv_cache_bytes", "KV cache per GPU", |e| e.memory.kv_cache.to_string())}
+                {derived(est, "memory.activations_bytes", "Activations", |e| e.memory.activations.to_string())}
+                {derived(est, "memory.total_bytes", "Total per GPU", |e| e.memory.total.to_string())}
+                {derived(est, "max_batch", "Largest batch that fits", |e| e.max_batch.to_string())}
+                {derived(est, "max_context", "Longest context at this batch", |e| Unit::Count.format(e.max_context as f64))}
+            </div>
+            <h3>"Which models fit on this GPU?"</h3>
+            <p class="lede">"The seed asks whether Llama-70B fits on an A100-80GB. Here is every catalog model at each precision, at this batch and context."</p>
+            <Chart data=matrix draw=fit_matrix class="tall" />
+        </section>
+    }
+}
+
+/// Memory against batch and against context: where the KV cache overtakes the weights.
+#[component]
+pub fn KvCrossover() -> impl IntoView {
+    let st = use_state();
+    let batch = Memo::new(move |_| {
+        st.series
+            .with(|s| st.est.with(|e| KvCrossoverData::from_series(s, e)))
+    });
+    let context = Memo::new(move |_| {
+        st.series
+            .with(|s| st.est.with(|e| KvContextData::from_series(s, e)))
+    });
+    let est = st.est;
+    view! {
+        <section class="card" id="sec-kv" aria-labelledby="kv-h">
+            <h2 id="kv-h">"When does the KV cache dominate?"</h2>
+            <p class="lede">"Weights are paid once; the KV cache is paid per sequence and per token of context."</p>
+            <div class="figures">
+                {derived(est, "kv_per_token", "KV cache per token", |e| e.kv_per_token.to_string())}
+                {derived(est, "kv_crossover_batch", "KV outweighs weights from batch", |e| {
+                    e.kv_crossover_batch.map(|b| b.to_string()).unwrap_or_else(|| "never".into())
+                })}
+            </div>
+            <div class="chart-pair">
+                <Chart data=batch draw=kv_crossover />
+                <Chart data=context draw=kv_context />
+            </div>
+        </section>
+    }
+}
+
+/// Arithmetic intensity of decode against batch and of prefill against prompt length.
+#[component]
+pub fn Intensity() -> impl IntoView {
+    let st = use_state();
+    let decode = Memo::new(move |_| {
+        st.series
+            .with(|s| st.est.with(|e| DecodeIntensityData::from_series(s, e)))
+    });
+    let prefill = Memo::new(move |_| {
+        st.series
+            .with(|s| st.est.with(|e| PrefillIntensityData::from_series(s, e)))
+    });
+    view! {
+        <section class="card" id="sec-intensity" aria-labelledby="intensity-h">
+            <h2 id="intensity-h">"Arithmetic intensity"</h2>
+            <p class="lede">
+                "Decode reuses each weight once per sequence in the batch; prefill once per prompt token. "
+                "Where a curve crosses the ridge, the work turns compute-bound."
+            </p>
+            <div class="chart-pair">
+                <Chart data=decode draw=decode_intensity />
+                <Chart data=prefill draw=prefill_intensity />
+            </div>
+        </section>
+    }
+}
+
+/// Time to first token and decode throughput against batch.
+#[component]
+pub fn TimeSection() -> impl IntoView {
+    let st = use_state();
+    let est = st.est;
+    let t = Memo::new(move |_| {
+        st.series
+            .with(|s| est.with(|e| TtftData::from_series(s, e)))
+    });
+    let b = Memo::new(move |_| {
+        st.series
+            .with(|s| est.with(|e| BatchThroughputData::from_series(s, e)))
+    });
+    view! {
+        <section class="card" id="sec-time" aria-labelledby="time-h">
+            <h2 id="time-h">"Time estimates"</h2>
+            <div class="figures">
+                {derived(est, "ttft_s", "Time to first token", |e| e.calibrated.ttft.to_string())}
+                {derived(est, "tpot_s", "Time per output token", |e| e.calibrated.tpot.to_string())}
+                {derived(est, "request_latency_s", "Request latency", |e| e.calibrated.request_latency.to_string())}
+                {derived(est, "throughput_tokens_per_s", "Throughput", |e| Unit::TokensPerSec.format(e.calibrated.throughput))}
+                {derived(est, "knee_batch", "Throughput knee at batch", |e| sig3(e.knee.batch))}
+                {derived(est, "spec.tokens_per_step", "Tokens per step (speculative)", |e| {
+                    e.speculative.map(|s| sig3(s.tokens_per_step)).unwrap_or_else(|| "off".into())
+                })}
+            </div>
+            <div class="chart-pair">
+                <Chart data=t draw=ttft />
+                <Chart data=b draw=batch_throughput />
+            </div>
+        </section>
+    }
+}

@@ -1,0 +1,151 @@
+//! "GPU architecture fundamentals": the chosen GPU's figures and its memory hierarchy.
+
+use crate::state::use_state;
+use leptos::prelude::*;
+use ridgepoint::units::{sig3, Unit};
+use ridgepoint::Precision;
+
+/// Typical access latencies the seed quotes (A100): on-chip SRAM ≈ 30 cycles, HBM ≈ 400.
+const SRAM_CYCLES: f64 = 30.0;
+const HBM_CYCLES: f64 = 400.0;
+
+/// The GPU card: specs, peaks with their ridge points, and the memory hierarchy.
+#[component]
+pub fn GpuCard() -> impl IntoView {
+    let st = use_state();
+    let gpu = Memo::new(move |_| st.scenario.with(|s| s.gpu.clone()));
+    let rows = move || {
+        let g = gpu.get();
+        let opt = |v: Option<f64>, u: Unit| v.map(|v| u.format(v)).unwrap_or_else(|| "—".into());
+        let rows = vec![
+            ("Memory", Unit::Bytes.format(g.memory.get())),
+            ("Bandwidth", Unit::BytesPerSec.format(g.bandwidth.get())),
+            (
+                "SMs / compute units",
+                g.sms.map(|n| n.to_string()).unwrap_or_else(|| "—".into()),
+            ),
+            (
+                "On-chip SRAM per SM",
+                opt(g.sram_per_sm.map(|b| b.get()), Unit::Bytes),
+            ),
+            (
+                "On-chip SRAM, all SMs",
+                opt(
+                    g.sram_per_sm.zip(g.sms).map(|(b, n)| b.get() * n as f64),
+                    Unit::Bytes,
+                ),
+            ),
+            ("L2 cache", opt(g.l2.map(|b| b.get()), Unit::Bytes)),
+            (
+                "GPU link, each way",
+                opt(g.interconnect.map(|b| b.get()), Unit::BytesPerSec),
+            ),
+        ];
+        rows.into_iter()
+            .map(|(k, v)| view! { <tr><th scope="row">{k}</th><td>{v}</td></tr> })
+            .collect_view()
+    };
+    let peaks = move || {
+        let g = gpu.get();
+        [Precision::Fp32, Precision::Fp16, Precision::Fp8, Precision::Int8, Precision::Fp4]
+            .into_iter()
+            .filter_map(|p| g.peak(p).map(|f| (p, f)))
+            .map(|(p, f)| {
+                let ridge = f.get() / g.bandwidth.get();
+                view! {
+                    <tr>
+                        <th scope="row">{if p == Precision::Fp16 { "FP16 / BF16" } else { p.label() }}</th>
+                        <td>{Unit::FlopsPerSec.format(f.get())}</td>
+                        <td>{format!("{} FLOP/B", sig3(ridge))}</td>
+                    </tr>
+                }
+            })
+            .collect_view()
+    };
+    let hierarchy = move || {
+        let g = gpu.get();
+        let sram = g.sram_per_sm.zip(g.sms).map(|(b, n)| b.get() * n as f64);
+        let hbm = g.memory.get();
+        let levels: Vec<(&str, Option<f64>, String)> = vec![
+            (
+                "SRAM (shared memory / L1)",
+                sram,
+                format!("≈{SRAM_CYCLES:.0} cycles"),
+            ),
+            (
+                "L2 cache",
+                g.l2.map(|b| b.get()),
+                "shared by all SMs".into(),
+            ),
+            (
+                "HBM / device memory",
+                Some(hbm),
+                format!(
+                    "{}, ≈{HBM_CYCLES:.0} cycles",
+                    Unit::BytesPerSec.format(g.bandwidth.get())
+                ),
+            ),
+        ];
+        let label = format!(
+            "Memory hierarchy of the {}: {}",
+            g.name,
+            levels
+                .iter()
+                .map(|(n, s, _)| format!(
+                    "{n} {}",
+                    s.map(|v| Unit::Bytes.format(v))
+                        .unwrap_or_else(|| "not known".into())
+                ))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+        let max = hbm.log10();
+        let min = 6.0f64;
+        let ratio = sram.map(|s| hbm / s);
+        view! {
+            <div class="hierarchy" role="img" aria-label=label>
+                {levels.into_iter().map(|(name, size, note)| {
+                    let width = size.map(|s| ((s.log10() - min) / (max - min) * 100.0).clamp(4.0, 100.0)).unwrap_or(0.0);
+                    view! {
+                        <div class="level">
+                            <div class="level-name">{name}</div>
+                            <div class="level-bar"><span style=format!("width:{width:.1}%")></span></div>
+                            <div class="level-size">{size.map(|s| Unit::Bytes.format(s)).unwrap_or_else(|| "not known".into())}</div>
+                            <div class="level-note">{note}</div>
+                        </div>
+                    }
+                }).collect_view()}
+                <p class="ratio">
+                    {match ratio {
+                        Some(r) => format!(
+                            "HBM is {}× larger than all on-chip SRAM, and about {}× slower to reach ({HBM_CYCLES:.0} vs {SRAM_CYCLES:.0} cycles). Weights live in HBM: every decode step streams them through that pipe.",
+                            sig3(r), sig3(HBM_CYCLES / SRAM_CYCLES)),
+                        None => "On-chip SRAM size is not known for this GPU; weights live in device memory and every decode step streams them through its bandwidth.".to_string(),
+                    }}
+                </p>
+            </div>
+        }
+    };
+    view! {
+        <section class="card" id="sec-gpu" aria-labelledby="gpu-h">
+            <h2 id="gpu-h">{move || gpu.with(|g| g.name.clone())}</h2>
+            <div class="gpu-grid">
+                <table class="specs">
+                    <caption>"Specifications"</caption>
+                    <tbody>{rows}</tbody>
+                </table>
+                <table class="specs">
+                    <caption>"Dense peaks and ridge points"</caption>
+                    <thead><tr><th scope="col">"Format"</th><th scope="col">"Peak"</th><th scope="col">"Ridge"</th></tr></thead>
+                    <tbody>{peaks}</tbody>
+                </table>
+            </div>
+            <h3>"Memory hierarchy"</h3>
+            {hierarchy}
+            <details class="source">
+                <summary>"Source"</summary>
+                <p>{move || gpu.with(|g| g.source.clone())}</p>
+            </details>
+        </section>
+    }
+}
