@@ -1,10 +1,14 @@
-use crate::{decades, ChartResult, Theme};
+//! `roofline`: attainable FLOP/s against arithmetic intensity, log-log.
+
+use crate::common::{blend, log_range, short_op, thick, thin, Axis, Fmt, Key, Marker, Place, Plot, Swatch, LABEL};
+use crate::{ChartData, ChartResult, Table, Theme};
 use plotters::coord::Shift;
 use plotters::prelude::*;
-use plotters::style::text_anchor::{HPos, Pos, VPos};
-use ridgepoint::{Estimate, Phase};
+use ridgepoint::ops::Op;
+use ridgepoint::units::Unit;
+use ridgepoint::{Efficiency, Estimate, Phase};
 
-/// A phase placed on the roofline.
+/// A phase or an operation placed on the roofline.
 #[derive(Clone, Debug, PartialEq)]
 pub struct OperatingPoint {
     pub label: String,
@@ -22,6 +26,15 @@ pub enum PointColor {
     Prefill,
 }
 
+/// The fractions of the peaks real kernels reach (the scenario's efficiencies).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Achieved {
+    /// Fraction of peak bandwidth.
+    pub bandwidth: f64,
+    /// Fraction of peak FLOP/s.
+    pub compute: f64,
+}
+
 /// What the roofline chart draws.
 #[derive(Clone, Debug, PartialEq)]
 pub struct RooflineData {
@@ -29,7 +42,12 @@ pub struct RooflineData {
     pub peak: f64,
     /// Peak bytes/s (the slope of the memory roof).
     pub bandwidth: f64,
+    /// The decode and prefill phases (filled markers).
     pub points: Vec<OperatingPoint>,
+    /// Achieved roofs, drawn dashed under the peak roofs.
+    pub achieved: Option<Achieved>,
+    /// Per-operation points (small hollow markers with short labels).
+    pub ops: Vec<OperatingPoint>,
 }
 
 impl RooflineData {
@@ -45,18 +63,46 @@ impl RooflineData {
             peak: e.peak.get(),
             bandwidth: e.bandwidth.get(),
             points: vec![
+                point(format!("decode, batch {batch}"), &e.decode, PointColor::Decode),
                 point(
-                    format!("decode, batch {batch}"),
-                    &e.decode,
-                    PointColor::Decode,
-                ),
-                point(
-                    format!("prefill, {prompt} tokens"),
+                    format!("prefill, {} tokens", Unit::Count.format(prompt as f64)),
                     &e.prefill,
                     PointColor::Prefill,
                 ),
             ],
+            achieved: None,
+            ops: Vec::new(),
         }
+    }
+
+    /// Adds the achieved roofs at the scenario's efficiencies.
+    pub fn with_efficiency(mut self, eff: &Efficiency) -> RooflineData {
+        self.achieved = Some(Achieved {
+            bandwidth: eff.bandwidth,
+            compute: eff.compute,
+        });
+        self
+    }
+
+    /// Adds the operations of a decode step and of the prefill (`ridgepoint::ops::ops` with
+    /// `Step::Decode` and `Step::Prefill`), each placed on the peak roof at its intensity.
+    pub fn with_ops(mut self, decode: &[Op], prefill: &[Op]) -> RooflineData {
+        let (bw, peak) = (self.bandwidth, self.peak);
+        let place = |o: &Op, color| {
+            let i = o.intensity();
+            OperatingPoint {
+                label: short_op(o.name),
+                intensity: i,
+                attained: (i * bw).min(peak),
+                color,
+            }
+        };
+        self.ops = decode
+            .iter()
+            .map(|o| place(o, PointColor::Decode))
+            .chain(prefill.iter().map(|o| place(o, PointColor::Prefill)))
+            .collect();
+        self
     }
 
     fn ridge(&self) -> f64 {
@@ -64,124 +110,283 @@ impl RooflineData {
     }
 }
 
-fn sci(v: f64) -> String {
-    let e = v.log10().round() as i32;
-    match e {
-        0 => "1".into(),
-        1 => "10".into(),
-        2 => "100".into(),
-        3 => "1k".into(),
-        4 => "10k".into(),
-        _ => format!("1e{e}"),
+fn pct(f: f64) -> String {
+    format!("{}%", (f * 100.0).round())
+}
+
+fn bound(d: &RooflineData, i: f64) -> &'static str {
+    if i >= d.ridge() {
+        "compute-bound"
+    } else {
+        "memory-bound"
     }
 }
 
-fn flops_label(v: f64) -> String {
-    let e = v.log10().round() as i32;
-    match e {
-        9 => "1 G".into(),
-        10 => "10 G".into(),
-        11 => "100 G".into(),
-        12 => "1 T".into(),
-        13 => "10 T".into(),
-        14 => "100 T".into(),
-        15 => "1 P".into(),
-        16 => "10 P".into(),
-        _ => format!("1e{e}"),
+impl ChartData for RooflineData {
+    const ID: &'static str = "roofline";
+
+    fn table(&self) -> Table {
+        let mut caption = format!(
+            "Roofline: memory roof {}, compute roof {}, ridge {}",
+            Unit::BytesPerSec.format(self.bandwidth),
+            Unit::FlopsPerSec.format(self.peak),
+            crate::common::fpb(self.ridge())
+        );
+        if let Some(a) = self.achieved {
+            caption += &format!(
+                "; achieved {} of bandwidth and {} of FLOP/s",
+                pct(a.bandwidth),
+                pct(a.compute)
+            );
+        }
+        let phase = |p: &OperatingPoint| match p.color {
+            PointColor::Decode => "decode",
+            PointColor::Prefill => "prefill",
+        };
+        let rows = self
+            .points
+            .iter()
+            .map(|p| (p.label.clone(), p))
+            .chain(self.ops.iter().map(|p| (format!("{} {}", phase(p), p.label), p)))
+            .map(|(name, p)| {
+                vec![
+                    name,
+                    crate::common::fpb(p.intensity),
+                    Unit::FlopsPerSec.format(p.attained),
+                    bound(self, p.intensity).to_string(),
+                ]
+            })
+            .collect();
+        Table {
+            caption,
+            headers: vec![
+                "point".into(),
+                "arithmetic intensity".into(),
+                "attainable".into(),
+                "bound".into(),
+            ],
+            rows,
+        }
+    }
+
+    fn describe(&self) -> String {
+        let mut s = format!(
+            "Roofline: memory roof at {}, compute roof at {}, ridge at {}",
+            Unit::BytesPerSec.format(self.bandwidth),
+            Unit::FlopsPerSec.format(self.peak),
+            crate::common::fpb(self.ridge())
+        );
+        for p in &self.points {
+            s += &format!(
+                "; {} at {} is {}",
+                p.label,
+                crate::common::fpb(p.intensity),
+                bound(self, p.intensity)
+            );
+        }
+        s + "."
     }
 }
 
-/// Draws a log-log roofline: memory roof, compute roof, the ridge, and the operating points.
+/// Draws a log-log roofline: memory roof, compute roof, the ridge, the achieved roofs, the
+/// phases and their operations.
 pub fn roofline<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     d: &RooflineData,
     t: &Theme,
 ) -> ChartResult<DB> {
-    root.fill(&t.background)?;
     let ridge = d.ridge();
-    let lo_i = d
-        .points
-        .iter()
-        .map(|p| p.intensity)
-        .fold(ridge / 100.0, f64::min)
-        .max(1e-3);
-    let hi_i = d
-        .points
-        .iter()
-        .map(|p| p.intensity)
-        .fold(ridge * 20.0, f64::max);
-    let (x0, x1) = decades(lo_i / 2.0, hi_i * 2.0);
-    let (y0, y1) = decades(d.bandwidth * x0, d.peak * 3.0);
+    let all = || d.points.iter().chain(d.ops.iter());
+    let (x0, x1) = log_range(
+        // Room right of the points for the compute roof's name.
+        [ridge / 30.0, ridge * 30.0]
+            .into_iter()
+            .chain(all().flat_map(|p| [p.intensity / 2.0, p.intensity * 8.0])),
+    );
+    let eff_bw = d.achieved.map(|a| a.bandwidth).unwrap_or(1.0).clamp(1e-3, 1.0);
+    let eff_c = d.achieved.map(|a| a.compute).unwrap_or(1.0).clamp(1e-3, 1.0);
+    let (y0, _) = log_range(
+        [d.bandwidth * eff_bw * x0 * 0.9, d.peak]
+            .into_iter()
+            .chain(all().map(|p| p.attained)),
+    );
+    // Headroom above the compute roof for its name and the operations' labels.
+    let y1 = d.peak * 6.0;
 
-    let fs = t.font_size;
-    let font = (t.font, fs).into_font().color(&t.text);
-    let small = (t.font, fs * 0.9).into_font().color(&t.text);
-    let mut chart = ChartBuilder::on(root)
-        .margin((fs * 1.0) as i32)
-        .x_label_area_size((fs * 3.0) as i32)
-        .y_label_area_size((fs * 4.2) as i32)
-        .build_cartesian_2d((x0..x1).log_scale(), (y0..y1).log_scale())?;
-    chart
-        .configure_mesh()
-        .bold_line_style(t.grid.stroke_width(1))
-        .light_line_style(t.background.stroke_width(0))
-        .axis_style(t.axis.stroke_width(1))
-        .x_desc("arithmetic intensity (FLOP/byte)")
-        .y_desc("attainable FLOP/s")
-        .label_style(small.clone())
-        .axis_desc_style(font.clone())
-        .x_label_formatter(&|v| sci(*v))
-        .y_label_formatter(&|v| flops_label(*v))
-        .draw()?;
+    let compact = crate::common::narrow(root, t.font_size);
+    let mut keys = vec![
+        Key::new(
+            Swatch::Marker { shape: Marker::Circle, color: t.decode, filled: true },
+            "decode",
+        ),
+        Key::new(
+            Swatch::Marker { shape: Marker::Circle, color: t.prefill, filled: true },
+            "prefill",
+        ),
+    ];
+    if !d.ops.is_empty() {
+        keys.push(Key::new(
+            Swatch::Marker { shape: Marker::Circle, color: t.muted, filled: false },
+            if compact { "per op" } else { "per operation" },
+        ));
+    }
+    if d.achieved.is_some() {
+        keys.push(Key::new(
+            Swatch::Line { color: t.muted, width: thin(t.font_size), dashed: true },
+            if compact { "achieved" } else { "achieved roofs" },
+        ));
+    }
+    let mut p = Plot::new(
+        root,
+        t,
+        &keys,
+        Axis::log(
+            (x0, x1),
+            Fmt::Count,
+            if compact { "intensity (FLOP/byte)" } else { "arithmetic intensity (FLOP/byte)" },
+        ),
+        Axis::log((y0, y1), Fmt::Flops, "attainable FLOP/s"),
+        None,
+    )?;
+    let fs = p.fs;
+    let (lw, tw) = (thick(fs), thin(fs));
+    let dash = Some((0.6 * fs, 0.4 * fs));
 
-    let lw = (fs / 6.0).max(1.5) as u32;
-    chart.draw_series(LineSeries::new(
-        [(x0, d.bandwidth * x0), (ridge, d.peak)],
-        t.memory_roof.stroke_width(lw),
-    ))?;
-    chart.draw_series(LineSeries::new(
-        [(ridge, d.peak), (x1, d.peak)],
-        t.compute_roof.stroke_width(lw),
-    ))?;
-    // Ridge: a dashed vertical line and its value.
-    let steps = 24;
-    let (ly0, ly1) = (y0.log10(), d.peak.log10());
-    chart.draw_series((0..steps).step_by(2).map(|i| {
-        let a = 10f64.powf(ly0 + (ly1 - ly0) * i as f64 / steps as f64);
-        let b = 10f64.powf(ly0 + (ly1 - ly0) * (i + 1) as f64 / steps as f64);
-        PathElement::new(vec![(ridge, a), (ridge, b)], t.ridge.stroke_width(1))
-    }))?;
-    chart.draw_series(std::iter::once(Text::new(
-        format!("ridge {:.0} FLOP/B", ridge),
-        (ridge * 1.15, y0 * 3.0),
-        small.clone(),
-    )))?;
-    chart.draw_series(std::iter::once(Text::new(
-        "compute roof",
-        (ridge * 1.3, d.peak * 1.3),
-        small.clone(),
-    )))?;
+    // Roofs.
+    p.line(&[(x0, d.bandwidth * x0), (ridge, d.peak)], false, t.memory_roof, lw, None, true)?;
+    p.line(&[(ridge, d.peak), (x1, d.peak)], false, t.compute_roof, lw, None, true)?;
+    if d.achieved.is_some() {
+        let (bw, pk) = (d.bandwidth * eff_bw, d.peak * eff_c);
+        let r = pk / bw;
+        p.line(&[(x0, bw * x0), (r, pk)], false, t.memory_roof, tw, dash, true)?;
+        p.line(&[(r, pk), (x1, pk)], false, t.compute_roof, tw, dash, true)?;
+    }
+    // Ridge: dashed from the axis to the roof, its value at the foot.
+    let rx = p.x.px(ridge);
+    let top = p.y.px(d.peak);
+    let (bottom_px, r) = (p.rect.y1, p.rect);
+    p.pixel_line(&[(rx, bottom_px), (rx, top)], t.ridge, tw, Some((0.4 * fs, 0.35 * fs)), true)?;
+    let ridge_text = format!("ridge {}", crate::common::fpb(ridge));
+    let (w, h) = p.label_size(&ridge_text, LABEL);
+    let cands = [
+        crate::common::Rect::new(rx + 0.25 * fs, r.y1 - h - 0.2 * fs, rx + 0.25 * fs + w, r.y1 - 0.2 * fs),
+        crate::common::Rect::new(rx - 0.25 * fs - w, r.y1 - h - 0.2 * fs, rx - 0.25 * fs, r.y1 - 0.2 * fs),
+    ];
+    p.c.label(&ridge_text, LABEL, t.text, &cands, r, true)?;
 
-    for p in &d.points {
-        let c = match p.color {
+    // The memory roof's name.
+    let bw_text = if compact {
+        Unit::BytesPerSec.format(d.bandwidth)
+    } else {
+        format!("memory roof {}", Unit::BytesPerSec.format(d.bandwidth))
+    };
+    // On the slope a third of the way up to the ridge; left of and above the line.
+    let xm = 10f64.powf(x0.log10() + (ridge.log10() - x0.log10()) * 0.45);
+    let at = p.px(xm, d.bandwidth * xm, false);
+    p.label_near(&bw_text, t.memory_roof, at, 0.4 * fs, &[Place::NW, Place::SE, Place::W, Place::E], true)?;
+
+    let color = |c: PointColor| match c {
+        PointColor::Decode => t.decode,
+        PointColor::Prefill => t.prefill,
+    };
+    // Operations: hollow markers, grouped labels where they pile up.
+    let op_r = 0.32 * fs;
+    // (colour, first marker, last marker, names)
+    let mut groups: Vec<(PointColor, (f64, f64), (f64, f64), Vec<String>)> = Vec::new();
+    for o in &d.ops {
+        if let Some(at) = p.point(Marker::Circle, o.intensity, o.attained, false, op_r, color(o.color), false)? {
+            match groups.iter_mut().find(|(c, _, last, _)| {
+                *c == o.color && (last.0 - at.0).abs() < 2.0 * fs && (last.1 - at.1).abs() < 1.2 * fs
+            }) {
+                Some(g) => {
+                    g.2 = at;
+                    if !g.3.contains(&o.label) {
+                        g.3.push(o.label.clone());
+                    }
+                }
+                None => groups.push((o.color, at, at, vec![o.label.clone()])),
+            }
+        }
+    }
+    // Phases: filled markers with their labels.
+    let r = 0.45 * fs;
+    let mut placed = Vec::new();
+    for pt in &d.points {
+        if let Some(at) = p.point(Marker::Circle, pt.intensity, pt.attained, false, r, color(pt.color), true)? {
+            placed.push((pt, at));
+        }
+    }
+    for (pt, at) in placed {
+        let places: &[Place] = if pt.intensity >= ridge {
+            &[Place::SW, Place::S, Place::W, Place::SE, Place::NW]
+        } else {
+            &[Place::SE, Place::E, Place::NW, Place::N, Place::S]
+        };
+        let mut text = if compact && pt.label.contains(", ") {
+            pt.label.split(", ").next().unwrap_or(&pt.label).to_string()
+        } else {
+            pt.label.clone()
+        };
+        // Operations hidden under this marker join its label as a second line.
+        if let Some(i) = groups.iter().position(|(c, first, last, _)| {
+            *c == pt.color
+                && (first.0 - at.0).abs() < 1.2 * fs
+                && (last.0 - at.0).abs() < 1.2 * fs
+                && (first.1 - at.1).abs() < 1.2 * fs
+        }) {
+            text = format!("{text}\n{}", groups.remove(i).3.join(" · "));
+        }
+        p.label_near(&text, t.text, at, r + 0.25 * fs, places, true)?;
+    }
+    // Roof names after the phases' labels: the compute roof's at either end of the roof,
+    // above or below it.
+    let peak_text = if compact {
+        format!("peak {}", Unit::FlopsPerSec.format(d.peak))
+    } else {
+        format!("compute roof {}", Unit::FlopsPerSec.format(d.peak))
+    };
+    let right = p.px(x1, d.peak, false);
+    let left = p.px(ridge, d.peak, false);
+    // Far enough off the line to clear markers sitting on it.
+    let g = 0.8 * fs;
+    let mut cands = p.c.around(&peak_text, LABEL, right, g, &[Place::NW]);
+    cands.extend(p.c.around(&peak_text, LABEL, left, g, &[Place::NE]));
+    cands.extend(p.c.around(&peak_text, LABEL, right, g, &[Place::SW]));
+    cands.extend(p.c.around(&peak_text, LABEL, left, g, &[Place::SE]));
+    let bounds = p.rect;
+    p.c.label(&peak_text, LABEL, t.compute_roof, &cands, bounds, true)?;
+    if let Some(a) = d.achieved {
+        let pk = d.peak * eff_c;
+        let text = if compact {
+            format!("achieved {} / {}", pct(a.bandwidth), pct(a.compute))
+        } else {
+            format!("achieved {} BW / {} FLOPs", pct(a.bandwidth), pct(a.compute))
+        };
+        let right = p.px(x1, pk, false);
+        let left = p.px(pk / (d.bandwidth * eff_bw), pk, false);
+        let mut cands = p.c.around(&text, LABEL, right, 0.3 * fs, &[Place::SW, Place::NW]);
+        cands.extend(p.c.around(&text, LABEL, left, 0.3 * fs, &[Place::SE, Place::NE]));
+        let muted = t.muted;
+        p.c.label(&text, LABEL, muted, &cands, bounds, true)?;
+    }
+    // Operation labels last: optional, they take what room is left.
+    for (c, first, last, names) in groups {
+        let at = ((first.0 + last.0) / 2.0, (first.1 + last.1) / 2.0);
+        let text = names.join(" · ");
+        // On the compute roof, above it; on the memory roof, beside it.
+        let on_compute_roof = p.y.px(d.peak) - at.1 < 1.0;
+        let places: &[Place] = if on_compute_roof {
+            &[Place::N, Place::NE, Place::NW, Place::S, Place::SE, Place::SW]
+        } else {
+            &[Place::E, Place::W, Place::SE, Place::NW, Place::SW, Place::NE, Place::S, Place::N]
+        };
+        let col = match c {
             PointColor::Decode => t.decode,
             PointColor::Prefill => t.prefill,
         };
-        let r = (fs * 0.45) as i32;
-        // Memory-bound points get their label to the right, compute-bound ones to the left,
-        // so labels stay inside the plot.
-        let anchor = if p.intensity > ridge {
-            HPos::Right
-        } else {
-            HPos::Left
-        };
-        let dx = if p.intensity > ridge { -2 * r } else { 2 * r };
-        let label_font = font.clone().pos(Pos::new(anchor, VPos::Top));
-        chart.draw_series(std::iter::once(
-            EmptyElement::at((p.intensity, p.attained))
-                + Circle::new((0, 0), r, c.filled())
-                + Text::new(p.label.clone(), (dx, r), label_font),
-        ))?;
+        let shade = blend(col, t.text, 0.45);
+        // Clear of a phase marker that may sit on the same spot.
+        p.label_near(&text, shade, at, 0.8 * fs, places, false)?;
     }
     root.present()?;
     Ok(())

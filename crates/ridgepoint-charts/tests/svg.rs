@@ -1,50 +1,598 @@
 //! The charts render to SVG natively through the same code the page runs on a canvas.
+//!
+//! Every chart is drawn for the seed scenario and for extreme ones, at the page's wide
+//! (840×525) and phone (340×290) canvas sizes, in both themes; the tests read the SVG back:
+//! labels present, markers counted, no NaN or infinity, and no two texts overlapping. The seed
+//! charts are also written to `target/chart-previews/` for people to look at.
 
+use plotters::coord::Shift;
 use plotters::prelude::*;
-use ridgepoint::{estimate, Spec};
-use ridgepoint_charts::{roofline, RooflineData, Theme};
+use ridgepoint::ops::{ops, Step};
+use ridgepoint::series::{fit, series};
+use ridgepoint::{catalog, estimate, Precision, Spec};
+use ridgepoint_charts::*;
 
-fn render(spec: &Spec, theme: &Theme) -> String {
-    let e = estimate(&spec.scenario());
-    let data = RooflineData::from_estimate(&e, spec.batch, spec.prompt);
-    let mut svg = String::new();
-    {
-        let root = SVGBackend::with_string(&mut svg, (800, 500)).into_drawing_area();
-        roofline(&root, &data, theme).unwrap();
+const WIDE: (u32, u32) = (840, 525);
+const NARROW: (u32, u32) = (340, 290);
+
+type Area<'a> = DrawingArea<SVGBackend<'a>, Shift>;
+
+/// Every chart's data for one scenario.
+struct Charts {
+    roofline: RooflineData,
+    memory: MemoryData,
+    fit: FitMatrixData,
+    kv_crossover: KvCrossoverData,
+    kv_context: KvContextData,
+    decode_intensity: DecodeIntensityData,
+    prefill_intensity: PrefillIntensityData,
+    ttft: TtftData,
+    batch: BatchThroughputData,
+    why: DecodeTimeData,
+}
+
+const FIT_MODELS: [&str; 7] = [
+    "llama-2-7b",
+    "llama-2-13b",
+    "llama-3.1-8b",
+    "mixtral-8x7b",
+    "qwen2.5-32b",
+    "llama-2-70b",
+    "deepseek-v3",
+];
+const FIT_PRECISIONS: [Precision; 4] = [Precision::Fp16, Precision::Fp8, Precision::Int8, Precision::Int4];
+
+fn spec(q: &str) -> Spec {
+    let (spec, problems) = Spec::from_query(q);
+    assert!(problems.is_empty(), "{q}: {problems:?}");
+    spec
+}
+
+/// What the page does: estimate, sweep, split into ops, and feed the constructors.
+fn charts(spec: &Spec) -> Charts {
+    let s = spec.scenario();
+    let e = estimate(&s);
+    let sw = series(&s);
+    let cells = FIT_MODELS
+        .iter()
+        .map(|id| {
+            FIT_PRECISIONS
+                .iter()
+                .map(|w| {
+                    let mut v = s.clone();
+                    v.model = catalog::model(id).expect("model in catalog");
+                    v.weights = *w;
+                    fit(&v)
+                })
+                .collect()
+        })
+        .collect();
+    let current = FIT_MODELS
+        .iter()
+        .position(|m| *m == spec.model)
+        .zip(FIT_PRECISIONS.iter().position(|p| *p == spec.weights));
+    let fit = FitMatrixData::new(
+        s.gpu.name.clone(),
+        s.gpu.memory.get(),
+        FIT_MODELS
+            .iter()
+            .map(|id| catalog::model(id).unwrap().name)
+            .collect(),
+        FIT_PRECISIONS.iter().map(|p| p.label().to_string()).collect(),
+        cells,
+        current,
+    );
+    // Published figures for Llama-2-7B FP16 on an A100 80GB (shared/reference/measurements.tsv
+    // m023, m011, m009), drawn whatever the scenario: the charts only place them.
+    let ttft_measured = vec![MeasuredPoint {
+        x: 128.0,
+        y: 0.016,
+        label: "TensorRT-LLM v0.5, m023".into(),
+    }];
+    let tput_measured = vec![
+        MeasuredPoint {
+            x: 52.0,
+            y: 591.0,
+            label: "TensorRT-LLM v0.6.1, m011".into(),
+        },
+        MeasuredPoint {
+            x: 384.0,
+            y: 5586.0,
+            label: "TensorRT-LLM v0.6.1, m009 (128/128)".into(),
+        },
+    ];
+    Charts {
+        roofline: RooflineData::from_estimate(&e, spec.batch, spec.prompt)
+            .with_efficiency(&s.efficiency)
+            .with_ops(&ops(&s, Step::Decode), &ops(&s, Step::Prefill)),
+        memory: MemoryData::from_estimate(&e),
+        fit,
+        kv_crossover: KvCrossoverData::from_series(&sw, &e),
+        kv_context: KvContextData::from_series(&sw, &e),
+        decode_intensity: DecodeIntensityData::from_series(&sw, &e),
+        prefill_intensity: PrefillIntensityData::from_series(&sw, &e),
+        ttft: TtftData::from_series(&sw, &e).with_measured(ttft_measured),
+        batch: BatchThroughputData::from_series(&sw, &e).with_measured(tput_measured, vec![]),
+        why: DecodeTimeData::from_estimate(&e),
     }
-    svg
+}
+
+fn svg(size: (u32, u32), draw: impl FnOnce(&Area) -> Result<(), String>) -> String {
+    let mut out = String::new();
+    {
+        let root = SVGBackend::with_string(&mut out, size).into_drawing_area();
+        draw(&root).unwrap();
+    }
+    out
+}
+
+macro_rules! draw_fn {
+    ($f:ident, $d:expr, $t:expr) => {
+        |a: &Area| $f(a, $d, $t).map_err(|e| format!("{e:?}"))
+    };
+}
+
+/// Every chart of `c` as (id, SVG, table, description).
+fn render_all(c: &Charts, size: (u32, u32), t: &Theme) -> Vec<(&'static str, String, Table, String)> {
+    vec![
+        (
+            RooflineData::ID,
+            svg(size, draw_fn!(roofline, &c.roofline, t)),
+            c.roofline.table(),
+            c.roofline.describe(),
+        ),
+        (
+            MemoryData::ID,
+            svg(size, draw_fn!(memory, &c.memory, t)),
+            c.memory.table(),
+            c.memory.describe(),
+        ),
+        (
+            FitMatrixData::ID,
+            svg(size, draw_fn!(fit_matrix, &c.fit, t)),
+            c.fit.table(),
+            c.fit.describe(),
+        ),
+        (
+            KvCrossoverData::ID,
+            svg(size, draw_fn!(kv_crossover, &c.kv_crossover, t)),
+            c.kv_crossover.table(),
+            c.kv_crossover.describe(),
+        ),
+        (
+            KvContextData::ID,
+            svg(size, draw_fn!(kv_context, &c.kv_context, t)),
+            c.kv_context.table(),
+            c.kv_context.describe(),
+        ),
+        (
+            DecodeIntensityData::ID,
+            svg(size, draw_fn!(decode_intensity, &c.decode_intensity, t)),
+            c.decode_intensity.table(),
+            c.decode_intensity.describe(),
+        ),
+        (
+            PrefillIntensityData::ID,
+            svg(size, draw_fn!(prefill_intensity, &c.prefill_intensity, t)),
+            c.prefill_intensity.table(),
+            c.prefill_intensity.describe(),
+        ),
+        (
+            TtftData::ID,
+            svg(size, draw_fn!(ttft, &c.ttft, t)),
+            c.ttft.table(),
+            c.ttft.describe(),
+        ),
+        (
+            BatchThroughputData::ID,
+            svg(size, draw_fn!(batch_throughput, &c.batch, t)),
+            c.batch.table(),
+            c.batch.describe(),
+        ),
+        (
+            DecodeTimeData::ID,
+            svg(size, draw_fn!(decode_time, &c.why, t)),
+            c.why.table(),
+            c.why.describe(),
+        ),
+    ]
+}
+
+fn light() -> Theme {
+    Theme::LIGHT.for_svg()
+}
+
+/// A `<text>` element read back from the SVG.
+#[derive(Debug)]
+struct TextBox {
+    text: String,
+    x0: f64,
+    y0: f64,
+    x1: f64,
+    y1: f64,
+}
+
+fn attr(tag: &str, name: &str) -> Option<String> {
+    let key = format!(" {name}=\"");
+    let i = tag.find(&key)? + key.len();
+    let j = tag[i..].find('"')? + i;
+    Some(tag[i..j].to_string())
+}
+
+fn unescape(s: &str) -> String {
+    s.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&apos;", "'")
+        .replace("&amp;", "&")
+}
+
+/// The same width estimate the charts lay out with (sans-serif advance widths), slightly
+/// tightened so that only real collisions count.
+fn width(s: &str, size: f64) -> f64 {
+    0.92 * size
+        * s.chars()
+            .map(|c| match c {
+                'i' | 'j' | 'l' | '.' | ',' | ':' | ';' | '\'' | '|' | '!' => 0.3,
+                'f' | 't' | 'r' | 'I' | ' ' | '(' | ')' | '[' | ']' | '-' | '/' => 0.38,
+                'm' | 'w' | 'M' | 'W' | '%' | '@' => 0.9,
+                '0'..='9' => 0.64,
+                'A'..='Z' => 0.7,
+                'a'..='z' => 0.6,
+                '×' | '+' | '=' | '<' | '>' | '~' | '≈' | '·' => 0.72,
+                _ => 0.85,
+            })
+            .sum::<f64>()
+}
+
+/// Every text's box, as the SVG backend positions it (font-size is size / 1.24; `for_svg`
+/// themes undo that, so the drawn size is the font-size attribute × 1.24 / 1.24).
+fn texts(svg: &str) -> Vec<TextBox> {
+    let mut out = Vec::new();
+    let mut rest = svg;
+    while let Some(i) = rest.find("<text") {
+        let after = &rest[i..];
+        let close = after.find('>').unwrap();
+        let tag = &after[..close];
+        let end = after.find("</text>").unwrap();
+        let text = unescape(after[close + 1..end].trim());
+        let x: f64 = attr(tag, "x").unwrap().parse().unwrap();
+        let y: f64 = attr(tag, "y").unwrap().parse().unwrap();
+        let size: f64 = attr(tag, "font-size").unwrap().parse().unwrap();
+        let w = width(&text, size);
+        let h = size;
+        let x0 = match attr(tag, "text-anchor").as_deref() {
+            Some("middle") => x - w / 2.0,
+            Some("end") => x - w,
+            _ => x,
+        };
+        let y0 = match attr(tag, "dy").as_deref() {
+            Some("0.76em") => y,
+            Some("-0.5ex") => y - h,
+            _ => y - h / 2.0,
+        };
+        if tag.contains("rotate(") {
+            // Rotated texts are not used by the charts; keep the check honest if they appear.
+            panic!("rotated text in chart SVG: {text}");
+        }
+        out.push(TextBox {
+            text,
+            x0,
+            y0,
+            x1: x0 + w,
+            y1: y0 + h,
+        });
+        rest = &after[end..];
+    }
+    out
+}
+
+/// Fails on two texts overlapping by more than a sliver, or a text outside the canvas.
+fn assert_legible(id: &str, svg: &str, size: (u32, u32)) {
+    let boxes = texts(svg);
+    for (i, a) in boxes.iter().enumerate() {
+        assert!(
+            a.x0 >= -1.0 && a.x1 <= size.0 as f64 + 1.0 && a.y0 >= -1.0 && a.y1 <= size.1 as f64 + 1.0,
+            "{id} at {size:?}: {:?} is clipped ({:.0}..{:.0}, {:.0}..{:.0})",
+            a.text,
+            a.x0,
+            a.x1,
+            a.y0,
+            a.y1
+        );
+        for b in &boxes[i + 1..] {
+            let w = a.x1.min(b.x1) - a.x0.max(b.x0);
+            let h = a.y1.min(b.y1) - a.y0.max(b.y0);
+            assert!(
+                w <= 2.0 || h <= 2.0,
+                "{id} at {size:?}: {:?} overlaps {:?}",
+                a.text,
+                b.text
+            );
+        }
+    }
+}
+
+fn assert_finite(id: &str, svg: &str) {
+    assert!(!svg.contains("NaN"), "{id}: NaN in SVG");
+    let words = svg.split(|c: char| !c.is_ascii_alphanumeric());
+    for w in words {
+        assert!(w != "inf" && w != "Infinity", "{id}: infinity in SVG");
+    }
+}
+
+fn text_of(svg: &str) -> Vec<String> {
+    texts(svg).into_iter().map(|t| t.text).collect()
+}
+
+fn has_text(svg: &str, s: &str) -> bool {
+    text_of(svg).iter().any(|t| t.contains(s))
+}
+
+fn by_id<'a>(all: &'a [(&'static str, String, Table, String)], id: &str) -> &'a str {
+    &all.iter().find(|c| c.0 == id).unwrap().1
+}
+
+const SCENARIOS: [&str; 6] = [
+    "",
+    "batch=4096&prompt=1048576&output=1048576",
+    "model=deepseek-v3&gpus=8",
+    "model=deepseek-v3&gpus=8&gpu=h200-sxm&w=fp8&kv=fp8",
+    "model=llama-2-70b",
+    "batch=1&prompt=1&output=1&w=fp4",
+];
+
+#[test]
+fn every_chart_renders_legibly_for_every_scenario_size_and_theme() {
+    for q in SCENARIOS {
+        let c = charts(&spec(q));
+        for size in [WIDE, NARROW] {
+            for t in [light(), Theme::DARK.for_svg()] {
+                for (id, svg, table, describe) in render_all(&c, size, &t) {
+                    let what = format!("{id} [{q}]");
+                    assert!(svg.starts_with("<svg"), "{what}");
+                    assert_finite(&what, &svg);
+                    assert_legible(&what, &svg, size);
+                    assert!(!table.rows.is_empty() && !table.headers.is_empty(), "{what}");
+                    for row in &table.rows {
+                        assert_eq!(row.len(), table.headers.len(), "{what}: ragged table");
+                    }
+                    assert!(describe.ends_with('.') && !describe.contains("NaN"), "{what}: {describe}");
+                }
+            }
+        }
+    }
 }
 
 #[test]
-fn roofline_draws_roofs_ridge_and_both_points() {
-    let svg = render(&Spec::default(), &Theme::LIGHT);
-    assert!(svg.starts_with("<svg"), "{}", &svg[..50]);
-    assert!(svg.contains("ridge 153 FLOP/B"));
-    assert!(svg.contains("decode, batch 1"));
-    assert!(svg.contains("prefill, 2048 tokens"));
-    assert_eq!(svg.matches("<circle").count(), 2);
+fn roofline_draws_roofs_ridge_achieved_roofs_phases_and_ops() {
+    let c = charts(&Spec::default());
+    let all = render_all(&c, WIDE, &light());
+    let svg = by_id(&all, "roofline");
+    let eff = Spec::default().scenario().efficiency;
+    let achieved = format!(
+        "achieved {}% BW / {}% FLOPs",
+        (eff.bandwidth * 100.0).round(),
+        (eff.compute * 100.0).round()
+    );
+    for s in [
+        "ridge 153 FLOP/B",
+        "decode, batch 1",
+        "prefill, 2,048 tokens",
+        &achieved,
+        "compute roof 312 TFLOP/s",
+        "memory roof 2.04 TB/s",
+    ] {
+        assert!(has_text(svg, s), "missing {s:?} in {:?}", text_of(svg));
+    }
+    // Every decade is labelled, the first (0.1) included.
+    let labels = text_of(svg);
+    for tick in ["0.1", "1", "10", "100", "1k", "10k"] {
+        assert!(labels.iter().any(|l| l == tick), "tick {tick} missing: {labels:?}");
+    }
+    // Two phases, ten operations, and three legend markers (decode, prefill, per operation).
+    assert_eq!(svg.matches("<circle").count(), 2 + 10 + 3);
+    // The five decode operations sit together at intensity ≈ 1: one grouped label.
+    assert!(
+        labels.iter().any(|l| l.contains("QKV") && l.contains("MLP") && l.contains("attn")),
+        "{labels:?}"
+    );
     // The memory roof (blue) and the compute roof (red) are both stroked.
     assert!(svg.contains("#1F77B4"), "memory roof colour missing");
     assert!(svg.contains("#D62728"), "compute roof colour missing");
 }
 
 #[test]
-fn dark_theme_changes_the_background() {
-    let light = render(&Spec::default(), &Theme::LIGHT);
-    let dark = render(&Spec::default(), &Theme::DARK);
-    assert!(light.contains("#FFFFFF"));
-    assert!(dark.contains("#16191F"));
+fn roofline_without_options_still_draws_the_page_s_current_data() {
+    let e = estimate(&Spec::default().scenario());
+    let d = RooflineData::from_estimate(&e, 1, 2048);
+    let svg = svg(WIDE, draw_fn!(roofline, &d, &light()));
+    assert_eq!(svg.matches("<circle").count(), 2 + 2);
+    assert!(!has_text(&svg, "achieved"));
 }
 
 #[test]
-fn extreme_scenarios_still_draw() {
-    for q in [
-        "batch=4096&prompt=1048576&output=1048576",
-        "batch=1&prompt=1&output=1&w=fp4",
+fn memory_bar_states_the_verdict() {
+    let seed = render_all(&charts(&Spec::default()), WIDE, &light());
+    let svg = by_id(&seed, "memory");
+    for s in ["fits (64.7 GB free)", "80 GB capacity", "total 15.3 GB", "weights 13.5 GB", "13.5 GB"] {
+        assert!(has_text(svg, s), "missing {s:?} in {:?}", text_of(svg));
+    }
+    let big = render_all(&charts(&spec("model=llama-2-70b")), WIDE, &light());
+    let svg = by_id(&big, "memory");
+    assert!(has_text(svg, "does not fit (59.5 GB over)"), "{:?}", text_of(svg));
+    // Far past capacity the bar is cut and the total says by how much.
+    let huge = render_all(&charts(&spec(SCENARIOS[1])), WIDE, &light());
+    let svg = by_id(&huge, "memory");
+    assert!(has_text(svg, "× capacity)"), "{:?}", text_of(svg));
+}
+
+#[test]
+fn fit_matrix_marks_every_cell_and_outlines_the_current_one() {
+    let c = charts(&Spec::default());
+    let all = render_all(&c, WIDE, &light());
+    let svg = by_id(&all, "fit-matrix");
+    let labels = text_of(svg);
+    let glyphs = labels
+        .iter()
+        .filter(|l| l.starts_with('✓') || l.starts_with('~') || l.starts_with('✗'))
+        .count();
+    // 7 × 4 cells plus the three legend entries.
+    assert_eq!(glyphs, FIT_MODELS.len() * FIT_PRECISIONS.len() + 3, "{labels:?}");
+    assert!(labels.iter().any(|l| l == "✓ 15.3 GB"), "{labels:?}");
+    assert!(labels.iter().any(|l| l.starts_with('✗')), "70B at FP16 does not fit: {labels:?}");
+    // The current cell's outline: an unfilled rect in the text colour.
+    assert!(svg.contains(r##"fill="none" stroke="#1C2028""##), "no outline");
+    let narrow = render_all(&c, NARROW, &light());
+    let n = text_of(by_id(&narrow, "fit-matrix"));
+    assert!(n.iter().any(|l| l.starts_with('✓')), "{n:?}");
+    assert!(c.fit.describe().contains("Llama-2-7B at FP16: 15.3 GB (fits)"), "{}", c.fit.describe());
+}
+
+#[test]
+fn kv_charts_mark_crossover_out_of_memory_and_current() {
+    let c = charts(&Spec::default());
+    assert_eq!(c.kv_crossover.crossover, Some(12));
+    let all = render_all(&c, WIDE, &light());
+    let svg = by_id(&all, "kv-crossover");
+    for s in ["KV = weights at batch 12", "out of memory at batch 58", "batch 1: 15.3 GB", "80 GB capacity"] {
+        assert!(has_text(svg, s), "missing {s:?} in {:?}", text_of(svg));
+    }
+    // Current batch: a dot on the KV line and one on the total, plus nothing else round.
+    assert_eq!(svg.matches("<circle").count(), 2);
+    let svg = by_id(&all, "kv-context");
+    for s in ["out of memory past 126k tokens", "2.18k tokens: 15.3 GB"] {
+        assert!(has_text(svg, s), "missing {s:?} in {:?}", text_of(svg));
+    }
+    let narrow = render_all(&c, NARROW, &light());
+    assert!(has_text(by_id(&narrow, "kv-crossover"), "KV = weights: 12"));
+    // Llama-2-70B at FP16 does not fit one A100 at any batch.
+    let big = render_all(&charts(&spec("model=llama-2-70b")), WIDE, &light());
+    assert!(has_text(by_id(&big, "kv-crossover"), "does not fit even at batch 1"));
+    assert!(has_text(by_id(&big, "kv-context"), "does not fit at any context"));
+}
+
+#[test]
+fn intensity_charts_mark_the_ridge_and_where_it_is_crossed() {
+    let c = charts(&Spec::default());
+    let all = render_all(&c, WIDE, &light());
+    let svg = by_id(&all, "decode-intensity");
+    for s in ["ridge 153 FLOP/B", "stays below the ridge: KV reads grow with the batch", "batch 1: 1 FLOP/B"] {
+        assert!(has_text(svg, s), "missing {s:?} in {:?}", text_of(svg));
+    }
+    let svg = by_id(&all, "prefill-intensity");
+    assert!(has_text(svg, "compute-bound from ≈"), "{:?}", text_of(svg));
+    assert!(has_text(svg, "2,048 tokens: 1934 FLOP/B"), "{:?}", text_of(svg));
+    // Llama-2-70B's GQA keeps KV reads small: decode does cross the ridge in the sweep.
+    let big = charts(&spec("model=llama-2-70b"));
+    assert!(big.decode_intensity.crossing.is_some());
+    let all = render_all(&big, WIDE, &light());
+    assert!(has_text(by_id(&all, "decode-intensity"), "compute-bound from batch"));
+}
+
+#[test]
+fn ttft_and_batch_charts_show_floor_calibrated_knee_and_measurements() {
+    let c = charts(&Spec::default());
+    let e = estimate(&Spec::default().scenario());
+    let all = render_all(&c, WIDE, &light());
+    let svg = by_id(&all, "ttft");
+    assert!(has_text(svg, "published measurement"));
+    let current = format!("2,048 tokens: {}", e.calibrated.ttft);
+    assert!(has_text(svg, &current), "{current:?} missing: {:?}", text_of(svg));
+    // One measurement plus the legend's diamond.
+    assert_eq!(svg.matches("<polygon").count(), 2);
+    let svg = by_id(&all, "batch-throughput");
+    let step = format!("{}/step", e.decode.calibrated_time);
+    let tps = ridgepoint::units::Unit::TokensPerSec.format(1.0 / e.decode.calibrated_time.get());
+    for s in ["knee: KV reads (batch 12)", &step, &tps, "decode step time", "tokens/s, all sequences"] {
+        assert!(has_text(svg, s), "missing {s:?} in {:?}", text_of(svg));
+    }
+    assert_eq!(svg.matches("<polygon").count(), 2 + 1);
+}
+
+#[test]
+fn why_decode_states_the_ratio() {
+    let c = charts(&Spec::default());
+    let all = render_all(&c, WIDE, &light());
+    let svg = by_id(&all, "why-decode");
+    for s in ["memory reads take 153× longer than the math", "7.02 ms", "45.9 µs"] {
+        assert!(has_text(svg, s), "missing {s:?} in {:?}", text_of(svg));
+    }
+    let narrow = render_all(&c, NARROW, &light());
+    let svg = by_id(&narrow, "why-decode");
+    assert!(has_text(svg, "153×"), "{:?}", text_of(svg));
+}
+
+#[test]
+fn tables_and_descriptions_carry_the_key_numbers() {
+    let c = charts(&Spec::default());
+    assert!(c.roofline.describe().contains("ridge at 153 FLOP/B"));
+    assert!(c.memory.describe().contains("fits (64.7 GB free)"));
+    assert!(c.kv_crossover.describe().contains("overtakes the weights at batch 12"));
+    assert!(c.kv_crossover.describe().contains("runs out at batch 58"));
+    assert!(c.batch.describe().contains("batch 12 (KV reads)"));
+    assert!(c.why.describe().contains("153×"));
+    let t = c.kv_crossover.table();
+    assert_eq!(t.rows.len(), c.kv_crossover.batch.len());
+    assert_eq!(t.rows[0][0], "1");
+    let csv = c.roofline.table().to_csv();
+    assert!(csv.starts_with("point,arithmetic intensity,attainable,bound\r\n"), "{csv}");
+    assert!(csv.contains("\"decode, batch 1\""), "{csv}");
+}
+
+#[test]
+fn dark_theme_changes_the_background() {
+    let c = charts(&Spec::default());
+    for (id, svg, _, _) in render_all(&c, WIDE, &Theme::DARK.for_svg()) {
+        assert!(svg.contains("#16191F"), "{id}");
+    }
+    let light = render_all(&c, WIDE, &light());
+    assert!(by_id(&light, "roofline").contains("#FFFFFF"));
+}
+
+/// Writes the seed charts, wide, narrow and dark, for people to look at.
+#[test]
+fn write_previews() {
+    let dir = std::env::var_os("CARGO_TARGET_DIR")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target"))
+        .join("chart-previews");
+    std::fs::create_dir_all(&dir).unwrap();
+    let c = charts(&Spec::default());
+    for (suffix, size, t) in [
+        ("", WIDE, light()),
+        ("-narrow", NARROW, light()),
+        ("-dark", WIDE, Theme::DARK.for_svg()),
     ] {
-        let (spec, problems) = Spec::from_query(q);
-        assert!(problems.is_empty());
-        let svg = render(&spec, &Theme::LIGHT);
-        assert_eq!(svg.matches("<circle").count(), 2, "{q}");
+        for (id, svg, _, _) in render_all(&c, size, &t) {
+            std::fs::write(dir.join(format!("{id}{suffix}.svg")), svg).unwrap();
+        }
+    }
+    for (name, q) in [("llama-2-70b", "model=llama-2-70b"), ("extreme", SCENARIOS[1]), ("deepseek", SCENARIOS[3])] {
+        std::fs::create_dir_all(dir.join(name)).unwrap();
+        for (suffix, size) in [("", WIDE), ("-narrow", NARROW)] {
+            for (id, svg, _, _) in render_all(&charts(&spec(q)), size, &light()) {
+                std::fs::write(dir.join(name).join(format!("{id}{suffix}.svg")), svg).unwrap();
+            }
+        }
+    }
+}
+
+#[test]
+#[ignore]
+fn zz_timing() {
+    let c = charts(&Spec::default());
+    let t = light();
+    let start = std::time::Instant::now();
+    let n = 50;
+    for _ in 0..n {
+        for size in [WIDE, NARROW] {
+            let _ = render_all(&c, size, &t);
+        }
+    }
+    let per = start.elapsed().as_secs_f64() / (n as f64 * 20.0);
+    println!("per chart: {:.3} ms", per * 1e3);
+    for (id, svg, _, _) in render_all(&c, WIDE, &t) {
+        println!("{id}: {} bytes, {} elements", svg.len(), svg.matches('<').count());
     }
 }

@@ -1,0 +1,246 @@
+//! `fit-matrix`: catalog models × weight precisions on one GPU, each cell fits / tight / no.
+
+use crate::common::{text_width, Canvas, Key, Rect, Swatch, TICK, TITLE};
+use crate::{ChartData, ChartResult, Table, Theme};
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, VPos};
+use ridgepoint::series::Fit;
+use ridgepoint::units::Unit;
+
+/// The grid the fit matrix draws. `cells[row][column]` is memory per GPU in bytes and the
+/// verdict, as `ridgepoint::series::fit` returns them.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FitMatrixData {
+    /// The GPU's display name.
+    pub gpu: String,
+    /// GPU memory, bytes.
+    pub capacity: f64,
+    /// Model names, one per row.
+    pub rows: Vec<String>,
+    /// Precision labels, one per column.
+    pub columns: Vec<String>,
+    pub cells: Vec<Vec<(f64, Fit)>>,
+    /// The scenario's (row, column), outlined.
+    pub current: Option<(usize, usize)>,
+}
+
+impl FitMatrixData {
+    /// Cells the page computed with `series::fit` for each model (row) and precision (column).
+    pub fn new(
+        gpu: impl Into<String>,
+        capacity: f64,
+        rows: Vec<String>,
+        columns: Vec<String>,
+        cells: Vec<Vec<(f64, Fit)>>,
+        current: Option<(usize, usize)>,
+    ) -> FitMatrixData {
+        FitMatrixData {
+            gpu: gpu.into(),
+            capacity,
+            rows,
+            columns,
+            cells,
+            current,
+        }
+    }
+
+    fn cell(&self, r: usize, c: usize) -> Option<(f64, Fit)> {
+        self.cells.get(r).and_then(|row| row.get(c)).copied()
+    }
+}
+
+fn glyph(f: Fit) -> &'static str {
+    match f {
+        Fit::Fits => "✓",
+        Fit::Tight => "~",
+        Fit::No => "✗",
+    }
+}
+
+fn word(f: Fit) -> &'static str {
+    match f {
+        Fit::Fits => "fits",
+        Fit::Tight => "tight",
+        Fit::No => "does not fit",
+    }
+}
+
+/// 14 GB → "14", 140 GB → "140", 1.2 TB → "1.2k": the short figure in a cell, in GB.
+fn short_gb(v: f64) -> String {
+    let gb = v / 1e9;
+    if gb >= 999.5 {
+        format!("{}k", ridgepoint::units::sig3(gb / 1e3))
+    } else if gb >= 9.95 {
+        format!("{}", gb.round())
+    } else {
+        ridgepoint::units::sig3(gb)
+    }
+}
+
+impl ChartData for FitMatrixData {
+    const ID: &'static str = "fit-matrix";
+
+    fn table(&self) -> Table {
+        let mut headers = vec!["model".to_string()];
+        headers.extend(self.columns.iter().cloned());
+        let rows = self
+            .rows
+            .iter()
+            .enumerate()
+            .map(|(r, name)| {
+                std::iter::once(name.clone())
+                    .chain((0..self.columns.len()).map(|c| match self.cell(r, c) {
+                        Some((v, f)) => format!("{} ({})", Unit::Bytes.format(v), word(f)),
+                        None => String::new(),
+                    }))
+                    .collect()
+            })
+            .collect();
+        Table {
+            caption: format!(
+                "Memory per GPU on {} ({}), by model and weight precision",
+                self.gpu,
+                Unit::Bytes.format(self.capacity)
+            ),
+            headers,
+            rows,
+        }
+    }
+
+    fn describe(&self) -> String {
+        let all: Vec<Fit> = self.cells.iter().flatten().map(|c| c.1).collect();
+        let n = |f: Fit| all.iter().filter(|x| **x == f).count();
+        let mut s = format!(
+            "Which models fit on {} ({}): of {} model and precision pairs, {} fit, {} fit \
+             tightly and {} do not",
+            self.gpu,
+            Unit::Bytes.format(self.capacity),
+            all.len(),
+            n(Fit::Fits),
+            n(Fit::Tight),
+            n(Fit::No)
+        );
+        if let Some((r, c)) = self.current {
+            if let (Some(name), Some(col), Some((v, f))) =
+                (self.rows.get(r), self.columns.get(c), self.cell(r, c))
+            {
+                s += &format!(
+                    "; {name} at {col}: {} ({})",
+                    Unit::Bytes.format(v),
+                    word(f)
+                );
+            }
+        }
+        s + "."
+    }
+}
+
+/// Draws the grid: one row per model, one column per precision, each cell coloured and
+/// marked ✓ / ~ / ✗ with its memory where there is room, the current cell outlined.
+pub fn fit_matrix<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    d: &FitMatrixData,
+    t: &Theme,
+) -> ChartResult<DB> {
+    let c = Canvas::new(root, t)?;
+    let (fs, m, w, h) = (c.fs, c.m, c.w, c.h);
+    let compact = c.compact();
+    let keys = [
+        Key::new(Swatch::Block(t.fit_yes), "✓ fits"),
+        Key::new(
+            Swatch::Block(t.fit_tight),
+            if compact { "~ tight" } else { "~ tight (<10% free)" },
+        ),
+        Key::new(Swatch::Block(t.fit_no), "✗ does not fit"),
+    ];
+    let legend_h = c.legend(&keys, m * 0.5, m, w - m, true)?;
+    let title = if compact {
+        format!("GB per GPU, {} GB", short_gb(d.capacity))
+    } else {
+        format!("memory per GPU on {} ({})", d.gpu, Unit::Bytes.format(d.capacity))
+    };
+    let ty = m + legend_h + 0.7 * fs;
+    c.text(&title, m * 0.5, ty, TITLE, t.text, HPos::Left, VPos::Center)?;
+
+    let (nr, nc) = (d.rows.len(), d.columns.len());
+    if nr == 0 || nc == 0 {
+        root.present()?;
+        return Ok(());
+    }
+    let top = ty + 0.8 * fs;
+    let header_h = 1.5 * fs;
+    let avail_h = (h - m - top - header_h).max(nr as f64);
+    let row_h = (avail_h / nr as f64).min(2.8 * fs);
+    // Type shrinks with crowded rows but stays legible.
+    let k = (row_h / (1.45 * fs)).clamp(0.62, TICK);
+    let size = fs * k;
+    let max_label = (w * 0.38).max(4.0 * fs);
+    let labels: Vec<String> = d.rows.iter().map(|s| ellipsize(s, size, max_label)).collect();
+    let label_w = labels.iter().map(|s| text_width(s, size)).fold(0.0, f64::max);
+    let x0 = m * 0.5 + label_w + 0.5 * fs;
+    let col_w = ((w - m * 0.5 - x0) / nc as f64).min(11.0 * fs);
+    let grid_top = top + header_h;
+
+    for (j, col) in d.columns.iter().enumerate() {
+        let cx = x0 + col_w * (j as f64 + 0.5);
+        let text = ellipsize(col, size, col_w - 0.2 * fs);
+        c.text(&text, cx, top + header_h / 2.0, k, t.text, HPos::Center, VPos::Center)?;
+    }
+    let gap = (0.08 * fs).max(1.0);
+    for (i, name) in labels.iter().enumerate() {
+        let y0 = grid_top + row_h * i as f64;
+        c.text(name, x0 - 0.4 * fs, y0 + row_h / 2.0, k, t.text, HPos::Right, VPos::Center)?;
+        for j in 0..nc {
+            let Some((v, f)) = d.cell(i, j) else { continue };
+            let cell = Rect::new(
+                x0 + col_w * j as f64 + gap,
+                y0 + gap,
+                x0 + col_w * (j + 1) as f64 - gap,
+                y0 + row_h - gap,
+            );
+            let fill = match f {
+                Fit::Fits => t.fit_yes,
+                Fit::Tight => t.fit_tight,
+                Fit::No => t.fit_no,
+            };
+            c.rect(cell, fill.to_rgba(), true, 1.0)?;
+            let avail = cell.w() - 0.3 * fs;
+            let full = format!("{} {}", glyph(f), Unit::Bytes.format(v));
+            let gb = format!("{} {} GB", glyph(f), short_gb(v));
+            let short = format!("{} {}", glyph(f), short_gb(v));
+            let text = [full, gb, short, glyph(f).to_string()]
+                .into_iter()
+                .find(|s| text_width(s, size) <= avail)
+                .unwrap_or_else(|| glyph(f).to_string());
+            c.text(&text, cell.cx(), cell.cy(), k, t.text, HPos::Center, VPos::Center)?;
+        }
+    }
+    if let Some((i, j)) = d.current {
+        if i < nr && j < nc {
+            let y0 = grid_top + row_h * i as f64;
+            let cell = Rect::new(
+                x0 + col_w * j as f64,
+                y0,
+                x0 + col_w * (j + 1) as f64,
+                y0 + row_h,
+            );
+            let sw = (0.2 * fs).max(2.0);
+            c.rect(cell, t.text.to_rgba(), false, sw)?;
+        }
+    }
+    root.present()?;
+    Ok(())
+}
+
+/// `s` cut with an ellipsis to fit `max` pixels at `size`.
+fn ellipsize(s: &str, size: f64, max: f64) -> String {
+    if text_width(s, size) <= max {
+        return s.to_string();
+    }
+    let mut out: String = s.to_string();
+    while !out.is_empty() && text_width(&format!("{out}…"), size) > max {
+        out.pop();
+    }
+    format!("{}…", out.trim_end())
+}

@@ -1,0 +1,259 @@
+//! `batch-throughput`: decode step time (left axis) and tokens per second (right axis)
+//! against batch size, floor and calibrated, with the knee.
+
+use crate::common::{blend, extent, log_range, thick, thin, workload, Axis, Fmt, Key, Marker, Place, Plot, Swatch};
+use crate::{ChartData, ChartResult, MeasuredPoint, Table, Theme};
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use ridgepoint::series::Series;
+use ridgepoint::units::Unit;
+use ridgepoint::{Estimate, KneeCause};
+
+/// Decode step time and throughput against batch size.
+#[derive(Clone, Debug, PartialEq)]
+pub struct BatchThroughputData {
+    pub batch: Vec<f64>,
+    /// Seconds per decode step at 100% of peak, and calibrated.
+    pub step_floor: Vec<f64>,
+    pub step: Vec<f64>,
+    /// Tokens per second over all sequences, floor and calibrated.
+    pub throughput_floor: Vec<f64>,
+    pub throughput: Vec<f64>,
+    /// Where adding sequences stops being nearly free, and why.
+    pub knee: f64,
+    pub knee_cause: KneeCause,
+    pub current_batch: f64,
+    pub current_step_floor: f64,
+    pub current_step: f64,
+    /// batch / step time, floor and calibrated.
+    pub current_throughput_floor: f64,
+    pub current_throughput: f64,
+    /// Published throughputs: `x` batch, `y` tokens per second.
+    pub measured_throughput: Vec<MeasuredPoint>,
+    /// Published step times: `x` batch, `y` seconds per step.
+    pub measured_step: Vec<MeasuredPoint>,
+}
+
+impl BatchThroughputData {
+    pub fn from_series(s: &Series, e: &Estimate) -> BatchThroughputData {
+        let batch = workload(e).0;
+        let (floor, cal) = (e.decode.time.get(), e.decode.calibrated_time.get());
+        BatchThroughputData {
+            batch: s.batch.iter().map(|p| p.batch).collect(),
+            step_floor: s.batch.iter().map(|p| p.step_floor).collect(),
+            step: s.batch.iter().map(|p| p.step).collect(),
+            throughput_floor: s.batch.iter().map(|p| p.throughput_floor).collect(),
+            throughput: s.batch.iter().map(|p| p.throughput).collect(),
+            knee: e.knee.batch,
+            knee_cause: e.knee.cause,
+            current_batch: batch,
+            current_step_floor: floor,
+            current_step: cal,
+            // The sweep's definition (BatchPoint::throughput = batch / step).
+            current_throughput_floor: batch / floor,
+            current_throughput: batch / cal,
+            measured_throughput: Vec::new(),
+            measured_step: Vec::new(),
+        }
+    }
+
+    /// Adds published measurements: throughputs (batch, tokens/s) and step times (batch, s).
+    pub fn with_measured(
+        mut self,
+        throughput: Vec<MeasuredPoint>,
+        step: Vec<MeasuredPoint>,
+    ) -> BatchThroughputData {
+        self.measured_throughput = throughput;
+        self.measured_step = step;
+        self
+    }
+}
+
+fn s(v: f64) -> String {
+    crate::common::secs(v)
+}
+fn n(v: f64) -> String {
+    Unit::Count.format(v)
+}
+fn tps(v: f64) -> String {
+    Unit::TokensPerSec.format(v)
+}
+
+fn knee_text(cause: KneeCause) -> &'static str {
+    match cause {
+        KneeCause::Compute => "compute-bound",
+        KneeCause::KvCache => "KV reads",
+    }
+}
+
+impl ChartData for BatchThroughputData {
+    const ID: &'static str = "batch-throughput";
+
+    fn table(&self) -> Table {
+        let mut rows: Vec<Vec<String>> = (0..self.batch.len())
+            .map(|i| {
+                let g = |v: &[f64]| v.get(i).copied().unwrap_or(f64::NAN);
+                vec![
+                    n(self.batch[i]),
+                    s(g(&self.step_floor)),
+                    s(g(&self.step)),
+                    tps(g(&self.throughput_floor)),
+                    tps(g(&self.throughput)),
+                    String::new(),
+                ]
+            })
+            .collect();
+        for m in &self.measured_throughput {
+            rows.push(vec![
+                n(m.x),
+                String::new(),
+                String::new(),
+                String::new(),
+                String::new(),
+                format!("{} ({})", tps(m.y), m.label),
+            ]);
+        }
+        for m in &self.measured_step {
+            rows.push(vec![
+                n(m.x),
+                String::new(),
+                String::new(),
+                String::new(),
+                String::new(),
+                format!("{} per step ({})", s(m.y), m.label),
+            ]);
+        }
+        Table {
+            caption: format!(
+                "Decode step time and throughput against batch size; knee at batch {} ({})",
+                n(self.knee),
+                knee_text(self.knee_cause)
+            ),
+            headers: vec![
+                "batch".into(),
+                "step time, floor".into(),
+                "step time, calibrated".into(),
+                "throughput, floor".into(),
+                "throughput, calibrated".into(),
+                "published measurement".into(),
+            ],
+            rows,
+        }
+    }
+
+    fn describe(&self) -> String {
+        format!(
+            "Decode step time and throughput against batch size: at batch {} a step takes {} \
+             for {}; the knee, where more sequences stop being nearly free, is at batch {} ({}).",
+            n(self.current_batch),
+            s(self.current_step),
+            tps(self.current_throughput),
+            n(self.knee),
+            knee_text(self.knee_cause)
+        )
+    }
+}
+
+/// Draws step time (left axis) and throughput (right axis) against batch, both log, floor
+/// dashed and calibrated solid, with the knee, the current batch and published measurements.
+pub fn batch_throughput<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    d: &BatchThroughputData,
+    t: &Theme,
+) -> ChartResult<DB> {
+    let fs = t.font_size;
+    let (x0, x1) = extent(
+        d.batch
+            .iter()
+            .copied()
+            .chain([d.current_batch])
+            .chain(d.measured_throughput.iter().chain(&d.measured_step).map(|m| m.x)),
+    );
+    let (y0, y1) = log_range(
+        d.step
+            .iter()
+            .chain(&d.step_floor)
+            .copied()
+            .chain([d.current_step, d.current_step_floor])
+            .chain(d.measured_step.iter().map(|m| m.y))
+            .flat_map(|v| [v / 1.6, v * 1.6]),
+    );
+    let (z0, z1) = log_range(
+        d.throughput
+            .iter()
+            .chain(&d.throughput_floor)
+            .copied()
+            .chain([d.current_throughput, d.current_throughput_floor])
+            .chain(d.measured_throughput.iter().map(|m| m.y))
+            .flat_map(|v| [v / 1.6, v * 1.6]),
+    );
+    let compact = crate::common::narrow(root, fs);
+    let (sc, tc) = (t.decode, t.throughput);
+    let mut keys = vec![
+        Key::new(Swatch::Line { color: sc, width: thick(fs), dashed: false }, "step time"),
+        Key::new(Swatch::Line { color: tc, width: thick(fs), dashed: false }, "tokens/s"),
+        Key::new(
+            Swatch::Line { color: t.muted, width: thin(fs), dashed: true },
+            if compact { "floor" } else { "floor (100% of peak)" },
+        ),
+    ];
+    if !(d.measured_throughput.is_empty() && d.measured_step.is_empty()) {
+        keys.push(Key::new(
+            Swatch::Marker { shape: Marker::Diamond, color: t.measured, filled: true },
+            "published measurement",
+        ));
+    }
+    // Axis text in the line colours, darkened towards the text colour to stay legible.
+    let (sl, tl) = (blend(sc, t.text, 0.35), blend(tc, t.text, 0.2));
+    let mut p = Plot::new(
+        root,
+        t,
+        &keys,
+        Axis::log(
+            (x0, x1),
+            Fmt::Count,
+            if compact { "batch size" } else { "batch size (sequences per decode step)" },
+        ),
+        Axis::log((y0, y1), Fmt::Seconds, if compact { "step time" } else { "decode step time" })
+            .colored(sl),
+        Some(
+            Axis::log((z0, z1), Fmt::Count, if compact { "tokens/s" } else { "tokens/s, all sequences" })
+                .colored(tl),
+        ),
+    )?;
+    let (lw, tw) = (thick(fs), thin(fs));
+    let dash = Some((0.6 * fs, 0.4 * fs));
+    let pts = |ys: &[f64]| -> Vec<(f64, f64)> { d.batch.iter().copied().zip(ys.iter().copied()).collect() };
+    p.line(&pts(&d.step_floor), false, sc, tw, dash, true)?;
+    p.line(&pts(&d.throughput_floor), true, tc, tw, dash, true)?;
+    p.line(&pts(&d.step), false, sc, lw, None, true)?;
+    p.line(&pts(&d.throughput), true, tc, lw, None, true)?;
+    // The knee.
+    if let Some(px) = p.vline(d.knee, t.ridge, tw, Some((0.4 * fs, 0.3 * fs)))? {
+        let text = if compact {
+            format!("knee: {}, {}", knee_text(d.knee_cause), n(d.knee))
+        } else {
+            format!("knee: {} (batch {})", knee_text(d.knee_cause), n(d.knee))
+        };
+        p.vline_label(px, &text, t.text, true)?;
+    } else {
+        p.note(&format!("knee at batch {} ({})", n(d.knee), knee_text(d.knee_cause)))?;
+    }
+    for m in &d.measured_step {
+        p.point(Marker::Diamond, m.x, m.y, false, 0.4 * fs, t.measured, true)?;
+    }
+    for m in &d.measured_throughput {
+        p.point(Marker::Diamond, m.x, m.y, true, 0.4 * fs, t.measured, true)?;
+    }
+    // The current batch on both calibrated curves.
+    let r = 0.42 * fs;
+    let places = [Place::SE, Place::NE, Place::E, Place::SW, Place::NW, Place::S, Place::N, Place::W];
+    if let Some(at) = p.point(Marker::Circle, d.current_batch, d.current_step, false, r, sc, true)? {
+        p.label_near(&format!("{}/step", s(d.current_step)), sl, at, r + 0.25 * fs, &places, true)?;
+    }
+    if let Some(at) = p.point(Marker::Circle, d.current_batch, d.current_throughput, true, r, tc, true)? {
+        p.label_near(&tps(d.current_throughput), tl, at, r + 0.25 * fs, &places, true)?;
+    }
+    root.present()?;
+    Ok(())
+}

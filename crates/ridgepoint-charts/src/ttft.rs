@@ -1,0 +1,172 @@
+//! `ttft`: time to first token against prompt length, floor and calibrated.
+
+use crate::common::{extent, log_range, thick, thin, workload, Axis, Fmt, Key, Marker, Place, Plot, Swatch};
+use crate::{ChartData, ChartResult, MeasuredPoint, Table, Theme};
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use ridgepoint::series::Series;
+use ridgepoint::units::Unit;
+use ridgepoint::Estimate;
+
+/// TTFT (the whole batch's prefill) against prompt length at the scenario's batch.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TtftData {
+    /// Prompt lengths swept (tokens).
+    pub tokens: Vec<f64>,
+    /// Seconds at 100% of peak, and with the scenario's efficiencies.
+    pub floor: Vec<f64>,
+    pub calibrated: Vec<f64>,
+    pub batch: f64,
+    pub current_prompt: f64,
+    pub current_floor: f64,
+    pub current_calibrated: f64,
+    /// Published TTFTs: `x` prompt tokens, `y` seconds.
+    pub measured: Vec<MeasuredPoint>,
+}
+
+impl TtftData {
+    pub fn from_series(s: &Series, e: &Estimate) -> TtftData {
+        let (batch, prompt, _) = workload(e);
+        TtftData {
+            tokens: s.prompt.iter().map(|p| p.tokens).collect(),
+            floor: s.prompt.iter().map(|p| p.ttft_floor).collect(),
+            calibrated: s.prompt.iter().map(|p| p.ttft).collect(),
+            batch,
+            current_prompt: prompt,
+            current_floor: e.floor.ttft.get(),
+            current_calibrated: e.calibrated.ttft.get(),
+            measured: Vec::new(),
+        }
+    }
+
+    /// Adds published measurements (prompt tokens, seconds).
+    pub fn with_measured(mut self, measured: Vec<MeasuredPoint>) -> TtftData {
+        self.measured = measured;
+        self
+    }
+}
+
+fn s(v: f64) -> String {
+    crate::common::secs(v)
+}
+fn n(v: f64) -> String {
+    Unit::Count.format(v)
+}
+
+impl ChartData for TtftData {
+    const ID: &'static str = "ttft";
+
+    fn table(&self) -> Table {
+        let mut rows: Vec<Vec<String>> = self
+            .tokens
+            .iter()
+            .zip(&self.floor)
+            .zip(&self.calibrated)
+            .map(|((x, f), c)| vec![n(*x), s(*f), s(*c), String::new()])
+            .collect();
+        rows.extend(
+            self.measured
+                .iter()
+                .map(|m| vec![n(m.x), String::new(), String::new(), format!("{} ({})", s(m.y), m.label)]),
+        );
+        Table {
+            caption: format!(
+                "Time to first token against prompt length at batch {}: {} (floor {}) at {} tokens",
+                n(self.batch),
+                s(self.current_calibrated),
+                s(self.current_floor),
+                n(self.current_prompt)
+            ),
+            headers: vec![
+                "prompt (tokens)".into(),
+                "floor (100% of peak)".into(),
+                "calibrated".into(),
+                "published measurement".into(),
+            ],
+            rows,
+        }
+    }
+
+    fn describe(&self) -> String {
+        let mut d = format!(
+            "Time to first token against prompt length at batch {}: {} at {} tokens, floor {}",
+            n(self.batch),
+            s(self.current_calibrated),
+            n(self.current_prompt),
+            s(self.current_floor)
+        );
+        if !self.measured.is_empty() {
+            d += &format!("; {} published measurements shown", self.measured.len());
+        }
+        d + "."
+    }
+}
+
+/// Draws TTFT against prompt length (log-log): floor and calibrated lines, the current prompt
+/// on both, and published measurements as diamonds.
+pub fn ttft<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    d: &TtftData,
+    t: &Theme,
+) -> ChartResult<DB> {
+    let fs = t.font_size;
+    let (x0, x1) = extent(
+        d.tokens
+            .iter()
+            .copied()
+            .chain([d.current_prompt])
+            .chain(d.measured.iter().map(|m| m.x)),
+    );
+    let (y0, y1) = log_range(
+        d.floor
+            .iter()
+            .chain(&d.calibrated)
+            .copied()
+            .chain([d.current_floor, d.current_calibrated])
+            .chain(d.measured.iter().map(|m| m.y))
+            .flat_map(|v| [v / 1.6, v * 1.6]),
+    );
+    let compact = crate::common::narrow(root, fs);
+    let mut keys = vec![
+        Key::new(Swatch::Line { color: t.prefill, width: thick(fs), dashed: false }, "calibrated"),
+        Key::new(
+            Swatch::Line { color: t.prefill, width: thin(fs), dashed: true },
+            if compact { "floor" } else { "floor (100% of peak)" },
+        ),
+    ];
+    if !d.measured.is_empty() {
+        keys.push(Key::new(
+            Swatch::Marker { shape: Marker::Diamond, color: t.measured, filled: true },
+            "published measurement",
+        ));
+    }
+    let title = if d.batch > 1.0 {
+        format!("prompt length (tokens), batch {}", n(d.batch))
+    } else {
+        "prompt length (tokens)".into()
+    };
+    let mut p = Plot::new(
+        root,
+        t,
+        &keys,
+        Axis::log((x0, x1), Fmt::Count, title),
+        Axis::log((y0, y1), Fmt::Seconds, "time to first token"),
+        None,
+    )?;
+    let line = |xs: &[f64], ys: &[f64]| -> Vec<(f64, f64)> {
+        xs.iter().copied().zip(ys.iter().copied()).collect()
+    };
+    p.line(&line(&d.tokens, &d.floor), false, t.prefill, thin(fs), Some((0.6 * fs, 0.4 * fs)), true)?;
+    p.line(&line(&d.tokens, &d.calibrated), false, t.prefill, thick(fs), None, true)?;
+    for m in &d.measured {
+        p.point(Marker::Diamond, m.x, m.y, false, 0.4 * fs, t.measured, true)?;
+    }
+    let r = 0.42 * fs;
+    p.point(Marker::Circle, d.current_prompt, d.current_floor, false, r * 0.8, t.prefill, false)?;
+    if let Some(at) = p.point(Marker::Circle, d.current_prompt, d.current_calibrated, false, r, t.prefill, true)? {
+        let text = format!("{} tokens: {}", n(d.current_prompt), s(d.current_calibrated));
+        p.label_near(&text, t.text, at, r + 0.25 * fs, &[Place::NW, Place::W, Place::SE, Place::E, Place::N, Place::S], true)?;
+    }
+    root.present()?;
+    Ok(())
+}
