@@ -149,6 +149,7 @@ impl Unit {
             Unit::FlopsPerSec => si(v, "FLOP/s"),
             Unit::TokensPerSec => format!("{} tok/s", sig3(v)),
             Unit::Seconds => seconds(v),
+            Unit::FlopPerByte if v.abs() >= 1e4 => format!("{}k FLOP/B", sig3(v / 1e3)),
             Unit::FlopPerByte => format!("{} FLOP/B", sig3(v)),
             Unit::Count => count(v),
             Unit::Ratio => sig3(v),

@@ -199,7 +199,7 @@ pub fn MemorySection() -> impl IntoView {
             </p>
             <Chart data=data draw=memory class="short" />
             <div class="figures">
-                {derived(est, "memory.weights_bytes", "Weights", |e| e.weights.to_string())}
+                {derived(est, "memory.weights_bytes", "Weights, all GPUs", |e| e.weights.to_string())}
                 {derived(est, "memory.kv_cache_bytes", "KV cache per GPU", |e| e.memory.kv_cache.to_string())}
                 {derived(est, "memory.activations_bytes", "Activations", |e| e.memory.activations.to_string())}
                 {derived(est, "memory.total_bytes", "Total per GPU", |e| e.memory.total.to_string())}
