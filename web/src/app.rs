@@ -60,6 +60,15 @@ pub fn App() -> impl IntoView {
         };
         url::set_theme_attribute(value);
     });
+    if let Some(id) = url::embed() {
+        return view! { <crate::embed::Embed id=id /> }.into_any();
+    }
+    let link_copied = RwSignal::new(false);
+    let copy_link = move |_| {
+        let q = st.spec.with_untracked(|s| s.to_query());
+        crate::export::copy(&format!("{}?{}", crate::export::base_url(), q));
+        link_copied.set(true);
+    };
     let toggle = move |_| {
         mode.update(|m| {
             *m = if dark.get_untracked() {
@@ -78,10 +87,15 @@ pub fn App() -> impl IntoView {
                     "GPU fundamentals and LLM inference, live: will it fit, what bounds it, how fast."
                 </p>
             </div>
-            <button type="button" class="theme-toggle" on:click=toggle
-                aria-label=move || if dark.get() { "Switch to light theme" } else { "Switch to dark theme" }>
-                {move || if dark.get() { "☀ Light" } else { "☾ Dark" }}
-            </button>
+            <div class="top-tools">
+                <button type="button" on:click=copy_link data-testid="copy-link">
+                    {move || if link_copied.get() { "Link copied" } else { "Copy link" }}
+                </button>
+                <button type="button" class="theme-toggle" on:click=toggle
+                    aria-label=move || if dark.get() { "Switch to light theme" } else { "Switch to dark theme" }>
+                    {move || if dark.get() { "☀ Light" } else { "☾ Dark" }}
+                </button>
+            </div>
         </header>
         <Show when=move || !problems.with(Vec::is_empty)>
             <div class="problems" role="alert" data-testid="problems">
@@ -114,4 +128,5 @@ pub fn App() -> impl IntoView {
             </p>
         </footer>
     }
+    .into_any()
 }

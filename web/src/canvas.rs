@@ -27,22 +27,27 @@ pub struct AlwaysVisible(pub bool);
 pub type CanvasResult =
     Result<(), DrawingAreaErrorKind<<CanvasBackend as DrawingBackend>::ErrorType>>;
 
-/// Sizes the canvas's backing store to its CSS box at the device pixel ratio and draws.
-fn paint<T>(
+/// The device pixel ratio, or 1.
+fn device_pixel_ratio() -> f64 {
+    web_sys::window()
+        .map(|w| w.device_pixel_ratio())
+        .filter(|r| r.is_finite() && *r > 0.0)
+        .unwrap_or(1.0)
+}
+
+/// Sizes `canvas`'s backing store to `css` × `ratio` and draws on it.
+fn draw_at<T>(
     canvas: &HtmlCanvasElement,
+    css: (f64, f64),
+    ratio: f64,
     data: &T,
     dark: bool,
     draw: &dyn Fn(&DrawingArea<CanvasBackend, Shift>, &T, &Theme) -> CanvasResult,
-) {
-    let dpr = web_sys::window()
-        .map(|w| w.device_pixel_ratio())
-        .filter(|r| r.is_finite() && *r > 0.0)
-        .unwrap_or(1.0);
-    let rect = canvas.get_bounding_client_rect();
-    let w = (rect.width() * dpr).round() as u32;
-    let h = (rect.height() * dpr).round() as u32;
+) -> bool {
+    let w = (css.0 * ratio).round() as u32;
+    let h = (css.1 * ratio).round() as u32;
     if w == 0 || h == 0 {
-        return;
+        return false;
     }
     if canvas.width() != w {
         canvas.set_width(w);
@@ -52,12 +57,33 @@ fn paint<T>(
     }
     let Some(backend) = CanvasBackend::with_canvas_object(canvas.clone()) else {
         web_sys::console::warn_1(&"canvas has no 2D context".into());
-        return;
+        return false;
     };
-    let theme = if dark { Theme::DARK } else { Theme::LIGHT }.scaled(dpr);
+    let theme = if dark { Theme::DARK } else { Theme::LIGHT }.scaled(ratio);
     let root = backend.into_drawing_area();
     if let Err(e) = draw(&root, data, &theme) {
         web_sys::console::warn_1(&format!("chart draw failed: {e:?}").into());
+    }
+    true
+}
+
+/// Sizes the canvas's backing store to its CSS box at the device pixel ratio and draws.
+fn paint<T>(
+    canvas: &HtmlCanvasElement,
+    data: &T,
+    dark: bool,
+    draw: &dyn Fn(&DrawingArea<CanvasBackend, Shift>, &T, &Theme) -> CanvasResult,
+) {
+    let rect = canvas.get_bounding_client_rect();
+    if !draw_at(
+        canvas,
+        (rect.width(), rect.height()),
+        device_pixel_ratio(),
+        data,
+        dark,
+        draw,
+    ) {
+        return;
     }
     let n = canvas
         .get_attribute("data-draws")
@@ -67,6 +93,24 @@ fn paint<T>(
         .set_attribute("data-draws", &(n + 1).to_string())
         .ok();
     canvas.set_attribute("data-drawn", "1").ok();
+}
+
+/// The chart drawn at twice its CSS size on a fresh canvas, as a PNG data URL.
+fn png_2x<T>(
+    shown: &HtmlCanvasElement,
+    data: &T,
+    dark: bool,
+    draw: &dyn Fn(&DrawingArea<CanvasBackend, Shift>, &T, &Theme) -> CanvasResult,
+) -> Option<String> {
+    let doc = web_sys::window()?.document()?;
+    let canvas: HtmlCanvasElement = doc.create_element("canvas").ok()?.dyn_into().ok()?;
+    let rect = shown.get_bounding_client_rect();
+    let css = if rect.width() > 0.0 {
+        (rect.width(), rect.height())
+    } else {
+        (840.0, 525.0)
+    };
+    draw_at(&canvas, css, 2.0, data, dark, draw).then(|| canvas.to_data_url().ok())?
 }
 
 /// Sets `visible` while `el` is within a screen-height of the viewport.
@@ -121,6 +165,8 @@ where
     if !always {
         canvas.on_load(move |el| observe(&el, visible));
     }
+    let draw = std::rc::Rc::new(draw);
+    let draw_effect = draw.clone();
     Effect::new(move |_| {
         if let Some(t) = tick {
             t.track();
@@ -132,12 +178,25 @@ where
             return;
         }
         let Some(el) = canvas.get() else { return };
-        data.with(|d| paint(&el, d, dark, &draw));
+        data.with(|d| paint(&el, d, dark, &*draw_effect));
     });
+    let save_png = move |_| {
+        let Some(el) = canvas.get_untracked() else {
+            return;
+        };
+        let dark = dark.map(|d| d.get_untracked()).unwrap_or(false);
+        if let Some(url) = data.with_untracked(|d| png_2x(&el, d, dark, &*draw)) {
+            crate::export::download_url(&url, &format!("ridgepoint-{id}.png"));
+        }
+    };
     view! {
         <figure class="chart" data-chart=id>
             <canvas node_ref=canvas role="img" aria-label=move || label.get()></canvas>
-            {children.map(|c| c())}
+            <div class="chart-tools">
+                <button type="button" class="tool" on:click=save_png
+                    aria-label=format!("Download the {id} chart as PNG")>"PNG"</button>
+                {children.map(|c| c())}
+            </div>
         </figure>
     }
 }

@@ -7,6 +7,8 @@
 mod app;
 mod canvas;
 mod controls;
+mod embed;
+mod export;
 mod figure;
 mod panel;
 pub mod panic_screen;

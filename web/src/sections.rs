@@ -4,6 +4,9 @@ mod charts;
 mod gpu;
 mod text;
 
-pub use charts::{Intensity, KvCrossover, MemorySection, RooflineSection, TimeSection, WhyDecode};
+pub use charts::{
+    chart, Intensity, KvCrossover, MemorySection, RooflineSection, TimeSection, WhyDecode,
+    CHART_IDS,
+};
 pub use gpu::GpuCard;
 pub use text::{Formulas, TakeawaysSection};

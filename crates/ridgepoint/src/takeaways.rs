@@ -77,7 +77,11 @@ mod tests {
         s.output = 1;
         let t = takeaways(&s, &crate::series::series(&s));
         assert!((t.decode_intensity - 1.0).abs() < 0.02);
-        assert!(t.tensor_busy < 0.01, "tensor cores idle ~99%: {}", t.tensor_busy);
+        assert!(
+            t.tensor_busy < 0.01,
+            "tensor cores idle ~99%: {}",
+            t.tensor_busy
+        );
         let crossing = t.prefill_crossing.unwrap();
         assert!((128.0..=256.0).contains(&crossing), "{crossing}");
         // INT4 (4.25 bits) cuts the decode floor ≈3.7×; a 2048-token prefill barely moves.

@@ -34,13 +34,37 @@ where
         + 'static,
 {
     let label = Signal::derive(move || data.with(|d| d.describe()));
-    let table = Memo::new(move |_| data.with(|d| d.table()));
+    // The table is built only while its disclosure is open: a slider move costs nothing here.
+    let open = RwSignal::new(false);
+    let st = use_state();
+    let save_csv = move |_| {
+        let csv = data.with_untracked(|d| d.table().to_csv());
+        crate::export::download_text(&csv, &format!("ridgepoint-{}.csv", T::ID), "text/csv");
+    };
+    let copied = RwSignal::new(false);
+    let copy_embed = move |_| {
+        let q = st.spec.with_untracked(|s| s.to_query());
+        let title = data.with_untracked(|d| d.describe());
+        crate::export::copy(&crate::export::embed_snippet(T::ID, &q, &title));
+        copied.set(true);
+    };
     view! {
         <div class=format!("chart-box {class}")>
             <ChartCanvas id=T::ID label=label data=data draw=draw>
-                <details class="data">
+                <button type="button" class="tool" on:click=save_csv
+                    aria-label=format!("Download the {} data as CSV", T::ID)>"CSV"</button>
+                <button type="button" class="tool" on:click=copy_embed
+                    aria-label=format!("Copy code to embed the {} chart", T::ID)>
+                    {move || if copied.get() { "Embed code copied" } else { "Embed" }}
+                </button>
+                <details class="data" on:toggle=move |ev| {
+                    let el: web_sys::HtmlDetailsElement = event_target(&ev);
+                    open.set(el.open());
+                }>
                     <summary>"Data table"</summary>
-                    <DataTable table=table />
+                    <Show when=move || open.get()>
+                        <DataTable table=Memo::new(move |_| data.with(|d| d.table())) />
+                    </Show>
                 </details>
             </ChartCanvas>
         </div>
@@ -68,11 +92,105 @@ fn DataTable(table: Memo<Table>) -> impl IntoView {
     }
 }
 
+/// The roofline's data, with per-operation points while `show_ops` is on.
+fn roofline_memo(show_ops: Signal<bool>) -> Memo<RooflineData> {
+    let st = use_state();
+    Memo::new(move |_| {
+        let (b, p) = st.spec.with(|s| (s.batch, s.prompt));
+        let d = st
+            .est
+            .with(|e| RooflineData::from_estimate(e, b, p))
+            .with_efficiency(&st.scenario.with(|s| s.efficiency));
+        if show_ops.get() {
+            st.decode_ops
+                .with(|dec| st.prefill_ops.with(|pre| d.with_ops(dec, pre)))
+        } else {
+            d
+        }
+    })
+}
+
+/// The fit matrix's data: every catalog model at the common precisions on this GPU.
+fn fit_matrix_memo() -> Memo<FitMatrixData> {
+    let st = use_state();
+    let models = catalog::models();
+    let names: Vec<String> = models.iter().map(|m| m.name.clone()).collect();
+    let columns: Vec<String> = Precision::COMMON
+        .iter()
+        .map(|p| p.label().to_string())
+        .collect();
+    Memo::new(move |_| {
+        st.scenario.with(|s| {
+            let cells = fit_cells(s, &models, &Precision::COMMON);
+            let row = models.iter().position(|m| m.id == s.model.id);
+            let col = Precision::COMMON.iter().position(|p| *p == s.weights);
+            FitMatrixData::new(
+                s.gpu.name.clone(),
+                s.gpu.memory.get(),
+                names.clone(),
+                columns.clone(),
+                cells,
+                row.zip(col),
+            )
+        })
+    })
+}
+
+/// Every chart id the page can show (and embed).
+pub const CHART_IDS: &[&str] = &[
+    "why-decode",
+    "roofline",
+    "memory",
+    "fit-matrix",
+    "kv-crossover",
+    "kv-context",
+    "decode-intensity",
+    "prefill-intensity",
+    "ttft",
+    "batch-throughput",
+];
+
+/// The chart with this id, with its data memo, or None for an unknown id.
+pub fn chart(id: &str) -> Option<AnyView> {
+    let st = use_state();
+    let (est, series) = (st.est, st.series);
+    macro_rules! from_series {
+        ($t:ty, $draw:expr, $class:expr) => {{
+            let data = Memo::new(move |_| series.with(|s| est.with(|e| <$t>::from_series(s, e))));
+            view! { <Chart data=data draw=$draw class=$class /> }.into_any()
+        }};
+    }
+    Some(match id {
+        "why-decode" => {
+            let data = Memo::new(move |_| est.with(DecodeTimeData::from_estimate));
+            view! { <Chart data=data draw=decode_time class="short" /> }.into_any()
+        }
+        "roofline" => {
+            let data = roofline_memo(Signal::from(false));
+            view! { <Chart data=data draw=roofline /> }.into_any()
+        }
+        "memory" => {
+            let data = Memo::new(move |_| est.with(MemoryData::from_estimate));
+            view! { <Chart data=data draw=memory class="short" /> }.into_any()
+        }
+        "fit-matrix" => {
+            let data = fit_matrix_memo();
+            view! { <Chart data=data draw=fit_matrix class="tall" /> }.into_any()
+        }
+        "kv-crossover" => from_series!(KvCrossoverData, kv_crossover, ""),
+        "kv-context" => from_series!(KvContextData, kv_context, ""),
+        "decode-intensity" => from_series!(DecodeIntensityData, decode_intensity, ""),
+        "prefill-intensity" => from_series!(PrefillIntensityData, prefill_intensity, ""),
+        "ttft" => from_series!(TtftData, ttft, ""),
+        "batch-throughput" => from_series!(BatchThroughputData, batch_throughput, ""),
+        _ => return None,
+    })
+}
+
 /// "Why decode is slow": reading the weights vs computing one token.
 #[component]
 pub fn WhyDecode() -> impl IntoView {
     let st = use_state();
-    let data = Memo::new(move |_| st.est.with(DecodeTimeData::from_estimate));
     let text = move || {
         st.est.with(|e| {
             format!(
@@ -91,7 +209,7 @@ pub fn WhyDecode() -> impl IntoView {
         <section class="card" id="sec-why-decode" aria-labelledby="why-h">
             <h2 id="why-h">"Why decode is slow"</h2>
             <p class="lede">{text}</p>
-            <Chart data=data draw=decode_time class="short" />
+            {chart("why-decode")}
         </section>
     }
 }
@@ -101,19 +219,7 @@ pub fn WhyDecode() -> impl IntoView {
 pub fn RooflineSection() -> impl IntoView {
     let st = use_state();
     let show_ops = RwSignal::new(false);
-    let data = Memo::new(move |_| {
-        let (b, p) = st.spec.with(|s| (s.batch, s.prompt));
-        let d = st
-            .est
-            .with(|e| RooflineData::from_estimate(e, b, p))
-            .with_efficiency(&st.scenario.with(|s| s.efficiency));
-        if show_ops.get() {
-            st.decode_ops
-                .with(|dec| st.prefill_ops.with(|pre| d.with_ops(dec, pre)))
-        } else {
-            d
-        }
-    });
+    let data = roofline_memo(show_ops.into());
     let est = st.est;
     view! {
         <section class="card" id="sec-roofline" aria-labelledby="roofline-h">
@@ -145,28 +251,6 @@ pub fn RooflineSection() -> impl IntoView {
 pub fn MemorySection() -> impl IntoView {
     let st = use_state();
     let est = st.est;
-    let data = Memo::new(move |_| est.with(MemoryData::from_estimate));
-    let models = catalog::models();
-    let names: Vec<String> = models.iter().map(|m| m.name.clone()).collect();
-    let columns: Vec<String> = Precision::COMMON
-        .iter()
-        .map(|p| p.label().to_string())
-        .collect();
-    let matrix = Memo::new(move |_| {
-        st.scenario.with(|s| {
-            let cells = fit_cells(s, &models, &Precision::COMMON);
-            let row = models.iter().position(|m| m.id == s.model.id);
-            let col = Precision::COMMON.iter().position(|p| *p == s.weights);
-            FitMatrixData::new(
-                s.gpu.name.clone(),
-                s.gpu.memory.get(),
-                names.clone(),
-                columns.clone(),
-                cells,
-                row.zip(col),
-            )
-        })
-    });
     let verdict = move || {
         est.with(|e| {
             let m = &e.memory;
@@ -197,7 +281,7 @@ pub fn MemorySection() -> impl IntoView {
             <p class="verdict" class:yes=move || verdict().0 class:no=move || !verdict().0 data-testid="verdict">
                 {move || verdict().1}
             </p>
-            <Chart data=data draw=memory class="short" />
+            {chart("memory")}
             <div class="figures">
                 {derived(est, "memory.weights_bytes", "Weights, all GPUs", |e| e.weights.to_string())}
                 {derived(est, "memory.kv_cache_bytes", "KV cache per GPU", |e| e.memory.kv_cache.to_string())}
@@ -208,7 +292,7 @@ pub fn MemorySection() -> impl IntoView {
             </div>
             <h3>"Which models fit on this GPU?"</h3>
             <p class="lede">"The seed asks whether Llama-70B fits on an A100-80GB. Here is every catalog model at each precision, at this batch and context."</p>
-            <Chart data=matrix draw=fit_matrix class="tall" />
+            {chart("fit-matrix")}
         </section>
     }
 }
@@ -217,14 +301,6 @@ pub fn MemorySection() -> impl IntoView {
 #[component]
 pub fn KvCrossover() -> impl IntoView {
     let st = use_state();
-    let batch = Memo::new(move |_| {
-        st.series
-            .with(|s| st.est.with(|e| KvCrossoverData::from_series(s, e)))
-    });
-    let context = Memo::new(move |_| {
-        st.series
-            .with(|s| st.est.with(|e| KvContextData::from_series(s, e)))
-    });
     let est = st.est;
     view! {
         <section class="card" id="sec-kv" aria-labelledby="kv-h">
@@ -237,8 +313,8 @@ pub fn KvCrossover() -> impl IntoView {
                 })}
             </div>
             <div class="chart-pair">
-                <Chart data=batch draw=kv_crossover />
-                <Chart data=context draw=kv_context />
+                {chart("kv-crossover")}
+                {chart("kv-context")}
             </div>
         </section>
     }
@@ -247,15 +323,6 @@ pub fn KvCrossover() -> impl IntoView {
 /// Arithmetic intensity of decode against batch and of prefill against prompt length.
 #[component]
 pub fn Intensity() -> impl IntoView {
-    let st = use_state();
-    let decode = Memo::new(move |_| {
-        st.series
-            .with(|s| st.est.with(|e| DecodeIntensityData::from_series(s, e)))
-    });
-    let prefill = Memo::new(move |_| {
-        st.series
-            .with(|s| st.est.with(|e| PrefillIntensityData::from_series(s, e)))
-    });
     view! {
         <section class="card" id="sec-intensity" aria-labelledby="intensity-h">
             <h2 id="intensity-h">"Arithmetic intensity"</h2>
@@ -264,8 +331,8 @@ pub fn Intensity() -> impl IntoView {
                 "Where a curve crosses the ridge, the work turns compute-bound."
             </p>
             <div class="chart-pair">
-                <Chart data=decode draw=decode_intensity />
-                <Chart data=prefill draw=prefill_intensity />
+                {chart("decode-intensity")}
+                {chart("prefill-intensity")}
             </div>
         </section>
     }
@@ -276,14 +343,6 @@ pub fn Intensity() -> impl IntoView {
 pub fn TimeSection() -> impl IntoView {
     let st = use_state();
     let est = st.est;
-    let t = Memo::new(move |_| {
-        st.series
-            .with(|s| est.with(|e| TtftData::from_series(s, e)))
-    });
-    let b = Memo::new(move |_| {
-        st.series
-            .with(|s| est.with(|e| BatchThroughputData::from_series(s, e)))
-    });
     view! {
         <section class="card" id="sec-time" aria-labelledby="time-h">
             <h2 id="time-h">"Time estimates"</h2>
@@ -298,8 +357,8 @@ pub fn TimeSection() -> impl IntoView {
                 })}
             </div>
             <div class="chart-pair">
-                <Chart data=t draw=ttft />
-                <Chart data=b draw=batch_throughput />
+                {chart("ttft")}
+                {chart("batch-throughput")}
             </div>
         </section>
     }
