@@ -332,13 +332,15 @@ pub fn check_model(m: &Model) -> Result<(), ConfigError> {
 
 /// Checks a GPU's figures are positive, finite and within a sane bound.
 pub fn check_gpu(g: &Gpu) -> Result<(), ConfigError> {
+    // Lower bounds (1 MB, 1 MB/s, 1 GFLOP/s) keep ridge points and times finite.
     let pos = |field: &str, v: f64, hi: f64| {
-        if v.is_finite() && v > 0.0 && v <= hi {
+        let lo = if field == "memory" || field == "bandwidth" || field == "interconnect" { 1e6 } else { 1e9 };
+        if v.is_finite() && v >= lo && v <= hi {
             Ok(())
         } else {
             Err(err(
                 field,
-                format!("\"{field}\" must be a positive number up to {hi:e}"),
+                format!("\"{field}\" must be a number from {lo:e} to {hi:e}"),
             ))
         }
     };

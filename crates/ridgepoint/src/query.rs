@@ -208,10 +208,10 @@ impl<'a> Reader<'a> {
             return default;
         };
         match s.trim().parse::<f64>() {
-            Ok(v) if v.is_finite() && v > 0.0 && v <= hi => v * scale,
+            Ok(v) if v.is_finite() && v >= 0.001 && v <= hi => v * scale,
             _ => {
                 let m = format!(
-                    "{field} {} is not a number between 0 and {hi}; using {}",
+                    "{field} {} is not a number from 0.001 to {hi}; using {}",
                     shown(s),
                     crate::units::sig3(default / scale)
                 );
@@ -271,7 +271,7 @@ impl<'a> Reader<'a> {
         }
     }
 
-    fn custom_gpu(&mut self, base: &Gpu) -> Gpu {
+    fn custom_gpu(&mut self, base: &Gpu) -> Option<Gpu> {
         const G: f64 = 1e9;
         const T: f64 = 1e12;
         let gpu = Gpu {
@@ -292,15 +292,15 @@ impl<'a> Reader<'a> {
             source: "entered by hand".into(),
         };
         match check_gpu(&gpu) {
-            Ok(()) => gpu,
+            Ok(()) => Some(gpu),
             Err(e) => {
                 self.problem("gpu", format!("custom GPU: {e}; using {}", base.name));
-                base.clone()
+                None
             }
         }
     }
 
-    fn custom_model(&mut self, base: &Model) -> Model {
+    fn custom_model(&mut self, base: &Model) -> Option<Model> {
         let experts = self.dim("m.e", base.moe.map_or(0, |m| m.experts));
         let kv_lora = self.dim("m.kvr", base.mla.map_or(0, |m| m.kv_lora_rank));
         let window = self.dim("m.sw", base.sliding_window.map_or(0, |w| w.0));
@@ -357,10 +357,10 @@ impl<'a> Reader<'a> {
             source: "entered by hand".into(),
         };
         match check_model(&model) {
-            Ok(()) => model,
+            Ok(()) => Some(model),
             Err(e) => {
                 self.problem("model", format!("custom model: {e}; using {}", base.name));
-                base.clone()
+                None
             }
         }
     }
@@ -420,10 +420,16 @@ impl Spec {
                 r.problem("v", m);
             }
         }
-        let gpu = r.id("gpu", |s| catalog::gpu(s).is_some(), &d.gpu);
-        let custom_gpu = (gpu == CUSTOM).then(|| r.custom_gpu(&default_gpu()));
-        let model = r.id("model", |s| catalog::model(s).is_some(), &d.model);
-        let custom_model = (model == CUSTOM).then(|| r.custom_model(&default_model()));
+        let mut gpu = r.id("gpu", |s| catalog::gpu(s).is_some(), &d.gpu);
+        let custom_gpu = if gpu == CUSTOM { r.custom_gpu(&default_gpu()) } else { None };
+        if gpu == CUSTOM && custom_gpu.is_none() {
+            gpu = d.gpu.clone();
+        }
+        let mut model = r.id("model", |s| catalog::model(s).is_some(), &d.model);
+        let custom_model = if model == CUSTOM { r.custom_model(&default_model()) } else { None };
+        if model == CUSTOM && custom_model.is_none() {
+            model = d.model.clone();
+        }
         let draft = r
             .get("draft")
             .map(|_| r.id("draft", |s| catalog::model(s).is_some(), "off"));
@@ -484,17 +490,10 @@ impl Spec {
         );
         if let Some(draft) = &self.draft {
             put("draft", true, draft.clone());
-            put(
-                "k",
-                self.draft_tokens != d.draft_tokens,
-                self.draft_tokens.to_string(),
-            );
-            put(
-                "acc",
-                self.acceptance != d.acceptance,
-                self.acceptance.to_string(),
-            );
         }
+        // Kept even with speculation off, so turning it back on restores them.
+        put("k", self.draft_tokens != d.draft_tokens, self.draft_tokens.to_string());
+        put("acc", self.acceptance != d.acceptance, self.acceptance.to_string());
         if let (true, Some(g)) = (self.gpu == CUSTOM, &self.custom_gpu) {
             put("g.name", true, g.name.clone());
             put("g.mem", true, trim_float(g.memory.get() / 1e9));

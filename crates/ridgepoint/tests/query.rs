@@ -193,8 +193,8 @@ fn a_custom_gpu_with_bad_figures_names_them() {
     assert_eq!(
         messages,
         [
-            "g.bw \u{201c}-5\u{201d} is not a number between 0 and 1000000; using 2039",
-            "g.fp16 \u{201c}inf\u{201d} is not a number between 0 and 1000000; using 312",
+            "g.bw \u{201c}-5\u{201d} is not a number from 0.001 to 1000000; using 2039",
+            "g.fp16 \u{201c}inf\u{201d} is not a number from 0.001 to 1000000; using 312",
         ]
     );
     assert_eq!(s.scenario().gpu.bandwidth.get(), 2039e9);
