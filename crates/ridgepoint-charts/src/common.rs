@@ -40,6 +40,12 @@ pub(crate) fn text_width(s: &str, size: f64) -> f64 {
         * size
 }
 
+/// `v` limited to `lo..=hi` without `f64::clamp`'s panic on crossed or NaN bounds (a chart
+/// squeezed to nothing has crossed bounds; the page must never panic).
+pub(crate) fn clampf(v: f64, lo: f64, hi: f64) -> f64 {
+    v.max(lo).min(hi)
+}
+
 /// Exactly 10^e (parsing avoids the drift of repeated multiplication).
 pub(crate) fn pow10(e: i32) -> f64 {
     format!("1e{e}").parse().unwrap_or(1.0)
@@ -159,7 +165,13 @@ pub(crate) fn tick_label(f: Fmt, v: f64) -> String {
         Fmt::Flops => prefixed(
             v,
             "",
-            &[(1e18, "E"), (1e15, "P"), (1e12, "T"), (1e9, "G"), (1e6, "M")],
+            &[
+                (1e18, "E"),
+                (1e15, "P"),
+                (1e12, "T"),
+                (1e9, "G"),
+                (1e6, "M"),
+            ],
         )
         .trim_end()
         .to_string(),
@@ -191,13 +203,19 @@ impl Rect {
     pub fn cy(&self) -> f64 {
         (self.y0 + self.y1) / 2.0
     }
+    fn intersects(&self, o: &Rect) -> bool {
+        self.x0 < o.x1 && o.x0 < self.x1 && self.y0 < o.y1 && o.y0 < self.y1
+    }
     fn overlap(&self, o: &Rect) -> f64 {
         let w = (self.x1.min(o.x1) - self.x0.max(o.x0)).max(0.0);
         let h = (self.y1.min(o.y1) - self.y0.max(o.y0)).max(0.0);
         w * h
     }
     fn within(&self, b: &Rect) -> bool {
-        self.x0 >= b.x0 - 0.5 && self.x1 <= b.x1 + 0.5 && self.y0 >= b.y0 - 0.5 && self.y1 <= b.y1 + 0.5
+        self.x0 >= b.x0 - 0.5
+            && self.x1 <= b.x1 + 0.5
+            && self.y0 >= b.y0 - 0.5
+            && self.y1 <= b.y1 + 0.5
     }
     fn clamped(mut self, b: &Rect) -> Rect {
         let dx = if self.x0 < b.x0 {
@@ -277,7 +295,7 @@ pub(crate) fn ticks(s: &Scale, f: Fmt, room: impl Fn(&str) -> f64) -> Vec<(f64, 
             .collect()
     } else {
         let span = s.hi - s.lo;
-        if !(span > 0.0) {
+        if span.is_nan() || span <= 0.0 {
             return vec![];
         }
         let mut step = nice_step(span / 12.0);
@@ -425,7 +443,10 @@ pub(crate) struct Canvas<'a, DB: DrawingBackend> {
 
 impl<'a, DB: DrawingBackend> Canvas<'a, DB> {
     /// Fills the background.
-    pub fn new(area: &'a DrawingArea<DB, Shift>, t: &Theme) -> Result<Self, DrawingAreaErrorKind<DB::ErrorType>> {
+    pub fn new(
+        area: &'a DrawingArea<DB, Shift>,
+        t: &Theme,
+    ) -> Result<Self, DrawingAreaErrorKind<DB::ErrorType>> {
         area.fill(&t.background)?;
         let (w, h) = area.dim_in_pixel();
         let fs = t.font_size.max(1.0);
@@ -455,23 +476,39 @@ impl<'a, DB: DrawingBackend> Canvas<'a, DB> {
     }
 
     /// Bold text anchored at `(x, y)`.
+    #[allow(clippy::too_many_arguments)]
     pub fn bold(&self, s: &str, x: f64, y: f64, k: f64, c: RGBColor, h: HPos, v: VPos) -> Res<DB> {
+        if s.is_empty() || !x.is_finite() || !y.is_finite() {
+            return Ok(());
+        }
         let style = TextStyle {
-            font: (self.t.font, self.fs * k * self.t.text_scale, FontStyle::Bold).into_font(),
+            font: (
+                self.t.font,
+                self.fs * k * self.t.text_scale,
+                FontStyle::Bold,
+            )
+                .into_font(),
             color: c.to_backend_color(),
             pos: Pos::new(h, v),
         };
-        self.area
-            .draw(&Text::new(s.to_string(), (x.round() as i32, y.round() as i32), style))
+        self.area.draw(&Text::new(
+            s.to_string(),
+            (x.round() as i32, y.round() as i32),
+            style,
+        ))
     }
 
     /// Text anchored at `(x, y)`.
+    #[allow(clippy::too_many_arguments)]
     pub fn text(&self, s: &str, x: f64, y: f64, k: f64, c: RGBColor, h: HPos, v: VPos) -> Res<DB> {
         if s.is_empty() || !x.is_finite() || !y.is_finite() {
             return Ok(());
         }
-        self.area
-            .draw(&Text::new(s.to_string(), (x.round() as i32, y.round() as i32), self.font(k, c, h, v)))
+        self.area.draw(&Text::new(
+            s.to_string(),
+            (x.round() as i32, y.round() as i32),
+            self.font(k, c, h, v),
+        ))
     }
 
     /// Marks `r` as covered so later labels avoid it.
@@ -495,7 +532,13 @@ impl<'a, DB: DrawingBackend> Canvas<'a, DB> {
     }
 
     /// A straight path in pixels, optionally dashed.
-    pub fn path(&self, pts: &[(f64, f64)], c: RGBColor, width: f64, dash: Option<(f64, f64)>) -> Res<DB> {
+    pub fn path(
+        &self,
+        pts: &[(f64, f64)],
+        c: RGBColor,
+        width: f64,
+        dash: Option<(f64, f64)>,
+    ) -> Res<DB> {
         let style = c.stroke_width(width.round().max(1.0) as u32);
         match dash {
             None => self.area.draw(&PathElement::new(
@@ -519,7 +562,15 @@ impl<'a, DB: DrawingBackend> Canvas<'a, DB> {
     }
 
     /// A marker centred at `(x, y)` with radius `r`.
-    pub fn marker(&self, shape: Marker, x: f64, y: f64, r: f64, c: RGBColor, filled: bool) -> Res<DB> {
+    pub fn marker(
+        &self,
+        shape: Marker,
+        x: f64,
+        y: f64,
+        r: f64,
+        c: RGBColor,
+        filled: bool,
+    ) -> Res<DB> {
         if !x.is_finite() || !y.is_finite() {
             return Ok(());
         }
@@ -528,7 +579,11 @@ impl<'a, DB: DrawingBackend> Canvas<'a, DB> {
         let sw = thin(self.fs).round().max(1.0) as u32;
         match shape {
             Marker::Circle => {
-                let style = if filled { c.filled() } else { c.stroke_width(sw + 1) };
+                let style = if filled {
+                    c.filled()
+                } else {
+                    c.stroke_width(sw + 1)
+                };
                 self.area.draw(&Circle::new((xi, yi), ri, style))
             }
             Marker::Diamond => {
@@ -539,7 +594,8 @@ impl<'a, DB: DrawingBackend> Canvas<'a, DB> {
                 } else {
                     let mut closed = pts.clone();
                     closed.push(pts[0]);
-                    self.area.draw(&PathElement::new(closed, c.stroke_width(sw + 1)))
+                    self.area
+                        .draw(&PathElement::new(closed, c.stroke_width(sw + 1)))
                 }
             }
         }
@@ -554,7 +610,14 @@ impl<'a, DB: DrawingBackend> Canvas<'a, DB> {
     }
 
     /// Candidate boxes around an anchor, in the order given.
-    pub fn around(&self, s: &str, k: f64, (ax, ay): (f64, f64), gap: f64, places: &[Place]) -> Vec<Rect> {
+    pub fn around(
+        &self,
+        s: &str,
+        k: f64,
+        (ax, ay): (f64, f64),
+        gap: f64,
+        places: &[Place],
+    ) -> Vec<Rect> {
         let (w, h) = self.label_size(s, k);
         let d = gap;
         let e = gap * 0.7;
@@ -605,7 +668,7 @@ impl<'a, DB: DrawingBackend> Canvas<'a, DB> {
         let cost = |r: &Rect, taken: &[Rect]| taken.iter().map(|t| r.overlap(t)).sum::<f64>();
         let leader_clear = |r: &Rect, labels: &[Rect]| {
             let Some((at, gap)) = leader else { return true };
-            let end = (at.0.clamp(r.x0, r.x1), at.1.clamp(r.y0, r.y1));
+            let end = (clampf(at.0, r.x0, r.x1), clampf(at.1, r.y0, r.y1));
             let len = ((end.0 - at.0).powi(2) + (end.1 - at.1).powi(2)).sqrt();
             let n = (len / 2.0).ceil() as usize;
             (0..=n).all(|i| {
@@ -614,24 +677,27 @@ impl<'a, DB: DrawingBackend> Canvas<'a, DB> {
                 let d = f * len;
                 d <= gap + 1.0
                     || d >= len - 1.0
-                    || !labels.iter().any(|t| p.0 > t.x0 && p.0 < t.x1 && p.1 > t.y0 && p.1 < t.y1)
+                    || !labels
+                        .iter()
+                        .any(|t| p.0 > t.x0 && p.0 < t.x1 && p.1 > t.y0 && p.1 < t.y1)
             })
         };
         let free = cands
             .iter()
-            .find(|r| r.within(&bounds) && cost(r, &self.taken) == 0.0 && leader_clear(r, &self.labels))
+            .find(|r| {
+                r.within(&bounds)
+                    && !self.taken.iter().any(|t| r.intersects(t))
+                    && leader_clear(r, &self.labels)
+            })
             .copied();
         let (chosen, halo) = match free {
             Some(r) => (Some(r), false),
             None if required => (
-                cands
-                    .iter()
-                    .map(|r| r.clamped(&bounds))
-                    .min_by(|a, b| {
-                        cost(a, &self.taken)
-                            .partial_cmp(&cost(b, &self.taken))
-                            .unwrap_or(std::cmp::Ordering::Equal)
-                    }),
+                cands.iter().map(|r| r.clamped(&bounds)).min_by(|a, b| {
+                    cost(a, &self.taken)
+                        .partial_cmp(&cost(b, &self.taken))
+                        .unwrap_or(std::cmp::Ordering::Equal)
+                }),
                 true,
             ),
             None => (None, false),
@@ -650,7 +716,12 @@ impl<'a, DB: DrawingBackend> Canvas<'a, DB> {
         if halo {
             let w = s.lines().map(|l| text_width(l, size)).fold(0.0, f64::max) * 0.92;
             let x0 = r.x0 + 0.25 * size - 0.15 * size;
-            self.rect(Rect::new(x0, r.y0, x0 + w + 0.3 * size, r.y1), self.t.background.mix(0.85), true, 1.0)?;
+            self.rect(
+                Rect::new(x0, r.y0, x0 + w + 0.3 * size, r.y1),
+                self.t.background.mix(0.85),
+                true,
+                1.0,
+            )?;
         }
         let n = s.lines().count().max(1);
         let line_h = (r.h() - 0.2 * size) / n as f64;
@@ -663,45 +734,93 @@ impl<'a, DB: DrawingBackend> Canvas<'a, DB> {
 
     /// Lays out and draws a legend in rows starting at `(x, y)` within `width`; returns its
     /// height. With `draw` false only measures.
-    pub fn legend(&self, keys: &[Key], x: f64, y: f64, width: f64, draw: bool) -> Result<f64, DrawingAreaErrorKind<DB::ErrorType>> {
-        if keys.is_empty() {
-            return Ok(0.0);
+    pub fn legend(
+        &self,
+        keys: &[Key],
+        x: f64,
+        y: f64,
+        width: f64,
+        draw: bool,
+    ) -> Result<f64, DrawingAreaErrorKind<DB::ErrorType>> {
+        let (spots, height) = legend_layout(keys, x, y, width, self.fs);
+        if !draw {
+            return Ok(height);
         }
-        let size = self.fs * LEGEND;
         let sw = 1.7 * self.fs;
         let row_h = 1.35 * self.fs;
-        let (mut cx, mut cy) = (x, y);
-        for key in keys {
-            let kw = sw + 0.35 * self.fs + text_width(&key.text, size);
-            if cx > x && cx + kw > x + width {
-                cx = x;
-                cy += row_h;
-            }
-            if draw {
-                let my = cy + row_h / 2.0;
-                match key.swatch {
-                    Swatch::Line { color, width, dashed } => {
-                        let dash = dashed.then_some((0.45 * self.fs, 0.3 * self.fs));
-                        self.path(&[(cx, my), (cx + sw, my)], color, width, dash)?;
-                    }
-                    Swatch::Marker { shape, color, filled } => {
-                        self.marker(shape, cx + sw / 2.0, my, 0.33 * self.fs, color, filled)?;
-                    }
-                    Swatch::Block(color) => {
-                        self.rect(
-                            Rect::new(cx + 0.2 * sw, my - 0.35 * self.fs, cx + 0.8 * sw, my + 0.35 * self.fs),
-                            color.to_rgba(),
-                            true,
-                            1.0,
-                        )?;
-                    }
+        for (key, (cx, cy)) in keys.iter().zip(spots) {
+            let my = cy + row_h / 2.0;
+            match key.swatch {
+                Swatch::Line {
+                    color,
+                    width,
+                    dashed,
+                } => {
+                    let dash = dashed.then_some((0.45 * self.fs, 0.3 * self.fs));
+                    self.path(&[(cx, my), (cx + sw, my)], color, width, dash)?;
                 }
-                self.text(&key.text, cx + sw + 0.35 * self.fs, my, LEGEND, self.t.text, HPos::Left, VPos::Center)?;
+                Swatch::Marker {
+                    shape,
+                    color,
+                    filled,
+                } => {
+                    self.marker(shape, cx + sw / 2.0, my, 0.33 * self.fs, color, filled)?;
+                }
+                Swatch::Block(color) => {
+                    self.rect(
+                        Rect::new(
+                            cx + 0.2 * sw,
+                            my - 0.35 * self.fs,
+                            cx + 0.8 * sw,
+                            my + 0.35 * self.fs,
+                        ),
+                        color.to_rgba(),
+                        true,
+                        1.0,
+                    )?;
+                }
             }
-            cx += kw + 1.1 * self.fs;
+            self.text(
+                &key.text,
+                cx + sw + 0.35 * self.fs,
+                my,
+                LEGEND,
+                self.t.text,
+                HPos::Left,
+                VPos::Center,
+            )?;
         }
-        Ok(cy + row_h - y)
+        Ok(height)
     }
+}
+
+/// Where each legend entry goes (top-left of its row slot) when the legend wraps within
+/// `width` from `(x, y)`, and the legend's height.
+pub(crate) fn legend_layout(
+    keys: &[Key],
+    x: f64,
+    y: f64,
+    width: f64,
+    fs: f64,
+) -> (Vec<(f64, f64)>, f64) {
+    if keys.is_empty() {
+        return (Vec::new(), 0.0);
+    }
+    let size = fs * LEGEND;
+    let sw = 1.7 * fs;
+    let row_h = 1.35 * fs;
+    let (mut cx, mut cy) = (x, y);
+    let mut spots = Vec::with_capacity(keys.len());
+    for key in keys {
+        let kw = sw + 0.35 * fs + text_width(&key.text, size);
+        if cx > x && cx + kw > x + width {
+            cx = x;
+            cy += row_h;
+        }
+        spots.push((cx, cy));
+        cx += kw + 1.1 * fs;
+    }
+    (spots, cy + row_h - y)
 }
 
 /// Splits a polyline into dashes of `on` pixels separated by `off`.
@@ -714,6 +833,9 @@ fn dashes(pts: &[(f64, f64)], on: f64, off: f64) -> Vec<Vec<(f64, f64)>> {
     for w in pts.windows(2) {
         let (mut p, q) = (w[0], w[1]);
         let mut len = ((q.0 - p.0).powi(2) + (q.1 - p.1).powi(2)).sqrt();
+        if !len.is_finite() {
+            continue;
+        }
         if drawing && cur.is_empty() {
             cur.push(p);
         }
@@ -768,7 +890,10 @@ fn clip(p: (f64, f64), q: (f64, f64), r: &Rect) -> Option<((f64, f64), (f64, f64
             }
         }
     }
-    (t0 <= t1).then(|| ((p.0 + t0 * dx, p.1 + t0 * dy), (p.0 + t1 * dx, p.1 + t1 * dy)))
+    (t0 <= t1).then_some((
+        (p.0 + t0 * dx, p.1 + t0 * dy),
+        (p.0 + t1 * dx, p.1 + t1 * dy),
+    ))
 }
 
 /// The pieces of a pixel polyline inside `r`; non-finite points break the line.
@@ -856,7 +981,11 @@ impl<'a, DB: DrawingBackend> Plot<'a, DB> {
             a: h - bottom,
             b: top,
         };
-        let yt = if ya.show { ticks(&y, ya.fmt, y_room) } else { vec![] };
+        let yt = if ya.show {
+            ticks(&y, ya.fmt, y_room)
+        } else {
+            vec![]
+        };
         let mut y2 = y2a.as_ref().map(|a| Scale {
             lo: a.lo,
             hi: a.hi,
@@ -931,15 +1060,16 @@ impl<'a, DB: DrawingBackend> Plot<'a, DB> {
             c.path(&[(rect.x1, rect.y0), (rect.x1, rect.y1)], axis, 1.0, None)?;
         }
         // Ticks: (pixel along the axis, length), major and minor together, in order.
-        let tick_path = |mut ticks: Vec<(f64, f64)>, at: &dyn Fn(f64, f64) -> ((f64, f64), (f64, f64))| {
-            ticks.sort_by(|a, b| a.0.partial_cmp(&b.0).unwrap_or(std::cmp::Ordering::Equal));
-            let mut pts = Vec::new();
-            for (p, len) in ticks {
-                let (a, b) = at(p, len);
-                comb(&mut pts, a, b);
-            }
-            pts
-        };
+        let tick_path =
+            |mut ticks: Vec<(f64, f64)>, at: &dyn Fn(f64, f64) -> ((f64, f64), (f64, f64))| {
+                ticks.sort_by(|a, b| a.0.partial_cmp(&b.0).unwrap_or(std::cmp::Ordering::Equal));
+                let mut pts = Vec::new();
+                for (p, len) in ticks {
+                    let (a, b) = at(p, len);
+                    comb(&mut pts, a, b);
+                }
+                pts
+            };
         let xt_px: Vec<(f64, f64)> = xt
             .iter()
             .map(|(v, _)| (x.px(*v), tick_len))
@@ -982,28 +1112,76 @@ impl<'a, DB: DrawingBackend> Plot<'a, DB> {
             } else {
                 (px, HPos::Center)
             };
-            c.text(l, tx, rect.y1 + tick_len + 0.2 * fs + 0.6 * tick_size, TICK, label_c(&xa), hp, VPos::Center)?;
+            c.text(
+                l,
+                tx,
+                rect.y1 + tick_len + 0.2 * fs + 0.6 * tick_size,
+                TICK,
+                label_c(&xa),
+                hp,
+                VPos::Center,
+            )?;
         }
         for (v, l) in &yt {
             let py = y.px(*v);
-            c.text(l, rect.x0 - tick_len - 0.25 * fs, py, TICK, label_c(&ya), HPos::Right, VPos::Center)?;
+            c.text(
+                l,
+                rect.x0 - tick_len - 0.25 * fs,
+                py,
+                TICK,
+                label_c(&ya),
+                HPos::Right,
+                VPos::Center,
+            )?;
         }
         if let (Some(s), Some(a)) = (&y2, &y2a) {
             for (v, l) in &y2t {
                 let py = s.px(*v);
-                c.text(l, rect.x1 + tick_len + 0.25 * fs, py, TICK, label_c(a), HPos::Left, VPos::Center)?;
+                c.text(
+                    l,
+                    rect.x1 + tick_len + 0.25 * fs,
+                    py,
+                    TICK,
+                    label_c(a),
+                    HPos::Left,
+                    VPos::Center,
+                )?;
             }
         }
         // Titles: the y titles sit above the plot, horizontal; the x title below the ticks.
         let ty = m + legend_h + title_h / 2.0;
         if !ya.title.is_empty() {
-            c.text(&ya.title, m * 0.5, ty, TITLE, ya.color.unwrap_or(t.text), HPos::Left, VPos::Center)?;
+            c.text(
+                &ya.title,
+                m * 0.5,
+                ty,
+                TITLE,
+                ya.color.unwrap_or(t.text),
+                HPos::Left,
+                VPos::Center,
+            )?;
         }
         if let Some(a) = &y2a {
-            c.text(&a.title, w - m * 0.5, ty, TITLE, a.color.unwrap_or(t.text), HPos::Right, VPos::Center)?;
+            c.text(
+                &a.title,
+                w - m * 0.5,
+                ty,
+                TITLE,
+                a.color.unwrap_or(t.text),
+                HPos::Right,
+                VPos::Center,
+            )?;
         }
         if !xa.title.is_empty() {
-            c.text(&xa.title, rect.cx(), h - m - x_title_h / 2.0, TITLE, t.text, HPos::Center, VPos::Center)?;
+            c.text(
+                &xa.title,
+                rect.cx(),
+                h - m - x_title_h / 2.0,
+                TITLE,
+                t.text,
+                HPos::Center,
+                VPos::Center,
+            )?;
         }
         c.legend(keys, m * 0.5, m, w - 2.0 * m, true)?;
         Ok(Plot { c, rect, x, y, y2 })
@@ -1011,7 +1189,11 @@ impl<'a, DB: DrawingBackend> Plot<'a, DB> {
 
     /// Pixel of `(x, y)` on the left (or, with `right`, the right) y axis.
     pub fn px(&self, x: f64, y: f64, right: bool) -> (f64, f64) {
-        let ys = if right { self.y2.unwrap_or(self.y) } else { self.y };
+        let ys = if right {
+            self.y2.unwrap_or(self.y)
+        } else {
+            self.y
+        };
         (self.x.px(x), ys.px(y))
     }
 
@@ -1069,7 +1251,13 @@ impl<'a, DB: DrawingBackend> Plot<'a, DB> {
     }
 
     /// A vertical line across the plot at `x`, if it is on the axis. Returns its pixel.
-    pub fn vline(&mut self, x: f64, color: RGBColor, width: f64, dash: Option<(f64, f64)>) -> Result<Option<f64>, DrawingAreaErrorKind<DB::ErrorType>> {
+    pub fn vline(
+        &mut self,
+        x: f64,
+        color: RGBColor,
+        width: f64,
+        dash: Option<(f64, f64)>,
+    ) -> Result<Option<f64>, DrawingAreaErrorKind<DB::ErrorType>> {
         if !self.x.contains(x) {
             return Ok(None);
         }
@@ -1081,7 +1269,13 @@ impl<'a, DB: DrawingBackend> Plot<'a, DB> {
 
     /// A label at the top of the plot beside a vertical line at pixel `px`: the first free row,
     /// right of the line if it fits, else left.
-    pub fn vline_label(&mut self, px: f64, s: &str, color: RGBColor, required: bool) -> Result<Option<Rect>, DrawingAreaErrorKind<DB::ErrorType>> {
+    pub fn vline_label(
+        &mut self,
+        px: f64,
+        s: &str,
+        color: RGBColor,
+        required: bool,
+    ) -> Result<Option<Rect>, DrawingAreaErrorKind<DB::ErrorType>> {
         let (w, h) = self.label_size(s, LABEL);
         let gap = 0.25 * self.fs;
         let mut cands = Vec::new();
@@ -1097,29 +1291,53 @@ impl<'a, DB: DrawingBackend> Plot<'a, DB> {
     }
 
     /// A marker at data point `(x, y)`, reserved so labels avoid it.
-    pub fn point(&mut self, shape: Marker, x: f64, y: f64, right: bool, r: f64, color: RGBColor, filled: bool) -> Result<Option<(f64, f64)>, DrawingAreaErrorKind<DB::ErrorType>> {
+    #[allow(clippy::too_many_arguments)]
+    pub fn point(
+        &mut self,
+        shape: Marker,
+        x: f64,
+        y: f64,
+        right: bool,
+        r: f64,
+        color: RGBColor,
+        filled: bool,
+    ) -> Result<Option<(f64, f64)>, DrawingAreaErrorKind<DB::ErrorType>> {
         let p = self.px(x, y, right);
         if !self.shows(p) {
             return Ok(None);
         }
         self.c.marker(shape, p.0, p.1, r, color, filled)?;
-        self.c.reserve(Rect::new(p.0 - r, p.1 - r, p.0 + r, p.1 + r));
+        self.c
+            .reserve(Rect::new(p.0 - r, p.1 - r, p.0 + r, p.1 + r));
         Ok(Some(p))
     }
 
     /// A label near pixel `at`, inside the plot: beside it in the order of `places`, else a
     /// row or two further out with a leader line back to `at`.
-    pub fn label_near(&mut self, s: &str, color: RGBColor, at: (f64, f64), gap: f64, places: &[Place], required: bool) -> Result<Option<Rect>, DrawingAreaErrorKind<DB::ErrorType>> {
+    pub fn label_near(
+        &mut self,
+        s: &str,
+        color: RGBColor,
+        at: (f64, f64),
+        gap: f64,
+        places: &[Place],
+        required: bool,
+    ) -> Result<Option<Rect>, DrawingAreaErrorKind<DB::ErrorType>> {
         let (_, h) = self.c.label_size(s, LABEL);
         let mut cands = Vec::new();
         for ring in 0..3 {
-            cands.extend(self.c.around(s, LABEL, at, gap + ring as f64 * 1.1 * h, places));
+            cands.extend(
+                self.c
+                    .around(s, LABEL, at, gap + ring as f64 * 1.1 * h, places),
+            );
         }
         let bounds = self.rect;
-        let chosen = self.c.label_led(s, LABEL, color, &cands, bounds, required, Some((at, gap)))?;
+        let chosen =
+            self.c
+                .label_led(s, LABEL, color, &cands, bounds, required, Some((at, gap)))?;
         if let Some(r) = chosen {
             // Far from its anchor: a leader from the anchor's edge to the box.
-            let (nx, ny) = (at.0.clamp(r.x0, r.x1), at.1.clamp(r.y0, r.y1));
+            let (nx, ny) = (clampf(at.0, r.x0, r.x1), clampf(at.1, r.y0, r.y1));
             let (dx, dy) = (nx - at.0, ny - at.1);
             let d = (dx * dx + dy * dy).sqrt();
             if d > gap * 1.6 + 0.3 * self.fs {
@@ -1131,6 +1349,32 @@ impl<'a, DB: DrawingBackend> Plot<'a, DB> {
         Ok(chosen)
     }
 
+    /// A label on a horizontal line at pixel height `py`: just above it (else below it) at the
+    /// left end, the right end, or a third of the way in from either.
+    pub fn hline_label(
+        &mut self,
+        py: f64,
+        s: &str,
+        color: RGBColor,
+    ) -> Result<Option<Rect>, DrawingAreaErrorKind<DB::ErrorType>> {
+        let (w, h) = self.label_size(s, LABEL);
+        let r = self.rect;
+        let g = 0.2 * self.fs;
+        let xs = [
+            r.x0 + 0.3 * self.fs,
+            r.x1 - 0.3 * self.fs - w,
+            r.x0 + r.w() / 3.0,
+            r.x0 + r.w() * 2.0 / 3.0 - w,
+        ];
+        let mut cands = Vec::new();
+        for y0 in [py - g - h, py + g] {
+            for x0 in xs {
+                cands.push(Rect::new(x0, y0, x0 + w, y0 + h));
+            }
+        }
+        self.c.label(s, LABEL, color, &cands, r, true)
+    }
+
     /// A note in the plot's top-left (or next free row) corner.
     pub fn note(&mut self, s: &str) -> Result<Option<Rect>, DrawingAreaErrorKind<DB::ErrorType>> {
         let (w, h) = self.label_size(s, LABEL);
@@ -1138,13 +1382,33 @@ impl<'a, DB: DrawingBackend> Plot<'a, DB> {
         let mut cands = Vec::new();
         for row in 0..6 {
             let y0 = self.rect.y0 + pad + row as f64 * h;
-            cands.push(Rect::new(self.rect.x0 + pad, y0, self.rect.x0 + pad + w, y0 + h));
-            cands.push(Rect::new(self.rect.x1 - pad - w, y0, self.rect.x1 - pad, y0 + h));
+            cands.push(Rect::new(
+                self.rect.x0 + pad,
+                y0,
+                self.rect.x0 + pad + w,
+                y0 + h,
+            ));
+            cands.push(Rect::new(
+                self.rect.x1 - pad - w,
+                y0,
+                self.rect.x1 - pad,
+                y0 + h,
+            ));
         }
         for row in 0..6 {
             let y1 = self.rect.y1 - pad - row as f64 * h;
-            cands.push(Rect::new(self.rect.x1 - pad - w, y1 - h, self.rect.x1 - pad, y1));
-            cands.push(Rect::new(self.rect.x0 + pad, y1 - h, self.rect.x0 + pad + w, y1));
+            cands.push(Rect::new(
+                self.rect.x1 - pad - w,
+                y1 - h,
+                self.rect.x1 - pad,
+                y1,
+            ));
+            cands.push(Rect::new(
+                self.rect.x0 + pad,
+                y1 - h,
+                self.rect.x0 + pad + w,
+                y1,
+            ));
         }
         let (bounds, muted) = (self.rect, self.t.muted);
         self.c.label(s, LABEL, muted, &cands, bounds, true)
@@ -1295,11 +1559,17 @@ mod tests {
             a: 0.0,
             b: 800.0,
         };
-        let t: Vec<String> = ticks(&s, Fmt::Count, |_| 30.0).into_iter().map(|t| t.1).collect();
+        let t: Vec<String> = ticks(&s, Fmt::Count, |_| 30.0)
+            .into_iter()
+            .map(|t| t.1)
+            .collect();
         assert_eq!(t, ["0.1", "1", "10", "100", "1k", "10k", "100k"]);
         // Squeezed, every other decade.
         let s = Scale { b: 100.0, ..s };
-        let t: Vec<String> = ticks(&s, Fmt::Count, |_| 30.0).into_iter().map(|t| t.1).collect();
+        let t: Vec<String> = ticks(&s, Fmt::Count, |_| 30.0)
+            .into_iter()
+            .map(|t| t.1)
+            .collect();
         assert!(t.len() < 7 && t.len() >= 2, "{t:?}");
     }
 

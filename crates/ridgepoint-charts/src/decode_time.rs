@@ -47,7 +47,10 @@ impl DecodeTimeData {
         } else if r >= 1.0 {
             format!("memory reads take {}× longer than the math", ratio(r))
         } else {
-            format!("the math takes {}× longer than the memory reads", ratio(1.0 / r))
+            format!(
+                "the math takes {}× longer than the memory reads",
+                ratio(1.0 / r)
+            )
         }
     }
 }
@@ -124,7 +127,11 @@ pub fn decode_time<DB: DrawingBackend>(
         Axis::log(
             (x0, x1),
             Fmt::Seconds,
-            if compact { "time per decode step" } else { "time for one decode step (log scale)" },
+            if compact {
+                "time per decode step"
+            } else {
+                "time for one decode step (log scale)"
+            },
         ),
         Axis {
             title: " ".into(),
@@ -137,11 +144,35 @@ pub fn decode_time<DB: DrawingBackend>(
     let head = d.headline();
     let size = fs * 1.0;
     if text_width(&head, size) <= p.w - m || !head.contains(" than ") {
-        p.bold(&head, m * 0.5, m + 0.7 * fs, 1.0, t.text, HPos::Left, VPos::Center)?;
+        p.bold(
+            &head,
+            m * 0.5,
+            m + 0.7 * fs,
+            1.0,
+            t.text,
+            HPos::Left,
+            VPos::Center,
+        )?;
     } else {
         let (a, b) = head.split_once(" longer ").unwrap_or((&head, ""));
-        p.bold(a, m * 0.5, m + 0.35 * fs, 1.0, t.text, HPos::Left, VPos::Center)?;
-        p.bold(&format!("longer {b}"), m * 0.5, m + 1.45 * fs, 1.0, t.text, HPos::Left, VPos::Center)?;
+        p.bold(
+            a,
+            m * 0.5,
+            m + 0.35 * fs,
+            1.0,
+            t.text,
+            HPos::Left,
+            VPos::Center,
+        )?;
+        p.bold(
+            &format!("longer {b}"),
+            m * 0.5,
+            m + 1.45 * fs,
+            1.0,
+            t.text,
+            HPos::Left,
+            VPos::Center,
+        )?;
     }
     let bytes = Unit::Bytes.format(d.bytes);
     let flops = Unit::Flops.format(d.flops);
@@ -150,7 +181,10 @@ pub fn decode_time<DB: DrawingBackend>(
             if compact {
                 format!("read {bytes} at {}", Unit::BytesPerSec.format(d.bandwidth))
             } else {
-                format!("read {bytes} of weights and KV cache at {}", Unit::BytesPerSec.format(d.bandwidth))
+                format!(
+                    "read {bytes} of weights and KV cache at {}",
+                    Unit::BytesPerSec.format(d.bandwidth)
+                )
             },
             d.memory_time,
             t.memory_roof,
@@ -162,23 +196,36 @@ pub fn decode_time<DB: DrawingBackend>(
         ),
     ];
     // Two rows (label over bar) centred in the plot.
-    let bar_h = (r.h() * 0.2).clamp(1.4 * fs, 3.0 * fs);
+    let bar_h = crate::common::clampf(r.h() * 0.2, 1.4 * fs, 3.0 * fs);
     let row = 1.4 * fs + bar_h;
     let gap = 1.6 * fs;
     let top = r.y0 + ((r.h() - 2.0 * row - gap) / 2.0).max(0.0);
     let mut ends = Vec::new();
     for (i, (label, v, color)) in bars.iter().enumerate() {
         let y = top + (row + gap) * i as f64;
-        p.text(label, r.x0 + 0.1 * fs, y + 0.6 * fs, LABEL, t.text, HPos::Left, VPos::Center)?;
+        p.text(
+            label,
+            r.x0 + 0.1 * fs,
+            y + 0.6 * fs,
+            LABEL,
+            t.text,
+            HPos::Left,
+            VPos::Center,
+        )?;
         let (y0, y1) = (y + 1.4 * fs, y + 1.4 * fs + bar_h);
-        let end = p.x.px(v.clamp(x0, x1)).max(r.x0 + 2.0);
+        let end = p.x.px(crate::common::clampf(*v, x0, x1)).max(r.x0 + 2.0);
         p.rect(Rect::new(r.x0, y0, end, y1), color.to_rgba(), true, 1.0)?;
         let value = s(*v);
         let vw = text_width(&value, fs * LABEL);
         let (vx, hp, col, after) = if end + 0.4 * fs + vw <= r.x1 {
             (end + 0.4 * fs, HPos::Left, t.text, end + 0.8 * fs + vw)
         } else {
-            (end - 0.4 * fs, HPos::Right, crate::common::ink_on(*color), end)
+            (
+                end - 0.4 * fs,
+                HPos::Right,
+                crate::common::ink_on(*color),
+                end,
+            )
         };
         p.bold(&value, vx, (y0 + y1) / 2.0, LABEL, col, hp, VPos::Center)?;
         ends.push((end, after, y0, y1));
@@ -191,14 +238,25 @@ pub fn decode_time<DB: DrawingBackend>(
         } else {
             (ends[0].1, e1, (ends[0].2 + ends[0].3) / 2.0)
         };
-        let r_text = format!("{}×", ratio((d.memory_time / d.compute_time).max(d.compute_time / d.memory_time)));
+        let r_text = format!(
+            "{}×",
+            ratio((d.memory_time / d.compute_time).max(d.compute_time / d.memory_time))
+        );
         let rw = text_width(&r_text, fs * LABEL);
         if long_end - short_after > rw + 1.5 * fs && d.memory_time > 0.0 && d.compute_time > 0.0 {
             let dots = Some((0.15 * fs, 0.3 * fs));
             p.path(&[(short_after, y), (long_end, y)], t.muted, 1.0, dots)?;
             let (gy0, gy1) = if e0 >= e1 { (m_y1, y) } else { (y, c_y0) };
             p.path(&[(long_end, gy0), (long_end, gy1)], t.muted, 1.0, dots)?;
-            p.text(&r_text, (short_after + long_end) / 2.0, y - 0.7 * fs, LABEL, t.muted, HPos::Center, VPos::Center)?;
+            p.text(
+                &r_text,
+                (short_after + long_end) / 2.0,
+                y - 0.7 * fs,
+                LABEL,
+                t.muted,
+                HPos::Center,
+                VPos::Center,
+            )?;
         }
     }
     root.present()?;

@@ -1,6 +1,6 @@
 //! `fit-matrix`: catalog models × weight precisions on one GPU, each cell fits / tight / no.
 
-use crate::common::{text_width, Canvas, Key, Rect, Swatch, TICK, TITLE};
+use crate::common::{legend_layout, text_width, Canvas, Key, Rect, Swatch, TICK, TITLE};
 use crate::{ChartData, ChartResult, Table, Theme};
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -45,6 +45,18 @@ impl FitMatrixData {
         }
     }
 
+    /// The canvas height (CSS pixels) that shows every row at a comfortable size for a canvas
+    /// `width` CSS pixels wide with type of `font_size` CSS pixels (13 in the themes): the
+    /// page can size this chart's canvas by its number of rows.
+    pub fn preferred_height(&self, width: f64, font_size: f64) -> f64 {
+        let (fs, m) = (font_size, (0.6 * font_size).round());
+        let compact = width < 44.0 * fs;
+        let (_, legend_h) = legend_layout(&keys(&Theme::LIGHT, compact), m * 0.5, m, width - m, fs);
+        let top = m + legend_h + 1.5 * fs;
+        let row = if compact { 1.75 } else { 2.1 } * fs;
+        (top + 1.5 * fs + self.rows.len() as f64 * row + m).ceil()
+    }
+
     fn cell(&self, r: usize, c: usize) -> Option<(f64, Fit)> {
         self.cells.get(r).and_then(|row| row.get(c)).copied()
     }
@@ -67,15 +79,28 @@ fn word(f: Fit) -> &'static str {
 }
 
 /// 14 GB → "14", 140 GB → "140", 1.2 TB → "1.2k": the short figure in a cell, in GB.
+/// At most three or four characters: 8.5, 15, 140, 1.3k (GB).
 fn short_gb(v: f64) -> String {
     let gb = v / 1e9;
-    if gb >= 999.5 {
-        format!("{}k", ridgepoint::units::sig3(gb / 1e3))
+    if gb >= 9995.0 {
+        format!("{}k", (gb / 1e3).round())
+    } else if gb >= 999.5 {
+        format!("{:.1}k", gb / 1e3)
     } else if gb >= 9.95 {
         format!("{}", gb.round())
     } else {
-        ridgepoint::units::sig3(gb)
+        format!("{:.1}", gb)
     }
+}
+
+/// A cell's text at each level of detail, richest first.
+fn cell_texts(v: f64, f: Fit) -> [String; 4] {
+    [
+        format!("{} {}", glyph(f), Unit::Bytes.format(v)),
+        format!("{} {} GB", glyph(f), short_gb(v)),
+        format!("{} {}", glyph(f), short_gb(v)),
+        glyph(f).to_string(),
+    ]
 }
 
 impl ChartData for FitMatrixData {
@@ -125,11 +150,7 @@ impl ChartData for FitMatrixData {
             if let (Some(name), Some(col), Some((v, f))) =
                 (self.rows.get(r), self.columns.get(c), self.cell(r, c))
             {
-                s += &format!(
-                    "; {name} at {col}: {} ({})",
-                    Unit::Bytes.format(v),
-                    word(f)
-                );
+                s += &format!("; {name} at {col}: {} ({})", Unit::Bytes.format(v), word(f));
             }
         }
         s + "."
@@ -146,19 +167,16 @@ pub fn fit_matrix<DB: DrawingBackend>(
     let c = Canvas::new(root, t)?;
     let (fs, m, w, h) = (c.fs, c.m, c.w, c.h);
     let compact = c.compact();
-    let keys = [
-        Key::new(Swatch::Block(t.fit_yes), "✓ fits"),
-        Key::new(
-            Swatch::Block(t.fit_tight),
-            if compact { "~ tight" } else { "~ tight (<10% free)" },
-        ),
-        Key::new(Swatch::Block(t.fit_no), "✗ does not fit"),
-    ];
+    let keys = keys(t, compact);
     let legend_h = c.legend(&keys, m * 0.5, m, w - m, true)?;
     let title = if compact {
         format!("GB per GPU, {} GB", short_gb(d.capacity))
     } else {
-        format!("memory per GPU on {} ({})", d.gpu, Unit::Bytes.format(d.capacity))
+        format!(
+            "memory per GPU on {} ({})",
+            d.gpu,
+            Unit::Bytes.format(d.capacity)
+        )
     };
     let ty = m + legend_h + 0.7 * fs;
     c.text(&title, m * 0.5, ty, TITLE, t.text, HPos::Left, VPos::Center)?;
@@ -173,11 +191,18 @@ pub fn fit_matrix<DB: DrawingBackend>(
     let avail_h = (h - m - top - header_h).max(nr as f64);
     let row_h = (avail_h / nr as f64).min(2.8 * fs);
     // Type shrinks with crowded rows but stays legible.
-    let k = (row_h / (1.45 * fs)).clamp(0.62, TICK);
+    let k = crate::common::clampf(row_h / (1.45 * fs), 0.62, TICK);
     let size = fs * k;
-    let max_label = (w * 0.38).max(4.0 * fs);
-    let labels: Vec<String> = d.rows.iter().map(|s| ellipsize(s, size, max_label)).collect();
-    let label_w = labels.iter().map(|s| text_width(s, size)).fold(0.0, f64::max);
+    let max_label = (w * if compact { 0.29 } else { 0.38 }).max(4.0 * fs);
+    let labels: Vec<String> = d
+        .rows
+        .iter()
+        .map(|s| ellipsize(s, size, max_label))
+        .collect();
+    let label_w = labels
+        .iter()
+        .map(|s| text_width(s, size))
+        .fold(0.0, f64::max);
     let x0 = m * 0.5 + label_w + 0.5 * fs;
     let col_w = ((w - m * 0.5 - x0) / nc as f64).min(11.0 * fs);
     let grid_top = top + header_h;
@@ -185,12 +210,38 @@ pub fn fit_matrix<DB: DrawingBackend>(
     for (j, col) in d.columns.iter().enumerate() {
         let cx = x0 + col_w * (j as f64 + 0.5);
         let text = ellipsize(col, size, col_w - 0.2 * fs);
-        c.text(&text, cx, top + header_h / 2.0, k, t.text, HPos::Center, VPos::Center)?;
+        c.text(
+            &text,
+            cx,
+            top + header_h / 2.0,
+            k,
+            t.text,
+            HPos::Center,
+            VPos::Center,
+        )?;
     }
     let gap = (0.08 * fs).max(1.0);
+    // One level of detail for the whole grid, the richest every cell has room for.
+    let avail = col_w - 2.0 * gap - 0.3 * fs;
+    let level = (0..4)
+        .find(|&l| {
+            d.cells
+                .iter()
+                .flatten()
+                .all(|(v, f)| text_width(&cell_texts(*v, *f)[l], size) <= avail)
+        })
+        .unwrap_or(3);
     for (i, name) in labels.iter().enumerate() {
         let y0 = grid_top + row_h * i as f64;
-        c.text(name, x0 - 0.4 * fs, y0 + row_h / 2.0, k, t.text, HPos::Right, VPos::Center)?;
+        c.text(
+            name,
+            x0 - 0.4 * fs,
+            y0 + row_h / 2.0,
+            k,
+            t.text,
+            HPos::Right,
+            VPos::Center,
+        )?;
         for j in 0..nc {
             let Some((v, f)) = d.cell(i, j) else { continue };
             let cell = Rect::new(
@@ -205,15 +256,17 @@ pub fn fit_matrix<DB: DrawingBackend>(
                 Fit::No => t.fit_no,
             };
             c.rect(cell, fill.to_rgba(), true, 1.0)?;
-            let avail = cell.w() - 0.3 * fs;
-            let full = format!("{} {}", glyph(f), Unit::Bytes.format(v));
-            let gb = format!("{} {} GB", glyph(f), short_gb(v));
-            let short = format!("{} {}", glyph(f), short_gb(v));
-            let text = [full, gb, short, glyph(f).to_string()]
-                .into_iter()
-                .find(|s| text_width(s, size) <= avail)
-                .unwrap_or_else(|| glyph(f).to_string());
-            c.text(&text, cell.cx(), cell.cy(), k, t.text, HPos::Center, VPos::Center)?;
+            let [a, b, c3, g] = cell_texts(v, f);
+            let text = [a, b, c3, g].into_iter().nth(level).unwrap_or_default();
+            c.text(
+                &text,
+                cell.cx(),
+                cell.cy(),
+                k,
+                t.text,
+                HPos::Center,
+                VPos::Center,
+            )?;
         }
     }
     if let Some((i, j)) = d.current {
@@ -231,6 +284,21 @@ pub fn fit_matrix<DB: DrawingBackend>(
     }
     root.present()?;
     Ok(())
+}
+
+fn keys(t: &Theme, compact: bool) -> [Key; 3] {
+    [
+        Key::new(Swatch::Block(t.fit_yes), "✓ fits"),
+        Key::new(
+            Swatch::Block(t.fit_tight),
+            if compact {
+                "~ tight"
+            } else {
+                "~ tight (<10% free)"
+            },
+        ),
+        Key::new(Swatch::Block(t.fit_no), "✗ does not fit"),
+    ]
 }
 
 /// `s` cut with an ellipsis to fit `max` pixels at `size`.

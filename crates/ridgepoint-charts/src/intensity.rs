@@ -1,7 +1,9 @@
 //! `decode-intensity` and `prefill-intensity`: arithmetic intensity against batch size and
 //! against prompt length, with the ridge.
 
-use crate::common::{extent, log_range, thick, thin, workload, Axis, Fmt, Key, Marker, Place, Plot, Swatch};
+use crate::common::{
+    extent, log_range, thick, thin, workload, Axis, Fmt, Key, Marker, Place, Plot, Swatch,
+};
 use crate::{ChartData, ChartResult, Table, Theme};
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -107,7 +109,10 @@ impl ChartData for DecodeIntensityData {
     const ID: &'static str = "decode-intensity";
 
     fn table(&self) -> Table {
-        let mut caption = format!("Decode arithmetic intensity against batch size; ridge {}", fpb(self.ridge));
+        let mut caption = format!(
+            "Decode arithmetic intensity against batch size; ridge {}",
+            fpb(self.ridge)
+        );
         caption += &match self.crossing {
             Some(x) if self.crossing_exact => format!("; compute-bound from batch {}", n(x)),
             Some(x) => format!("; first compute-bound batch swept: {}", n(x)),
@@ -115,7 +120,11 @@ impl ChartData for DecodeIntensityData {
         };
         Table {
             caption,
-            headers: vec!["batch".into(), "arithmetic intensity".into(), "bound".into()],
+            headers: vec![
+                "batch".into(),
+                "arithmetic intensity".into(),
+                "bound".into(),
+            ],
             rows: self
                 .batch
                 .iter()
@@ -163,7 +172,11 @@ impl ChartData for PrefillIntensityData {
         }
         Table {
             caption,
-            headers: vec!["prompt (tokens)".into(), "arithmetic intensity".into(), "bound".into()],
+            headers: vec![
+                "prompt (tokens)".into(),
+                "arithmetic intensity".into(),
+                "bound".into(),
+            ],
             rows: self
                 .tokens
                 .iter()
@@ -197,12 +210,19 @@ impl ChartData for PrefillIntensityData {
 /// The pixel where the drawn polyline first reaches `level` (log-log interpolation between
 /// the two points around it; only used to place the marker where the lines visibly meet).
 fn meets(xs: &[f64], ys: &[f64], level: f64) -> Option<f64> {
-    let i = ys.iter().position(|y| *y >= level)?;
+    let i = ys
+        .iter()
+        .position(|y| *y >= level)
+        .filter(|i| *i < xs.len())?;
     if i == 0 {
         return Some(xs[0]);
     }
     let (x0, x1, y0, y1) = (xs[i - 1].ln(), xs[i].ln(), ys[i - 1].ln(), ys[i].ln());
-    let f = if y1 > y0 { (level.ln() - y0) / (y1 - y0) } else { 1.0 };
+    let f = if y1 > y0 {
+        (level.ln() - y0) / (y1 - y0)
+    } else {
+        1.0
+    };
     Some((x0 + (x1 - x0) * f).exp())
 }
 
@@ -231,8 +251,22 @@ fn intensity_chart<DB: DrawingBackend>(
     );
     let fs = t.font_size;
     let keys = [
-        Key::new(Swatch::Line { color, width: thick(fs), dashed: false }, name),
-        Key::new(Swatch::Line { color: t.ridge, width: thin(fs), dashed: true }, "ridge"),
+        Key::new(
+            Swatch::Line {
+                color,
+                width: thick(fs),
+                dashed: false,
+            },
+            name,
+        ),
+        Key::new(
+            Swatch::Line {
+                color: t.ridge,
+                width: thin(fs),
+                dashed: true,
+            },
+            "ridge",
+        ),
     ];
     let mut p = Plot::new(
         root,
@@ -243,11 +277,18 @@ fn intensity_chart<DB: DrawingBackend>(
         None,
     )?;
     let (lw, tw) = (thick(fs), thin(fs));
-    p.line(&[(x0, ridge), (x1, ridge)], false, t.ridge, tw, Some((0.5 * fs, 0.35 * fs)), true)?;
+    p.line(
+        &[(x0, ridge), (x1, ridge)],
+        false,
+        t.ridge,
+        tw,
+        Some((0.5 * fs, 0.35 * fs)),
+        true,
+    )?;
     let pts: Vec<(f64, f64)> = xs.iter().copied().zip(ys.iter().copied()).collect();
     p.line(&pts, false, color, lw, None, true)?;
-    let at = p.px(x0, ridge, false);
-    p.label_near(&format!("ridge {}", fpb(ridge)), t.text, (at.0 + 0.2 * fs, at.1), 0.3 * fs, &[Place::NE, Place::SE], true)?;
+    let py = p.y.px(ridge);
+    p.hline_label(py, &format!("ridge {}", fpb(ridge)), t.text)?;
     // The crossing, a vertical marker where the curve meets the ridge.
     if let Some((x, text)) = crossing {
         if let Some(px) = p.vline(x, t.ridge, tw, None)? {
@@ -266,7 +307,16 @@ fn intensity_chart<DB: DrawingBackend>(
             t.text,
             at,
             r + 0.25 * fs,
-            &[Place::SE, Place::NW, Place::E, Place::W, Place::NE, Place::SW, Place::S, Place::N],
+            &[
+                Place::SE,
+                Place::NW,
+                Place::E,
+                Place::W,
+                Place::NE,
+                Place::SW,
+                Place::S,
+                Place::N,
+            ],
             true,
         )?;
     }
@@ -316,7 +366,11 @@ pub fn decode_intensity<DB: DrawingBackend>(
         t,
         t.decode,
         "decode",
-        if compact { "batch size".into() } else { "batch size (sequences per decode step)".into() },
+        if compact {
+            "batch size".into()
+        } else {
+            "batch size (sequences per decode step)".into()
+        },
         &d.batch,
         &d.intensity,
         d.ridge,
@@ -368,7 +422,11 @@ pub fn prefill_intensity<DB: DrawingBackend>(
         &d.intensity,
         d.ridge,
         (d.current_prompt, d.current_intensity),
-        format!("{} tokens: {}", n(d.current_prompt), fpb(d.current_intensity)),
+        format!(
+            "{} tokens: {}",
+            n(d.current_prompt),
+            fpb(d.current_intensity)
+        ),
         crossing,
         note,
     )
@@ -376,7 +434,7 @@ pub fn prefill_intensity<DB: DrawingBackend>(
 
 /// Two significant digits (a crossing read off the chart is no more precise than that).
 fn round2(v: f64) -> f64 {
-    if !(v > 0.0) {
+    if v.is_nan() || v <= 0.0 {
         return v;
     }
     let e = v.log10().floor() as i32 - 1;

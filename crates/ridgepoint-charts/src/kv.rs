@@ -1,7 +1,8 @@
 //! `kv-crossover` and `kv-context`: memory per GPU as the batch, or the context, grows.
 
 use crate::common::{
-    blend, extent, log_range, thick, thin, workload, Axis, Fmt, Key, Marker, Place, Plot, Rect, Swatch,
+    blend, extent, log_range, thick, thin, workload, Axis, Fmt, Key, Marker, Place, Plot, Rect,
+    Swatch,
 };
 use crate::{ChartData, ChartResult, Table, Theme};
 use plotters::coord::Shift;
@@ -142,7 +143,13 @@ impl ChartData for KvCrossoverData {
                 .zip(&self.kv_cache)
                 .zip(&self.total)
                 .map(|((x, kv), tot)| {
-                    vec![n(*x), b(self.weights), b(*kv), b(*tot), fits(*tot, self.capacity).into()]
+                    vec![
+                        n(*x),
+                        b(self.weights),
+                        b(*kv),
+                        b(*tot),
+                        fits(*tot, self.capacity).into(),
+                    ]
                 })
                 .collect(),
         }
@@ -201,7 +208,13 @@ impl ChartData for KvContextData {
                 .zip(&self.kv_cache)
                 .zip(&self.total)
                 .map(|((x, kv), tot)| {
-                    vec![n(*x), b(self.weights), b(*kv), b(*tot), fits(*tot, self.capacity).into()]
+                    vec![
+                        n(*x),
+                        b(self.weights),
+                        b(*kv),
+                        b(*tot),
+                        fits(*tot, self.capacity).into(),
+                    ]
                 })
                 .collect(),
         }
@@ -233,10 +246,38 @@ impl ChartData for KvContextData {
 fn memory_keys(t: &Theme) -> Vec<Key> {
     let lw = thick(t.font_size);
     vec![
-        Key::new(Swatch::Line { color: t.weights, width: lw, dashed: false }, "weights"),
-        Key::new(Swatch::Line { color: t.kv_cache, width: lw, dashed: false }, "KV cache"),
-        Key::new(Swatch::Line { color: t.text, width: thin(t.font_size), dashed: false }, "total"),
-        Key::new(Swatch::Line { color: t.capacity, width: lw, dashed: true }, "capacity"),
+        Key::new(
+            Swatch::Line {
+                color: t.weights,
+                width: lw,
+                dashed: false,
+            },
+            "weights",
+        ),
+        Key::new(
+            Swatch::Line {
+                color: t.kv_cache,
+                width: lw,
+                dashed: false,
+            },
+            "KV cache",
+        ),
+        Key::new(
+            Swatch::Line {
+                color: t.text,
+                width: thin(t.font_size),
+                dashed: false,
+            },
+            "total",
+        ),
+        Key::new(
+            Swatch::Line {
+                color: t.capacity,
+                width: lw,
+                dashed: true,
+            },
+            "capacity",
+        ),
     ]
 }
 
@@ -255,24 +296,42 @@ fn memory_lines<DB: DrawingBackend>(
     let (lw, tw) = (thick(fs), thin(fs));
     let (x0, x1) = (p.x.lo, p.x.hi);
     let cap_dash = Some((0.7 * fs, 0.35 * fs));
-    p.line(&[(x0, capacity), (x1, capacity)], false, t.capacity, lw, cap_dash, true)?;
-    p.line(&[(x0, weights), (x1, weights)], false, t.weights, lw, None, true)?;
+    p.line(
+        &[(x0, capacity), (x1, capacity)],
+        false,
+        t.capacity,
+        lw,
+        cap_dash,
+        true,
+    )?;
+    p.line(
+        &[(x0, weights), (x1, weights)],
+        false,
+        t.weights,
+        lw,
+        None,
+        true,
+    )?;
     let kv_pts: Vec<(f64, f64)> = xs.iter().copied().zip(kv.iter().copied()).collect();
     let tot_pts: Vec<(f64, f64)> = xs.iter().copied().zip(total.iter().copied()).collect();
     p.line(&kv_pts, false, t.kv_cache, lw, None, true)?;
     p.line(&tot_pts, false, t.text, tw, None, true)?;
-    let at = p.px(x0, capacity, false);
-    let text = format!("{} capacity", b(capacity));
-    p.label_near(&text, t.capacity, (at.0 + 0.3 * fs, at.1), 0.3 * fs, &[Place::NE, Place::SE], true)?;
+    let py = p.y.px(capacity);
+    p.hline_label(py, &format!("{} capacity", b(capacity)), t.capacity)?;
     Ok(())
 }
 
 /// Shades the plot right of pixel `px` (memory runs out there).
 fn oom_band<DB: DrawingBackend>(p: &mut Plot<'_, DB>, t: &Theme, px: f64) -> ChartResult<DB> {
     let r = p.rect;
-    let x = px.clamp(r.x0, r.x1);
+    let x = crate::common::clampf(px, r.x0, r.x1);
     if x < r.x1 {
-        p.rect(Rect::new(x, r.y0, r.x1, r.y1), t.capacity.mix(0.07), true, 1.0)?;
+        p.rect(
+            Rect::new(x, r.y0, r.x1, r.y1),
+            t.capacity.mix(0.07),
+            true,
+            1.0,
+        )?;
     }
     Ok(())
 }
@@ -286,13 +345,11 @@ pub fn kv_crossover<DB: DrawingBackend>(
 ) -> ChartResult<DB> {
     let oom = d.max_batch as f64 + 1.0;
     let (x0, x1) = extent(d.batch.iter().copied().chain([d.current_batch, 1.0]));
-    let (y0, y1) = log_range(
-        d.kv_cache
-            .iter()
-            .chain(&d.total)
-            .copied()
-            .chain([d.weights, d.capacity, d.current_kv])
-    );
+    let (y0, y1) = log_range(d.kv_cache.iter().chain(&d.total).copied().chain([
+        d.weights,
+        d.capacity,
+        d.current_kv,
+    ]));
     let compact = crate::common::narrow(root, t.font_size);
     let x_title = if compact {
         format!("batch ({} tokens each)", tokens(d.context))
@@ -312,7 +369,15 @@ pub fn kv_crossover<DB: DrawingBackend>(
         let px = p.x.px(oom.max(x0));
         oom_band(&mut p, t, px)?;
     }
-    memory_lines(&mut p, t, &d.batch, &d.kv_cache, &d.total, d.weights, d.capacity)?;
+    memory_lines(
+        &mut p,
+        t,
+        &d.batch,
+        &d.kv_cache,
+        &d.total,
+        d.weights,
+        d.capacity,
+    )?;
     let tw = thin(fs);
     // Crossover and out of memory: vertical markers with labels at the top.
     if let Some(x) = d.crossover.map(f64::from) {
@@ -326,7 +391,10 @@ pub fn kv_crossover<DB: DrawingBackend>(
         }
     }
     if d.max_batch == 0 {
-        p.note(&format!("does not fit even at batch 1 ({} capacity)", b(d.capacity)))?;
+        p.note(&format!(
+            "does not fit even at batch 1 ({} capacity)",
+            b(d.capacity)
+        ))?;
     } else if let Some(px) = p.vline(oom, t.capacity, tw, None)? {
         let text = if compact {
             format!("out of memory: {}", n(oom))
@@ -339,10 +407,41 @@ pub fn kv_crossover<DB: DrawingBackend>(
     }
     // The current batch on the KV and total lines.
     let r = 0.42 * fs;
-    p.point(Marker::Circle, d.current_batch, d.current_kv, false, r, t.kv_cache, true)?;
-    if let Some(at) = p.point(Marker::Circle, d.current_batch, d.current_total, false, r, t.text, true)? {
+    p.point(
+        Marker::Circle,
+        d.current_batch,
+        d.current_kv,
+        false,
+        r,
+        t.kv_cache,
+        true,
+    )?;
+    if let Some(at) = p.point(
+        Marker::Circle,
+        d.current_batch,
+        d.current_total,
+        false,
+        r,
+        t.text,
+        true,
+    )? {
         let text = format!("batch {}: {}", n(d.current_batch), b(d.current_total));
-        p.label_near(&text, t.text, at, r + 0.25 * fs, &[Place::SE, Place::NE, Place::E, Place::SW, Place::NW, Place::S, Place::N], true)?;
+        p.label_near(
+            &text,
+            t.text,
+            at,
+            r + 0.25 * fs,
+            &[
+                Place::SE,
+                Place::NE,
+                Place::E,
+                Place::SW,
+                Place::NW,
+                Place::S,
+                Place::N,
+            ],
+            true,
+        )?;
     }
     root.present()?;
     Ok(())
@@ -357,13 +456,11 @@ pub fn kv_context<DB: DrawingBackend>(
 ) -> ChartResult<DB> {
     let oom = d.max_context as f64 + 1.0;
     let (x0, x1) = extent(d.context.iter().copied().chain([d.current_context]));
-    let (y0, y1) = log_range(
-        d.kv_cache
-            .iter()
-            .chain(&d.total)
-            .copied()
-            .chain([d.weights, d.capacity, d.current_kv])
-    );
+    let (y0, y1) = log_range(d.kv_cache.iter().chain(&d.total).copied().chain([
+        d.weights,
+        d.capacity,
+        d.current_kv,
+    ]));
     let compact = crate::common::narrow(root, t.font_size);
     let x_title = if compact {
         format!("context (tokens), batch {}", n(d.batch))
@@ -383,10 +480,21 @@ pub fn kv_context<DB: DrawingBackend>(
         let px = p.x.px(oom.max(x0));
         oom_band(&mut p, t, px)?;
     }
-    memory_lines(&mut p, t, &d.context, &d.kv_cache, &d.total, d.weights, d.capacity)?;
+    memory_lines(
+        &mut p,
+        t,
+        &d.context,
+        &d.kv_cache,
+        &d.total,
+        d.weights,
+        d.capacity,
+    )?;
     let tw = thin(fs);
     if d.max_context == 0 {
-        p.note(&format!("does not fit at any context ({} capacity)", b(d.capacity)))?;
+        p.note(&format!(
+            "does not fit at any context ({} capacity)",
+            b(d.capacity)
+        ))?;
     } else if let Some(px) = p.vline(oom, t.capacity, tw, None)? {
         let text = if compact {
             format!("out of memory: {}", tokens(oom))
@@ -395,15 +503,56 @@ pub fn kv_context<DB: DrawingBackend>(
         };
         p.vline_label(px, &text, t.text, true)?;
     } else if oom > x1 {
-        p.note(&format!("fits up to {} tokens", tokens(d.max_context as f64)))?;
+        p.note(&format!(
+            "fits up to {} tokens",
+            tokens(d.max_context as f64)
+        ))?;
     } else if oom < x0 {
-        p.note(&format!("fits only up to {} tokens", n(d.max_context as f64)))?;
+        p.note(&format!(
+            "fits only up to {} tokens",
+            n(d.max_context as f64)
+        ))?;
     }
     let r = 0.42 * fs;
-    p.point(Marker::Circle, d.current_context, d.current_kv, false, r, t.kv_cache, true)?;
-    if let Some(at) = p.point(Marker::Circle, d.current_context, d.current_total, false, r, t.text, true)? {
-        let text = format!("{} tokens: {}", tokens(d.current_context), b(d.current_total));
-        p.label_near(&text, t.text, at, r + 0.25 * fs, &[Place::SE, Place::NE, Place::E, Place::SW, Place::NW, Place::S, Place::N], true)?;
+    p.point(
+        Marker::Circle,
+        d.current_context,
+        d.current_kv,
+        false,
+        r,
+        t.kv_cache,
+        true,
+    )?;
+    if let Some(at) = p.point(
+        Marker::Circle,
+        d.current_context,
+        d.current_total,
+        false,
+        r,
+        t.text,
+        true,
+    )? {
+        let text = format!(
+            "{} tokens: {}",
+            tokens(d.current_context),
+            b(d.current_total)
+        );
+        p.label_near(
+            &text,
+            t.text,
+            at,
+            r + 0.25 * fs,
+            &[
+                Place::SE,
+                Place::NE,
+                Place::E,
+                Place::SW,
+                Place::NW,
+                Place::S,
+                Place::N,
+            ],
+            true,
+        )?;
     }
     root.present()?;
     Ok(())

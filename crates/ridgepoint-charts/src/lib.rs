@@ -36,7 +36,9 @@ mod ttft;
 
 pub use decode_time::{decode_time, DecodeTimeData};
 pub use fit_matrix::{fit_matrix, FitMatrixData};
-pub use intensity::{decode_intensity, prefill_intensity, DecodeIntensityData, PrefillIntensityData};
+pub use intensity::{
+    decode_intensity, prefill_intensity, DecodeIntensityData, PrefillIntensityData,
+};
 pub use kv::{kv_context, kv_crossover, KvContextData, KvCrossoverData};
 pub use memory::{memory, MemoryData};
 pub use roofline::{roofline, Achieved, OperatingPoint, PointColor, RooflineData};

@@ -64,9 +64,19 @@ impl ChartData for MemoryData {
         let mut rows: Vec<Vec<String>> = self
             .segments()
             .iter()
-            .map(|(n, v)| vec![n.to_string(), b(*v), Unit::Percent.format(v / self.capacity)])
+            .map(|(n, v)| {
+                vec![
+                    n.to_string(),
+                    b(*v),
+                    Unit::Percent.format(v / self.capacity),
+                ]
+            })
             .collect();
-        rows.push(vec!["total".into(), b(self.total), Unit::Percent.format(self.total / self.capacity)]);
+        rows.push(vec![
+            "total".into(),
+            b(self.total),
+            Unit::Percent.format(self.total / self.capacity),
+        ]);
         rows.push(vec!["capacity".into(), b(self.capacity), "100%".into()]);
         Table {
             caption: format!(
@@ -75,7 +85,11 @@ impl ChartData for MemoryData {
                 b(self.capacity),
                 self.verdict()
             ),
-            headers: vec!["component".into(), "memory per GPU".into(), "share of capacity".into()],
+            headers: vec![
+                "component".into(),
+                "memory per GPU".into(),
+                "share of capacity".into(),
+            ],
             rows,
         }
     }
@@ -103,8 +117,16 @@ pub fn memory<DB: DrawingBackend>(
     t: &Theme,
 ) -> ChartResult<DB> {
     let colors = [t.weights, t.kv_cache, t.activations, t.overhead];
-    let cap = if d.capacity.is_finite() && d.capacity > 0.0 { d.capacity } else { 1.0 };
-    let total = if d.total.is_finite() { d.total.max(0.0) } else { f64::MAX };
+    let cap = if d.capacity.is_finite() && d.capacity > 0.0 {
+        d.capacity
+    } else {
+        1.0
+    };
+    let total = if d.total.is_finite() {
+        d.total.max(0.0)
+    } else {
+        f64::MAX
+    };
     let cut = total > 3.0 * cap;
     let shown_max = if cut { 3.0 * cap } else { total.max(cap) };
     let (_, hi) = lin_range([shown_max * 1.04]);
@@ -127,7 +149,7 @@ pub fn memory<DB: DrawingBackend>(
     let r = p.rect;
     let (_, lh) = p.label_size("0", LABEL);
     // One group centred in the plot: verdict, capacity label, the bar, the total.
-    let bar_h = (r.h() * 0.25).clamp(1.8 * fs, 4.5 * fs);
+    let bar_h = crate::common::clampf(r.h() * 0.25, 1.8 * fs, 4.5 * fs);
     let group = 1.8 * fs + lh + 0.3 * fs + bar_h + 0.3 * fs + lh;
     let top = r.y0 + ((r.h() - group) / 2.0).max(0.0);
     let verdict_y = top + 0.9 * fs;
@@ -138,9 +160,19 @@ pub fn memory<DB: DrawingBackend>(
     // Beyond capacity: a faint band. Up to capacity: the empty track the bar fills.
     let cx = p.x.px(cap);
     if cx < r.x1 {
-        p.rect(Rect::new(cx, r.y0, r.x1, r.y1), t.capacity.mix(0.06), true, 1.0)?;
+        p.rect(
+            Rect::new(cx, r.y0, r.x1, r.y1),
+            t.capacity.mix(0.06),
+            true,
+            1.0,
+        )?;
     }
-    p.rect(Rect::new(r.x0, by0, cx.min(r.x1), by1), t.grid.to_rgba(), true, 1.0)?;
+    p.rect(
+        Rect::new(r.x0, by0, cx.min(r.x1), by1),
+        t.grid.to_rgba(),
+        true,
+        1.0,
+    )?;
     // Segments.
     let mut start = 0.0f64;
     let mut boxes = Vec::new();
@@ -160,7 +192,15 @@ pub fn memory<DB: DrawingBackend>(
         let text = b(*v);
         let (w, _) = p.label_size(&text, LABEL);
         if e - a >= w + 0.3 * fs {
-            p.text(&text, (a + e) / 2.0, cy, LABEL, ink_on(c), HPos::Center, VPos::Center)?;
+            p.text(
+                &text,
+                (a + e) / 2.0,
+                cy,
+                LABEL,
+                ink_on(c),
+                HPos::Center,
+                VPos::Center,
+            )?;
         }
     }
     // Free memory, written in the empty part of the track when it fits.
@@ -168,7 +208,15 @@ pub fn memory<DB: DrawingBackend>(
         let text = format!("{} free", b(cap - total));
         let (w, _) = p.label_size(&text, LABEL);
         if cx - bar_end >= w + 0.6 * fs {
-            p.text(&text, (bar_end + cx) / 2.0, cy, LABEL, t.muted, HPos::Center, VPos::Center)?;
+            p.text(
+                &text,
+                (bar_end + cx) / 2.0,
+                cy,
+                LABEL,
+                t.muted,
+                HPos::Center,
+                VPos::Center,
+            )?;
         }
     }
     if cut {
@@ -176,7 +224,10 @@ pub fn memory<DB: DrawingBackend>(
         let x = r.x1 - 0.9 * fs;
         for dx in [0.0, 0.45 * fs] {
             p.path(
-                &[(x + dx - 0.3 * fs, by1 + 0.3 * fs), (x + dx + 0.3 * fs, by0 - 0.3 * fs)],
+                &[
+                    (x + dx - 0.3 * fs, by1 + 0.3 * fs),
+                    (x + dx + 0.3 * fs, by0 - 0.3 * fs),
+                ],
                 t.background,
                 0.25 * fs,
                 None,
@@ -185,7 +236,12 @@ pub fn memory<DB: DrawingBackend>(
     }
     // Capacity line through the bar, named above it.
     let lw = thick(fs);
-    p.path(&[(cx, by0 - 0.3 * fs - lh), (cx, r.y1)], t.capacity, lw, None)?;
+    p.path(
+        &[(cx, by0 - 0.3 * fs - lh), (cx, r.y1)],
+        t.capacity,
+        lw,
+        None,
+    )?;
     p.reserve(Rect::new(cx - lw, by0 - 0.3 * fs - lh, cx + lw, r.y1));
     let cap_text = format!("{} capacity", b(cap));
     let (w, h) = p.label_size(&cap_text, LABEL);
@@ -197,7 +253,11 @@ pub fn memory<DB: DrawingBackend>(
     p.c.label(&cap_text, LABEL, t.capacity, &cands, r, true)?;
     // Total under the bar's end (or at the cut).
     let total_text = if cut {
-        format!("total {} ({}× capacity) →", b(total), Unit::Count.format(total / cap))
+        format!(
+            "total {} ({}× capacity) →",
+            b(total),
+            Unit::Count.format(total / cap)
+        )
     } else {
         format!("total {}", b(total))
     };
@@ -217,7 +277,15 @@ pub fn memory<DB: DrawingBackend>(
     } else {
         format!("✗ {}", d.verdict())
     };
-    p.bold(&verdict, r.x0 + 0.1 * fs, verdict_y, 1.05, t.text, HPos::Left, VPos::Center)?;
+    p.bold(
+        &verdict,
+        r.x0 + 0.1 * fs,
+        verdict_y,
+        1.05,
+        t.text,
+        HPos::Left,
+        VPos::Center,
+    )?;
     root.present()?;
     Ok(())
 }

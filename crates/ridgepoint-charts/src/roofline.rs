@@ -1,6 +1,8 @@
 //! `roofline`: attainable FLOP/s against arithmetic intensity, log-log.
 
-use crate::common::{blend, log_range, short_op, thick, thin, Axis, Fmt, Key, Marker, Place, Plot, Swatch, LABEL};
+use crate::common::{
+    blend, log_range, short_op, thick, thin, Axis, Fmt, Key, Marker, Place, Plot, Swatch, LABEL,
+};
 use crate::{ChartData, ChartResult, Table, Theme};
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -63,7 +65,11 @@ impl RooflineData {
             peak: e.peak.get(),
             bandwidth: e.bandwidth.get(),
             points: vec![
-                point(format!("decode, batch {batch}"), &e.decode, PointColor::Decode),
+                point(
+                    format!("decode, batch {batch}"),
+                    &e.decode,
+                    PointColor::Decode,
+                ),
                 point(
                     format!("prefill, {} tokens", Unit::Count.format(prompt as f64)),
                     &e.prefill,
@@ -147,7 +153,11 @@ impl ChartData for RooflineData {
             .points
             .iter()
             .map(|p| (p.label.clone(), p))
-            .chain(self.ops.iter().map(|p| (format!("{} {}", phase(p), p.label), p)))
+            .chain(
+                self.ops
+                    .iter()
+                    .map(|p| (format!("{} {}", phase(p), p.label), p)),
+            )
             .map(|(name, p)| {
                 vec![
                     name,
@@ -203,8 +213,16 @@ pub fn roofline<DB: DrawingBackend>(
             .into_iter()
             .chain(all().flat_map(|p| [p.intensity / 2.0, p.intensity * 8.0])),
     );
-    let eff_bw = d.achieved.map(|a| a.bandwidth).unwrap_or(1.0).clamp(1e-3, 1.0);
-    let eff_c = d.achieved.map(|a| a.compute).unwrap_or(1.0).clamp(1e-3, 1.0);
+    let eff_bw = d
+        .achieved
+        .map(|a| a.bandwidth)
+        .unwrap_or(1.0)
+        .clamp(1e-3, 1.0);
+    let eff_c = d
+        .achieved
+        .map(|a| a.compute)
+        .unwrap_or(1.0)
+        .clamp(1e-3, 1.0);
     let (y0, _) = log_range(
         [d.bandwidth * eff_bw * x0 * 0.9, d.peak]
             .into_iter()
@@ -216,24 +234,44 @@ pub fn roofline<DB: DrawingBackend>(
     let compact = crate::common::narrow(root, t.font_size);
     let mut keys = vec![
         Key::new(
-            Swatch::Marker { shape: Marker::Circle, color: t.decode, filled: true },
+            Swatch::Marker {
+                shape: Marker::Circle,
+                color: t.decode,
+                filled: true,
+            },
             "decode",
         ),
         Key::new(
-            Swatch::Marker { shape: Marker::Circle, color: t.prefill, filled: true },
+            Swatch::Marker {
+                shape: Marker::Circle,
+                color: t.prefill,
+                filled: true,
+            },
             "prefill",
         ),
     ];
     if !d.ops.is_empty() {
         keys.push(Key::new(
-            Swatch::Marker { shape: Marker::Circle, color: t.muted, filled: false },
+            Swatch::Marker {
+                shape: Marker::Circle,
+                color: t.muted,
+                filled: false,
+            },
             if compact { "per op" } else { "per operation" },
         ));
     }
     if d.achieved.is_some() {
         keys.push(Key::new(
-            Swatch::Line { color: t.muted, width: thin(t.font_size), dashed: true },
-            if compact { "achieved" } else { "achieved roofs" },
+            Swatch::Line {
+                color: t.muted,
+                width: thin(t.font_size),
+                dashed: true,
+            },
+            if compact {
+                "achieved"
+            } else {
+                "achieved roofs"
+            },
         ));
     }
     let mut p = Plot::new(
@@ -243,7 +281,11 @@ pub fn roofline<DB: DrawingBackend>(
         Axis::log(
             (x0, x1),
             Fmt::Count,
-            if compact { "intensity (FLOP/byte)" } else { "arithmetic intensity (FLOP/byte)" },
+            if compact {
+                "intensity (FLOP/byte)"
+            } else {
+                "arithmetic intensity (FLOP/byte)"
+            },
         ),
         Axis::log((y0, y1), Fmt::Flops, "attainable FLOP/s"),
         None,
@@ -253,24 +295,61 @@ pub fn roofline<DB: DrawingBackend>(
     let dash = Some((0.6 * fs, 0.4 * fs));
 
     // Roofs.
-    p.line(&[(x0, d.bandwidth * x0), (ridge, d.peak)], false, t.memory_roof, lw, None, true)?;
-    p.line(&[(ridge, d.peak), (x1, d.peak)], false, t.compute_roof, lw, None, true)?;
+    p.line(
+        &[(x0, d.bandwidth * x0), (ridge, d.peak)],
+        false,
+        t.memory_roof,
+        lw,
+        None,
+        true,
+    )?;
+    p.line(
+        &[(ridge, d.peak), (x1, d.peak)],
+        false,
+        t.compute_roof,
+        lw,
+        None,
+        true,
+    )?;
     if d.achieved.is_some() {
         let (bw, pk) = (d.bandwidth * eff_bw, d.peak * eff_c);
         let r = pk / bw;
-        p.line(&[(x0, bw * x0), (r, pk)], false, t.memory_roof, tw, dash, true)?;
+        p.line(
+            &[(x0, bw * x0), (r, pk)],
+            false,
+            t.memory_roof,
+            tw,
+            dash,
+            true,
+        )?;
         p.line(&[(r, pk), (x1, pk)], false, t.compute_roof, tw, dash, true)?;
     }
     // Ridge: dashed from the axis to the roof, its value at the foot.
     let rx = p.x.px(ridge);
     let top = p.y.px(d.peak);
     let (bottom_px, r) = (p.rect.y1, p.rect);
-    p.pixel_line(&[(rx, bottom_px), (rx, top)], t.ridge, tw, Some((0.4 * fs, 0.35 * fs)), true)?;
+    p.pixel_line(
+        &[(rx, bottom_px), (rx, top)],
+        t.ridge,
+        tw,
+        Some((0.4 * fs, 0.35 * fs)),
+        true,
+    )?;
     let ridge_text = format!("ridge {}", crate::common::fpb(ridge));
     let (w, h) = p.label_size(&ridge_text, LABEL);
     let cands = [
-        crate::common::Rect::new(rx + 0.25 * fs, r.y1 - h - 0.2 * fs, rx + 0.25 * fs + w, r.y1 - 0.2 * fs),
-        crate::common::Rect::new(rx - 0.25 * fs - w, r.y1 - h - 0.2 * fs, rx - 0.25 * fs, r.y1 - 0.2 * fs),
+        crate::common::Rect::new(
+            rx + 0.25 * fs,
+            r.y1 - h - 0.2 * fs,
+            rx + 0.25 * fs + w,
+            r.y1 - 0.2 * fs,
+        ),
+        crate::common::Rect::new(
+            rx - 0.25 * fs - w,
+            r.y1 - h - 0.2 * fs,
+            rx - 0.25 * fs,
+            r.y1 - 0.2 * fs,
+        ),
     ];
     p.c.label(&ridge_text, LABEL, t.text, &cands, r, true)?;
 
@@ -283,20 +362,88 @@ pub fn roofline<DB: DrawingBackend>(
     // On the slope a third of the way up to the ridge; left of and above the line.
     let xm = 10f64.powf(x0.log10() + (ridge.log10() - x0.log10()) * 0.45);
     let at = p.px(xm, d.bandwidth * xm, false);
-    p.label_near(&bw_text, t.memory_roof, at, 0.4 * fs, &[Place::NW, Place::SE, Place::W, Place::E], true)?;
+    p.label_near(
+        &bw_text,
+        t.memory_roof,
+        at,
+        0.4 * fs,
+        &[Place::NW, Place::SE, Place::W, Place::E],
+        true,
+    )?;
 
+    // The compute roof's name and the achieved roofs', before the points' labels: they have
+    // fixed good spots, the points' labels have many. The markers' places are kept clear.
+    for pt in d.points.iter().chain(&d.ops) {
+        let at = p.px(pt.intensity, pt.attained, false);
+        let r = 0.45 * fs;
+        if p.shows(at) {
+            p.reserve(crate::common::Rect::new(
+                at.0 - r,
+                at.1 - r,
+                at.0 + r,
+                at.1 + r,
+            ));
+        }
+    }
+    let peak_text = if compact {
+        Unit::FlopsPerSec.format(d.peak)
+    } else {
+        format!("compute roof {}", Unit::FlopsPerSec.format(d.peak))
+    };
+    let right = p.px(x1, d.peak, false);
+    let left = p.px(ridge, d.peak, false);
+    let mid = ((left.0 + right.0) / 2.0, right.1);
+    // Far enough off the line to clear markers sitting on it: above the roof at its right
+    // end, its left end or its middle, else below.
+    let g = 0.8 * fs;
+    let mut cands = p.c.around(&peak_text, LABEL, right, g, &[Place::NW]);
+    cands.extend(p.c.around(&peak_text, LABEL, left, g, &[Place::NE]));
+    cands.extend(p.c.around(&peak_text, LABEL, mid, g, &[Place::N]));
+    cands.extend(p.c.around(&peak_text, LABEL, right, g, &[Place::SW]));
+    cands.extend(p.c.around(&peak_text, LABEL, left, g, &[Place::SE]));
+    cands.extend(p.c.around(&peak_text, LABEL, mid, g, &[Place::S]));
+    let bounds = p.rect;
+    p.c.label(&peak_text, LABEL, t.compute_roof, &cands, bounds, true)?;
+    if let Some(a) = d.achieved {
+        let pk = d.peak * eff_c;
+        let text = if compact {
+            format!("achieved {} / {}", pct(a.bandwidth), pct(a.compute))
+        } else {
+            format!(
+                "achieved {} BW / {} FLOPs",
+                pct(a.bandwidth),
+                pct(a.compute)
+            )
+        };
+        let right = p.px(x1, pk, false);
+        let left = p.px(pk / (d.bandwidth * eff_bw), pk, false);
+        let mut cands =
+            p.c.around(&text, LABEL, right, 0.3 * fs, &[Place::SW, Place::NW]);
+        cands.extend(p.c.around(&text, LABEL, left, 0.3 * fs, &[Place::SE, Place::NE]));
+        let muted = t.muted;
+        p.c.label(&text, LABEL, muted, &cands, bounds, true)?;
+    }
     let color = |c: PointColor| match c {
         PointColor::Decode => t.decode,
         PointColor::Prefill => t.prefill,
     };
     // Operations: hollow markers, grouped labels where they pile up.
     let op_r = 0.32 * fs;
-    // (colour, first marker, last marker, names)
-    let mut groups: Vec<(PointColor, (f64, f64), (f64, f64), Vec<String>)> = Vec::new();
+    let mut groups: Vec<Group> = Vec::new();
     for o in &d.ops {
-        if let Some(at) = p.point(Marker::Circle, o.intensity, o.attained, false, op_r, color(o.color), false)? {
+        if let Some(at) = p.point(
+            Marker::Circle,
+            o.intensity,
+            o.attained,
+            false,
+            op_r,
+            color(o.color),
+            false,
+        )? {
             match groups.iter_mut().find(|(c, _, last, _)| {
-                *c == o.color && (last.0 - at.0).abs() < 2.0 * fs && (last.1 - at.1).abs() < 1.2 * fs
+                *c == o.color
+                    && (last.0 - at.0).abs() < 2.0 * fs
+                    && (last.1 - at.1).abs() < 1.2 * fs
             }) {
                 Some(g) => {
                     g.2 = at;
@@ -312,7 +459,15 @@ pub fn roofline<DB: DrawingBackend>(
     let r = 0.45 * fs;
     let mut placed = Vec::new();
     for pt in &d.points {
-        if let Some(at) = p.point(Marker::Circle, pt.intensity, pt.attained, false, r, color(pt.color), true)? {
+        if let Some(at) = p.point(
+            Marker::Circle,
+            pt.intensity,
+            pt.attained,
+            false,
+            r,
+            color(pt.color),
+            true,
+        )? {
             placed.push((pt, at));
         }
     }
@@ -327,47 +482,20 @@ pub fn roofline<DB: DrawingBackend>(
         } else {
             pt.label.clone()
         };
-        // Operations hidden under this marker join its label as a second line.
+        // Operations hidden under this marker join its label as a second line (on a narrow
+        // canvas they stay unlabelled: the table lists them).
         if let Some(i) = groups.iter().position(|(c, first, last, _)| {
             *c == pt.color
                 && (first.0 - at.0).abs() < 1.2 * fs
                 && (last.0 - at.0).abs() < 1.2 * fs
                 && (first.1 - at.1).abs() < 1.2 * fs
         }) {
-            text = format!("{text}\n{}", groups.remove(i).3.join(" · "));
+            let names = groups.remove(i).3.join(" · ");
+            if !compact {
+                text = format!("{text}\n{names}");
+            }
         }
         p.label_near(&text, t.text, at, r + 0.25 * fs, places, true)?;
-    }
-    // Roof names after the phases' labels: the compute roof's at either end of the roof,
-    // above or below it.
-    let peak_text = if compact {
-        format!("peak {}", Unit::FlopsPerSec.format(d.peak))
-    } else {
-        format!("compute roof {}", Unit::FlopsPerSec.format(d.peak))
-    };
-    let right = p.px(x1, d.peak, false);
-    let left = p.px(ridge, d.peak, false);
-    // Far enough off the line to clear markers sitting on it.
-    let g = 0.8 * fs;
-    let mut cands = p.c.around(&peak_text, LABEL, right, g, &[Place::NW]);
-    cands.extend(p.c.around(&peak_text, LABEL, left, g, &[Place::NE]));
-    cands.extend(p.c.around(&peak_text, LABEL, right, g, &[Place::SW]));
-    cands.extend(p.c.around(&peak_text, LABEL, left, g, &[Place::SE]));
-    let bounds = p.rect;
-    p.c.label(&peak_text, LABEL, t.compute_roof, &cands, bounds, true)?;
-    if let Some(a) = d.achieved {
-        let pk = d.peak * eff_c;
-        let text = if compact {
-            format!("achieved {} / {}", pct(a.bandwidth), pct(a.compute))
-        } else {
-            format!("achieved {} BW / {} FLOPs", pct(a.bandwidth), pct(a.compute))
-        };
-        let right = p.px(x1, pk, false);
-        let left = p.px(pk / (d.bandwidth * eff_bw), pk, false);
-        let mut cands = p.c.around(&text, LABEL, right, 0.3 * fs, &[Place::SW, Place::NW]);
-        cands.extend(p.c.around(&text, LABEL, left, 0.3 * fs, &[Place::SE, Place::NE]));
-        let muted = t.muted;
-        p.c.label(&text, LABEL, muted, &cands, bounds, true)?;
     }
     // Operation labels last: optional, they take what room is left.
     for (c, first, last, names) in groups {
@@ -376,9 +504,25 @@ pub fn roofline<DB: DrawingBackend>(
         // On the compute roof, above it; on the memory roof, beside it.
         let on_compute_roof = p.y.px(d.peak) - at.1 < 1.0;
         let places: &[Place] = if on_compute_roof {
-            &[Place::N, Place::NE, Place::NW, Place::S, Place::SE, Place::SW]
+            &[
+                Place::N,
+                Place::NE,
+                Place::NW,
+                Place::S,
+                Place::SE,
+                Place::SW,
+            ]
         } else {
-            &[Place::E, Place::W, Place::SE, Place::NW, Place::SW, Place::NE, Place::S, Place::N]
+            &[
+                Place::E,
+                Place::W,
+                Place::SE,
+                Place::NW,
+                Place::SW,
+                Place::NE,
+                Place::S,
+                Place::N,
+            ]
         };
         let col = match c {
             PointColor::Decode => t.decode,
@@ -391,3 +535,6 @@ pub fn roofline<DB: DrawingBackend>(
     root.present()?;
     Ok(())
 }
+
+/// Operations whose markers pile up: colour, first and last marker (pixels), names.
+type Group = (PointColor, (f64, f64), (f64, f64), Vec<String>);

@@ -1,7 +1,9 @@
 //! `batch-throughput`: decode step time (left axis) and tokens per second (right axis)
 //! against batch size, floor and calibrated, with the knee.
 
-use crate::common::{blend, extent, log_range, thick, thin, workload, Axis, Fmt, Key, Marker, Place, Plot, Swatch};
+use crate::common::{
+    blend, extent, log_range, thick, thin, workload, Axis, Fmt, Key, Marker, Place, Plot, Swatch,
+};
 use crate::{ChartData, ChartResult, MeasuredPoint, Table, Theme};
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -163,11 +165,12 @@ pub fn batch_throughput<DB: DrawingBackend>(
 ) -> ChartResult<DB> {
     let fs = t.font_size;
     let (x0, x1) = extent(
-        d.batch
-            .iter()
-            .copied()
-            .chain([d.current_batch])
-            .chain(d.measured_throughput.iter().chain(&d.measured_step).map(|m| m.x)),
+        d.batch.iter().copied().chain([d.current_batch]).chain(
+            d.measured_throughput
+                .iter()
+                .chain(&d.measured_step)
+                .map(|m| m.x),
+        ),
     );
     let (y0, y1) = log_range(
         d.step
@@ -190,16 +193,42 @@ pub fn batch_throughput<DB: DrawingBackend>(
     let compact = crate::common::narrow(root, fs);
     let (sc, tc) = (t.decode, t.throughput);
     let mut keys = vec![
-        Key::new(Swatch::Line { color: sc, width: thick(fs), dashed: false }, "step time"),
-        Key::new(Swatch::Line { color: tc, width: thick(fs), dashed: false }, "tokens/s"),
         Key::new(
-            Swatch::Line { color: t.muted, width: thin(fs), dashed: true },
-            if compact { "floor" } else { "floor (100% of peak)" },
+            Swatch::Line {
+                color: sc,
+                width: thick(fs),
+                dashed: false,
+            },
+            "step time",
+        ),
+        Key::new(
+            Swatch::Line {
+                color: tc,
+                width: thick(fs),
+                dashed: false,
+            },
+            "tokens/s",
+        ),
+        Key::new(
+            Swatch::Line {
+                color: t.muted,
+                width: thin(fs),
+                dashed: true,
+            },
+            if compact {
+                "floor"
+            } else {
+                "floor (100% of peak)"
+            },
         ),
     ];
     if !(d.measured_throughput.is_empty() && d.measured_step.is_empty()) {
         keys.push(Key::new(
-            Swatch::Marker { shape: Marker::Diamond, color: t.measured, filled: true },
+            Swatch::Marker {
+                shape: Marker::Diamond,
+                color: t.measured,
+                filled: true,
+            },
             "published measurement",
         ));
     }
@@ -212,18 +241,40 @@ pub fn batch_throughput<DB: DrawingBackend>(
         Axis::log(
             (x0, x1),
             Fmt::Count,
-            if compact { "batch size" } else { "batch size (sequences per decode step)" },
+            if compact {
+                "batch size"
+            } else {
+                "batch size (sequences per decode step)"
+            },
         ),
-        Axis::log((y0, y1), Fmt::Seconds, if compact { "step time" } else { "decode step time" })
-            .colored(sl),
+        Axis::log(
+            (y0, y1),
+            Fmt::Seconds,
+            if compact {
+                "step time"
+            } else {
+                "decode step time"
+            },
+        )
+        .colored(sl),
         Some(
-            Axis::log((z0, z1), Fmt::Count, if compact { "tokens/s" } else { "tokens/s, all sequences" })
-                .colored(tl),
+            Axis::log(
+                (z0, z1),
+                Fmt::Count,
+                if compact {
+                    "tokens/s"
+                } else {
+                    "tokens/s, all sequences"
+                },
+            )
+            .colored(tl),
         ),
     )?;
     let (lw, tw) = (thick(fs), thin(fs));
     let dash = Some((0.6 * fs, 0.4 * fs));
-    let pts = |ys: &[f64]| -> Vec<(f64, f64)> { d.batch.iter().copied().zip(ys.iter().copied()).collect() };
+    let pts = |ys: &[f64]| -> Vec<(f64, f64)> {
+        d.batch.iter().copied().zip(ys.iter().copied()).collect()
+    };
     p.line(&pts(&d.step_floor), false, sc, tw, dash, true)?;
     p.line(&pts(&d.throughput_floor), true, tc, tw, dash, true)?;
     p.line(&pts(&d.step), false, sc, lw, None, true)?;
@@ -237,7 +288,11 @@ pub fn batch_throughput<DB: DrawingBackend>(
         };
         p.vline_label(px, &text, t.text, true)?;
     } else {
-        p.note(&format!("knee at batch {} ({})", n(d.knee), knee_text(d.knee_cause)))?;
+        p.note(&format!(
+            "knee at batch {} ({})",
+            n(d.knee),
+            knee_text(d.knee_cause)
+        ))?;
     }
     for m in &d.measured_step {
         p.point(Marker::Diamond, m.x, m.y, false, 0.4 * fs, t.measured, true)?;
@@ -247,12 +302,51 @@ pub fn batch_throughput<DB: DrawingBackend>(
     }
     // The current batch on both calibrated curves.
     let r = 0.42 * fs;
-    let places = [Place::SE, Place::NE, Place::E, Place::SW, Place::NW, Place::S, Place::N, Place::W];
-    if let Some(at) = p.point(Marker::Circle, d.current_batch, d.current_step, false, r, sc, true)? {
-        p.label_near(&format!("{}/step", s(d.current_step)), sl, at, r + 0.25 * fs, &places, true)?;
+    let places = [
+        Place::SE,
+        Place::NE,
+        Place::E,
+        Place::SW,
+        Place::NW,
+        Place::S,
+        Place::N,
+        Place::W,
+    ];
+    if let Some(at) = p.point(
+        Marker::Circle,
+        d.current_batch,
+        d.current_step,
+        false,
+        r,
+        sc,
+        true,
+    )? {
+        p.label_near(
+            &format!("{}/step", s(d.current_step)),
+            sl,
+            at,
+            r + 0.25 * fs,
+            &places,
+            true,
+        )?;
     }
-    if let Some(at) = p.point(Marker::Circle, d.current_batch, d.current_throughput, true, r, tc, true)? {
-        p.label_near(&tps(d.current_throughput), tl, at, r + 0.25 * fs, &places, true)?;
+    if let Some(at) = p.point(
+        Marker::Circle,
+        d.current_batch,
+        d.current_throughput,
+        true,
+        r,
+        tc,
+        true,
+    )? {
+        p.label_near(
+            &tps(d.current_throughput),
+            tl,
+            at,
+            r + 0.25 * fs,
+            &places,
+            true,
+        )?;
     }
     root.present()?;
     Ok(())

@@ -1,6 +1,8 @@
 //! `ttft`: time to first token against prompt length, floor and calibrated.
 
-use crate::common::{extent, log_range, thick, thin, workload, Axis, Fmt, Key, Marker, Place, Plot, Swatch};
+use crate::common::{
+    extent, log_range, thick, thin, workload, Axis, Fmt, Key, Marker, Place, Plot, Swatch,
+};
 use crate::{ChartData, ChartResult, MeasuredPoint, Table, Theme};
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -64,11 +66,14 @@ impl ChartData for TtftData {
             .zip(&self.calibrated)
             .map(|((x, f), c)| vec![n(*x), s(*f), s(*c), String::new()])
             .collect();
-        rows.extend(
-            self.measured
-                .iter()
-                .map(|m| vec![n(m.x), String::new(), String::new(), format!("{} ({})", s(m.y), m.label)]),
-        );
+        rows.extend(self.measured.iter().map(|m| {
+            vec![
+                n(m.x),
+                String::new(),
+                String::new(),
+                format!("{} ({})", s(m.y), m.label),
+            ]
+        }));
         Table {
             caption: format!(
                 "Time to first token against prompt length at batch {}: {} (floor {}) at {} tokens",
@@ -128,15 +133,34 @@ pub fn ttft<DB: DrawingBackend>(
     );
     let compact = crate::common::narrow(root, fs);
     let mut keys = vec![
-        Key::new(Swatch::Line { color: t.prefill, width: thick(fs), dashed: false }, "calibrated"),
         Key::new(
-            Swatch::Line { color: t.prefill, width: thin(fs), dashed: true },
-            if compact { "floor" } else { "floor (100% of peak)" },
+            Swatch::Line {
+                color: t.prefill,
+                width: thick(fs),
+                dashed: false,
+            },
+            "calibrated",
+        ),
+        Key::new(
+            Swatch::Line {
+                color: t.prefill,
+                width: thin(fs),
+                dashed: true,
+            },
+            if compact {
+                "floor"
+            } else {
+                "floor (100% of peak)"
+            },
         ),
     ];
     if !d.measured.is_empty() {
         keys.push(Key::new(
-            Swatch::Marker { shape: Marker::Diamond, color: t.measured, filled: true },
+            Swatch::Marker {
+                shape: Marker::Diamond,
+                color: t.measured,
+                filled: true,
+            },
             "published measurement",
         ));
     }
@@ -156,16 +180,57 @@ pub fn ttft<DB: DrawingBackend>(
     let line = |xs: &[f64], ys: &[f64]| -> Vec<(f64, f64)> {
         xs.iter().copied().zip(ys.iter().copied()).collect()
     };
-    p.line(&line(&d.tokens, &d.floor), false, t.prefill, thin(fs), Some((0.6 * fs, 0.4 * fs)), true)?;
-    p.line(&line(&d.tokens, &d.calibrated), false, t.prefill, thick(fs), None, true)?;
+    p.line(
+        &line(&d.tokens, &d.floor),
+        false,
+        t.prefill,
+        thin(fs),
+        Some((0.6 * fs, 0.4 * fs)),
+        true,
+    )?;
+    p.line(
+        &line(&d.tokens, &d.calibrated),
+        false,
+        t.prefill,
+        thick(fs),
+        None,
+        true,
+    )?;
     for m in &d.measured {
         p.point(Marker::Diamond, m.x, m.y, false, 0.4 * fs, t.measured, true)?;
     }
     let r = 0.42 * fs;
-    p.point(Marker::Circle, d.current_prompt, d.current_floor, false, r * 0.8, t.prefill, false)?;
-    if let Some(at) = p.point(Marker::Circle, d.current_prompt, d.current_calibrated, false, r, t.prefill, true)? {
-        let text = format!("{} tokens: {}", n(d.current_prompt), s(d.current_calibrated));
-        p.label_near(&text, t.text, at, r + 0.25 * fs, &[Place::NW, Place::W, Place::SE, Place::E, Place::N, Place::S], true)?;
+    p.point(
+        Marker::Circle,
+        d.current_prompt,
+        d.current_floor,
+        false,
+        r * 0.8,
+        t.prefill,
+        false,
+    )?;
+    if let Some(at) = p.point(
+        Marker::Circle,
+        d.current_prompt,
+        d.current_calibrated,
+        false,
+        r,
+        t.prefill,
+        true,
+    )? {
+        let text = format!(
+            "{} tokens: {}",
+            n(d.current_prompt),
+            s(d.current_calibrated)
+        );
+        p.label_near(
+            &text,
+            t.text,
+            at,
+            r + 0.25 * fs,
+            &[Place::NW, Place::W, Place::SE, Place::E, Place::N, Place::S],
+            true,
+        )?;
     }
     root.present()?;
     Ok(())

@@ -40,7 +40,12 @@ const FIT_MODELS: [&str; 7] = [
     "llama-2-70b",
     "deepseek-v3",
 ];
-const FIT_PRECISIONS: [Precision; 4] = [Precision::Fp16, Precision::Fp8, Precision::Int8, Precision::Int4];
+const FIT_PRECISIONS: [Precision; 4] = [
+    Precision::Fp16,
+    Precision::Fp8,
+    Precision::Int8,
+    Precision::Int4,
+];
 
 fn spec(q: &str) -> Spec {
     let (spec, problems) = Spec::from_query(q);
@@ -78,7 +83,10 @@ fn charts(spec: &Spec) -> Charts {
             .iter()
             .map(|id| catalog::model(id).unwrap().name)
             .collect(),
-        FIT_PRECISIONS.iter().map(|p| p.label().to_string()).collect(),
+        FIT_PRECISIONS
+            .iter()
+            .map(|p| p.label().to_string())
+            .collect(),
         cells,
         current,
     );
@@ -133,7 +141,11 @@ macro_rules! draw_fn {
 }
 
 /// Every chart of `c` as (id, SVG, table, description).
-fn render_all(c: &Charts, size: (u32, u32), t: &Theme) -> Vec<(&'static str, String, Table, String)> {
+fn render_all(
+    c: &Charts,
+    size: (u32, u32),
+    t: &Theme,
+) -> Vec<(&'static str, String, Table, String)> {
     vec![
         (
             RooflineData::ID,
@@ -292,7 +304,10 @@ fn assert_legible(id: &str, svg: &str, size: (u32, u32)) {
     let boxes = texts(svg);
     for (i, a) in boxes.iter().enumerate() {
         assert!(
-            a.x0 >= -1.0 && a.x1 <= size.0 as f64 + 1.0 && a.y0 >= -1.0 && a.y1 <= size.1 as f64 + 1.0,
+            a.x0 >= -1.0
+                && a.x1 <= size.0 as f64 + 1.0
+                && a.y0 >= -1.0
+                && a.y1 <= size.1 as f64 + 1.0,
             "{id} at {size:?}: {:?} is clipped ({:.0}..{:.0}, {:.0}..{:.0})",
             a.text,
             a.x0,
@@ -353,13 +368,53 @@ fn every_chart_renders_legibly_for_every_scenario_size_and_theme() {
                     assert!(svg.starts_with("<svg"), "{what}");
                     assert_finite(&what, &svg);
                     assert_legible(&what, &svg, size);
-                    assert!(!table.rows.is_empty() && !table.headers.is_empty(), "{what}");
+                    assert!(
+                        !table.rows.is_empty() && !table.headers.is_empty(),
+                        "{what}"
+                    );
                     for row in &table.rows {
                         assert_eq!(row.len(), table.headers.len(), "{what}: ragged table");
                     }
-                    assert!(describe.ends_with('.') && !describe.contains("NaN"), "{what}: {describe}");
+                    assert!(
+                        describe.ends_with('.') && !describe.contains("NaN"),
+                        "{what}: {describe}"
+                    );
                 }
             }
+        }
+    }
+}
+
+#[test]
+fn tiny_canvases_and_broken_numbers_do_not_panic() {
+    let c = charts(&Spec::default());
+    for size in [(1, 1), (40, 30), (120, 90), (2000, 120)] {
+        for (_, out, _, _) in render_all(&c, size, &light()) {
+            assert_finite("tiny", &out);
+        }
+    }
+    // Numbers no engine output should hold, in every field the charts read.
+    let mut c = charts(&Spec::default());
+    c.roofline.bandwidth = 0.0;
+    c.roofline.points[0].intensity = f64::NAN;
+    c.memory.total = f64::INFINITY;
+    c.memory.capacity = 0.0;
+    c.kv_crossover.kv_cache[3] = f64::NAN;
+    c.kv_crossover.current_total = -1.0;
+    c.kv_context.total.clear();
+    c.decode_intensity.intensity = vec![0.0; c.decode_intensity.batch.len()];
+    c.decode_intensity.batch.truncate(2);
+    c.prefill_intensity.tokens.truncate(3);
+    c.ttft.tokens.truncate(1);
+    c.prefill_intensity.ridge = f64::NAN;
+    c.ttft.calibrated[0] = f64::INFINITY;
+    c.batch.step = vec![];
+    c.why.compute_time = 0.0;
+    c.fit.cells[0].clear();
+    c.fit.current = Some((99, 99));
+    for size in [WIDE, NARROW] {
+        for (id, out, _, _) in render_all(&c, size, &light()) {
+            assert_finite(id, &out);
         }
     }
 }
@@ -388,13 +443,18 @@ fn roofline_draws_roofs_ridge_achieved_roofs_phases_and_ops() {
     // Every decade is labelled, the first (0.1) included.
     let labels = text_of(svg);
     for tick in ["0.1", "1", "10", "100", "1k", "10k"] {
-        assert!(labels.iter().any(|l| l == tick), "tick {tick} missing: {labels:?}");
+        assert!(
+            labels.iter().any(|l| l == tick),
+            "tick {tick} missing: {labels:?}"
+        );
     }
     // Two phases, ten operations, and three legend markers (decode, prefill, per operation).
     assert_eq!(svg.matches("<circle").count(), 2 + 10 + 3);
     // The five decode operations sit together at intensity ≈ 1: one grouped label.
     assert!(
-        labels.iter().any(|l| l.contains("QKV") && l.contains("MLP") && l.contains("attn")),
+        labels
+            .iter()
+            .any(|l| l.contains("QKV") && l.contains("MLP") && l.contains("attn")),
         "{labels:?}"
     );
     // The memory roof (blue) and the compute roof (red) are both stroked.
@@ -415,12 +475,22 @@ fn roofline_without_options_still_draws_the_page_s_current_data() {
 fn memory_bar_states_the_verdict() {
     let seed = render_all(&charts(&Spec::default()), WIDE, &light());
     let svg = by_id(&seed, "memory");
-    for s in ["fits (64.7 GB free)", "80 GB capacity", "total 15.3 GB", "weights 13.5 GB", "13.5 GB"] {
+    for s in [
+        "fits (64.7 GB free)",
+        "80 GB capacity",
+        "total 15.3 GB",
+        "weights 13.5 GB",
+        "13.5 GB",
+    ] {
         assert!(has_text(svg, s), "missing {s:?} in {:?}", text_of(svg));
     }
     let big = render_all(&charts(&spec("model=llama-2-70b")), WIDE, &light());
     let svg = by_id(&big, "memory");
-    assert!(has_text(svg, "does not fit (59.5 GB over)"), "{:?}", text_of(svg));
+    assert!(
+        has_text(svg, "does not fit (59.5 GB over)"),
+        "{:?}",
+        text_of(svg)
+    );
     // Far past capacity the bar is cut and the total says by how much.
     let huge = render_all(&charts(&spec(SCENARIOS[1])), WIDE, &light());
     let svg = by_id(&huge, "memory");
@@ -438,15 +508,88 @@ fn fit_matrix_marks_every_cell_and_outlines_the_current_one() {
         .filter(|l| l.starts_with('✓') || l.starts_with('~') || l.starts_with('✗'))
         .count();
     // 7 × 4 cells plus the three legend entries.
-    assert_eq!(glyphs, FIT_MODELS.len() * FIT_PRECISIONS.len() + 3, "{labels:?}");
+    assert_eq!(
+        glyphs,
+        FIT_MODELS.len() * FIT_PRECISIONS.len() + 3,
+        "{labels:?}"
+    );
     assert!(labels.iter().any(|l| l == "✓ 15.3 GB"), "{labels:?}");
-    assert!(labels.iter().any(|l| l.starts_with('✗')), "70B at FP16 does not fit: {labels:?}");
+    assert!(
+        labels.iter().any(|l| l.starts_with('✗')),
+        "70B at FP16 does not fit: {labels:?}"
+    );
     // The current cell's outline: an unfilled rect in the text colour.
-    assert!(svg.contains(r##"fill="none" stroke="#1C2028""##), "no outline");
+    assert!(
+        svg.contains(r##"fill="none" stroke="#1C2028""##),
+        "no outline"
+    );
     let narrow = render_all(&c, NARROW, &light());
     let n = text_of(by_id(&narrow, "fit-matrix"));
     assert!(n.iter().any(|l| l.starts_with('✓')), "{n:?}");
-    assert!(c.fit.describe().contains("Llama-2-7B at FP16: 15.3 GB (fits)"), "{}", c.fit.describe());
+    assert!(
+        c.fit
+            .describe()
+            .contains("Llama-2-7B at FP16: 15.3 GB (fits)"),
+        "{}",
+        c.fit.describe()
+    );
+    // The height the page can give the canvas: every row at full size, nothing clipped.
+    for width in [840.0, 340.0] {
+        let h = c.fit.preferred_height(width, 13.0);
+        assert!((180.0..450.0).contains(&h), "{width}: {h}");
+        let size = (width as u32, h as u32);
+        let out = crate::svg(size, draw_fn!(fit_matrix, &c.fit, &light()));
+        assert_legible("fit-matrix", &out, size);
+        let cell = texts(&out)
+            .into_iter()
+            .find(|t| t.text.starts_with("✓ 15"))
+            .unwrap();
+        assert!(
+            cell.y1 - cell.y0 >= 13.0 * 0.84,
+            "{width}: cell text shrunk"
+        );
+    }
+}
+
+#[test]
+fn fit_matrix_of_the_whole_catalog_reads_at_its_preferred_height() {
+    let s = Spec::default().scenario();
+    let models = catalog::models();
+    let cells = ridgepoint::series::fit_matrix(&s, &models, &Precision::COMMON);
+    let d = FitMatrixData::new(
+        s.gpu.name.clone(),
+        s.gpu.memory.get(),
+        models.iter().map(|m| m.name.clone()).collect(),
+        Precision::COMMON
+            .iter()
+            .map(|p| p.label().to_string())
+            .collect(),
+        cells,
+        Some((0, 0)),
+    );
+    let dir = previews();
+    for (width, name) in [
+        (840.0, "fit-matrix-catalog"),
+        (340.0, "fit-matrix-catalog-narrow"),
+    ] {
+        let size = (width as u32, d.preferred_height(width, 13.0) as u32);
+        let out = crate::svg(size, draw_fn!(fit_matrix, &d, &light()));
+        assert_legible(name, &out, size);
+        let glyphs = text_of(&out)
+            .iter()
+            .filter(|l| l.starts_with('✓') || l.starts_with('~') || l.starts_with('✗'))
+            .count();
+        assert_eq!(glyphs, models.len() * Precision::COMMON.len() + 3);
+        let cell = texts(&out)
+            .into_iter()
+            .find(|t| t.text.starts_with('✓'))
+            .unwrap();
+        assert!(
+            cell.y1 - cell.y0 >= 13.0 * 0.8,
+            "{name}: cell text too small"
+        );
+        std::fs::write(dir.join(format!("{name}.svg")), out).unwrap();
+    }
 }
 
 #[test]
@@ -455,7 +598,12 @@ fn kv_charts_mark_crossover_out_of_memory_and_current() {
     assert_eq!(c.kv_crossover.crossover, Some(12));
     let all = render_all(&c, WIDE, &light());
     let svg = by_id(&all, "kv-crossover");
-    for s in ["KV = weights at batch 12", "out of memory at batch 58", "batch 1: 15.3 GB", "80 GB capacity"] {
+    for s in [
+        "KV = weights at batch 12",
+        "out of memory at batch 58",
+        "batch 1: 15.3 GB",
+        "80 GB capacity",
+    ] {
         assert!(has_text(svg, s), "missing {s:?} in {:?}", text_of(svg));
     }
     // Current batch: a dot on the KV line and one on the total, plus nothing else round.
@@ -468,8 +616,14 @@ fn kv_charts_mark_crossover_out_of_memory_and_current() {
     assert!(has_text(by_id(&narrow, "kv-crossover"), "KV = weights: 12"));
     // Llama-2-70B at FP16 does not fit one A100 at any batch.
     let big = render_all(&charts(&spec("model=llama-2-70b")), WIDE, &light());
-    assert!(has_text(by_id(&big, "kv-crossover"), "does not fit even at batch 1"));
-    assert!(has_text(by_id(&big, "kv-context"), "does not fit at any context"));
+    assert!(has_text(
+        by_id(&big, "kv-crossover"),
+        "does not fit even at batch 1"
+    ));
+    assert!(has_text(
+        by_id(&big, "kv-context"),
+        "does not fit at any context"
+    ));
 }
 
 #[test]
@@ -477,17 +631,28 @@ fn intensity_charts_mark_the_ridge_and_where_it_is_crossed() {
     let c = charts(&Spec::default());
     let all = render_all(&c, WIDE, &light());
     let svg = by_id(&all, "decode-intensity");
-    for s in ["ridge 153 FLOP/B", "stays below the ridge: KV reads grow with the batch", "batch 1: 1 FLOP/B"] {
+    for s in [
+        "ridge 153 FLOP/B",
+        "stays below the ridge: KV reads grow with the batch",
+        "batch 1: 1 FLOP/B",
+    ] {
         assert!(has_text(svg, s), "missing {s:?} in {:?}", text_of(svg));
     }
     let svg = by_id(&all, "prefill-intensity");
     assert!(has_text(svg, "compute-bound from ≈"), "{:?}", text_of(svg));
-    assert!(has_text(svg, "2,048 tokens: 1934 FLOP/B"), "{:?}", text_of(svg));
+    assert!(
+        has_text(svg, "2,048 tokens: 1934 FLOP/B"),
+        "{:?}",
+        text_of(svg)
+    );
     // Llama-2-70B's GQA keeps KV reads small: decode does cross the ridge in the sweep.
     let big = charts(&spec("model=llama-2-70b"));
     assert!(big.decode_intensity.crossing.is_some());
     let all = render_all(&big, WIDE, &light());
-    assert!(has_text(by_id(&all, "decode-intensity"), "compute-bound from batch"));
+    assert!(has_text(
+        by_id(&all, "decode-intensity"),
+        "compute-bound from batch"
+    ));
 }
 
 #[test]
@@ -498,13 +663,23 @@ fn ttft_and_batch_charts_show_floor_calibrated_knee_and_measurements() {
     let svg = by_id(&all, "ttft");
     assert!(has_text(svg, "published measurement"));
     let current = format!("2,048 tokens: {}", e.calibrated.ttft);
-    assert!(has_text(svg, &current), "{current:?} missing: {:?}", text_of(svg));
+    assert!(
+        has_text(svg, &current),
+        "{current:?} missing: {:?}",
+        text_of(svg)
+    );
     // One measurement plus the legend's diamond.
     assert_eq!(svg.matches("<polygon").count(), 2);
     let svg = by_id(&all, "batch-throughput");
     let step = format!("{}/step", e.decode.calibrated_time);
     let tps = ridgepoint::units::Unit::TokensPerSec.format(1.0 / e.decode.calibrated_time.get());
-    for s in ["knee: KV reads (batch 12)", &step, &tps, "decode step time", "tokens/s, all sequences"] {
+    for s in [
+        "knee: KV reads (batch 12)",
+        &step,
+        &tps,
+        "decode step time",
+        "tokens/s, all sequences",
+    ] {
         assert!(has_text(svg, s), "missing {s:?} in {:?}", text_of(svg));
     }
     assert_eq!(svg.matches("<polygon").count(), 2 + 1);
@@ -515,7 +690,11 @@ fn why_decode_states_the_ratio() {
     let c = charts(&Spec::default());
     let all = render_all(&c, WIDE, &light());
     let svg = by_id(&all, "why-decode");
-    for s in ["memory reads take 153× longer than the math", "7.02 ms", "45.9 µs"] {
+    for s in [
+        "memory reads take 153× longer than the math",
+        "7.02 ms",
+        "45.9 µs",
+    ] {
         assert!(has_text(svg, s), "missing {s:?} in {:?}", text_of(svg));
     }
     let narrow = render_all(&c, NARROW, &light());
@@ -528,7 +707,10 @@ fn tables_and_descriptions_carry_the_key_numbers() {
     let c = charts(&Spec::default());
     assert!(c.roofline.describe().contains("ridge at 153 FLOP/B"));
     assert!(c.memory.describe().contains("fits (64.7 GB free)"));
-    assert!(c.kv_crossover.describe().contains("overtakes the weights at batch 12"));
+    assert!(c
+        .kv_crossover
+        .describe()
+        .contains("overtakes the weights at batch 12"));
     assert!(c.kv_crossover.describe().contains("runs out at batch 58"));
     assert!(c.batch.describe().contains("batch 12 (KV reads)"));
     assert!(c.why.describe().contains("153×"));
@@ -536,7 +718,10 @@ fn tables_and_descriptions_carry_the_key_numbers() {
     assert_eq!(t.rows.len(), c.kv_crossover.batch.len());
     assert_eq!(t.rows[0][0], "1");
     let csv = c.roofline.table().to_csv();
-    assert!(csv.starts_with("point,arithmetic intensity,attainable,bound\r\n"), "{csv}");
+    assert!(
+        csv.starts_with("point,arithmetic intensity,attainable,bound\r\n"),
+        "{csv}"
+    );
     assert!(csv.contains("\"decode, batch 1\""), "{csv}");
 }
 
@@ -550,14 +735,20 @@ fn dark_theme_changes_the_background() {
     assert!(by_id(&light, "roofline").contains("#FFFFFF"));
 }
 
-/// Writes the seed charts, wide, narrow and dark, for people to look at.
-#[test]
-fn write_previews() {
+/// `target/chart-previews` (under `CARGO_TARGET_DIR` when set).
+fn previews() -> std::path::PathBuf {
     let dir = std::env::var_os("CARGO_TARGET_DIR")
         .map(std::path::PathBuf::from)
         .unwrap_or_else(|| std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target"))
         .join("chart-previews");
     std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// Writes the seed charts, wide, narrow and dark, for people to look at.
+#[test]
+fn write_previews() {
+    let dir = previews();
     let c = charts(&Spec::default());
     for (suffix, size, t) in [
         ("", WIDE, light()),
@@ -568,7 +759,15 @@ fn write_previews() {
             std::fs::write(dir.join(format!("{id}{suffix}.svg")), svg).unwrap();
         }
     }
-    for (name, q) in [("llama-2-70b", "model=llama-2-70b"), ("extreme", SCENARIOS[1]), ("deepseek", SCENARIOS[3])] {
+    for (name, q) in [
+        ("llama-2-70b", "model=llama-2-70b"),
+        ("extreme", SCENARIOS[1]),
+        ("deepseek", SCENARIOS[3]),
+        (
+            "mixtral-l4",
+            "model=mixtral-8x7b&gpu=l4&batch=256&prompt=128&output=4096&w=int4",
+        ),
+    ] {
         std::fs::create_dir_all(dir.join(name)).unwrap();
         for (suffix, size) in [("", WIDE), ("-narrow", NARROW)] {
             for (id, svg, _, _) in render_all(&charts(&spec(q)), size, &light()) {
@@ -579,20 +778,77 @@ fn write_previews() {
 }
 
 #[test]
-#[ignore]
-fn zz_timing() {
-    let c = charts(&Spec::default());
-    let t = light();
-    let start = std::time::Instant::now();
-    let n = 50;
-    for _ in 0..n {
-        for size in [WIDE, NARROW] {
-            let _ = render_all(&c, size, &t);
+fn the_whole_catalog_renders_legibly() {
+    let mut failures = Vec::new();
+    for m in catalog::models() {
+        for gpu in ["a100-80gb-sxm", "l4"] {
+            for w in [
+                "batch=1&prompt=2048&output=128",
+                "batch=256&prompt=128&output=4096&w=int4",
+            ] {
+                let q = format!("model={}&gpu={gpu}&{w}", m.id);
+                let c = charts(&spec(&q));
+                for size in [WIDE, NARROW] {
+                    for (id, out, _, describe) in render_all(&c, size, &light()) {
+                        assert_finite(&format!("{id} [{q}]"), &out);
+                        assert!(!describe.contains("NaN"), "{id} [{q}]: {describe}");
+                        let r = std::panic::catch_unwind(|| assert_legible(id, &out, size));
+                        if let Err(e) = r {
+                            let msg = e.downcast_ref::<String>().cloned().unwrap_or_default();
+                            failures.push(format!("[{q}] {msg}"));
+                        }
+                    }
+                }
+            }
         }
     }
-    let per = start.elapsed().as_secs_f64() / (n as f64 * 20.0);
-    println!("per chart: {:.3} ms", per * 1e3);
-    for (id, svg, _, _) in render_all(&c, WIDE, &t) {
-        println!("{id}: {} bytes, {} elements", svg.len(), svg.matches('<').count());
-    }
+    assert!(
+        failures.is_empty(),
+        "{} failures:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
+
+/// What the page's memos and effects need of every chart's data.
+#[test]
+fn chart_data_is_plain_shareable_data() {
+    fn plain<T: ChartData + Clone + PartialEq + std::fmt::Debug + Send + Sync + 'static>() {}
+    plain::<RooflineData>();
+    plain::<MemoryData>();
+    plain::<FitMatrixData>();
+    plain::<KvCrossoverData>();
+    plain::<KvContextData>();
+    plain::<DecodeIntensityData>();
+    plain::<PrefillIntensityData>();
+    plain::<TtftData>();
+    plain::<BatchThroughputData>();
+    plain::<DecodeTimeData>();
+    let ids = [
+        RooflineData::ID,
+        MemoryData::ID,
+        FitMatrixData::ID,
+        KvCrossoverData::ID,
+        KvContextData::ID,
+        DecodeIntensityData::ID,
+        PrefillIntensityData::ID,
+        TtftData::ID,
+        BatchThroughputData::ID,
+        DecodeTimeData::ID,
+    ];
+    assert_eq!(
+        ids,
+        [
+            "roofline",
+            "memory",
+            "fit-matrix",
+            "kv-crossover",
+            "kv-context",
+            "decode-intensity",
+            "prefill-intensity",
+            "ttft",
+            "batch-throughput",
+            "why-decode"
+        ]
+    );
 }
