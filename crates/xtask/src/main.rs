@@ -2,6 +2,7 @@
 //!
 //! std only; everything else is a tool it shells out to, installed by `cargo xtask setup`.
 
+mod bench;
 mod serve;
 mod setup;
 mod size;
@@ -32,9 +33,18 @@ Commands:
   size                    Raw, gzip -9 and brotli -q 11 bytes of every file in dist/ (no *.map,
                           no dot files), the totals and the brotli budget (153600 bytes).
        [--check]          Exit non-zero when over budget.
+  bench                   The budgets, measured as /work/shared/MEASURING.md says: build, transfer
+                          size, then in headless Chromium (dist/ on a free port) main-thread work
+                          per control change (p50/p95/max; page as loaded and roofline in view)
+                          and navigation to first chart painted. Prints figures; exits 0 when a
+                          budget is missed, non-zero only when a measurement fails.
+        [--skip-build]    Measure dist/ as it is.
+        [--runs N]        Repeat the in-browser measurements N times; report their median.
+        [--json]          Print the figures as JSON.
+        [--trace]         Add a traced pass (where main-thread time goes); automatic on a miss.
   help                    This text.
 
-Options for build, serve and test:
+Options for build, serve, test and bench:
   --skip-setup            Don't check or install tools first.
 ";
 
@@ -63,6 +73,7 @@ fn main() -> ExitCode {
         "serve" => serve_cmd(rest),
         "test" => test_cmd(rest),
         "size" => size_cmd(rest),
+        "bench" => bench::bench(rest),
         "help" | "-h" | "--help" => {
             print!("{USAGE}");
             Ok(())
