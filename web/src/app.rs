@@ -1,6 +1,6 @@
 //! The page: header, scenario panel, and the article's sections.
 
-use crate::canvas::{DarkMode, ResizeTick};
+use crate::canvas::DarkMode;
 use crate::panel::Panel;
 use crate::sections::{
     Formulas, GpuCard, Intensity, KvCrossover, MemorySection, RooflineSection, TakeawaysSection,
@@ -33,12 +33,20 @@ pub fn App() -> impl IntoView {
     provide_context(st);
     let problems = RwSignal::new(problems.into_iter().map(|p| p.message).collect::<Vec<_>>());
 
-    // Sync with the outside world: the URL mirrors the scenario.
-    Effect::new(move |_| st.spec.with(url::write));
-
-    let tick = RwSignal::new(0u32);
-    let _resize = window_event_listener(leptos::ev::resize, move |_| tick.update(|t| *t += 1));
-    provide_context(ResizeTick(tick));
+    // Sync with the outside world: the URL mirrors the scenario, written once the controls
+    // settle (each history write costs the browser several milliseconds).
+    let pending = StoredValue::new(None::<TimeoutHandle>);
+    Effect::new(move |_| {
+        st.spec.track();
+        if let Some(h) = pending.get_value() {
+            h.clear();
+        }
+        let handle = set_timeout_with_handle(
+            move || st.spec.with_untracked(url::write),
+            std::time::Duration::from_millis(250),
+        );
+        pending.set_value(handle.ok());
+    });
 
     let mode = RwSignal::new(match url::theme().as_deref() {
         Some("light") => ThemeMode::Light,

@@ -11,10 +11,6 @@ use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 use web_sys::HtmlCanvasElement;
 
-/// Bumped on every window resize; charts read it to redraw at their new size.
-#[derive(Clone, Copy)]
-pub struct ResizeTick(pub RwSignal<u32>);
-
 /// Whether the page is in dark mode.
 #[derive(Clone, Copy)]
 pub struct DarkMode(pub Signal<bool>);
@@ -67,22 +63,16 @@ fn draw_at<T>(
     true
 }
 
-/// Sizes the canvas's backing store to its CSS box at the device pixel ratio and draws.
+/// Sizes the canvas's backing store to its CSS box (`css`, kept current by a ResizeObserver,
+/// so drawing never forces a layout) at the device pixel ratio and draws.
 fn paint<T>(
     canvas: &HtmlCanvasElement,
+    css: (f64, f64),
     data: &T,
     dark: bool,
     draw: &dyn Fn(&DrawingArea<CanvasBackend, Shift>, &T, &Theme) -> CanvasResult,
 ) {
-    let rect = canvas.get_bounding_client_rect();
-    if !draw_at(
-        canvas,
-        (rect.width(), rect.height()),
-        device_pixel_ratio(),
-        data,
-        dark,
-        draw,
-    ) {
+    if !draw_at(canvas, css, device_pixel_ratio(), data, dark, draw) {
         return;
     }
     let n = canvas
@@ -111,6 +101,31 @@ fn png_2x<T>(
         (840.0, 525.0)
     };
     draw_at(&canvas, css, 2.0, data, dark, draw).then(|| canvas.to_data_url().ok())?
+}
+
+/// Keeps `size` equal to `el`'s CSS content box.
+fn watch_size(el: &web_sys::Element, size: RwSignal<(f64, f64)>) {
+    let callback = Closure::<dyn FnMut(js_sys::Array)>::new(move |entries: js_sys::Array| {
+        for entry in entries.iter() {
+            if let Ok(entry) = entry.dyn_into::<web_sys::ResizeObserverEntry>() {
+                let r = entry.content_rect();
+                let next = (r.width(), r.height());
+                if size.get_untracked() != next {
+                    size.set(next);
+                }
+            }
+        }
+    });
+    match web_sys::ResizeObserver::new(callback.as_ref().unchecked_ref()) {
+        Ok(observer) => {
+            observer.observe(el);
+            callback.forget();
+        }
+        Err(_) => {
+            let r = el.get_bounding_client_rect();
+            size.set((r.width(), r.height()));
+        }
+    }
 }
 
 /// Sets `visible` while `el` is within a screen-height of the viewport.
@@ -158,19 +173,20 @@ where
     F: Fn(&DrawingArea<CanvasBackend, Shift>, &T, &Theme) -> CanvasResult + 'static,
 {
     let canvas = NodeRef::<html::Canvas>::new();
-    let tick = use_context::<ResizeTick>().map(|t| t.0);
+    let size = RwSignal::new((0.0, 0.0));
     let dark = use_context::<DarkMode>().map(|d| d.0);
     let always = use_context::<AlwaysVisible>().map(|a| a.0).unwrap_or(false);
     let visible = RwSignal::new(always);
-    if !always {
-        canvas.on_load(move |el| observe(&el, visible));
-    }
+    canvas.on_load(move |el| {
+        watch_size(&el, size);
+        if !always {
+            observe(&el, visible);
+        }
+    });
     let draw = std::rc::Rc::new(draw);
     let draw_effect = draw.clone();
     Effect::new(move |_| {
-        if let Some(t) = tick {
-            t.track();
-        }
+        let css = size.get();
         let dark = dark.map(|d| d.get()).unwrap_or(false);
         // Off-screen charts wait; becoming visible re-runs this effect.
         if !visible.get() {
@@ -178,7 +194,7 @@ where
             return;
         }
         let Some(el) = canvas.get() else { return };
-        data.with(|d| paint(&el, d, dark, &*draw_effect));
+        data.with(|d| paint(&el, css, d, dark, &*draw_effect));
     });
     let save_png = move |_| {
         let Some(el) = canvas.get_untracked() else {

@@ -42,6 +42,11 @@ Commands:
         [--runs N]        Repeat the in-browser measurements N times; report their median.
         [--json]          Print the figures as JSON.
         [--trace]         Add a traced pass (where main-thread time goes); automatic on a miss.
+  fuzz                    Fuzz the link decoder and the config.json import (release build,
+                          panics caught): every input must decode without panicking, give
+                          finite estimates, and its link must round-trip.
+        [--inputs N]      How many inputs [10000000].
+        [--seed S]        Generator seed.
   help                    This text.
 
 Options for build, serve, test and bench:
@@ -74,6 +79,7 @@ fn main() -> ExitCode {
         "test" => test_cmd(rest),
         "size" => size_cmd(rest),
         "bench" => bench::bench(rest),
+        "fuzz" => fuzz_cmd(rest),
         "help" | "-h" | "--help" => {
             print!("{USAGE}");
             Ok(())
@@ -207,6 +213,33 @@ fn serve_cmd(rest: &[String]) -> Result<()> {
     );
     server.wait();
     Ok(())
+}
+
+/// `cargo xtask fuzz`: the mutational fuzzer in crates/ridgepoint/examples/fuzz.rs, built with
+/// the unwinding `fuzz` profile so each panic is caught and reported with its input.
+fn fuzz_cmd(rest: &[String]) -> Result<()> {
+    let mut c = cmd("cargo");
+    c.args([
+        "run",
+        "--profile",
+        "fuzz",
+        "-p",
+        "ridgepoint",
+        "--example",
+        "fuzz",
+        "--",
+    ]);
+    let mut it = rest.iter();
+    while let Some(a) = it.next() {
+        match a.as_str() {
+            "--inputs" | "--seed" => {
+                let v = it.next().ok_or_else(|| format!("{a} needs a value"))?;
+                c.args([a.as_str(), v.as_str()]);
+            }
+            other => return Err(format!("unexpected argument `{other}`")),
+        }
+    }
+    run(&mut c)
 }
 
 fn size_cmd(rest: &[String]) -> Result<()> {
