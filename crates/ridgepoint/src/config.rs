@@ -334,7 +334,11 @@ pub fn check_model(m: &Model) -> Result<(), ConfigError> {
 pub fn check_gpu(g: &Gpu) -> Result<(), ConfigError> {
     // Lower bounds (1 MB, 1 MB/s, 1 GFLOP/s) keep ridge points and times finite.
     let pos = |field: &str, v: f64, hi: f64| {
-        let lo = if field == "memory" || field == "bandwidth" || field == "interconnect" { 1e6 } else { 1e9 };
+        let lo = if field == "memory" || field == "bandwidth" || field == "interconnect" {
+            1e6
+        } else {
+            1e9
+        };
         if v.is_finite() && v >= lo && v <= hi {
             Ok(())
         } else {

@@ -421,12 +421,20 @@ impl Spec {
             }
         }
         let mut gpu = r.id("gpu", |s| catalog::gpu(s).is_some(), &d.gpu);
-        let custom_gpu = if gpu == CUSTOM { r.custom_gpu(&default_gpu()) } else { None };
+        let custom_gpu = if gpu == CUSTOM {
+            r.custom_gpu(&default_gpu())
+        } else {
+            None
+        };
         if gpu == CUSTOM && custom_gpu.is_none() {
             gpu = d.gpu.clone();
         }
         let mut model = r.id("model", |s| catalog::model(s).is_some(), &d.model);
-        let custom_model = if model == CUSTOM { r.custom_model(&default_model()) } else { None };
+        let custom_model = if model == CUSTOM {
+            r.custom_model(&default_model())
+        } else {
+            None
+        };
         if model == CUSTOM && custom_model.is_none() {
             model = d.model.clone();
         }
@@ -492,8 +500,16 @@ impl Spec {
             put("draft", true, draft.clone());
         }
         // Kept even with speculation off, so turning it back on restores them.
-        put("k", self.draft_tokens != d.draft_tokens, self.draft_tokens.to_string());
-        put("acc", self.acceptance != d.acceptance, self.acceptance.to_string());
+        put(
+            "k",
+            self.draft_tokens != d.draft_tokens,
+            self.draft_tokens.to_string(),
+        );
+        put(
+            "acc",
+            self.acceptance != d.acceptance,
+            self.acceptance.to_string(),
+        );
         if let (true, Some(g)) = (self.gpu == CUSTOM, &self.custom_gpu) {
             put("g.name", true, g.name.clone());
             put("g.mem", true, trim_float(g.memory.get() / 1e9));
@@ -600,9 +616,7 @@ impl Spec {
     }
 }
 
-/// A decimal without trailing zeros (`312`, `2.039`), exact enough to round-trip a datasheet
-/// figure.
+/// A decimal in its shortest form that reads back to the same `f64` (`312`, `2.039`).
 fn trim_float(v: f64) -> String {
-    let s = format!("{v:.6}");
-    s.trim_end_matches('0').trim_end_matches('.').to_string()
+    format!("{v}")
 }
