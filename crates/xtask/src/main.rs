@@ -3,6 +3,7 @@
 //! std only; everything else is a tool it shells out to, installed by `cargo xtask setup`.
 
 mod bench;
+mod csp;
 mod serve;
 mod setup;
 mod size;
@@ -129,6 +130,7 @@ fn trunk_build() -> Result<()> {
         return Err("web/index.html does not exist yet; nothing for Trunk to build".into());
     }
     run(cmd("trunk").args(["build", "--release"]))?;
+    csp::apply(&root().join("dist"))?;
     check_relative_urls(&root().join("dist/index.html"))
 }
 
