@@ -199,3 +199,27 @@ fn a_custom_gpu_with_bad_figures_names_them() {
     );
     assert_eq!(s.scenario().gpu.bandwidth.get(), 2039e9);
 }
+
+/// Links as earlier versions wrote them must keep meaning what they meant.
+#[test]
+fn old_links_keep_working() {
+    // Written by the first release (skeleton): only these keys existed.
+    let (s, problems) = Spec::from_query(
+        "v=1&gpu=h100-sxm&model=llama-2-70b&w=int4&kv=fp8&batch=64&prompt=4096&output=512&gpus=2",
+    );
+    assert!(problems.is_empty(), "{problems:?}");
+    assert_eq!(
+        (s.gpu.as_str(), s.model.as_str(), s.weights, s.kv),
+        ("h100-sxm", "llama-2-70b", Precision::Int4, Precision::Fp8)
+    );
+    assert_eq!((s.batch, s.prompt, s.output, s.gpus), (64, 4096, 512, 2));
+    // Hand-written links without a version, and with view parameters, read the same way.
+    let (t, problems) = Spec::from_query("?batch=8&w=int4&theme=dark&embed=roofline");
+    assert!(problems.is_empty(), "{problems:?}");
+    assert_eq!((t.batch, t.weights), (8, Precision::Int4));
+    // A link from the future says so but keeps what it can.
+    let (u, problems) = Spec::from_query("v=2&batch=16&newkey=3");
+    assert_eq!(u.batch, 16);
+    assert_eq!(problems.len(), 1);
+    assert_eq!(problems[0].field, "v");
+}
