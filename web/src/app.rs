@@ -78,13 +78,14 @@ pub fn App() -> impl IntoView {
         link_copied.set(true);
     };
     let toggle = move |_| {
-        mode.update(|m| {
-            *m = if dark.get_untracked() {
-                ThemeMode::Light
-            } else {
-                ThemeMode::Dark
-            }
-        })
+        // Decide first: reading `dark` inside `mode.update` would read `mode` while it is
+        // being written.
+        let next = if dark.get_untracked() {
+            ThemeMode::Light
+        } else {
+            ThemeMode::Dark
+        };
+        mode.set(next);
     };
 
     view! {

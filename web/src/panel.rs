@@ -80,18 +80,23 @@ pub fn Panel() -> impl IntoView {
     view! {
         <section class="controls" aria-label="Scenario">
             <h2>"Scenario"</h2>
-            <Select
-                id="preset"
-                label="Preset"
-                options=preset_options
-                value=Signal::derive(|| String::new())
-                on_change=move |q: String| {
+            <div class="field">
+                <label for="preset">"Preset"</label>
+                <select id="preset" on:change=move |ev| {
+                    let el: web_sys::HtmlSelectElement = event_target(&ev);
+                    let q = el.value();
                     if !q.is_empty() {
-                        let (s, _) = Spec::from_query(&q);
-                        spec.set(s);
+                        spec.set(Spec::from_query(&q).0);
                     }
-                }
-            />
+                    // Back to the prompt, so the same preset can be chosen again.
+                    el.set_value("");
+                }>
+                    {preset_options
+                        .into_iter()
+                        .map(|(q, l)| view! { <option value=q>{l}</option> })
+                        .collect_view()}
+                </select>
+            </div>
             <fieldset>
                 <legend>"Hardware"</legend>
                 <Select

@@ -305,6 +305,15 @@ pub fn check_model(m: &Model) -> Result<(), ConfigError> {
     check_range("layers", m.layers, 1, MAX_COUNT)?;
     check_range("heads", m.heads, 1, MAX_COUNT)?;
     check_range("kv_heads", m.kv_heads, 1, m.heads)?;
+    if m.mla.is_none() && m.heads % m.kv_heads != 0 {
+        return Err(err(
+            "kv_heads",
+            format!(
+                "\"kv_heads\" ({}) must divide \"heads\" ({}): each KV head serves a whole group of query heads",
+                m.kv_heads, m.heads
+            ),
+        ));
+    }
     check_range("head_dim", m.head_dim, 1, MAX_DIM)?;
     check_range("vocab", m.vocab, 1, MAX_DIM)?;
     check_range("max_context", m.max_context, 1, 1 << 30)?;

@@ -113,9 +113,9 @@ impl fmt::Display for Problem {
 pub const KEYS: &[&str] = &[
     "v", "gpu", "model", "w", "kv", "batch", "prompt", "output", "gpus", "eb", "ec", "layer",
     "ovh", "draft", "k", "acc", "g.name", "g.mem", "g.bw", "g.fp16", "g.fp8", "g.int8", "g.fp4",
-    "g.link", "m.name", "m.h", "m.i", "m.l", "m.nh", "m.kv", "m.hd", "m.v", "m.ctx", "m.tie",
-    "m.bias", "m.mlp", "m.pos", "m.e", "m.ea", "m.es", "m.ei", "m.ed", "m.qr", "m.kvr", "m.nope",
-    "m.rope", "m.vd", "m.sw", "m.swl",
+    "g.link", "g.fp32", "g.sms", "g.sram", "g.l2", "m.name", "m.h", "m.i", "m.l", "m.nh", "m.kv",
+    "m.hd", "m.v", "m.ctx", "m.tie", "m.bias", "m.mlp", "m.pos", "m.e", "m.ea", "m.es", "m.ei",
+    "m.ed", "m.qr", "m.kvr", "m.nope", "m.rope", "m.vd", "m.sw", "m.swl",
 ];
 
 /// Shortens what a stranger typed before echoing it in a message.
@@ -284,10 +284,14 @@ impl<'a> Reader<'a> {
             fp8: self.optional_decimal("g.fp8", 1e6, T).map(FlopsPerSec),
             int8: self.optional_decimal("g.int8", 1e6, T).map(FlopsPerSec),
             fp4: self.optional_decimal("g.fp4", 1e6, T).map(FlopsPerSec),
-            fp32: base.fp32,
-            sms: None,
-            sram_per_sm: None,
-            l2: None,
+            fp32: self.optional_decimal("g.fp32", 1e6, T).map(FlopsPerSec),
+            sms: self
+                .optional_decimal("g.sms", 1e5, 1.0)
+                .map(|v| v.round() as u32),
+            sram_per_sm: self.optional_decimal("g.sram", 1e5, 1024.0).map(Bytes),
+            l2: self
+                .optional_decimal("g.l2", 1e5, 1024.0 * 1024.0)
+                .map(Bytes),
             interconnect: self.optional_decimal("g.link", 1e5, G).map(BytesPerSec),
             source: "entered by hand".into(),
         };
@@ -515,13 +519,27 @@ impl Spec {
             put("g.mem", true, trim_float(g.memory.get() / 1e9));
             put("g.bw", true, trim_float(g.bandwidth.get() / 1e9));
             put("g.fp16", true, trim_float(g.fp16.get() / 1e12));
-            for (key, v) in [("g.fp8", g.fp8), ("g.int8", g.int8), ("g.fp4", g.fp4)] {
+            for (key, v) in [
+                ("g.fp8", g.fp8),
+                ("g.int8", g.int8),
+                ("g.fp4", g.fp4),
+                ("g.fp32", g.fp32),
+            ] {
                 if let Some(v) = v {
                     put(key, true, trim_float(v.get() / 1e12));
                 }
             }
             if let Some(link) = g.interconnect {
                 put("g.link", true, trim_float(link.get() / 1e9));
+            }
+            if let Some(n) = g.sms {
+                put("g.sms", true, n.to_string());
+            }
+            if let Some(b) = g.sram_per_sm {
+                put("g.sram", true, trim_float(b.get() / 1024.0));
+            }
+            if let Some(b) = g.l2 {
+                put("g.l2", true, trim_float(b.get() / (1024.0 * 1024.0)));
             }
         }
         if let (true, Some(m)) = (self.model == CUSTOM, &self.custom_model) {

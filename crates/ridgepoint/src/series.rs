@@ -59,7 +59,15 @@ pub struct Series {
 /// Powers of √2 from `lo` to `hi` (both powers of two), rounded to whole tokens.
 fn half_octaves(lo: u32, hi: u32) -> impl Iterator<Item = f64> {
     let (a, b) = (lo.max(1).ilog2() * 2, hi.max(1).ilog2() * 2);
-    (a..=b).map(|k| (2f64.powf(k as f64 / 2.0)).round())
+    let mut last = 0.0;
+    // √2 rounds to 1: skip repeats so each point appears once.
+    (a..=b)
+        .map(|k| (2f64.powf(k as f64 / 2.0)).round())
+        .filter(move |v| {
+            let new = *v != last;
+            last = *v;
+            new
+        })
 }
 
 /// Largest batch in the sweeps.

@@ -1,0 +1,380 @@
+// The scenario panel (presets, custom GPU and model forms, config.json paste), the theme
+// toggle, the phone layout and a hostile link.
+import { expect, test, type Page } from '@playwright/test';
+import { Article } from './page';
+
+function watchErrors(page: Page): string[] {
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  return errors;
+}
+
+/** Llama-3.1-8B's config.json (GQA: 8 KV heads, 128k vocabulary, untied embeddings). */
+const LLAMA_31_8B = JSON.stringify({
+  _name_or_path: 'meta-llama/Llama-3.1-8B',
+  architectures: ['LlamaForCausalLM'],
+  model_type: 'llama',
+  hidden_size: 4096,
+  intermediate_size: 14336,
+  num_hidden_layers: 32,
+  num_attention_heads: 32,
+  num_key_value_heads: 8,
+  vocab_size: 128256,
+  max_position_embeddings: 131072,
+  rms_norm_eps: 1e-5,
+  tie_word_embeddings: false,
+  torch_dtype: 'bfloat16',
+});
+
+test.describe('Presets', () => {
+  test('choosing a preset loads its scenario into the controls, the URL and the numbers', async ({ page }) => {
+    const app = new Article(page);
+    await app.goto();
+    const before = await app.drawnOnce('roofline');
+    await app.select('Preset').selectOption({ label: 'Llama-2-70B on 2× H100, FP8, batch 32' });
+    await expect(page).toHaveURL(/\?v=1&gpu=h100-sxm&model=llama-2-70b&w=fp8&kv=fp8&batch=32&gpus=2$/);
+    await expect(app.select('GPU')).toHaveValue('h100-sxm');
+    await expect(app.select('Model')).toHaveValue('llama-2-70b');
+    await expect(app.select('Weight precision')).toHaveValue('fp8');
+    await expect(app.select('KV-cache precision')).toHaveValue('fp8');
+    await expect(page.getByLabel('Batch size, exact value')).toHaveValue('32');
+    await expect(page.getByLabel('GPUs (tensor parallel), exact value')).toHaveValue('2');
+    await expect(app.figure('memory.weights_bytes')).toHaveText('69 GB');
+    await expect(app.figure('ridge_flop_per_byte')).toHaveText('591 FLOP/B');
+    await app.expectRedrawn('roofline', before);
+  });
+
+  test("the seed preset returns to the seed's scenario", async ({ page }) => {
+    const app = new Article(page);
+    await app.goto('v=1&gpu=rtx-4090&model=llama-3.1-8b&w=int4&batch=8');
+    await expect(app.figure('memory.weights_bytes')).not.toHaveText('13.5 GB');
+    await app.select('Preset').selectOption({ label: 'The seed: Llama-2-7B on A100 80GB, FP16' });
+    await expect(page).toHaveURL(/\?v=1$/);
+    await expect(app.select('GPU')).toHaveValue('a100-80gb-sxm');
+    await expect(app.figure('memory.weights_bytes')).toHaveText('13.5 GB');
+    await expect(app.figure('ridge_flop_per_byte')).toHaveText('153 FLOP/B');
+  });
+
+  test('after a preset is applied and then edited, the picker no longer claims that preset', async ({ page }) => {
+    const app = new Article(page);
+    await app.goto();
+    const preset = app.select('Preset');
+    await preset.selectOption({ label: 'Llama-2-70B on 2× H100, FP8, batch 32' });
+    await expect(page).toHaveURL(/batch=32/);
+    await app.setExact('Batch size', 8);
+    await expect(page).toHaveURL(/batch=8/);
+    await expect(preset).toHaveValue('');
+  });
+});
+
+test.describe('Custom GPU', () => {
+  test('"Custom GPU…" opens a form; editing the bandwidth changes the numbers and the URL', async ({ page }) => {
+    const errors = watchErrors(page);
+    const app = new Article(page);
+    await app.goto();
+    await expect(app.customGpu()).toHaveCount(0);
+    await app.select('GPU').selectOption({ label: 'Custom GPU…' });
+    await expect(app.customGpu()).toBeVisible();
+    const bandwidth = app.customGpu().getByLabel('Bandwidth');
+    // Starts from the GPU that was chosen.
+    await expect(bandwidth).toHaveValue('2039');
+    await expect(page).toHaveURL(/[?&]gpu=custom(&|$)/);
+    await expect(app.figure('ridge_flop_per_byte')).toHaveText('153 FLOP/B');
+    const before = await app.drawnOnce('roofline');
+
+    await bandwidth.fill('1000');
+    await bandwidth.press('Enter');
+    await expect(page).toHaveURL(/[?&]g\.bw=1000(&|$)/);
+    await expect(app.figure('ridge_flop_per_byte')).toHaveText('312 FLOP/B');
+    await expect(app.figure('tpot_floor_s')).not.toHaveText('7.02 ms');
+    const specs = app.section('gpu').getByRole('table', { name: 'Specifications' });
+    await expect(app.specRow(specs, 'Bandwidth').getByRole('cell')).toHaveText('1 TB/s');
+    await app.expectRedrawn('roofline', before);
+    expect(errors).toEqual([]);
+  });
+
+  test('a non-positive bandwidth is refused with a message and changes nothing', async ({ page }) => {
+    const app = new Article(page);
+    await app.goto('v=1&gpu=custom');
+    const bandwidth = app.customGpu().getByLabel('Bandwidth');
+    await expect(bandwidth).toBeVisible();
+    const url = page.url();
+    await bandwidth.fill('-5');
+    await bandwidth.press('Enter');
+    await expect(app.customGpu().getByText('Enter a positive number.')).toBeVisible();
+    await expect(bandwidth).toHaveAttribute('aria-invalid', 'true');
+    expect(page.url()).toBe(url);
+    await expect(app.figure('ridge_flop_per_byte')).toHaveText('153 FLOP/B');
+  });
+
+  test('a custom GPU link restores the same figures', async ({ page }) => {
+    const app = new Article(page);
+    await app.goto();
+    await app.select('GPU').selectOption({ label: 'Custom GPU…' });
+    const bandwidth = app.customGpu().getByLabel('Bandwidth');
+    await bandwidth.fill('1500');
+    await bandwidth.press('Enter');
+    await expect(page).toHaveURL(/g\.bw=1500/);
+    const figures = ['ridge_flop_per_byte', 'tpot_floor_s', 'ttft_floor_s', 'memory.total_bytes'];
+    const values = await Promise.all(figures.map((f) => app.figure(f).textContent()));
+    await page.goto(page.url());
+    await app.waitForChart('roofline');
+    await expect(app.select('GPU')).toHaveValue('custom');
+    await expect(app.customGpu().getByLabel('Bandwidth')).toHaveValue('1500');
+    for (let i = 0; i < figures.length; i++) {
+      await expect(app.figure(figures[i])).toHaveText(values[i]!);
+    }
+  });
+
+  test('a custom GPU made from an H100 keeps its numbers through a reload (FP32 weights)', async ({ page }) => {
+    const app = new Article(page);
+    await app.goto('v=1&gpu=h100-sxm&w=fp32');
+    await app.select('GPU').selectOption({ label: 'Custom GPU…' });
+    await expect(page).toHaveURL(/gpu=custom/);
+    const figures = ['ridge_flop_per_byte', 'ttft_floor_s'];
+    const values = await Promise.all(figures.map((f) => app.figure(f).textContent()));
+    expect(values).toEqual(['20 FLOP/B', '413 ms']);
+    await page.goto(page.url());
+    await app.waitForChart('roofline');
+    for (let i = 0; i < figures.length; i++) {
+      await expect(app.figure(figures[i])).toHaveText(values[i]!, { timeout: 3000 });
+    }
+  });
+});
+
+test.describe('Custom model', () => {
+  test('"Custom model…" opens a form; doubling the layers doubles the weights', async ({ page }) => {
+    const app = new Article(page);
+    await app.goto();
+    await app.select('Model').selectOption({ label: 'Custom model…' });
+    const form = app.customModel();
+    await expect(form).toBeVisible();
+    const layers = form.getByLabel('Layers');
+    await expect(layers).toHaveValue('32');
+    await expect(form.getByLabel('Hidden size')).toHaveValue('4096');
+    const before = await app.drawnOnce('memory');
+    await layers.fill('64');
+    await layers.press('Enter');
+    await expect(page).toHaveURL(/[?&]model=custom(&|.*&)m\.l=64(&|$)/);
+    // 6.74 B → 13.2 B parameters (embedding and LM head are not doubled).
+    await expect(app.figure('memory.weights_bytes')).toHaveText('26.4 GB');
+    await app.expectRedrawn('memory', before);
+  });
+
+  test('more KV heads than attention heads is refused with a message naming the field', async ({ page }) => {
+    const errors = watchErrors(page);
+    const app = new Article(page);
+    await app.goto();
+    await app.select('Model').selectOption({ label: 'Custom model…' });
+    const kv = app.customModel().getByLabel('KV heads');
+    await kv.fill('64');
+    await kv.press('Enter');
+    const alert = app.customModel().getByRole('alert');
+    await expect(alert).toBeVisible();
+    await expect(alert).toContainText('kv_heads');
+    await expect(kv).toHaveValue('64');
+    await expect(page).toHaveURL(/model=custom/);
+    await expect(page).not.toHaveURL(/m\.kv=64/);
+    await expect(app.figure('kv_per_token')).toHaveText('524 kB');
+    // A valid value clears the message and goes through.
+    await kv.fill('8');
+    await kv.press('Enter');
+    await expect(alert).toBeHidden();
+    await expect(page).toHaveURL(/m\.kv=8/);
+    await expect(app.figure('kv_per_token')).toHaveText('131 kB');
+    expect(errors).toEqual([]);
+  });
+
+  test('KV heads that do not divide the attention heads are refused', async ({ page }) => {
+    const app = new Article(page);
+    await app.goto();
+    await app.select('Model').selectOption({ label: 'Custom model…' });
+    const kv = app.customModel().getByLabel('KV heads');
+    await kv.fill('3');
+    await kv.press('Enter');
+    await expect(app.customModel().getByRole('alert')).toBeVisible({ timeout: 3000 });
+    await expect(page).not.toHaveURL(/m\.kv=3(&|$)/);
+  });
+});
+
+test.describe('Paste a config.json', () => {
+  test('a valid Llama config becomes the custom model and the message gives its parameters', async ({ page }) => {
+    const errors = watchErrors(page);
+    const app = new Article(page);
+    await app.goto();
+    const before = await app.drawnOnce('roofline');
+    await app.pasteConfig(LLAMA_31_8B);
+    const message = page.getByRole('status').filter({ hasText: /^Read / });
+    await expect(message).toHaveText(
+      'Read meta-llama/Llama-3.1-8B: 8,030,261,248 parameters (8,030,261,248 active), 32 layers.',
+    );
+    await expect(app.select('Model')).toHaveValue('custom');
+    await expect(page).toHaveURL(/[?&]model=custom(&|$)/);
+    await expect(page).toHaveURL(/[?&]m\.kv=8(&|$)/);
+    await expect(app.figure('memory.weights_bytes')).toHaveText('16.1 GB');
+    await expect(app.figure('kv_per_token')).toHaveText('131 kB');
+    await app.expectRedrawn('roofline', before);
+    expect(errors).toEqual([]);
+  });
+
+  test('invalid JSON is refused with a message naming the problem; the page keeps working', async ({ page }) => {
+    const errors = watchErrors(page);
+    const app = new Article(page);
+    await app.goto();
+    await app.pasteConfig('{ "hidden_size": 4096, ');
+    const message = page.getByRole('status').filter({ hasText: 'config.json is not valid JSON' });
+    await expect(message).toBeVisible();
+    await expect(app.select('Model')).toHaveValue('llama-2-7b');
+    await expect(app.figure('memory.weights_bytes')).toHaveText('13.5 GB');
+    // Still alive.
+    await app.select('Model').selectOption('llama-2-13b');
+    await expect(page).toHaveURL(/model=llama-2-13b/);
+    await expect(app.figure('memory.weights_bytes')).toHaveText('26 GB');
+    expect(await app.colours('roofline')).toBeGreaterThan(5);
+    expect(errors).toEqual([]);
+  });
+
+  test('a config missing a required field names that field', async ({ page }) => {
+    const app = new Article(page);
+    await app.goto();
+    await app.pasteConfig('{ "num_hidden_layers": 32, "num_attention_heads": 32, "vocab_size": 32000 }');
+    await expect(page.getByRole('status').filter({ hasText: 'missing field "hidden_size"' })).toBeVisible();
+    await expect(app.select('Model')).toHaveValue('llama-2-7b');
+  });
+});
+
+test.describe('Theme', () => {
+  test('the toggle switches data-theme on <html> and redraws the charts', async ({ page }) => {
+    const app = new Article(page);
+    await app.goto();
+    const html = page.locator('html');
+    await expect(html).not.toHaveAttribute('data-theme', /.*/);
+    const before = await app.drawnOnce('roofline');
+    const light = await app.pixels('roofline');
+    await expect(app.themeToggle()).toHaveAccessibleName('Switch to dark theme');
+    await app.themeToggle().click();
+    await expect(html).toHaveAttribute('data-theme', 'dark');
+    await expect(app.themeToggle()).toHaveAccessibleName('Switch to light theme');
+    await app.expectRedrawn('roofline', before);
+    await expect.poll(() => app.pixels('roofline')).not.toBe(light);
+    const bg = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+
+    const again = await app.draws('roofline');
+    await app.themeToggle().click();
+    await expect(html).toHaveAttribute('data-theme', 'light');
+    await app.expectRedrawn('roofline', again);
+    await expect.poll(() => app.pixels('roofline')).toBe(light);
+    expect(await page.evaluate(() => getComputedStyle(document.body).backgroundColor)).not.toBe(bg);
+  });
+
+  test('?theme=dark draws the charts on a dark background, ?theme=light on a light one', async ({ page }) => {
+    const errors = watchErrors(page);
+    const app = new Article(page);
+    /** Mean brightness (0–255) of the canvas's top-left 8×8 pixels: the chart background. */
+    const background = () =>
+      app.chart('roofline').evaluate((c: HTMLCanvasElement) => {
+        const d = c.getContext('2d')!.getImageData(0, 0, 8, 8).data;
+        let sum = 0;
+        for (let i = 0; i < d.length; i += 4) sum += (d[i] + d[i + 1] + d[i + 2]) / 3;
+        return sum / (d.length / 4);
+      });
+    await app.goto('v=1&theme=dark');
+    await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
+    const dark = await background();
+    const darkPixels = await app.pixels('roofline');
+    await app.goto('v=1&theme=light');
+    await expect(page.locator('html')).toHaveAttribute('data-theme', 'light');
+    const light = await background();
+    expect(dark).toBeLessThan(100);
+    expect(light).toBeGreaterThan(155);
+    expect(await app.pixels('roofline')).not.toBe(darkPixels);
+    expect(errors).toEqual([]);
+  });
+
+  test('?theme=dark starts dark and survives scenario changes', async ({ page }) => {
+    const app = new Article(page);
+    await app.goto('v=1&theme=dark');
+    await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
+    await app.select('GPU').selectOption('h100-sxm');
+    await expect(page).toHaveURL(/gpu=h100-sxm/);
+    await expect(page).toHaveURL(/theme=dark/);
+  });
+});
+
+test.describe('Phone layout', () => {
+  test.use({ viewport: { width: 390, height: 844 } });
+
+  test('at 390 px there is no horizontal scrollbar and the charts are drawn', async ({ page }) => {
+    const errors = watchErrors(page);
+    const app = new Article(page);
+    await app.goto();
+    const overflow = () => page.evaluate(() => document.scrollingElement!.scrollWidth);
+    expect(await overflow()).toBeLessThanOrEqual(391);
+    for (const id of ['why-decode', 'roofline', 'memory', 'fit-matrix', 'kv-crossover', 'ttft', 'batch-throughput']) {
+      await app.waitForChart(id);
+      expect(await app.colours(id), id).toBeGreaterThan(5);
+      const width = await app.chart(id).evaluate((c) => c.getBoundingClientRect().right);
+      expect(width, id).toBeLessThanOrEqual(391);
+    }
+    expect(await overflow()).toBeLessThanOrEqual(391);
+    expect(errors).toEqual([]);
+  });
+
+  test('at 390 px an open data table scrolls inside its box, not the page', async ({ page }) => {
+    const app = new Article(page);
+    await app.goto();
+    await app.waitForChart('batch-throughput');
+    await app.openTable('batch-throughput');
+    await app.openTable('fit-matrix');
+    expect(await page.evaluate(() => document.scrollingElement!.scrollWidth)).toBeLessThanOrEqual(391);
+  });
+
+  test('at 390 px the panel controls still work', async ({ page }) => {
+    const app = new Article(page);
+    await app.goto();
+    await app.select('GPU').selectOption('h100-sxm');
+    await expect(page).toHaveURL(/gpu=h100-sxm/);
+    await expect(app.figure('ridge_flop_per_byte')).toHaveText('295 FLOP/B');
+    expect(await page.evaluate(() => document.scrollingElement!.scrollWidth)).toBeLessThanOrEqual(391);
+  });
+});
+
+test.describe('Hostile link', () => {
+  const HOSTILE = 'model=<script>alert(1)</script>&batch=1e99&gpu=custom&g.bw=-1';
+
+  test('shows each problem as text, runs no script, injects nothing, keeps working', async ({ page }) => {
+    const errors = watchErrors(page);
+    const dialogs: string[] = [];
+    page.on('dialog', (d) => {
+      dialogs.push(d.message());
+      void d.dismiss();
+    });
+    const app = new Article(page);
+    await page.goto(`./?${HOSTILE}`);
+    await app.waitForChart('roofline');
+    const problems = app.problems();
+    await expect(problems).toBeVisible();
+    await expect(problems).toContainText('unknown model “<script>alert(1)</script>”; using llama-2-7b');
+    await expect(problems).toContainText('batch “1e99” is not a whole number; using 1');
+    await expect(problems).toContainText(/g\.bw “-1” is not a number [^;]*; using 2039/);
+    // Messages are text: no element came out of the link.
+    expect(await problems.locator('li *').count()).toBe(0);
+    expect(await page.locator('script').evaluateAll((s) => s.filter((e) => e.textContent?.includes('alert')).length)).toBe(0);
+    expect(await page.locator('body script').count()).toBe(0);
+    expect(dialogs).toEqual([]);
+    // The good parts of the link were kept; the bad ones took their defaults.
+    await expect(app.select('GPU')).toHaveValue('custom');
+    await expect(app.customGpu().getByLabel('Bandwidth')).toHaveValue('2039');
+    await expect(app.select('Model')).toHaveValue('llama-2-7b');
+    await expect(page.getByLabel('Batch size, exact value')).toHaveValue('1');
+    await expect(page).not.toHaveURL(/script/i);
+    expect(await app.colours('roofline')).toBeGreaterThan(5);
+    // Alive: a control change goes through and redraws.
+    const before = await app.draws('roofline');
+    await app.setExact('Batch size', 4);
+    await expect(page).toHaveURL(/batch=4/);
+    await app.expectRedrawn('roofline', before);
+    expect(errors).toEqual([]);
+    expect(dialogs).toEqual([]);
+  });
+});
