@@ -3,6 +3,8 @@
 //! Exit status: 0 on success, 2 for bad command-line input (unknown command or flag, a missing
 //! value, a value the engine refuses), 1 when a file cannot be read or parsed.
 
+mod chart;
+
 use ridgepoint::units::{Seconds, Unit};
 use ridgepoint::validate::{self, Grid, ParseError};
 use ridgepoint::{catalog, estimate, Efficiency, Estimate, KneeCause, Phase, Scenario, Spec};
@@ -18,6 +20,7 @@ Usage:
   ridgepoint estimate [FLAGS]       estimate one scenario
   ridgepoint explain [FLAGS]        every figure of an estimate with its derivation
   ridgepoint validate [FLAGS]       compare the engine with published measurements
+  ridgepoint chart ID [FLAGS] -o F  draw one of the page's charts to an SVG file
   ridgepoint help [COMMAND]         this text, or a command's
 
 Run `ridgepoint COMMAND --help` for a command's flags.
@@ -39,6 +42,19 @@ Scenario flags (defaults: the seed scenario):
 
 Flags take `--flag VALUE` or `--flag=VALUE`. A bad value is an error (exit 2), never
 silently replaced by a default.";
+
+const CHART_HELP: &str = "\
+ridgepoint chart — one of the page's charts as an SVG file, drawn by the same code
+
+Usage: ridgepoint chart ID [scenario flags] -o FILE.svg [--theme light|dark]
+                           [--width PX] [--height PX]
+
+IDs: why-decode roofline memory fit-matrix kv-crossover kv-context decode-intensity
+     prefill-intensity ttft batch-throughput
+  -o, --out FILE  where to write the SVG (- for standard output)
+  --theme T       light or dark                                     [light]
+  --width PX      width in pixels (200–4000)                        [840]
+  --height PX     height in pixels (150–4000)                       [525]";
 
 const ESTIMATE_HELP: &str = "\
 ridgepoint estimate — estimate one scenario
@@ -229,6 +245,7 @@ fn run(args: &[String]) -> Result<(), Fail> {
         "estimate" => estimate_cmd(rest, false),
         "explain" => estimate_cmd(rest, true),
         "validate" => validate_cmd(rest),
+        "chart" => chart_cmd(rest),
         other => Err(unknown_command(other)),
     }
 }
@@ -251,6 +268,7 @@ fn help_of(command: &str) -> Option<String> {
         "estimate" => format!("{ESTIMATE_HELP}\n{SCENARIO_FLAGS}\n"),
         "explain" => format!("{EXPLAIN_HELP}\n{SCENARIO_FLAGS}\n"),
         "validate" => VALIDATE_HELP.to_string(),
+        "chart" => format!("{CHART_HELP}\n{SCENARIO_FLAGS}\n"),
         _ => return None,
     })
 }
@@ -345,6 +363,80 @@ fn scenario_from(flags: &Flags) -> Result<(Spec, Scenario), Fail> {
     }
     let scenario = spec.scenario();
     Ok((spec, scenario))
+}
+
+fn chart_cmd(args: &[String]) -> Result<(), Fail> {
+    let Some(id) = args.first().filter(|a| !a.starts_with('-')) else {
+        if args.iter().any(|a| a == "-h" || a == "--help") {
+            print!("{}", help_of("chart").unwrap_or_default());
+            return Ok(());
+        }
+        return Err(usage_error(
+            "`ridgepoint chart` needs a chart id first (see `ridgepoint chart --help`)",
+        ));
+    };
+    if !chart::IDS.contains(&id.as_str()) {
+        return Err(usage_error(format!(
+            "unknown chart \u{201c}{id}\u{201d}; charts: {}",
+            chart::IDS.join(", ")
+        )));
+    }
+    // `-o FILE` is accepted as a short form of `--out FILE`.
+    let rest: Vec<String> = args[1..]
+        .iter()
+        .map(|a| {
+            if a == "-o" {
+                "--out".to_string()
+            } else {
+                a.clone()
+            }
+        })
+        .collect();
+    let mut takes: Vec<&'static str> = SCENARIO_KEYS.iter().map(|(f, _)| *f).collect();
+    takes.extend(["out", "theme", "width", "height"]);
+    let Some(flags) = Flags::parse("chart", &rest, &takes, &[])? else {
+        print!("{}", help_of("chart").unwrap_or_default());
+        return Ok(());
+    };
+    let (_, s) = scenario_from(&flags)?;
+    let theme = match flags.value("theme").unwrap_or("light") {
+        "light" => ridgepoint_charts::Theme::LIGHT,
+        "dark" => ridgepoint_charts::Theme::DARK,
+        t => {
+            return Err(usage_error(format!(
+                "--theme: \u{201c}{t}\u{201d} is not light or dark"
+            )))
+        }
+    }
+    .for_svg();
+    let px = |name: &str, default: u32, lo: u32| -> Result<u32, Fail> {
+        match flags.value(name) {
+            None => Ok(default),
+            Some(v) => v
+                .parse::<u32>()
+                .ok()
+                .filter(|n| (lo..=4000).contains(n))
+                .ok_or_else(|| {
+                    usage_error(format!(
+                        "--{name}: \u{201c}{v}\u{201d} is not a whole number from {lo} to 4000"
+                    ))
+                }),
+        }
+    };
+    let size = (px("width", 840, 200)?, px("height", 525, 150)?);
+    let Some(out) = flags.value("out") else {
+        return Err(usage_error(
+            "`ridgepoint chart` needs -o FILE.svg (or -o - for standard output)",
+        ));
+    };
+    let svg = chart::svg(id, &s, &theme, size).map_err(|e| Fail(e, 1))?;
+    if out == "-" {
+        print!("{svg}");
+    } else {
+        std::fs::write(out, svg).map_err(|e| Fail(format!("{out}: {e}"), 1))?;
+        eprintln!("wrote {out}");
+    }
+    Ok(())
 }
 
 fn estimate_cmd(args: &[String], explain: bool) -> Result<(), Fail> {

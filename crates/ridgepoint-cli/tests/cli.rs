@@ -363,3 +363,69 @@ fn validate_reports_a_bad_file_by_column_and_path() {
     assert!(stderr(&o).contains("absent.tsv"));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn chart_draws_every_chart_to_svg_with_the_page_code() {
+    let dir = std::env::temp_dir().join(format!("ridgepoint-chart-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    for id in [
+        "why-decode",
+        "roofline",
+        "memory",
+        "fit-matrix",
+        "kv-crossover",
+        "kv-context",
+        "decode-intensity",
+        "prefill-intensity",
+        "ttft",
+        "batch-throughput",
+    ] {
+        let path = dir.join(format!("{id}.svg"));
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_ridgepoint"))
+            .args([
+                "chart",
+                id,
+                "--model",
+                "llama-2-70b",
+                "--weights",
+                "int4",
+                "-o",
+            ])
+            .arg(&path)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{id}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let svg = std::fs::read_to_string(&path).unwrap();
+        assert!(
+            svg.starts_with("<svg") && svg.trim_end().ends_with("</svg>"),
+            "{id}"
+        );
+        assert!(!svg.contains("NaN") && !svg.contains("inf"), "{id}");
+    }
+    let roof = std::fs::read_to_string(dir.join("roofline.svg")).unwrap();
+    assert!(
+        roof.contains("ridge 153 FLOP/B"),
+        "the seed's ridge on the A100"
+    );
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn chart_refuses_an_unknown_id_and_a_missing_output() {
+    let run = |args: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_ridgepoint"))
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let out = run(&["chart", "pie", "-o", "x.svg"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("unknown chart \u{201c}pie\u{201d}"));
+    let out = run(&["chart", "roofline"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("needs -o FILE.svg"));
+}
