@@ -9,6 +9,15 @@ use ridgepoint::Precision;
 const SRAM_CYCLES: f64 = 30.0;
 const HBM_CYCLES: f64 = 400.0;
 
+/// On-chip sizes in binary units, as vendors quote them (192 KiB, 40 MiB).
+fn binary(v: Option<f64>) -> String {
+    match v {
+        None => "—".into(),
+        Some(b) if b >= 1024.0 * 1024.0 => format!("{} MiB", sig3(b / (1024.0 * 1024.0))),
+        Some(b) => format!("{} KiB", sig3(b / 1024.0)),
+    }
+}
+
 /// The GPU card: specs, peaks with their ridge points, and the memory hierarchy.
 #[component]
 pub fn GpuCard() -> impl IntoView {
@@ -110,7 +119,7 @@ pub fn GpuCard() -> impl IntoView {
                         <div class="level">
                             <div class="level-name">{name}</div>
                             <div class="level-bar"><span style=format!("width:{width:.1}%")></span></div>
-                            <div class="level-size">{size.map(|s| Unit::Bytes.format(s)).unwrap_or_else(|| "not known".into())}</div>
+                            <div class="level-size">{if size == Some(hbm) { Unit::Bytes.format(hbm) } else { binary(size) }}</div>
                             <div class="level-note">{note}</div>
                         </div>
                     }
