@@ -3,7 +3,7 @@
 use crate::canvas::DarkMode;
 use crate::panel::Panel;
 use crate::sections::{
-    Formulas, GpuCard, Intensity, KvCrossover, MemorySection, RooflineSection, TakeawaysSection,
+    Formulas, GpuCard, Intensity, Practice, KvCrossover, MemorySection, RooflineSection, TakeawaysSection,
     TimeSection, WhyDecode,
 };
 use crate::state::State;
@@ -126,6 +126,7 @@ pub fn App() -> impl IntoView {
                 <Intensity />
                 <TimeSection />
                 <TakeawaysSection />
+                <Practice />
                 <Formulas />
             </article>
         </main>

@@ -2,6 +2,7 @@
 
 mod charts;
 mod gpu;
+mod practice;
 mod text;
 
 pub use charts::{
@@ -9,4 +10,5 @@ pub use charts::{
     CHART_IDS,
 };
 pub use gpu::GpuCard;
+pub use practice::Practice;
 pub use text::{Formulas, TakeawaysSection};

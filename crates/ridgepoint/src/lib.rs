@@ -12,6 +12,7 @@ mod explain;
 pub mod hardware;
 pub mod model;
 pub mod ops;
+pub mod practice;
 pub mod precision;
 pub mod query;
 pub mod scenario;
