@@ -3,8 +3,8 @@
 use crate::canvas::DarkMode;
 use crate::panel::Panel;
 use crate::sections::{
-    Formulas, GpuCard, Intensity, Practice, KvCrossover, MemorySection, RooflineSection, TakeawaysSection,
-    TimeSection, WhyDecode,
+    Formulas, GpuCard, Intensity, KvCrossover, MemorySection, Practice, RooflineSection,
+    TakeawaysSection, TimeSection, WhyDecode,
 };
 use crate::state::State;
 use crate::url;
