@@ -36,7 +36,14 @@ pub struct Question {
     pub derivations: Vec<Derivation>,
 }
 
-const GPUS: [&str; 6] = ["a100-80gb-sxm", "h100-sxm", "h200-sxm", "l40s", "rtx-4090", "mi300x"];
+const GPUS: [&str; 6] = [
+    "a100-80gb-sxm",
+    "h100-sxm",
+    "h200-sxm",
+    "l40s",
+    "rtx-4090",
+    "mi300x",
+];
 const MODELS: [&str; 7] = [
     "llama-2-7b",
     "llama-2-70b",
@@ -46,7 +53,12 @@ const MODELS: [&str; 7] = [
     "qwen2.5-32b",
     "gemma-2-9b",
 ];
-const PRECISIONS: [Precision; 4] = [Precision::Fp16, Precision::Fp8, Precision::Int8, Precision::Int4];
+const PRECISIONS: [Precision; 4] = [
+    Precision::Fp16,
+    Precision::Fp8,
+    Precision::Int8,
+    Precision::Int4,
+];
 
 fn split(seed: u64, n: usize) -> (usize, u64) {
     ((seed % n as u64) as usize, seed / n as u64)
@@ -61,12 +73,22 @@ pub fn question(seed: u64) -> Question {
     let (b, r) = split(r, 8);
     let (c, r) = split(r, 5);
     let (a, _) = split(r, 5);
-    let ask = [Ask::Fits, Ask::TpotFloorMs, Ask::DecodeIntensity, Ask::KvPerTokenKb, Ask::TtftFloorMs][a];
+    let ask = [
+        Ask::Fits,
+        Ask::TpotFloorMs,
+        Ask::DecodeIntensity,
+        Ask::KvPerTokenKb,
+        Ask::TtftFloorMs,
+    ][a];
     let spec = Spec {
         gpu: GPUS[g].into(),
         model: MODELS[m].into(),
         weights: PRECISIONS[p],
-        kv: if PRECISIONS[p] == Precision::Fp8 { Precision::Fp8 } else { Precision::Fp16 },
+        kv: if PRECISIONS[p] == Precision::Fp8 {
+            Precision::Fp8
+        } else {
+            Precision::Fp16
+        },
         batch: 1 << b,
         prompt: [512, 1024, 2048, 4096, 8192][c],
         output: 256,
@@ -86,7 +108,11 @@ pub fn question(seed: u64) -> Question {
     let keys: &[&str];
     let (text, answer, answer_text) = match ask {
         Ask::Fits => {
-            keys = &["memory.weights_bytes", "memory.kv_cache_bytes", "memory.total_bytes"];
+            keys = &[
+                "memory.weights_bytes",
+                "memory.kv_cache_bytes",
+                "memory.total_bytes",
+            ];
             let fits = e.memory.fits;
             (
                 format!("Does {on} fit in memory?"),
@@ -140,8 +166,18 @@ pub fn question(seed: u64) -> Question {
             )
         }
     };
-    let derivations = keys.iter().filter_map(|k| e.derivation(k).cloned()).collect();
-    Question { spec, ask, text, answer, answer_text, derivations }
+    let derivations = keys
+        .iter()
+        .filter_map(|k| e.derivation(k).cloned())
+        .collect();
+    Question {
+        spec,
+        ask,
+        text,
+        answer,
+        answer_text,
+        derivations,
+    }
 }
 
 /// How far `guess` is from the answer: relative error for numbers (guess / answer − 1), 0 or 1
@@ -166,7 +202,8 @@ mod tests {
             assert!(q.text.ends_with('?'));
         }
         assert_eq!(question(42), question(42));
-        let kinds: std::collections::HashSet<_> = (0..200).map(|s| format!("{:?}", question(s).ask)).collect();
+        let kinds: std::collections::HashSet<_> =
+            (0..200).map(|s| format!("{:?}", question(s).ask)).collect();
         assert_eq!(kinds.len(), 5, "every kind of question comes up");
     }
 
