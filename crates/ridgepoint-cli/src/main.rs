@@ -7,7 +7,7 @@ mod chart;
 
 use ridgepoint::units::{Seconds, Unit};
 use ridgepoint::validate::{self, Grid, ParseError};
-use ridgepoint::{catalog, estimate, Efficiency, Estimate, KneeCause, Phase, Scenario, Spec};
+use ridgepoint::{catalog, estimate, Efficiency, Estimate, KneeCause, Scenario, Spec};
 use serde_json::{json, Value};
 use std::process::ExitCode;
 
@@ -449,7 +449,7 @@ fn estimate_cmd(args: &[String], explain: bool) -> Result<(), Fail> {
     let (spec, s) = scenario_from(&flags)?;
     let e = estimate(&s);
     match (explain, flags.has("json")) {
-        (false, true) => print_json(&estimate_json(&spec, &s, &e)),
+        (false, true) => print_json(&ridgepoint::report::estimate_json(&spec, &s, &e)),
         (false, false) => print!("{}", estimate_text(&s, &e)),
         (true, true) => print_json(&Value::Array(
             e.derivations
@@ -492,94 +492,6 @@ fn headline(s: &Scenario) -> String {
         s.prompt,
         s.output
     )
-}
-
-fn phase_json(p: &Phase) -> Value {
-    json!({
-        "tokens": p.tokens,
-        "flops": p.flops.get(),
-        "bytes": p.bytes.get(),
-        "intensity": p.intensity.get(),
-        "compute_time_s": p.compute_time.get(),
-        "memory_time_s": p.memory_time.get(),
-        "comm_time_s": p.comm_time.get(),
-        "time_floor_s": p.time.get(),
-        "time_s": p.calibrated_time.get(),
-        "bound": match p.bound {
-            ridgepoint::Bound::Memory => "memory",
-            ridgepoint::Bound::Compute => "compute",
-        },
-        "attained_flops_per_s": p.attained.get(),
-    })
-}
-
-fn estimate_json(spec: &Spec, s: &Scenario, e: &Estimate) -> Value {
-    let m = &e.memory;
-    json!({
-        "scenario": {
-            "gpu": s.gpu.id,
-            "gpu_name": s.gpu.name,
-            "model": s.model.id,
-            "model_name": s.model.name,
-            "weights": s.weights.id(),
-            "kv": s.kv.id(),
-            "batch": s.batch,
-            "prompt": s.prompt,
-            "output": s.output,
-            "gpus": s.gpus,
-            "query": spec.to_query(),
-        },
-        "efficiency": {
-            "bandwidth": s.efficiency.bandwidth,
-            "compute": s.efficiency.compute,
-            "layer_overhead_s": s.efficiency.layer_overhead.get(),
-        },
-        "params": {
-            "total": e.params.total,
-            "active": e.params.active,
-            "embedding": e.params.embedding,
-            "lm_head": e.params.lm_head,
-            "attention": e.params.attention,
-            "mlp_total": e.params.mlp_total,
-            "mlp_active": e.params.mlp_active,
-        },
-        "compute_precision": e.compute_precision.id(),
-        "peak_flops_per_s": e.peak.get(),
-        "bandwidth_bytes_per_s": e.bandwidth.get(),
-        "ridge_flop_per_byte": e.ridge.get(),
-        "weights_all_gpus_bytes": e.weights.get(),
-        "kv_per_token_bytes": e.kv_per_token.get(),
-        "decode_context": e.decode_context,
-        "memory": {
-            "weights_bytes": m.weights.get(),
-            "kv_cache_bytes": m.kv_cache.get(),
-            "activations_bytes": m.activations.get(),
-            "overhead_bytes": m.overhead.get(),
-            "total_bytes": m.total.get(),
-            "capacity_bytes": m.capacity.get(),
-            "fits": m.fits,
-        },
-        "max_batch": e.max_batch,
-        "max_context": e.max_context,
-        "kv_crossover_batch": e.kv_crossover_batch,
-        "knee": {
-            "batch": e.knee.batch,
-            "cause": match e.knee.cause {
-                KneeCause::Compute => "compute",
-                KneeCause::KvCache => "kv_cache",
-            },
-        },
-        "decode": phase_json(&e.decode),
-        "prefill": phase_json(&e.prefill),
-        "ttft_s": e.calibrated.ttft.get(),
-        "ttft_floor_s": e.floor.ttft.get(),
-        "tpot_s": e.calibrated.tpot.get(),
-        "tpot_floor_s": e.floor.tpot.get(),
-        "request_latency_s": e.calibrated.request_latency.get(),
-        "request_latency_floor_s": e.floor.request_latency.get(),
-        "throughput_tokens_per_s": e.calibrated.throughput,
-        "throughput_floor_tokens_per_s": e.floor.throughput,
-    })
 }
 
 fn estimate_text(s: &Scenario, e: &Estimate) -> String {

@@ -15,6 +15,7 @@ pub mod ops;
 pub mod practice;
 pub mod precision;
 pub mod query;
+pub mod report;
 pub mod scenario;
 pub mod series;
 pub mod takeaways;

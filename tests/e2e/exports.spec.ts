@@ -1,0 +1,45 @@
+import { expect, test } from '@playwright/test';
+import { readFileSync } from 'node:fs';
+import { Ridgepoint } from './page';
+
+test('the whole estimate downloads as JSON with the engine keys and derivations', async ({ page }) => {
+  const app = new Ridgepoint(page);
+  await app.goto();
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('download-json').click()]);
+  expect(download.suggestedFilename()).toBe('ridgepoint-estimate.json');
+  const json = JSON.parse(readFileSync((await download.path())!, 'utf8'));
+  expect(json.scenario.model).toBe('llama-2-7b');
+  expect(json.memory.weights_bytes).toBeCloseTo(13.4768e9, -7);
+  expect(json.ridge_flop_per_byte).toBeCloseTo(153.02, 1);
+  expect(json.ttft_floor_s).toBeCloseTo(0.0885, 3);
+  expect(json.derivations.length).toBeGreaterThan(10);
+});
+
+test('a chart downloads as a 2x PNG and its data as CSV', async ({ page }) => {
+  const app = new Ridgepoint(page);
+  await app.goto();
+  const fig = page.locator('[data-chart="roofline"]');
+  const css = await app.chart('roofline').evaluate((c: HTMLCanvasElement) => c.getBoundingClientRect().width);
+  const [png] = await Promise.all([page.waitForEvent('download'), fig.getByRole('button', { name: /as PNG/ }).click()]);
+  expect(png.suggestedFilename()).toBe('ridgepoint-roofline.png');
+  const bytes = readFileSync((await png.path())!);
+  expect(bytes.subarray(1, 4).toString()).toBe('PNG');
+  const width = bytes.readUInt32BE(16);
+  expect(Math.abs(width - 2 * css)).toBeLessThanOrEqual(2);
+  const [csv] = await Promise.all([page.waitForEvent('download'), fig.getByRole('button', { name: /as CSV/ }).click()]);
+  const text = readFileSync((await csv.path())!, 'utf8');
+  expect(text.split('\r\n')[0]).toContain(',');
+  expect(text).toContain('decode');
+});
+
+test('an embedded chart shows one chart, a link back, and tells its parent its height', async ({ page }) => {
+  await page.goto('./?v=1&batch=16&embed=batch-throughput&theme=dark');
+  await expect(page.getByTestId('embed')).toBeVisible();
+  await expect(page.locator('[data-chart]')).toHaveCount(1);
+  await expect(page.locator('[data-chart="batch-throughput"] canvas')).toHaveAttribute('data-drawn', '1');
+  const open = page.getByRole('link', { name: /Open in Ridgepoint/ });
+  await expect(open).toHaveAttribute('href', /batch=16/);
+  expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe('dark');
+  await page.goto('./?v=1&embed=pie');
+  await expect(page.getByRole('alert')).toContainText('There is no chart named “pie”');
+});
