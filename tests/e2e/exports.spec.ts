@@ -40,6 +40,21 @@ test('an embedded chart shows one chart, a link back, and tells its parent its h
   const open = page.getByRole('link', { name: /Open in Ridgepoint/ });
   await expect(open).toHaveAttribute('href', /batch=16/);
   expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe('dark');
-  await page.goto('./?v=1&embed=pie');
+  // Framed in another page, it posts its height so the parent can size the frame.
+  const src = new URL('./?v=1&embed=roofline', page.url()).href;
+  const host = new URL('./frame-test.html', page.url()).href;
+  await page.route(host, (route) =>
+    route.fulfill({
+      contentType: 'text/html',
+      body: `<iframe src="${src}" style="width:800px;height:100px"></iframe>
+        <script>window.heights=[];addEventListener('message',e=>{if(e.data&&e.data.type==='ridgepoint:height')window.heights.push(e.data)})</script>`,
+    }),
+  );
+  await page.goto(host);
+  await expect.poll(() => page.evaluate(() => (window as any).heights.length)).toBeGreaterThan(0);
+  const msg = await page.evaluate(() => (window as any).heights.at(-1));
+  expect(msg.chart).toBe('roofline');
+  expect(msg.height).toBeGreaterThan(300);
+  await page.goto(new URL('./?v=1&embed=pie', src).href);
   await expect(page.getByRole('alert')).toContainText('There is no chart named “pie”');
 });

@@ -107,4 +107,3 @@ pub fn estimate_json(spec: &Spec, s: &Scenario, e: &Estimate) -> Value {
         })).collect::<Vec<_>>(),
     })
 }
-

@@ -13,7 +13,9 @@ object-src 'none'; base-uri 'none'; form-action 'none'";
 
 /// FNV-1a, for a cache-busting file name.
 fn fnv(s: &str) -> u64 {
-    s.bytes().fold(0xcbf29ce484222325, |h, b| (h ^ b as u64).wrapping_mul(0x100000001b3))
+    s.bytes().fold(0xcbf29ce484222325, |h, b| {
+        (h ^ b as u64).wrapping_mul(0x100000001b3)
+    })
 }
 
 /// Rewrites `html`: the inline `<script type=module>…</script>` becomes `<script type=module
