@@ -164,6 +164,9 @@ pub fn ChartCanvas<T, F>(
     data: Memo<T>,
     /// The drawing function.
     draw: F,
+    /// Set from pointer and focus events when given (the roofline's readout).
+    #[prop(optional_no_strip)]
+    readout: Option<RwSignal<ridgepoint_charts::Readout>>,
     /// Shown under the canvas (caption, data table).
     #[prop(optional)]
     children: Option<Children>,
@@ -207,7 +210,38 @@ where
     };
     view! {
         <figure class="chart" data-chart=id>
-            <canvas node_ref=canvas role="img" aria-label=move || label.get()></canvas>
+            <canvas
+                node_ref=canvas
+                role="img"
+                aria-label=move || label.get()
+                tabindex=readout.map(|_| "0")
+                on:pointermove=move |ev: web_sys::PointerEvent| {
+                    if let Some(r) = readout {
+                        let (w, h) = size.get_untracked();
+                        if w > 0.0 && h > 0.0 {
+                            r.set(ridgepoint_charts::Readout::At(
+                                ev.offset_x() as f64 / w,
+                                ev.offset_y() as f64 / h,
+                            ));
+                        }
+                    }
+                }
+                on:pointerleave=move |_| {
+                    if let Some(r) = readout {
+                        r.set(ridgepoint_charts::Readout::None)
+                    }
+                }
+                on:focus=move |_| {
+                    if let Some(r) = readout {
+                        r.set(ridgepoint_charts::Readout::Focus)
+                    }
+                }
+                on:blur=move |_| {
+                    if let Some(r) = readout {
+                        r.set(ridgepoint_charts::Readout::None)
+                    }
+                }
+            ></canvas>
             <div class="chart-tools">
                 <button type="button" class="tool" on:click=save_png
                     aria-label=format!("Download the {id} chart as PNG")>"PNG"</button>

@@ -41,7 +41,7 @@ pub use intensity::{
 };
 pub use kv::{kv_context, kv_crossover, KvContextData, KvCrossoverData};
 pub use memory::{memory, MemoryData};
-pub use roofline::{roofline, Achieved, OperatingPoint, PointColor, RooflineData};
+pub use roofline::{roofline, Achieved, OperatingPoint, PointColor, Readout, RooflineData};
 pub use theme::Theme;
 pub use throughput::{batch_throughput, BatchThroughputData};
 pub use ttft::{ttft, TtftData};

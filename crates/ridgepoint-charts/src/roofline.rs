@@ -6,6 +6,7 @@ use crate::common::{
 use crate::{ChartData, ChartResult, Table, Theme};
 use plotters::coord::Shift;
 use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, VPos};
 use ridgepoint::ops::Op;
 use ridgepoint::units::Unit;
 use ridgepoint::{Efficiency, Estimate, Phase};
@@ -50,6 +51,20 @@ pub struct RooflineData {
     pub achieved: Option<Achieved>,
     /// Per-operation points (small hollow markers with short labels).
     pub ops: Vec<OperatingPoint>,
+    /// Where a reader points (fractions of the drawing area's width and height), or that the
+    /// chart has keyboard focus: a readout of the nearest point is drawn.
+    pub readout: Readout,
+}
+
+/// What the readout shows.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub enum Readout {
+    #[default]
+    None,
+    /// The pointer, as fractions (0–1) of the drawing area.
+    At(f64, f64),
+    /// Keyboard focus: the first phase point.
+    Focus,
 }
 
 impl RooflineData {
@@ -78,6 +93,7 @@ impl RooflineData {
             ],
             achieved: None,
             ops: Vec::new(),
+            readout: Readout::None,
         }
     }
 
@@ -532,7 +548,108 @@ pub fn roofline<DB: DrawingBackend>(
         // Clear of a phase marker that may sit on the same spot.
         p.label_near(&text, shade, at, 0.8 * fs, places, false)?;
     }
+    if d.readout != Readout::None {
+        draw_readout(root, &p, d, t)?;
+    }
     root.present()?;
+    Ok(())
+}
+
+/// The readout box: the point nearest the pointer (or the first phase on focus) with its
+/// intensity, attained FLOP/s and bound; away from points, the roofline at the pointer.
+fn draw_readout<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    p: &Plot<'_, DB>,
+    d: &RooflineData,
+    t: &Theme,
+) -> ChartResult<DB> {
+    let fs = p.fs;
+    let (w, h) = root.dim_in_pixel();
+    let ridge = d.ridge();
+    let bound = |i: f64| {
+        if i >= ridge {
+            "compute-bound"
+        } else {
+            "memory-bound"
+        }
+    };
+    let describe = |label: &str, i: f64, f: f64| {
+        format!(
+            "{label}\n{} · {}\n{}",
+            crate::common::fpb(i),
+            Unit::FlopsPerSec.format(f),
+            bound(i)
+        )
+    };
+    let all: Vec<&OperatingPoint> = d.points.iter().chain(d.ops.iter()).collect();
+    let (text, anchor) = match d.readout {
+        Readout::None => return Ok(()),
+        Readout::Focus => match all.first() {
+            Some(pt) => (
+                describe(&pt.label, pt.intensity, pt.attained),
+                p.px(pt.intensity, pt.attained, false),
+            ),
+            None => return Ok(()),
+        },
+        Readout::At(fx, fy) => {
+            let at = (fx.clamp(0.0, 1.0) * w as f64, fy.clamp(0.0, 1.0) * h as f64);
+            let nearest = all
+                .iter()
+                .map(|pt| {
+                    let q = p.px(pt.intensity, pt.attained, false);
+                    (pt, q, (q.0 - at.0).hypot(q.1 - at.1))
+                })
+                .min_by(|a, b| a.2.total_cmp(&b.2));
+            match nearest {
+                Some((pt, q, dist)) if dist < 2.5 * fs => {
+                    (describe(&pt.label, pt.intensity, pt.attained), q)
+                }
+                _ => {
+                    // The roofline under the pointer: invert the log x axis.
+                    let (a, b) = (p.x.a, p.x.b);
+                    let rect = p.rect;
+                    if b == a
+                        || at.0 < rect.x0
+                        || at.0 > rect.x1
+                        || at.1 < rect.y0
+                        || at.1 > rect.y1
+                    {
+                        return Ok(());
+                    }
+                    let f = ((at.0 - a) / (b - a)).clamp(0.0, 1.0);
+                    let i = 10f64.powf(p.x.lo.log10() + f * (p.x.hi.log10() - p.x.lo.log10()));
+                    let attainable = (d.bandwidth * i).min(d.peak);
+                    (
+                        describe("roofline here", i, attainable),
+                        p.px(i, attainable, false),
+                    )
+                }
+            }
+        }
+    };
+    let (tw, th) = p.label_size(&text, 0.95);
+    let pad = 0.4 * fs;
+    let (mut x, mut y) = (anchor.0 + fs, anchor.1 + fs);
+    if x + tw + 2.0 * pad > p.rect.x1 {
+        x = anchor.0 - fs - tw - 2.0 * pad;
+    }
+    if y + th + 2.0 * pad > p.rect.y1 {
+        y = anchor.1 - fs - th - 2.0 * pad;
+    }
+    let r = crate::common::Rect::new(x, y, x + tw + 2.0 * pad, y + th + 2.0 * pad);
+    p.c.rect(r, t.background.mix(0.95), true, 1.0)?;
+    p.c.rect(r, t.text.to_rgba(), false, 1.0)?;
+    for (n, line) in text.lines().enumerate() {
+        p.c.text(
+            line,
+            x + pad,
+            y + pad + n as f64 * 1.2 * fs * 0.95,
+            0.95,
+            t.text,
+            HPos::Left,
+            VPos::Top,
+        )?;
+    }
     Ok(())
 }
 

@@ -852,3 +852,34 @@ fn chart_data_is_plain_shareable_data() {
         ]
     );
 }
+
+#[test]
+fn roofline_readout_names_the_point_under_the_pointer_or_the_roofline_there() {
+    use ridgepoint_charts::Readout;
+    let spec = ridgepoint::Spec::default();
+    let e = ridgepoint::estimate(&spec.scenario());
+    let draw = |readout| {
+        let mut d = ridgepoint_charts::RooflineData::from_estimate(&e, spec.batch, spec.prompt);
+        d.readout = readout;
+        let mut svg = String::new();
+        {
+            let root = plotters::prelude::SVGBackend::with_string(&mut svg, (840, 525))
+                .into_drawing_area();
+            ridgepoint_charts::roofline(&root, &d, &ridgepoint_charts::Theme::LIGHT.for_svg())
+                .unwrap();
+        }
+        svg
+    };
+    let plain = draw(Readout::None);
+    let focused = draw(Readout::Focus);
+    assert!(!plain.contains("memory-bound</text>"));
+    assert!(
+        focused.contains("memory-bound"),
+        "focus reads out the decode point"
+    );
+    assert!(focused.contains("1 FLOP/B"));
+    // Far right, mid-height: no point nearby, so the roofline at that intensity.
+    let there = draw(Readout::At(0.9, 0.5));
+    assert!(there.contains("roofline here"));
+    assert!(there.contains("compute-bound"));
+}

@@ -12,7 +12,7 @@ use ridgepoint_charts::{
     batch_throughput, decode_intensity, decode_time, fit_matrix, kv_context, kv_crossover, memory,
     prefill_intensity, roofline, ttft, BatchThroughputData, ChartData, DecodeIntensityData,
     DecodeTimeData, FitMatrixData, KvContextData, KvCrossoverData, MemoryData,
-    PrefillIntensityData, RooflineData, Table, TtftData,
+    PrefillIntensityData, Readout, RooflineData, Table, TtftData,
 };
 
 /// A chart of data type `T` with its data table.
@@ -23,6 +23,9 @@ fn Chart<T, F>(
     /// Extra CSS class on the figure (`short`, `tall`).
     #[prop(optional)]
     class: &'static str,
+    /// Pointer/focus readout (the roofline).
+    #[prop(optional)]
+    readout: Option<RwSignal<Readout>>,
 ) -> impl IntoView
 where
     T: ChartData + PartialEq + Send + Sync + Clone + 'static,
@@ -50,7 +53,7 @@ where
     };
     view! {
         <div class=format!("chart-box {class}")>
-            <ChartCanvas id=T::ID label=label data=data draw=draw>
+            <ChartCanvas id=T::ID label=label data=data draw=draw readout=readout>
                 <button type="button" class="tool" on:click=save_csv
                     aria-label=format!("Download the {} data as CSV", T::ID)>"CSV"</button>
                 <button type="button" class="tool" on:click=copy_embed
@@ -93,7 +96,7 @@ fn DataTable(table: Memo<Table>) -> impl IntoView {
 }
 
 /// The roofline's data, with per-operation points while `show_ops` is on.
-fn roofline_memo(show_ops: Signal<bool>) -> Memo<RooflineData> {
+fn roofline_memo(show_ops: Signal<bool>, readout: Signal<Readout>) -> Memo<RooflineData> {
     let st = use_state();
     Memo::new(move |_| {
         let (b, p) = st.spec.with(|s| (s.batch, s.prompt));
@@ -101,12 +104,14 @@ fn roofline_memo(show_ops: Signal<bool>) -> Memo<RooflineData> {
             .est
             .with(|e| RooflineData::from_estimate(e, b, p))
             .with_efficiency(&st.scenario.with(|s| s.efficiency));
-        if show_ops.get() {
+        let mut d = if show_ops.get() {
             st.decode_ops
                 .with(|dec| st.prefill_ops.with(|pre| d.with_ops(dec, pre)))
         } else {
             d
-        }
+        };
+        d.readout = readout.get();
+        d
     })
 }
 
@@ -166,8 +171,9 @@ pub fn chart(id: &str) -> Option<AnyView> {
             view! { <Chart data=data draw=decode_time class="short" /> }.into_any()
         }
         "roofline" => {
-            let data = roofline_memo(Signal::from(false));
-            view! { <Chart data=data draw=roofline /> }.into_any()
+            let readout = RwSignal::new(Readout::None);
+            let data = roofline_memo(Signal::from(false), readout.into());
+            view! { <Chart data=data draw=roofline readout=readout /> }.into_any()
         }
         "memory" => {
             let data = Memo::new(move |_| est.with(MemoryData::from_estimate));
@@ -219,7 +225,8 @@ pub fn WhyDecode() -> impl IntoView {
 pub fn RooflineSection() -> impl IntoView {
     let st = use_state();
     let show_ops = RwSignal::new(false);
-    let data = roofline_memo(show_ops.into());
+    let readout = RwSignal::new(Readout::None);
+    let data = roofline_memo(show_ops.into(), readout.into());
     let est = st.est;
     view! {
         <section class="card" id="sec-roofline" aria-labelledby="roofline-h">
@@ -233,7 +240,7 @@ pub fn RooflineSection() -> impl IntoView {
                     on:change=move |ev| show_ops.set(event_target_checked(&ev)) />
                 " Show each operation (QKV, attention, output, MLP, LM head)"
             </label>
-            <Chart data=data draw=roofline />
+            <Chart data=data draw=roofline readout=readout />
             <div class="figures">
                 {derived(est, "ridge_flop_per_byte", "Ridge point", |e| e.ridge.to_string())}
                 {derived(est, "decode.intensity", "Decode intensity", |e| e.decode.intensity.to_string())}
