@@ -29,6 +29,9 @@ pub struct Gpu {
     pub fp32: Option<FlopsPerSec>,
     /// Streaming multiprocessors (NVIDIA) or compute units (AMD).
     pub sms: Option<u32>,
+    /// Tensor (matrix) cores in all, where the architecture's per-SM count is known.
+    #[serde(default)]
+    pub tensor_cores: Option<u32>,
     /// On-chip shared memory / L1 per SM.
     pub sram_per_sm: Option<Bytes>,
     pub l2: Option<Bytes>,

@@ -285,6 +285,7 @@ impl<'a> Reader<'a> {
             int8: self.optional_decimal("g.int8", 1e6, T).map(FlopsPerSec),
             fp4: self.optional_decimal("g.fp4", 1e6, T).map(FlopsPerSec),
             fp32: self.optional_decimal("g.fp32", 1e6, T).map(FlopsPerSec),
+            tensor_cores: None,
             sms: self
                 .optional_decimal("g.sms", 1e5, 1.0)
                 .map(|v| v.round() as u32),

@@ -222,3 +222,12 @@ fn mi250x_is_one_gcd() {
     assert_eq!(g.bandwidth.get(), 3276.8e9 / 2.0);
     assert_eq!(g.fp16.get(), 383e12 / 2.0);
 }
+
+#[test]
+fn tensor_cores_follow_the_architecture() {
+    let tc = |id: &str| ridgepoint::catalog::gpu(id).unwrap().tensor_cores;
+    assert_eq!(tc("a100-80gb-sxm"), Some(432)); // 108 SMs × 4 (the seed: "4 Tensor cores" per SM)
+    assert_eq!(tc("h100-sxm"), Some(528)); // 132 × 4
+    assert_eq!(tc("v100-sxm2-32gb"), Some(640)); // 80 × 8 (Volta)
+    assert_eq!(tc("tpu-v5e"), None);
+}

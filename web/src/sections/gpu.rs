@@ -34,6 +34,13 @@ pub fn GpuCard() -> impl IntoView {
                 g.sms.map(|n| n.to_string()).unwrap_or_else(|| "—".into()),
             ),
             (
+                "Tensor / matrix cores",
+                match (g.tensor_cores, g.sms) {
+                    (Some(t), Some(n)) if n > 0 => format!("{t} ({} per SM)", t / n),
+                    _ => "—".into(),
+                },
+            ),
+            (
                 "On-chip SRAM per SM",
                 opt(g.sram_per_sm.map(|b| b.get()), Unit::Bytes),
             ),
