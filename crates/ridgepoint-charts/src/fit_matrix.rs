@@ -57,6 +57,26 @@ impl FitMatrixData {
         (top + 1.5 * fs + self.rows.len() as f64 * row + m).ceil()
     }
 
+    /// Every model of `models` at the common precisions on `s`'s GPU and workload, with the
+    /// scenario's own cell outlined. The cells come from the engine (`series::fit_matrix`).
+    pub fn for_scenario(s: &ridgepoint::Scenario, models: &[ridgepoint::Model]) -> FitMatrixData {
+        use ridgepoint::Precision;
+        let cells = ridgepoint::series::fit_matrix(s, models, &Precision::COMMON);
+        let row = models.iter().position(|m| m.id == s.model.id);
+        let col = Precision::COMMON.iter().position(|p| *p == s.weights);
+        FitMatrixData::new(
+            s.gpu.name.clone(),
+            s.gpu.memory.get(),
+            models.iter().map(|m| m.name.clone()).collect(),
+            Precision::COMMON
+                .iter()
+                .map(|p| p.label().to_string())
+                .collect(),
+            cells,
+            row.zip(col),
+        )
+    }
+
     fn cell(&self, r: usize, c: usize) -> Option<(f64, Fit)> {
         self.cells.get(r).and_then(|row| row.get(c)).copied()
     }

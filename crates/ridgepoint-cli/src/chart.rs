@@ -3,8 +3,8 @@
 
 use plotters::prelude::*;
 use ridgepoint::ops::{ops, Step};
-use ridgepoint::series::{fit_matrix as fit_cells, series};
-use ridgepoint::{catalog, estimate, Precision, Scenario};
+use ridgepoint::series::series;
+use ridgepoint::{catalog, estimate, Scenario};
 use ridgepoint_charts::*;
 
 /// Every chart id, as the page names them.
@@ -38,21 +38,7 @@ pub fn svg(id: &str, s: &Scenario, theme: &Theme, size: (u32, u32)) -> Result<St
             }
             "memory" => memory(&root, &MemoryData::from_estimate(&e), theme),
             "fit-matrix" => {
-                let models = catalog::models();
-                let cells = fit_cells(s, &models, &Precision::COMMON);
-                let row = models.iter().position(|m| m.id == s.model.id);
-                let col = Precision::COMMON.iter().position(|p| *p == s.weights);
-                let d = FitMatrixData::new(
-                    s.gpu.name.clone(),
-                    s.gpu.memory.get(),
-                    models.iter().map(|m| m.name.clone()).collect(),
-                    Precision::COMMON
-                        .iter()
-                        .map(|p| p.label().to_string())
-                        .collect(),
-                    cells,
-                    row.zip(col),
-                );
+                let d = FitMatrixData::for_scenario(s, &catalog::models());
                 fit_matrix(&root, &d, theme)
             }
             "kv-crossover" => kv_crossover(&root, &KvCrossoverData::from_series(&sr, &e), theme),

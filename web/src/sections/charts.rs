@@ -5,9 +5,8 @@ use crate::canvas::ChartCanvas;
 use crate::figure::derived;
 use crate::state::use_state;
 use leptos::prelude::*;
-use ridgepoint::series::fit_matrix as fit_cells;
 use ridgepoint::units::{sig3, Unit};
-use ridgepoint::{catalog, Estimate, Precision};
+use ridgepoint::{catalog, Estimate};
 use ridgepoint_charts::{
     batch_throughput, decode_intensity, decode_time, fit_matrix, kv_context, kv_crossover, memory,
     prefill_intensity, roofline, ttft, BatchThroughputData, ChartData, DecodeIntensityData,
@@ -119,25 +118,9 @@ fn roofline_memo(show_ops: Signal<bool>, readout: Signal<Readout>) -> Memo<Roofl
 fn fit_matrix_memo() -> Memo<FitMatrixData> {
     let st = use_state();
     let models = catalog::models();
-    let names: Vec<String> = models.iter().map(|m| m.name.clone()).collect();
-    let columns: Vec<String> = Precision::COMMON
-        .iter()
-        .map(|p| p.label().to_string())
-        .collect();
     Memo::new(move |_| {
-        st.scenario.with(|s| {
-            let cells = fit_cells(s, &models, &Precision::COMMON);
-            let row = models.iter().position(|m| m.id == s.model.id);
-            let col = Precision::COMMON.iter().position(|p| *p == s.weights);
-            FitMatrixData::new(
-                s.gpu.name.clone(),
-                s.gpu.memory.get(),
-                names.clone(),
-                columns.clone(),
-                cells,
-                row.zip(col),
-            )
-        })
+        st.scenario
+            .with(|s| FitMatrixData::for_scenario(s, &models))
     })
 }
 
