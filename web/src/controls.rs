@@ -160,8 +160,8 @@ pub fn Decimal(
                             on_change(None);
                             return;
                         }
-                        match t.parse::<f64>() {
-                            Ok(v) if v.is_finite() && v > 0.0 && v < 1e6 => {
+                        match ridgepoint::units::parse_decimal(t) {
+                            Some(v) if v.is_finite() && v > 0.0 && v < 1e6 => {
                                 invalid.set(false);
                                 on_change(Some(v));
                             }

@@ -48,7 +48,7 @@ pub(crate) fn clampf(v: f64, lo: f64, hi: f64) -> f64 {
 
 /// Exactly 10^e (parsing avoids the drift of repeated multiplication).
 pub(crate) fn pow10(e: i32) -> f64 {
-    format!("1e{e}").parse().unwrap_or(1.0)
+    ridgepoint::units::parse_decimal(&format!("1e{e}")).unwrap_or_else(|| 10f64.powi(e))
 }
 
 fn finite_pos(v: f64) -> bool {
@@ -469,7 +469,11 @@ impl<'a, DB: DrawingBackend> Canvas<'a, DB> {
 
     pub fn font(&self, k: f64, c: RGBColor, h: HPos, v: VPos) -> TextStyle<'static> {
         TextStyle {
-            font: (self.t.font, self.fs * k * self.t.text_scale).into_font(),
+            font: (
+                FontFamily::Name(self.t.font),
+                self.fs * k * self.t.text_scale,
+            )
+                .into_font(),
             color: c.to_backend_color(),
             pos: Pos::new(h, v),
         }
@@ -483,7 +487,7 @@ impl<'a, DB: DrawingBackend> Canvas<'a, DB> {
         }
         let style = TextStyle {
             font: (
-                self.t.font,
+                FontFamily::Name(self.t.font),
                 self.fs * k * self.t.text_scale,
                 FontStyle::Bold,
             )

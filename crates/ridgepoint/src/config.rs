@@ -109,7 +109,29 @@ impl Fields<'_> {
 
 /// A JSON value shortened for a message.
 fn short(v: &Value) -> String {
-    let s = v.to_string();
+    // Not `v.to_string()`: Value's Display pulls serde_json's serializer and float printer
+    // (≈2.4 KB brotli) into the page.
+    let s = match v {
+        Value::Null => "null".to_string(),
+        Value::Bool(b) => b.to_string(),
+        Value::Number(n) => match (n.as_u64(), n.as_i64(), n.as_f64()) {
+            (Some(u), _, _) => u.to_string(),
+            (_, Some(i), _) => i.to_string(),
+            // Like serde_json: exponent form outside 1e-5..1e16 ("1e+300").
+            (_, _, Some(f)) if f != 0.0 && !(1e-5..1e16).contains(&f.abs()) => {
+                let e = format!("{f:e}");
+                match e.split_once('e') {
+                    Some((m, x)) if !x.starts_with('-') => format!("{m}e+{x}"),
+                    _ => e,
+                }
+            }
+            (_, _, Some(f)) => f.to_string(),
+            _ => "a number".to_string(),
+        },
+        Value::String(s) => format!("\"{s}\""),
+        Value::Array(_) => "an array".to_string(),
+        Value::Object(_) => "an object".to_string(),
+    };
     if s.chars().count() > 30 {
         format!("{}…", s.chars().take(30).collect::<String>())
     } else {

@@ -207,8 +207,8 @@ impl<'a> Reader<'a> {
         let Some(s) = self.get(field) else {
             return default;
         };
-        match s.trim().parse::<f64>() {
-            Ok(v) if v.is_finite() && v >= 0.001 && v <= hi => v * scale,
+        match crate::units::parse_decimal(s.trim()) {
+            Some(v) if v.is_finite() && v >= 0.001 && v <= hi => v * scale,
             _ => {
                 let m = format!(
                     "{field} {} is not a number from 0.001 to {hi}; using {}",

@@ -25,7 +25,7 @@ pub fn Practice() -> impl IntoView {
         revealed.set(None);
     };
     let check = move |answer: Option<f64>| {
-        let g = answer.or_else(|| guess.get_untracked().trim().parse::<f64>().ok());
+        let g = answer.or_else(|| ridgepoint::units::parse_decimal(guess.get_untracked().trim()));
         revealed.set(Some(match g {
             Some(g) if g.is_finite() && g >= 0.0 => Ok(q.with_untracked(|q| error(q, g))),
             _ => Err("Enter a number (no units), then check.".into()),
