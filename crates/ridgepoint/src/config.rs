@@ -327,7 +327,7 @@ pub fn check_model(m: &Model) -> Result<(), ConfigError> {
     check_range("layers", m.layers, 1, MAX_COUNT)?;
     check_range("heads", m.heads, 1, MAX_COUNT)?;
     check_range("kv_heads", m.kv_heads, 1, m.heads)?;
-    if m.mla.is_none() && m.heads % m.kv_heads != 0 {
+    if m.mla.is_none() && !m.heads.is_multiple_of(m.kv_heads) {
         return Err(err(
             "kv_heads",
             format!(

@@ -164,7 +164,7 @@ pub fn sig3(v: f64) -> String {
         return "0".into();
     }
     let a = v.abs();
-    if a >= 1e6 || a < 1e-3 {
+    if !(1e-3..1e6).contains(&a) {
         return format!("{v:.2e}");
     }
     let digits = a.log10().floor() as i32;
@@ -329,6 +329,6 @@ pub fn parse_decimal(s: &str) -> Option<f64> {
     // 64 bits, so OR-ing a sticky bit for a non-zero remainder makes `as f64` round correctly.
     let z = m.leading_zeros();
     let n = u128::from(m << z) << 64;
-    let q = n / p5 | u128::from(n % p5 != 0);
+    let q = (n / p5) | u128::from(n % p5 != 0);
     Some(q as f64 * pow2(-(64 + z as i32 + k as i32)))
 }
