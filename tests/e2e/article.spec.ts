@@ -455,6 +455,29 @@ test.describe('Time estimates', () => {
     await expect(app.chart('batch-throughput')).toHaveAccessibleName(/knee.*is at batch 12/);
   });
 
+  test('published measurements that match the scenario are drawn, listed and sourced', async ({ page }) => {
+    const app = new Article(page);
+    await app.goto();
+    // The seed's setup has TensorRT-LLM's A100 figures: a TTFT at 128 prompt tokens (m023)
+    // and an end-to-end throughput at batch 52, 2048→128 (m011).
+    await app.waitForChart('ttft');
+    await expect(app.chart('ttft')).toHaveAccessibleName(/1 published measurement shown/);
+    await app.openTable('ttft');
+    const m023 = app.tableRows('ttft').filter({ hasText: 'm023' });
+    await expect(m023.getByRole('cell').first()).toHaveText('128');
+    await expect(m023.getByRole('cell').nth(3)).toHaveText(/^16(\.0)? ms \(m023 TensorRT-LLM/);
+    await app.openTable('batch-throughput');
+    const m011 = app.tableRows('batch-throughput').filter({ hasText: 'm011' });
+    await expect(m011.getByRole('cell').first()).toHaveText('52');
+    await expect(m011).toContainText('prefill included');
+    await expect(page.getByTestId('published-note')).toContainText('2 published measurements');
+    // Another weight format: nothing matches, and the page says so.
+    await app.select('Weight precision').selectOption('int4');
+    await expect(page.getByTestId('published-note')).toContainText('No published measurement');
+    await expect(app.chart('ttft')).not.toHaveAccessibleName(/published/);
+    await expect(app.tableRows('ttft').filter({ hasText: 'm023' })).toHaveCount(0);
+  });
+
   test('the TTFT chart follows the prompt length', async ({ page }) => {
     const app = new Article(page);
     await app.goto();

@@ -2,6 +2,7 @@
 
 use leptos::prelude::*;
 use ridgepoint::ops::{ops, Op, Step};
+use ridgepoint::published::{self, Point};
 use ridgepoint::series::{series, Series};
 use ridgepoint::{estimate, Estimate, Scenario, Spec};
 
@@ -18,6 +19,8 @@ pub struct State {
     /// Each step split into operations.
     pub decode_ops: Memo<Vec<Op>>,
     pub prefill_ops: Memo<Vec<Op>>,
+    /// Published measurements matching the scenario (drawn on the time charts).
+    pub published: Memo<Vec<Point>>,
 }
 
 impl State {
@@ -28,7 +31,9 @@ impl State {
         let series = Memo::new(move |_| scenario.with(series));
         let decode_ops = Memo::new(move |_| scenario.with(|s| ops(s, Step::Decode)));
         let prefill_ops = Memo::new(move |_| scenario.with(|s| ops(s, Step::Prefill)));
+        let published = Memo::new(move |_| scenario.with(published::for_scenario));
         State {
+            published,
             spec,
             scenario,
             est,

@@ -100,3 +100,12 @@ pub struct MeasuredPoint {
     /// Short source note shown in tables ("TensorRT-LLM v0.6.1").
     pub label: String,
 }
+
+/// "; 1 published measurement shown" for a chart's description, or nothing for none.
+pub(crate) fn measured_note(n: usize) -> String {
+    match n {
+        0 => String::new(),
+        1 => "; 1 published measurement shown".into(),
+        n => format!("; {n} published measurements shown"),
+    }
+}

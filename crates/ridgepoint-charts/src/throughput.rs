@@ -7,6 +7,7 @@ use crate::common::{
 use crate::{ChartData, ChartResult, MeasuredPoint, Table, Theme};
 use plotters::coord::Shift;
 use plotters::prelude::*;
+use ridgepoint::published::{Kind, Point};
 use ridgepoint::series::Series;
 use ridgepoint::units::Unit;
 use ridgepoint::{Estimate, KneeCause};
@@ -68,6 +69,25 @@ impl BatchThroughputData {
         self.measured_throughput = throughput;
         self.measured_step = step;
         self
+    }
+
+    /// Adds the step times and throughputs among `points` (see
+    /// [`ridgepoint::published::matching`]). Published throughputs include the prefill, so
+    /// they sit below a decode-only curve; their labels say so.
+    pub fn with_published(self, points: &[Point]) -> BatchThroughputData {
+        let of = |kind: Kind, note: &str| {
+            points
+                .iter()
+                .filter(|p| p.kind == kind)
+                .map(|p| MeasuredPoint {
+                    x: p.batch as f64,
+                    y: p.value,
+                    label: format!("{}, {}→{}{note}", p.label, p.prompt, p.output),
+                })
+                .collect()
+        };
+        let tput = of(Kind::Throughput, ", prefill included");
+        self.with_measured(tput, of(Kind::Step, ""))
     }
 }
 
@@ -146,12 +166,13 @@ impl ChartData for BatchThroughputData {
     fn describe(&self) -> String {
         format!(
             "Decode step time and throughput against batch size: at batch {} a step takes {} \
-             for {}; the knee, where more sequences stop being nearly free, is at batch {} ({}).",
+             for {}; the knee, where more sequences stop being nearly free, is at batch {} ({}){}.",
             n(self.current_batch),
             s(self.current_step),
             tps(self.current_throughput),
             n(self.knee),
-            knee_text(self.knee_cause)
+            knee_text(self.knee_cause),
+            crate::measured_note(self.measured_step.len() + self.measured_throughput.len())
         )
     }
 }

@@ -6,6 +6,7 @@ use crate::common::{
 use crate::{ChartData, ChartResult, MeasuredPoint, Table, Theme};
 use plotters::coord::Shift;
 use plotters::prelude::*;
+use ridgepoint::published::{Kind, Point};
 use ridgepoint::series::Series;
 use ridgepoint::units::Unit;
 use ridgepoint::Estimate;
@@ -45,6 +46,20 @@ impl TtftData {
     pub fn with_measured(mut self, measured: Vec<MeasuredPoint>) -> TtftData {
         self.measured = measured;
         self
+    }
+
+    /// Adds the TTFTs among `points` (see [`ridgepoint::published::matching`]).
+    pub fn with_published(self, points: &[Point]) -> TtftData {
+        let m = points
+            .iter()
+            .filter(|p| p.kind == Kind::Ttft)
+            .map(|p| MeasuredPoint {
+                x: p.prompt as f64,
+                y: p.value,
+                label: p.label.clone(),
+            })
+            .collect();
+        self.with_measured(m)
     }
 }
 
@@ -100,9 +115,7 @@ impl ChartData for TtftData {
             n(self.current_prompt),
             s(self.current_floor)
         );
-        if !self.measured.is_empty() {
-            d += &format!("; {} published measurements shown", self.measured.len());
-        }
+        d += &crate::measured_note(self.measured.len());
         d + "."
     }
 }

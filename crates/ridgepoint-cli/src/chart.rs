@@ -25,6 +25,7 @@ pub const IDS: [&str; 10] = [
 pub fn svg(id: &str, s: &Scenario, theme: &Theme, size: (u32, u32)) -> Result<String, String> {
     let e = estimate(s);
     let sr = series(s);
+    let published = ridgepoint::published::for_scenario(s);
     let mut out = String::new();
     {
         let root = SVGBackend::with_string(&mut out, size).into_drawing_area();
@@ -49,9 +50,14 @@ pub fn svg(id: &str, s: &Scenario, theme: &Theme, size: (u32, u32)) -> Result<St
             "prefill-intensity" => {
                 prefill_intensity(&root, &PrefillIntensityData::from_series(&sr, &e), theme)
             }
-            "ttft" => ttft(&root, &TtftData::from_series(&sr, &e), theme),
+            "ttft" => ttft(
+                &root,
+                &TtftData::from_series(&sr, &e).with_published(&published),
+                theme,
+            ),
             "batch-throughput" => {
-                batch_throughput(&root, &BatchThroughputData::from_series(&sr, &e), theme)
+                let d = BatchThroughputData::from_series(&sr, &e).with_published(&published);
+                batch_throughput(&root, &d, theme)
             }
             other => {
                 return Err(format!(

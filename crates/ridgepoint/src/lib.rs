@@ -14,6 +14,7 @@ pub mod model;
 pub mod ops;
 pub mod practice;
 pub mod precision;
+pub mod published;
 pub mod query;
 pub mod report;
 pub mod scenario;

@@ -170,8 +170,20 @@ pub fn chart(id: &str) -> Option<AnyView> {
         "kv-context" => from_series!(KvContextData, kv_context, ""),
         "decode-intensity" => from_series!(DecodeIntensityData, decode_intensity, ""),
         "prefill-intensity" => from_series!(PrefillIntensityData, prefill_intensity, ""),
-        "ttft" => from_series!(TtftData, ttft, ""),
-        "batch-throughput" => from_series!(BatchThroughputData, batch_throughput, ""),
+        "ttft" => {
+            let data = Memo::new(move |_| {
+                let d = series.with(|s| est.with(|e| TtftData::from_series(s, e)));
+                st.published.with(|p| d.with_published(p))
+            });
+            view! { <Chart data=data draw=ttft class="" /> }.into_any()
+        }
+        "batch-throughput" => {
+            let data = Memo::new(move |_| {
+                let d = series.with(|s| est.with(|e| BatchThroughputData::from_series(s, e)));
+                st.published.with(|p| d.with_published(p))
+            });
+            view! { <Chart data=data draw=batch_throughput class="" /> }.into_any()
+        }
         _ => return None,
     })
 }
@@ -333,6 +345,19 @@ pub fn Intensity() -> impl IntoView {
 pub fn TimeSection() -> impl IntoView {
     let st = use_state();
     let est = st.est;
+    let published_note = move || {
+        st.published.with(|p| match p.len() {
+            0 => "No published measurement matches this GPU, GPU count, model and weight format \
+                  (Llama-2-7B at FP16 on one A100 80GB has some)."
+                .to_string(),
+            n => format!(
+                "Diamonds: {n} published measurement{} for this GPU, GPU count, model and weight \
+                 format, sources in the data tables. Published throughputs include the prefill, \
+                 so they sit below the decode-only curve.",
+                if n == 1 { "" } else { "s" }
+            ),
+        })
+    };
     view! {
         <section class="card" id="sec-time" aria-labelledby="time-h">
             <h2 id="time-h">"Time estimates"</h2>
@@ -350,6 +375,7 @@ pub fn TimeSection() -> impl IntoView {
                 {chart("ttft")}
                 {chart("batch-throughput")}
             </div>
+            <p class="note" data-testid="published-note">{published_note}</p>
         </section>
     }
 }
