@@ -28,8 +28,10 @@ fn prefers_dark() -> bool {
 /// The whole app. One signal holds the scenario; everything else is derived from it.
 #[component]
 pub fn App() -> impl IntoView {
-    let (initial, problems) = url::read();
-    let st = State::new(initial);
+    let (initial, mut problems) = url::read();
+    let (pin, pin_problems) = url::pin();
+    problems.extend(pin_problems);
+    let st = State::new(initial, pin);
     provide_context(st);
     let problems = RwSignal::new(problems.into_iter().map(|p| p.message).collect::<Vec<_>>());
 
@@ -38,11 +40,15 @@ pub fn App() -> impl IntoView {
     let pending = StoredValue::new(None::<TimeoutHandle>);
     Effect::new(move |_| {
         st.spec.track();
+        st.pin.track();
         if let Some(h) = pending.get_value() {
             h.clear();
         }
         let handle = set_timeout_with_handle(
-            move || st.spec.with_untracked(url::write),
+            move || {
+                st.spec
+                    .with_untracked(|s| st.pin.with_untracked(|p| url::write(s, p.as_ref())))
+            },
             std::time::Duration::from_millis(250),
         );
         pending.set_value(handle.ok());
@@ -73,7 +79,9 @@ pub fn App() -> impl IntoView {
     }
     let link_copied = RwSignal::new(false);
     let copy_link = move |_| {
-        let q = st.spec.with_untracked(|s| s.to_query());
+        let q = st
+            .spec
+            .with_untracked(|s| st.pin.with_untracked(|p| url::query(s, p.as_ref())));
         crate::export::copy(&format!("{}?{}", crate::export::base_url(), q));
         link_copied.set(true);
     };
@@ -125,6 +133,7 @@ pub fn App() -> impl IntoView {
         <main class="layout">
             <Panel />
             <article class="article">
+                <crate::sections::CompareSection />
                 <GpuCard />
                 <WhyDecode />
                 <RooflineSection />

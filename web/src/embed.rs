@@ -41,7 +41,9 @@ pub fn Embed(id: String) -> impl IntoView {
         }
     });
     let open = move || {
-        let q = st.spec.with(|s| s.to_query());
+        let q = st
+            .spec
+            .with(|s| st.pin.with(|p| crate::url::query(s, p.as_ref())));
         format!("{}?{}", crate::export::base_url(), q)
     };
     view! {

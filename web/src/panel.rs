@@ -80,6 +80,7 @@ pub fn Panel() -> impl IntoView {
     view! {
         <section class="controls" aria-label="Scenario">
             <h2>"Scenario"</h2>
+            <crate::sections::PinControls />
             <div class="field">
                 <label for="preset">"Preset"</label>
                 <select id="preset" on:change=move |ev| {

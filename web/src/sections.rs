@@ -1,6 +1,7 @@
 //! The article's sections, top to bottom as the seed reads.
 
 mod charts;
+mod compare;
 mod gpu;
 mod practice;
 mod text;
@@ -9,6 +10,7 @@ pub use charts::{
     chart, Intensity, KvCrossover, MemorySection, RooflineSection, TimeSection, WhyDecode,
     CHART_IDS,
 };
+pub use compare::{CompareSection, PinControls};
 pub use gpu::GpuCard;
 pub use practice::Practice;
 pub use text::{Formulas, TakeawaysSection};

@@ -21,11 +21,36 @@ pub struct State {
     pub prefill_ops: Memo<Vec<Op>>,
     /// Published measurements matching the scenario (drawn on the time charts).
     pub published: Memo<Vec<Point>>,
+    /// Compare mode: the pinned scenario A (the panel edits B, the current one).
+    pub pin: RwSignal<Option<Spec>>,
+    /// A's scenario, estimate and sweeps, while pinned.
+    pub pinned: Memo<Option<Pinned>>,
+}
+
+/// What the page computes for the pinned scenario A.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Pinned {
+    pub scenario: Scenario,
+    pub est: Estimate,
+    pub series: Series,
 }
 
 impl State {
-    pub fn new(spec: Spec) -> State {
+    pub fn new(spec: Spec, pin: Option<Spec>) -> State {
         let spec = RwSignal::new(spec);
+        let pin = RwSignal::new(pin);
+        let pinned = Memo::new(move |_| {
+            pin.with(|p| {
+                p.as_ref().map(|p| {
+                    let scenario = p.scenario();
+                    Pinned {
+                        est: estimate(&scenario),
+                        series: series(&scenario),
+                        scenario,
+                    }
+                })
+            })
+        });
         let scenario = Memo::new(move |_| spec.with(Spec::scenario));
         let est = Memo::new(move |_| scenario.with(estimate));
         let series = Memo::new(move |_| scenario.with(series));
@@ -33,6 +58,8 @@ impl State {
         let prefill_ops = Memo::new(move |_| scenario.with(|s| ops(s, Step::Prefill)));
         let published = Memo::new(move |_| scenario.with(published::for_scenario));
         State {
+            pin,
+            pinned,
             published,
             spec,
             scenario,

@@ -13,6 +13,36 @@ pub fn read() -> (Spec, Vec<Problem>) {
 /// View parameters that live beside the scenario in the query (not part of it).
 const VIEW_KEYS: [&str; 2] = ["theme", "embed"];
 
+/// Compare mode's pinned scenario A: `pin=` holds A's own query, encoded as one value.
+pub const PIN_KEY: &str = "pin";
+
+/// The pinned scenario in the query, if any, and what of it could not be used (each problem
+/// says it is about A).
+pub fn pin() -> (Option<Spec>, Vec<Problem>) {
+    let Some(q) = view_param(PIN_KEY) else {
+        return (None, Vec::new());
+    };
+    let (spec, problems) = Spec::from_query(&q);
+    let problems = problems
+        .into_iter()
+        .map(|p| Problem {
+            field: p.field,
+            message: format!("pinned scenario A: {}", p.message),
+        })
+        .collect();
+    (Some(spec), problems)
+}
+
+/// `spec`'s query, plus `pin=` for a pinned A.
+pub fn query(spec: &Spec, pin: Option<&Spec>) -> String {
+    let mut q = spec.to_query();
+    if let Some(a) = pin {
+        q.push('&');
+        q.push_str(&serde_urlencoded::to_string([(PIN_KEY, a.to_query())]).unwrap_or_default());
+    }
+    q
+}
+
 fn view_param(key: &str) -> Option<String> {
     let search = web_sys::window()?.location().search().ok()?;
     let pairs: Vec<(String, String)> =
@@ -48,15 +78,15 @@ pub fn set_theme_attribute(value: Option<&str>) {
     };
 }
 
-/// Replaces the current history entry's query with `spec`'s, keeping path, hash and the view
-/// parameters (theme, embed).
-pub fn write(spec: &Spec) {
+/// Replaces the current history entry's query with `spec`'s (and a pinned A's), keeping path,
+/// hash and the view parameters (theme, embed).
+pub fn write(spec: &Spec, pin: Option<&Spec>) {
     let Some(w) = web_sys::window() else { return };
     let Ok(history) = w.history() else { return };
     let loc = w.location();
     let path = loc.pathname().unwrap_or_default();
     let hash = loc.hash().unwrap_or_default();
-    let mut query = spec.to_query();
+    let mut query = query(spec, pin);
     for key in VIEW_KEYS {
         if let Some(v) = view_param(key) {
             let pair = serde_urlencoded::to_string([(key, v)]).unwrap_or_default();

@@ -401,6 +401,20 @@ impl Key {
     }
 }
 
+/// The legend entry for a pinned scenario, if one is drawn.
+pub(crate) fn pinned_key(t: &Theme, p: &Option<crate::Pinned>) -> Option<Key> {
+    p.as_ref().map(|_| {
+        Key::new(
+            Swatch::Line {
+                color: t.pinned,
+                width: thick(t.font_size) * 1.6,
+                dashed: false,
+            },
+            "pinned A",
+        )
+    })
+}
+
 /// Where a label sits relative to its anchor.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Place {
@@ -1209,6 +1223,19 @@ impl<'a, DB: DrawingBackend> Plot<'a, DB> {
             && x <= self.rect.x1 + 0.5
             && y >= self.rect.y0 - 0.5
             && y <= self.rect.y1 + 0.5
+    }
+
+    /// The pinned scenario's lines and points, faint and under everything drawn after.
+    pub fn pinned(&mut self, p: &Option<crate::Pinned>) -> Res<DB> {
+        let Some(p) = p else { return Ok(()) };
+        let (color, fs) = (self.c.t.pinned, self.c.fs);
+        for (pts, right) in &p.lines {
+            self.line(pts, *right, color, thick(fs) * 1.6, None, false)?;
+        }
+        for &(x, y, right) in &p.points {
+            self.point(Marker::Circle, x, y, right, 0.42 * fs, color, true)?;
+        }
+        Ok(())
     }
 
     /// A data line clipped to the plot. With `avoid`, labels drawn later keep off it.

@@ -1,10 +1,11 @@
 //! `decode-intensity` and `prefill-intensity`: arithmetic intensity against batch size and
 //! against prompt length, with the ridge.
 
+use crate::common::pinned_key;
 use crate::common::{
     extent, log_range, thick, thin, workload, Axis, Fmt, Key, Marker, Place, Plot, Swatch,
 };
-use crate::{ChartData, ChartResult, Table, Theme};
+use crate::{ChartData, ChartResult, Pinned, Table, Theme};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use ridgepoint::series::Series;
@@ -26,6 +27,8 @@ pub struct DecodeIntensityData {
     pub crossing_exact: bool,
     pub current_batch: f64,
     pub current_intensity: f64,
+    /// A pinned scenario's curve, ridge and point (compare mode).
+    pub pinned: Option<Pinned>,
 }
 
 impl DecodeIntensityData {
@@ -44,6 +47,7 @@ impl DecodeIntensityData {
             crossing_exact: exact,
             current_batch: workload(e).0,
             current_intensity: e.decode.intensity.get(),
+            pinned: None,
         }
     }
 }
@@ -62,6 +66,8 @@ pub struct PrefillIntensityData {
     pub batch: f64,
     pub current_prompt: f64,
     pub current_intensity: f64,
+    /// A pinned scenario's curve, ridge and point (compare mode).
+    pub pinned: Option<Pinned>,
 }
 
 impl PrefillIntensityData {
@@ -77,11 +83,25 @@ impl PrefillIntensityData {
             batch,
             current_prompt: prompt,
             current_intensity: e.prefill.intensity.get(),
+            pinned: None,
         }
     }
 }
 
 use crate::common::fpb;
+
+/// An intensity chart's curve, its ridge and its current point as a pinned overlay.
+fn overlay(xs: &[f64], ys: &[f64], ridge: f64, current: (f64, f64)) -> Pinned {
+    let curve = xs.iter().copied().zip(ys.iter().copied()).collect();
+    let mut lines = vec![(curve, false)];
+    if let (Some(a), Some(b)) = (xs.first(), xs.last()) {
+        lines.push((vec![(*a, ridge), (*b, ridge)], false));
+    }
+    Pinned {
+        lines,
+        points: vec![(current.0, current.1, false)],
+    }
+}
 fn n(v: f64) -> String {
     Unit::Count.format(v)
 }
@@ -107,6 +127,12 @@ fn levels_off(xs: &[f64], ys: &[f64]) -> bool {
 
 impl ChartData for DecodeIntensityData {
     const ID: &'static str = "decode-intensity";
+    crate::pinned_methods!(|d| overlay(
+        &d.batch,
+        &d.intensity,
+        d.ridge,
+        (d.current_batch, d.current_intensity)
+    ));
 
     fn table(&self) -> Table {
         let mut caption = format!(
@@ -160,6 +186,12 @@ impl ChartData for DecodeIntensityData {
 
 impl ChartData for PrefillIntensityData {
     const ID: &'static str = "prefill-intensity";
+    crate::pinned_methods!(|d| overlay(
+        &d.tokens,
+        &d.intensity,
+        d.ridge,
+        (d.current_prompt, d.current_intensity)
+    ));
 
     fn table(&self) -> Table {
         let mut caption = format!(
@@ -240,17 +272,24 @@ fn intensity_chart<DB: DrawingBackend>(
     current_text: String,
     crossing: Option<(f64, String)>,
     below_note: Option<String>,
+    pinned: &Option<Pinned>,
 ) -> ChartResult<DB> {
-    let (x0, x1) = extent(xs.iter().copied().chain([current.0]));
+    let (x0, x1) = extent(
+        xs.iter()
+            .copied()
+            .chain([current.0])
+            .chain(Pinned::xs(pinned)),
+    );
     // A little room below the lowest point, so no marker sits on the axis.
     let (y0, y1) = log_range(
         ys.iter()
             .chain(&[current.1])
+            .chain(&Pinned::ys(pinned, false))
             .flat_map(|y| [y / 1.6, y * 1.6])
             .chain([ridge * 2.0, ridge / 20.0]),
     );
     let fs = t.font_size;
-    let keys = [
+    let mut keys = vec![
         Key::new(
             Swatch::Line {
                 color,
@@ -268,6 +307,7 @@ fn intensity_chart<DB: DrawingBackend>(
             "ridge",
         ),
     ];
+    keys.extend(pinned_key(t, pinned));
     let mut p = Plot::new(
         root,
         t,
@@ -277,6 +317,7 @@ fn intensity_chart<DB: DrawingBackend>(
         None,
     )?;
     let (lw, tw) = (thick(fs), thin(fs));
+    p.pinned(pinned)?;
     p.line(
         &[(x0, ridge), (x1, ridge)],
         false,
@@ -378,6 +419,7 @@ pub fn decode_intensity<DB: DrawingBackend>(
         format!("batch {}: {}", n(d.current_batch), fpb(d.current_intensity)),
         crossing,
         below,
+        &d.pinned,
     )
 }
 
@@ -429,6 +471,7 @@ pub fn prefill_intensity<DB: DrawingBackend>(
         ),
         crossing,
         note,
+        &d.pinned,
     )
 }
 

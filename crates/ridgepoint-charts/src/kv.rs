@@ -1,10 +1,11 @@
 //! `kv-crossover` and `kv-context`: memory per GPU as the batch, or the context, grows.
 
+use crate::common::pinned_key;
 use crate::common::{
     blend, extent, log_range, thick, thin, workload, Axis, Fmt, Key, Marker, Place, Plot, Rect,
     Swatch,
 };
-use crate::{ChartData, ChartResult, Table, Theme};
+use crate::{ChartData, ChartResult, Pinned, Table, Theme};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use ridgepoint::series::Series;
@@ -33,6 +34,8 @@ pub struct KvCrossoverData {
     pub current_total: f64,
     /// Tokens per sequence (prompt + output).
     pub context: f64,
+    /// A pinned scenario's total line and point (compare mode).
+    pub pinned: Option<Pinned>,
 }
 
 impl KvCrossoverData {
@@ -50,6 +53,7 @@ impl KvCrossoverData {
             current_kv: e.memory.kv_cache.get(),
             current_total: e.memory.total.get(),
             context,
+            pinned: None,
         }
     }
 }
@@ -70,6 +74,8 @@ pub struct KvContextData {
     pub current_context: f64,
     pub current_kv: f64,
     pub current_total: f64,
+    /// A pinned scenario's total line and point (compare mode).
+    pub pinned: Option<Pinned>,
 }
 
 impl KvContextData {
@@ -86,6 +92,7 @@ impl KvContextData {
             current_context: context,
             current_kv: e.memory.kv_cache.get(),
             current_total: e.memory.total.get(),
+            pinned: None,
         }
     }
 }
@@ -112,6 +119,10 @@ fn fits(total: f64, cap: f64) -> &'static str {
 
 impl ChartData for KvCrossoverData {
     const ID: &'static str = "kv-crossover";
+    crate::pinned_methods!(|d| Pinned {
+        lines: vec![(zip(&d.batch, &d.total), false)],
+        points: vec![(d.current_batch, d.current_total, false)],
+    });
 
     fn table(&self) -> Table {
         let mut caption = format!(
@@ -180,6 +191,10 @@ impl ChartData for KvCrossoverData {
 
 impl ChartData for KvContextData {
     const ID: &'static str = "kv-context";
+    crate::pinned_methods!(|d| Pinned {
+        lines: vec![(zip(&d.context, &d.total), false)],
+        points: vec![(d.current_context, d.current_total, false)],
+    });
 
     fn table(&self) -> Table {
         let mut caption = format!(
@@ -243,9 +258,13 @@ impl ChartData for KvContextData {
     }
 }
 
-fn memory_keys(t: &Theme) -> Vec<Key> {
+fn zip(xs: &[f64], ys: &[f64]) -> Vec<(f64, f64)> {
+    xs.iter().copied().zip(ys.iter().copied()).collect()
+}
+
+fn memory_keys(t: &Theme, pinned: &Option<Pinned>) -> Vec<Key> {
     let lw = thick(t.font_size);
-    vec![
+    let mut keys = vec![
         Key::new(
             Swatch::Line {
                 color: t.weights,
@@ -278,7 +297,9 @@ fn memory_keys(t: &Theme) -> Vec<Key> {
             },
             "capacity",
         ),
-    ]
+    ];
+    keys.extend(pinned_key(t, pinned));
+    keys
 }
 
 /// Common body: the out-of-memory band from pixel `oom_px`, the four lines, the capacity label.
@@ -344,12 +365,21 @@ pub fn kv_crossover<DB: DrawingBackend>(
     t: &Theme,
 ) -> ChartResult<DB> {
     let oom = d.max_batch as f64 + 1.0;
-    let (x0, x1) = extent(d.batch.iter().copied().chain([d.current_batch, 1.0]));
-    let (y0, y1) = log_range(d.kv_cache.iter().chain(&d.total).copied().chain([
-        d.weights,
-        d.capacity,
-        d.current_kv,
-    ]));
+    let (x0, x1) = extent(
+        d.batch
+            .iter()
+            .copied()
+            .chain([d.current_batch, 1.0])
+            .chain(Pinned::xs(&d.pinned)),
+    );
+    let (y0, y1) = log_range(
+        d.kv_cache
+            .iter()
+            .chain(&d.total)
+            .copied()
+            .chain([d.weights, d.capacity, d.current_kv])
+            .chain(Pinned::ys(&d.pinned, false)),
+    );
     let compact = crate::common::narrow(root, t.font_size);
     let x_title = if compact {
         format!("batch ({} tokens each)", tokens(d.context))
@@ -359,12 +389,13 @@ pub fn kv_crossover<DB: DrawingBackend>(
     let mut p = Plot::new(
         root,
         t,
-        &memory_keys(t),
+        &memory_keys(t, &d.pinned),
         Axis::log((x0, x1), Fmt::Count, x_title),
         Axis::log((y0, y1), Fmt::Bytes, "memory per GPU"),
         None,
     )?;
     let fs = p.fs;
+    p.pinned(&d.pinned)?;
     if oom <= x1 {
         let px = p.x.px(oom.max(x0));
         oom_band(&mut p, t, px)?;
@@ -455,12 +486,21 @@ pub fn kv_context<DB: DrawingBackend>(
     t: &Theme,
 ) -> ChartResult<DB> {
     let oom = d.max_context as f64 + 1.0;
-    let (x0, x1) = extent(d.context.iter().copied().chain([d.current_context]));
-    let (y0, y1) = log_range(d.kv_cache.iter().chain(&d.total).copied().chain([
-        d.weights,
-        d.capacity,
-        d.current_kv,
-    ]));
+    let (x0, x1) = extent(
+        d.context
+            .iter()
+            .copied()
+            .chain([d.current_context])
+            .chain(Pinned::xs(&d.pinned)),
+    );
+    let (y0, y1) = log_range(
+        d.kv_cache
+            .iter()
+            .chain(&d.total)
+            .copied()
+            .chain([d.weights, d.capacity, d.current_kv])
+            .chain(Pinned::ys(&d.pinned, false)),
+    );
     let compact = crate::common::narrow(root, t.font_size);
     let x_title = if compact {
         format!("context (tokens), batch {}", n(d.batch))
@@ -470,12 +510,13 @@ pub fn kv_context<DB: DrawingBackend>(
     let mut p = Plot::new(
         root,
         t,
-        &memory_keys(t),
+        &memory_keys(t, &d.pinned),
         Axis::log((x0, x1), Fmt::Count, x_title),
         Axis::log((y0, y1), Fmt::Bytes, "memory per GPU"),
         None,
     )?;
     let fs = p.fs;
+    p.pinned(&d.pinned)?;
     if d.max_context > 0 && oom <= x1 {
         let px = p.x.px(oom.max(x0));
         oom_band(&mut p, t, px)?;

@@ -43,10 +43,29 @@ pub use kv::{kv_context, kv_crossover, KvContextData, KvCrossoverData};
 pub use memory::{memory, MemoryData};
 pub use roofline::{roofline, Achieved, OperatingPoint, PointColor, Readout, RooflineData};
 pub use theme::Theme;
+
 pub use throughput::{batch_throughput, BatchThroughputData};
 pub use ttft::{ttft, TtftData};
 
 use plotters::prelude::*;
+
+/// The [`ChartData`] pinned-overlay methods for a data struct with a `pinned` field, given how
+/// its own lines become an overlay.
+macro_rules! pinned_methods {
+    (|$d:ident| $overlay:expr) => {
+        fn as_pinned(&self) -> Option<crate::Pinned> {
+            let $d = self;
+            Some($overlay)
+        }
+        fn set_pinned(&mut self, pinned: Option<crate::Pinned>) {
+            self.pinned = pinned;
+        }
+        fn has_pinned(&self) -> bool {
+            self.pinned.is_some()
+        }
+    };
+}
+pub(crate) use pinned_methods;
 
 /// What every chart's data offers besides drawing: its stable id, its content as a table and a
 /// one-sentence accessible name with the key numbers.
@@ -57,6 +76,54 @@ pub trait ChartData {
     fn table(&self) -> Table;
     /// One sentence naming the chart and its key numbers, for `aria-label`.
     fn describe(&self) -> String;
+    /// This chart's lines and points as an overlay on another scenario's chart of the same
+    /// kind (compare mode), or None if the chart shows one scenario only.
+    fn as_pinned(&self) -> Option<Pinned> {
+        None
+    }
+    /// Draws `pinned` (another scenario's [`ChartData::as_pinned`]) under this chart's lines.
+    fn set_pinned(&mut self, _pinned: Option<Pinned>) {}
+    /// Whether a pinned overlay is set.
+    fn has_pinned(&self) -> bool {
+        false
+    }
+}
+
+/// Another scenario's lines and points, in the chart's axis units, drawn faintly under the
+/// current scenario's (compare mode: pinned A under current B).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Pinned {
+    /// Polylines; `true` puts one on the right axis.
+    pub lines: Vec<(Vec<(f64, f64)>, bool)>,
+    /// The pinned scenario's operating points; `true` for the right axis.
+    pub points: Vec<(f64, f64, bool)>,
+}
+
+impl Pinned {
+    /// Every x value, for the axis extent.
+    pub(crate) fn xs(p: &Option<Pinned>) -> Vec<f64> {
+        p.iter()
+            .flat_map(|p| {
+                p.lines
+                    .iter()
+                    .flat_map(|(l, _)| l.iter().map(|q| q.0))
+                    .chain(p.points.iter().map(|q| q.0))
+            })
+            .collect()
+    }
+
+    /// Every y value on the left (`right = false`) or right axis, for the axis extent.
+    pub(crate) fn ys(p: &Option<Pinned>, right: bool) -> Vec<f64> {
+        p.iter()
+            .flat_map(|p| {
+                p.lines
+                    .iter()
+                    .filter(move |(_, r)| *r == right)
+                    .flat_map(|(l, _)| l.iter().map(|q| q.1))
+                    .chain(p.points.iter().filter(move |q| q.2 == right).map(|q| q.1))
+            })
+            .collect()
+    }
 }
 
 /// The error every chart function returns: the backend's own.

@@ -1,9 +1,10 @@
 //! `roofline`: attainable FLOP/s against arithmetic intensity, log-log.
 
+use crate::common::pinned_key;
 use crate::common::{
     blend, log_range, short_op, thick, thin, Axis, Fmt, Key, Marker, Place, Plot, Swatch, LABEL,
 };
-use crate::{ChartData, ChartResult, Table, Theme};
+use crate::{ChartData, ChartResult, Pinned, Table, Theme};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
@@ -54,6 +55,8 @@ pub struct RooflineData {
     /// Where a reader points (fractions of the drawing area's width and height), or that the
     /// chart has keyboard focus: a readout of the nearest point is drawn.
     pub readout: Readout,
+    /// A pinned scenario's roof and phase points (compare mode).
+    pub pinned: Option<Pinned>,
 }
 
 /// What the readout shows.
@@ -94,6 +97,7 @@ impl RooflineData {
             achieved: None,
             ops: Vec::new(),
             readout: Readout::None,
+            pinned: None,
         }
     }
 
@@ -146,6 +150,21 @@ fn bound(d: &RooflineData, i: f64) -> &'static str {
 
 impl ChartData for RooflineData {
     const ID: &'static str = "roofline";
+    crate::pinned_methods!(|d| {
+        let r = d.ridge();
+        Pinned {
+            // The peak roofs over a wide span; the plot clips them.
+            lines: vec![(
+                vec![(r * 1e-4, d.peak * 1e-4), (r, d.peak), (r * 1e4, d.peak)],
+                false,
+            )],
+            points: d
+                .points
+                .iter()
+                .map(|p| (p.intensity, p.attained, false))
+                .collect(),
+        }
+    });
 
     fn table(&self) -> Table {
         let mut caption = format!(
@@ -223,11 +242,19 @@ pub fn roofline<DB: DrawingBackend>(
 ) -> ChartResult<DB> {
     let ridge = d.ridge();
     let all = || d.points.iter().chain(d.ops.iter());
+    // The pinned scenario's points, and its roof's height.
+    let pinned_pts = || {
+        d.pinned
+            .iter()
+            .flat_map(|p| p.points.iter().map(|q| (q.0, q.1)))
+    };
+    let pinned_peak = Pinned::ys(&d.pinned, false).into_iter().fold(0.0, f64::max);
     let (x0, x1) = log_range(
         // Room right of the points for the compute roof's name.
         [ridge / 30.0, ridge * 30.0]
             .into_iter()
-            .chain(all().flat_map(|p| [p.intensity / 2.0, p.intensity * 8.0])),
+            .chain(all().flat_map(|p| [p.intensity / 2.0, p.intensity * 8.0]))
+            .chain(pinned_pts().flat_map(|(x, _)| [x / 2.0, x * 8.0])),
     );
     let eff_bw = d
         .achieved
@@ -242,10 +269,11 @@ pub fn roofline<DB: DrawingBackend>(
     let (y0, _) = log_range(
         [d.bandwidth * eff_bw * x0 * 0.9, d.peak]
             .into_iter()
-            .chain(all().map(|p| p.attained)),
+            .chain(all().map(|p| p.attained))
+            .chain(pinned_pts().map(|(_, y)| y)),
     );
     // Headroom above the compute roof for its name and the operations' labels.
-    let y1 = d.peak * 6.0;
+    let y1 = d.peak.max(pinned_peak) * 6.0;
 
     let compact = crate::common::narrow(root, t.font_size);
     let mut keys = vec![
@@ -290,6 +318,7 @@ pub fn roofline<DB: DrawingBackend>(
             },
         ));
     }
+    keys.extend(pinned_key(t, &d.pinned));
     let mut p = Plot::new(
         root,
         t,
@@ -309,6 +338,7 @@ pub fn roofline<DB: DrawingBackend>(
     let fs = p.fs;
     let (lw, tw) = (thick(fs), thin(fs));
     let dash = Some((0.6 * fs, 0.4 * fs));
+    p.pinned(&d.pinned)?;
 
     // Roofs.
     p.line(

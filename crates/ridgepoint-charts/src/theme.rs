@@ -33,6 +33,8 @@ pub struct Theme {
     pub fit_no: RGBColor,
     /// Published measurements.
     pub measured: RGBColor,
+    /// The pinned scenario A drawn under the current one (compare mode).
+    pub pinned: RGBColor,
     /// CSS font family for labels.
     pub font: &'static str,
     /// Label size in backing-store pixels: CSS pixels times the device pixel ratio (see
@@ -65,6 +67,7 @@ impl Theme {
         fit_tight: RGBColor(245, 222, 120),
         fit_no: RGBColor(236, 160, 130),
         measured: RGBColor(117, 63, 160),
+        pinned: RGBColor(160, 164, 174),
         font: "sans-serif",
         font_size: 13.0,
         text_scale: 1.0,
@@ -91,6 +94,7 @@ impl Theme {
         fit_tight: RGBColor(120, 100, 20),
         fit_no: RGBColor(130, 50, 30),
         measured: RGBColor(200, 150, 240),
+        pinned: RGBColor(112, 118, 130),
         font: "sans-serif",
         font_size: 13.0,
         text_scale: 1.0,

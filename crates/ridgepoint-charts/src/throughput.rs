@@ -1,10 +1,11 @@
 //! `batch-throughput`: decode step time (left axis) and tokens per second (right axis)
 //! against batch size, floor and calibrated, with the knee.
 
+use crate::common::pinned_key;
 use crate::common::{
     blend, extent, log_range, thick, thin, workload, Axis, Fmt, Key, Marker, Place, Plot, Swatch,
 };
-use crate::{ChartData, ChartResult, MeasuredPoint, Table, Theme};
+use crate::{ChartData, ChartResult, MeasuredPoint, Pinned, Table, Theme};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use ridgepoint::published::{Kind, Point};
@@ -35,6 +36,8 @@ pub struct BatchThroughputData {
     pub measured_throughput: Vec<MeasuredPoint>,
     /// Published step times: `x` batch, `y` seconds per step.
     pub measured_step: Vec<MeasuredPoint>,
+    /// A pinned scenario's calibrated lines and points (compare mode).
+    pub pinned: Option<Pinned>,
 }
 
 impl BatchThroughputData {
@@ -57,6 +60,7 @@ impl BatchThroughputData {
             current_throughput: batch / cal,
             measured_throughput: Vec::new(),
             measured_step: Vec::new(),
+            pinned: None,
         }
     }
 
@@ -110,6 +114,16 @@ fn knee_text(cause: KneeCause) -> &'static str {
 
 impl ChartData for BatchThroughputData {
     const ID: &'static str = "batch-throughput";
+    crate::pinned_methods!(|d| {
+        let line = |ys: &[f64]| d.batch.iter().copied().zip(ys.iter().copied()).collect();
+        Pinned {
+            lines: vec![(line(&d.step), false), (line(&d.throughput), true)],
+            points: vec![
+                (d.current_batch, d.current_step, false),
+                (d.current_batch, d.current_throughput, true),
+            ],
+        }
+    });
 
     fn table(&self) -> Table {
         let mut rows: Vec<Vec<String>> = (0..self.batch.len())
@@ -190,7 +204,8 @@ pub fn batch_throughput<DB: DrawingBackend>(
             d.measured_throughput
                 .iter()
                 .chain(&d.measured_step)
-                .map(|m| m.x),
+                .map(|m| m.x)
+                .chain(Pinned::xs(&d.pinned)),
         ),
     );
     let (y0, y1) = log_range(
@@ -199,6 +214,7 @@ pub fn batch_throughput<DB: DrawingBackend>(
             .chain(&d.step_floor)
             .copied()
             .chain([d.current_step, d.current_step_floor])
+            .chain(Pinned::ys(&d.pinned, false))
             .chain(d.measured_step.iter().map(|m| m.y))
             .flat_map(|v| [v / 1.6, v * 1.6]),
     );
@@ -209,6 +225,7 @@ pub fn batch_throughput<DB: DrawingBackend>(
             .copied()
             .chain([d.current_throughput, d.current_throughput_floor])
             .chain(d.measured_throughput.iter().map(|m| m.y))
+            .chain(Pinned::ys(&d.pinned, true))
             .flat_map(|v| [v / 1.6, v * 1.6]),
     );
     let compact = crate::common::narrow(root, fs);
@@ -253,6 +270,7 @@ pub fn batch_throughput<DB: DrawingBackend>(
             "published measurement",
         ));
     }
+    keys.extend(pinned_key(t, &d.pinned));
     // Axis text in the line colours, darkened towards the text colour to stay legible.
     let (sl, tl) = (blend(sc, t.text, 0.35), blend(tc, t.text, 0.2));
     let mut p = Plot::new(
@@ -296,6 +314,7 @@ pub fn batch_throughput<DB: DrawingBackend>(
     let pts = |ys: &[f64]| -> Vec<(f64, f64)> {
         d.batch.iter().copied().zip(ys.iter().copied()).collect()
     };
+    p.pinned(&d.pinned)?;
     p.line(&pts(&d.step_floor), false, sc, tw, dash, true)?;
     p.line(&pts(&d.throughput_floor), true, tc, tw, dash, true)?;
     p.line(&pts(&d.step), false, sc, lw, None, true)?;

@@ -1,9 +1,10 @@
 //! `ttft`: time to first token against prompt length, floor and calibrated.
 
+use crate::common::pinned_key;
 use crate::common::{
     extent, log_range, thick, thin, workload, Axis, Fmt, Key, Marker, Place, Plot, Swatch,
 };
-use crate::{ChartData, ChartResult, MeasuredPoint, Table, Theme};
+use crate::{ChartData, ChartResult, MeasuredPoint, Pinned, Table, Theme};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use ridgepoint::published::{Kind, Point};
@@ -25,6 +26,8 @@ pub struct TtftData {
     pub current_calibrated: f64,
     /// Published TTFTs: `x` prompt tokens, `y` seconds.
     pub measured: Vec<MeasuredPoint>,
+    /// A pinned scenario's calibrated line and point (compare mode).
+    pub pinned: Option<Pinned>,
 }
 
 impl TtftData {
@@ -39,6 +42,7 @@ impl TtftData {
             current_floor: e.floor.ttft.get(),
             current_calibrated: e.calibrated.ttft.get(),
             measured: Vec::new(),
+            pinned: None,
         }
     }
 
@@ -63,6 +67,10 @@ impl TtftData {
     }
 }
 
+fn line(xs: &[f64], ys: &[f64]) -> Vec<(f64, f64)> {
+    xs.iter().copied().zip(ys.iter().copied()).collect()
+}
+
 fn s(v: f64) -> String {
     crate::common::secs(v)
 }
@@ -72,6 +80,10 @@ fn n(v: f64) -> String {
 
 impl ChartData for TtftData {
     const ID: &'static str = "ttft";
+    crate::pinned_methods!(|d| Pinned {
+        lines: vec![(line(&d.tokens, &d.calibrated), false)],
+        points: vec![(d.current_prompt, d.current_calibrated, false)],
+    });
 
     fn table(&self) -> Table {
         let mut rows: Vec<Vec<String>> = self
@@ -133,7 +145,8 @@ pub fn ttft<DB: DrawingBackend>(
             .iter()
             .copied()
             .chain([d.current_prompt])
-            .chain(d.measured.iter().map(|m| m.x)),
+            .chain(d.measured.iter().map(|m| m.x))
+            .chain(Pinned::xs(&d.pinned)),
     );
     let (y0, y1) = log_range(
         d.floor
@@ -142,6 +155,7 @@ pub fn ttft<DB: DrawingBackend>(
             .copied()
             .chain([d.current_floor, d.current_calibrated])
             .chain(d.measured.iter().map(|m| m.y))
+            .chain(Pinned::ys(&d.pinned, false))
             .flat_map(|v| [v / 1.6, v * 1.6]),
     );
     let compact = crate::common::narrow(root, fs);
@@ -177,6 +191,7 @@ pub fn ttft<DB: DrawingBackend>(
             "published measurement",
         ));
     }
+    keys.extend(pinned_key(t, &d.pinned));
     let title = if d.batch > 1.0 {
         format!("prompt length (tokens), batch {}", n(d.batch))
     } else {
@@ -190,9 +205,7 @@ pub fn ttft<DB: DrawingBackend>(
         Axis::log((y0, y1), Fmt::Seconds, "time to first token"),
         None,
     )?;
-    let line = |xs: &[f64], ys: &[f64]| -> Vec<(f64, f64)> {
-        xs.iter().copied().zip(ys.iter().copied()).collect()
-    };
+    p.pinned(&d.pinned)?;
     p.line(
         &line(&d.tokens, &d.floor),
         false,

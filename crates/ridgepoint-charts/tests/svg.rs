@@ -883,3 +883,79 @@ fn roofline_readout_names_the_point_under_the_pointer_or_the_roofline_there() {
     assert!(there.contains("roofline here"));
     assert!(there.contains("compute-bound"));
 }
+
+/// Compare mode: each chart that compares takes another scenario's `as_pinned` overlay and
+/// draws it (in the theme's pinned colour, with a legend entry) inside its axes, legibly.
+#[test]
+fn pinned_scenarios_are_drawn_under_the_current_one() {
+    let t = light();
+    let RGBColor(r, g, b) = t.pinned;
+    let pinned_colour = format!("#{r:02X}{g:02X}{b:02X}");
+    let a = charts(&Spec::default());
+    for q in [
+        "gpu=h100-sxm&w=fp8&kv=fp8",
+        "model=llama-2-70b&gpus=4&batch=64",
+    ] {
+        let mut b = charts(&spec(q));
+        macro_rules! pin {
+            ($($f:ident),*) => {$(
+                assert!(!b.$f.has_pinned());
+                b.$f.set_pinned(a.$f.as_pinned());
+                assert!(b.$f.has_pinned(), "{}", stringify!($f));
+            )*};
+        }
+        pin!(
+            roofline,
+            kv_crossover,
+            kv_context,
+            decode_intensity,
+            prefill_intensity,
+            ttft,
+            batch
+        );
+        assert!(a.memory.as_pinned().is_none() && a.fit.as_pinned().is_none());
+        for size in [WIDE, NARROW] {
+            for (id, svg, _, _) in render_all(&b, size, &t) {
+                let compares = !matches!(id, "memory" | "fit-matrix" | "why-decode");
+                assert_eq!(
+                    svg.contains(&pinned_colour),
+                    compares,
+                    "{id} for {q}: pinned colour"
+                );
+                assert_eq!(has_text(&svg, "pinned A"), compares, "{id}: legend");
+                assert_legible(id, &svg, size);
+                assert_finite(id, &svg);
+            }
+        }
+    }
+    // Without a pin, nothing is drawn in that colour.
+    for (id, svg, _, _) in render_all(&a, WIDE, &t) {
+        assert!(!svg.contains(&pinned_colour), "{id}");
+    }
+}
+
+/// The pinned overlay widens the axes: Llama-2-70B's slower prefill stays on the seed's TTFT
+/// chart (the time axis gains ticks above the seed's own range).
+#[test]
+fn the_axes_take_in_the_pinned_scenario() {
+    let a = charts(&spec("model=llama-2-70b&gpus=4&batch=64"));
+    let mut b = charts(&Spec::default());
+    let top = |d: &TtftData| d.calibrated.iter().copied().fold(0.0, f64::max);
+    assert!(top(&a.ttft) > 10.0 * top(&b.ttft), "A is much slower");
+    let time_ticks = |c: &Charts| {
+        let all = render_all(c, WIDE, &light());
+        let mut v: Vec<String> = text_of(by_id(&all, "ttft"))
+            .into_iter()
+            .filter(|s| s.ends_with(" s") || s.ends_with("ms"))
+            .collect();
+        v.sort();
+        v
+    };
+    let before = time_ticks(&b);
+    b.ttft.set_pinned(a.ttft.as_pinned());
+    let after = time_ticks(&b);
+    assert!(
+        after.iter().any(|t| !before.contains(t)),
+        "{after:?} vs {before:?}"
+    );
+}

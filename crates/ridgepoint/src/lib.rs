@@ -5,6 +5,7 @@
 //! `ridgepoint` CLI all call [`estimate`].
 
 pub mod catalog;
+pub mod compare;
 pub mod config;
 pub mod derivation;
 pub mod estimate;

@@ -35,7 +35,15 @@ where
         ) -> crate::canvas::CanvasResult
         + 'static,
 {
-    let label = Signal::derive(move || data.with(|d| d.describe()));
+    let label = Signal::derive(move || {
+        data.with(|d| {
+            let mut s = d.describe();
+            if d.has_pinned() {
+                s.push_str(" Pinned scenario A is drawn in grey for comparison.");
+            }
+            s
+        })
+    });
     // The table is built only while its disclosure is open: a slider move costs nothing here.
     let open = RwSignal::new(false);
     let st = use_state();
@@ -45,7 +53,9 @@ where
     };
     let copied = RwSignal::new(false);
     let copy_embed = move |_| {
-        let q = st.spec.with_untracked(|s| s.to_query());
+        let q = st
+            .spec
+            .with_untracked(|s| st.pin.with_untracked(|p| crate::url::query(s, p.as_ref())));
         let title = data.with_untracked(|d| d.describe());
         crate::export::copy(&crate::export::embed_snippet(T::ID, &q, &title));
         copied.set(true);
@@ -97,6 +107,14 @@ fn DataTable(table: Memo<Table>) -> impl IntoView {
 /// The roofline's data, with per-operation points while `show_ops` is on.
 fn roofline_memo(show_ops: Signal<bool>, readout: Signal<Readout>) -> Memo<RooflineData> {
     let st = use_state();
+    let a = Memo::new(move |_| {
+        st.pinned.with(|p| {
+            p.as_ref().and_then(|p| {
+                let s = &p.scenario;
+                RooflineData::from_estimate(&p.est, s.batch, s.prompt).as_pinned()
+            })
+        })
+    });
     Memo::new(move |_| {
         let (b, p) = st.spec.with(|s| (s.batch, s.prompt));
         let d = st
@@ -110,6 +128,7 @@ fn roofline_memo(show_ops: Signal<bool>, readout: Signal<Readout>) -> Memo<Roofl
             d
         };
         d.readout = readout.get();
+        d.set_pinned(a.get());
         d
     })
 }
@@ -142,9 +161,25 @@ pub const CHART_IDS: &[&str] = &[
 pub fn chart(id: &str) -> Option<AnyView> {
     let st = use_state();
     let (est, series) = (st.est, st.series);
+    // A's overlay is its own memo: it changes only when A does, not with every move of B.
+    macro_rules! overlay {
+        ($t:ty) => {
+            Memo::new(move |_| {
+                st.pinned.with(|p| {
+                    p.as_ref()
+                        .and_then(|p| <$t>::from_series(&p.series, &p.est).as_pinned())
+                })
+            })
+        };
+    }
     macro_rules! from_series {
         ($t:ty, $draw:expr, $class:expr) => {{
-            let data = Memo::new(move |_| series.with(|s| est.with(|e| <$t>::from_series(s, e))));
+            let a = overlay!($t);
+            let data = Memo::new(move |_| {
+                let mut d = series.with(|s| est.with(|e| <$t>::from_series(s, e)));
+                d.set_pinned(a.get());
+                d
+            });
             view! { <Chart data=data draw=$draw class=$class /> }.into_any()
         }};
     }
@@ -171,16 +206,22 @@ pub fn chart(id: &str) -> Option<AnyView> {
         "decode-intensity" => from_series!(DecodeIntensityData, decode_intensity, ""),
         "prefill-intensity" => from_series!(PrefillIntensityData, prefill_intensity, ""),
         "ttft" => {
+            let a = overlay!(TtftData);
             let data = Memo::new(move |_| {
                 let d = series.with(|s| est.with(|e| TtftData::from_series(s, e)));
-                st.published.with(|p| d.with_published(p))
+                let mut d = st.published.with(|p| d.with_published(p));
+                d.set_pinned(a.get());
+                d
             });
             view! { <Chart data=data draw=ttft class="" /> }.into_any()
         }
         "batch-throughput" => {
+            let a = overlay!(BatchThroughputData);
             let data = Memo::new(move |_| {
                 let d = series.with(|s| est.with(|e| BatchThroughputData::from_series(s, e)));
-                st.published.with(|p| d.with_published(p))
+                let mut d = st.published.with(|p| d.with_published(p));
+                d.set_pinned(a.get());
+                d
             });
             view! { <Chart data=data draw=batch_throughput class="" /> }.into_any()
         }
