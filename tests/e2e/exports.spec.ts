@@ -32,6 +32,30 @@ test('a chart downloads as a 2x PNG and its data as CSV', async ({ page }) => {
   expect(text).toContain('decode');
 });
 
+test('a chart downloads as SVG drawn by the same chart code, at its on-screen size', async ({ page }) => {
+  const app = new Ridgepoint(page);
+  await app.goto();
+  const fig = page.locator('[data-chart="roofline"]');
+  const css = await app.chart('roofline').evaluate((c: HTMLCanvasElement) => c.getBoundingClientRect());
+  const [file] = await Promise.all([page.waitForEvent('download'), fig.getByRole('button', { name: /as SVG/ }).click()]);
+  expect(file.suggestedFilename()).toBe('ridgepoint-roofline.svg');
+  const svg = readFileSync((await file.path())!, 'utf8');
+  expect(svg.startsWith('<svg')).toBe(true);
+  expect(svg.trimEnd().endsWith('</svg>')).toBe(true);
+  expect(Number(/width="(\d+)"/.exec(svg)![1])).toBe(Math.round(css.width));
+  // The texts the canvas shows: the seed's ridge and the phase labels.
+  expect(svg).toContain('ridge 153 FLOP/B');
+  expect(svg).toContain('decode, batch 1');
+  expect(svg).not.toContain('NaN');
+  // It is a well-formed document a browser can open.
+  const parsed = await page.evaluate((text) => {
+    const doc = new DOMParser().parseFromString(text, 'image/svg+xml');
+    return { error: doc.querySelector('parsererror') !== null, texts: doc.querySelectorAll('text').length };
+  }, svg);
+  expect(parsed.error).toBe(false);
+  expect(parsed.texts).toBeGreaterThan(10);
+});
+
 test('an embedded chart shows one chart, a link back, and tells its parent its height', async ({ page }) => {
   await page.goto('./?v=1&batch=16&embed=batch-throughput&theme=dark');
   await expect(page.getByTestId('embed')).toBeVisible();

@@ -1,6 +1,7 @@
 //! Binding a chart function to a `<canvas>`: backing store at CSS size × devicePixelRatio,
 //! redrawn when its data, the theme or the window size changes, and only while on screen.
 
+use crate::backend::{PageBackend, PageError};
 use leptos::html;
 use leptos::prelude::*;
 use plotters::coord::Shift;
@@ -19,9 +20,11 @@ pub struct DarkMode(pub Signal<bool>);
 #[derive(Clone, Copy)]
 pub struct AlwaysVisible(pub bool);
 
-/// The result of drawing on a canvas.
-pub type CanvasResult =
-    Result<(), DrawingAreaErrorKind<<CanvasBackend as DrawingBackend>::ErrorType>>;
+/// The result of drawing a chart.
+pub type CanvasResult = Result<(), DrawingAreaErrorKind<PageError>>;
+
+/// A chart crate draw function, as the page calls it.
+pub type DrawFn<T> = dyn Fn(&DrawingArea<PageBackend, Shift>, &T, &Theme) -> CanvasResult;
 
 /// The device pixel ratio, or 1.
 fn device_pixel_ratio() -> f64 {
@@ -38,7 +41,7 @@ fn draw_at<T>(
     ratio: f64,
     data: &T,
     dark: bool,
-    draw: &dyn Fn(&DrawingArea<CanvasBackend, Shift>, &T, &Theme) -> CanvasResult,
+    draw: &DrawFn<T>,
 ) -> bool {
     let w = (css.0 * ratio).round() as u32;
     let h = (css.1 * ratio).round() as u32;
@@ -56,7 +59,7 @@ fn draw_at<T>(
         return false;
     };
     let theme = if dark { Theme::DARK } else { Theme::LIGHT }.scaled(ratio);
-    let root = backend.into_drawing_area();
+    let root = PageBackend::Canvas(backend).into_drawing_area();
     if let Err(e) = draw(&root, data, &theme) {
         web_sys::console::warn_1(&format!("chart draw failed: {e:?}").into());
     }
@@ -65,13 +68,7 @@ fn draw_at<T>(
 
 /// Sizes the canvas's backing store to its CSS box (`css`, kept current by a ResizeObserver,
 /// so drawing never forces a layout) at the device pixel ratio and draws.
-fn paint<T>(
-    canvas: &HtmlCanvasElement,
-    css: (f64, f64),
-    data: &T,
-    dark: bool,
-    draw: &dyn Fn(&DrawingArea<CanvasBackend, Shift>, &T, &Theme) -> CanvasResult,
-) {
+fn paint<T>(canvas: &HtmlCanvasElement, css: (f64, f64), data: &T, dark: bool, draw: &DrawFn<T>) {
     if !draw_at(canvas, css, device_pixel_ratio(), data, dark, draw) {
         return;
     }
@@ -86,12 +83,7 @@ fn paint<T>(
 }
 
 /// The chart drawn at twice its CSS size on a fresh canvas, as a PNG data URL.
-fn png_2x<T>(
-    shown: &HtmlCanvasElement,
-    data: &T,
-    dark: bool,
-    draw: &dyn Fn(&DrawingArea<CanvasBackend, Shift>, &T, &Theme) -> CanvasResult,
-) -> Option<String> {
+fn png_2x<T>(shown: &HtmlCanvasElement, data: &T, dark: bool, draw: &DrawFn<T>) -> Option<String> {
     let doc = web_sys::window()?.document()?;
     let canvas: HtmlCanvasElement = doc.create_element("canvas").ok()?.dyn_into().ok()?;
     let rect = shown.get_bounding_client_rect();
@@ -101,6 +93,22 @@ fn png_2x<T>(
         (840.0, 525.0)
     };
     draw_at(&canvas, css, 2.0, data, dark, draw).then(|| canvas.to_data_url().ok())?
+}
+
+/// The chart as an SVG document at its CSS size, drawn through plotters' SVG backend.
+fn svg<T>(shown: &HtmlCanvasElement, data: &T, dark: bool, draw: &DrawFn<T>) -> String {
+    let rect = shown.get_bounding_client_rect();
+    let (w, h) = if rect.width() > 0.0 {
+        (rect.width(), rect.height())
+    } else {
+        (840.0, 525.0)
+    };
+    let theme = if dark { Theme::DARK } else { Theme::LIGHT }.for_svg();
+    crate::backend::svg_string((w.round() as u32, h.round() as u32), |root| {
+        if let Err(e) = draw(root, data, &theme) {
+            web_sys::console::warn_1(&format!("SVG draw failed: {e:?}").into());
+        }
+    })
 }
 
 /// Keeps `size` equal to `el`'s CSS content box.
@@ -173,7 +181,7 @@ pub fn ChartCanvas<T, F>(
 ) -> impl IntoView
 where
     T: PartialEq + Send + Sync + Clone + 'static,
-    F: Fn(&DrawingArea<CanvasBackend, Shift>, &T, &Theme) -> CanvasResult + 'static,
+    F: Fn(&DrawingArea<PageBackend, Shift>, &T, &Theme) -> CanvasResult + 'static,
 {
     let canvas = NodeRef::<html::Canvas>::new();
     let size = RwSignal::new((0.0, 0.0));
@@ -188,6 +196,7 @@ where
     });
     let draw = std::rc::Rc::new(draw);
     let draw_effect = draw.clone();
+    let draw_svg = draw.clone();
     Effect::new(move |_| {
         let css = size.get();
         let dark = dark.map(|d| d.get()).unwrap_or(false);
@@ -207,6 +216,14 @@ where
         if let Some(url) = data.with_untracked(|d| png_2x(&el, d, dark, &*draw)) {
             crate::export::download_url(&url, &format!("ridgepoint-{id}.png"));
         }
+    };
+    let save_svg = move |_| {
+        let Some(el) = canvas.get_untracked() else {
+            return;
+        };
+        let dark = dark.map(|d| d.get_untracked()).unwrap_or(false);
+        let text = data.with_untracked(|d| svg(&el, d, dark, &*draw_svg));
+        crate::export::download_text(&text, &format!("ridgepoint-{id}.svg"), "image/svg+xml");
     };
     view! {
         <figure class="chart" data-chart=id>
@@ -245,6 +262,8 @@ where
             <div class="chart-tools">
                 <button type="button" class="tool" on:click=save_png
                     aria-label=format!("Download the {id} chart as PNG")>"PNG"</button>
+                <button type="button" class="tool" on:click=save_svg
+                    aria-label=format!("Download the {id} chart as SVG")>"SVG"</button>
                 {children.map(|c| c())}
             </div>
         </figure>

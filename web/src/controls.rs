@@ -151,7 +151,7 @@ pub fn Decimal(
                     id=id
                     inputmode="decimal"
                     aria-invalid=move || invalid.get().to_string()
-                    prop:value=move || value.get().map(|v| ridgepoint::units::sig3(v)).unwrap_or_default()
+                    prop:value=move || value.get().map(ridgepoint::units::sig3).unwrap_or_default()
                     on:change=move |ev| {
                         let t = event_target_value(&ev);
                         let t = t.trim();

@@ -5,6 +5,7 @@
 //! number and chart is derived from it.
 
 mod app;
+mod backend;
 mod canvas;
 mod controls;
 mod embed;

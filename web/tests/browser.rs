@@ -26,7 +26,7 @@ fn url_write_replaces_the_entry_and_reads_back() {
         weights: Precision::Int4,
         ..Spec::default()
     };
-    ridgepoint_web::url::write(&s);
+    ridgepoint_web::url::write(&s, None);
     assert_eq!(w.location().search().unwrap(), "?v=1&w=int4&batch=8");
     assert_eq!(ridgepoint_web::url::read(), (s, vec![]));
     assert_eq!(
@@ -34,12 +34,34 @@ fn url_write_replaces_the_entry_and_reads_back() {
         before,
         "no entry pushed"
     );
-    ridgepoint_web::url::write(&Spec::default());
+    ridgepoint_web::url::write(&Spec::default(), None);
+}
+
+#[wasm_bindgen_test]
+fn a_pinned_scenario_rides_in_the_query_as_one_value() {
+    let w = web_sys::window().unwrap();
+    let a = Spec {
+        batch: 8,
+        ..Spec::default()
+    };
+    let b = Spec {
+        weights: Precision::Int4,
+        ..Spec::default()
+    };
+    ridgepoint_web::url::write(&b, Some(&a));
+    assert_eq!(
+        w.location().search().unwrap(),
+        "?v=1&w=int4&pin=v%3D1%26batch%3D8"
+    );
+    assert_eq!(ridgepoint_web::url::read(), (b, vec![]));
+    assert_eq!(ridgepoint_web::url::pin(), (Some(a), vec![]));
+    ridgepoint_web::url::write(&Spec::default(), None);
+    assert_eq!(ridgepoint_web::url::pin(), (None, vec![]));
 }
 
 #[wasm_bindgen_test]
 async fn app_mounts_and_draws_the_roofline() {
-    ridgepoint_web::url::write(&Spec::default());
+    ridgepoint_web::url::write(&Spec::default(), None);
     let doc = web_sys::window().unwrap().document().unwrap();
     leptos::mount::mount_to_body(ridgepoint_web::App);
     sleep(50).await;

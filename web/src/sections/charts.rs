@@ -29,7 +29,7 @@ fn Chart<T, F>(
 where
     T: ChartData + PartialEq + Send + Sync + Clone + 'static,
     F: Fn(
-            &plotters::prelude::DrawingArea<plotters_canvas::CanvasBackend, plotters::coord::Shift>,
+            &plotters::prelude::DrawingArea<crate::backend::PageBackend, plotters::coord::Shift>,
             &T,
             &ridgepoint_charts::Theme,
         ) -> crate::canvas::CanvasResult
