@@ -1230,10 +1230,34 @@ impl<'a, DB: DrawingBackend> Plot<'a, DB> {
         let Some(p) = p else { return Ok(()) };
         let (color, fs) = (self.c.t.pinned, self.c.fs);
         for (pts, right) in &p.lines {
-            self.line(pts, *right, color, thick(fs) * 1.6, None, false)?;
+            self.line(pts, *right, color, thick(fs) * 1.6, None, true)?;
         }
         for &(x, y, right) in &p.points {
             self.point(Marker::Circle, x, y, right, 0.42 * fs, color, true)?;
+        }
+        if let Some(ridge) = p.ridge {
+            let (x0, x1) = (self.x.lo, self.x.hi);
+            let dash = Some((0.5 * fs, 0.35 * fs));
+            self.line(
+                &[(x0, ridge), (x1, ridge)],
+                false,
+                color,
+                thick(fs),
+                dash,
+                true,
+            )?;
+            // Labelled from the right end, leaving the left to the current ridge's label.
+            let text = format!("A: ridge {}", fpb(ridge));
+            let (w, h) = self.label_size(&text, LABEL);
+            let (r, g, py) = (self.rect, 0.2 * fs, self.y.px(ridge));
+            let mut cands = Vec::new();
+            for y0 in [py - g - h, py + g] {
+                for x0 in [r.x1 - 0.3 * fs - w, r.x0 + r.w() * 2.0 / 3.0 - w] {
+                    cands.push(Rect::new(x0, y0, x0 + w, y0 + h));
+                }
+            }
+            let muted = blend(color, self.t.text, 0.5);
+            self.c.label(&text, LABEL, muted, &cands, r, false)?;
         }
         Ok(())
     }

@@ -93,13 +93,10 @@ use crate::common::fpb;
 /// An intensity chart's curve, its ridge and its current point as a pinned overlay.
 fn overlay(xs: &[f64], ys: &[f64], ridge: f64, current: (f64, f64)) -> Pinned {
     let curve = xs.iter().copied().zip(ys.iter().copied()).collect();
-    let mut lines = vec![(curve, false)];
-    if let (Some(a), Some(b)) = (xs.first(), xs.last()) {
-        lines.push((vec![(*a, ridge), (*b, ridge)], false));
-    }
     Pinned {
-        lines,
+        lines: vec![(curve, false)],
         points: vec![(current.0, current.1, false)],
+        ridge: Some(ridge),
     }
 }
 fn n(v: f64) -> String {

@@ -122,6 +122,7 @@ impl ChartData for KvCrossoverData {
     crate::pinned_methods!(|d| Pinned {
         lines: vec![(zip(&d.batch, &d.total), false)],
         points: vec![(d.current_batch, d.current_total, false)],
+        ridge: None,
     });
 
     fn table(&self) -> Table {
@@ -194,6 +195,7 @@ impl ChartData for KvContextData {
     crate::pinned_methods!(|d| Pinned {
         lines: vec![(zip(&d.context, &d.total), false)],
         points: vec![(d.current_context, d.current_total, false)],
+        ridge: None,
     });
 
     fn table(&self) -> Table {

@@ -97,6 +97,8 @@ pub struct Pinned {
     pub lines: Vec<(Vec<(f64, f64)>, bool)>,
     /// The pinned scenario's operating points; `true` for the right axis.
     pub points: Vec<(f64, f64, bool)>,
+    /// The pinned scenario's ridge (FLOP/byte), on intensity charts: a labelled line.
+    pub ridge: Option<f64>,
 }
 
 impl Pinned {
@@ -121,6 +123,7 @@ impl Pinned {
                     .filter(move |(_, r)| *r == right)
                     .flat_map(|(l, _)| l.iter().map(|q| q.1))
                     .chain(p.points.iter().filter(move |q| q.2 == right).map(|q| q.1))
+                    .chain(p.ridge.filter(|_| !right))
             })
             .collect()
     }

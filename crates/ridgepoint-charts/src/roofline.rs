@@ -163,6 +163,7 @@ impl ChartData for RooflineData {
                 .iter()
                 .map(|p| (p.intensity, p.attained, false))
                 .collect(),
+            ridge: None,
         }
     });
 

@@ -122,6 +122,7 @@ impl ChartData for BatchThroughputData {
                 (d.current_batch, d.current_step, false),
                 (d.current_batch, d.current_throughput, true),
             ],
+            ridge: None,
         }
     });
 

@@ -83,6 +83,7 @@ impl ChartData for TtftData {
     crate::pinned_methods!(|d| Pinned {
         lines: vec![(line(&d.tokens, &d.calibrated), false)],
         points: vec![(d.current_prompt, d.current_calibrated, false)],
+        ridge: None,
     });
 
     fn table(&self) -> Table {

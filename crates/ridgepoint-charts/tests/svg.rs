@@ -925,6 +925,14 @@ fn pinned_scenarios_are_drawn_under_the_current_one() {
                 assert_eq!(has_text(&svg, "pinned A"), compares, "{id}: legend");
                 assert_legible(id, &svg, size);
                 assert_finite(id, &svg);
+                if id.ends_with("-intensity") && size == WIDE {
+                    // A's ridge (A100: 153 FLOP/B) is labelled beside B's.
+                    assert!(
+                        has_text(&svg, "A: ridge 153 FLOP/B"),
+                        "{id}: {:?}",
+                        text_of(&svg)
+                    );
+                }
             }
         }
     }
