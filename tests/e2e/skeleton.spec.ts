@@ -96,3 +96,10 @@ test('an exact value out of range is refused with a message', async ({ page }) =
   await exact.press('Enter');
   await expect(page).toHaveURL(/batch=48/);
 });
+
+test('a link to a section lands on it, though lower sections mount after the first chart', async ({ page }) => {
+  await page.goto('./?v=1&batch=4#sec-time');
+  const time = page.locator('#sec-time');
+  await expect(time).toBeInViewport();
+  await expect(page.getByTestId('ttft_s')).toBeVisible();
+});

@@ -25,6 +25,25 @@ fn prefers_dark() -> bool {
         .unwrap_or(false)
 }
 
+/// Scrolls to the element the URL's fragment names, once the sections it may be in exist.
+fn scroll_to_fragment() {
+    let Some(w) = web_sys::window() else { return };
+    let hash = w.location().hash().unwrap_or_default();
+    let Some(id) = hash
+        .strip_prefix('#')
+        .filter(|id| !id.is_empty())
+        .map(str::to_string)
+    else {
+        return;
+    };
+    // After the sections have rendered.
+    request_animation_frame(move || {
+        if let Some(el) = w.document().and_then(|d| d.get_element_by_id(&id)) {
+            el.scroll_into_view();
+        }
+    });
+}
+
 /// The whole app. One signal holds the scenario; everything else is derived from it.
 #[component]
 pub fn App() -> impl IntoView {
@@ -77,6 +96,27 @@ pub fn App() -> impl IntoView {
     if let Some(id) = url::embed() {
         return view! { <crate::embed::Embed id=id /> }.into_any();
     }
+    // The first screen (GPU card, why decode is slow) mounts at once; the other sections
+    // once the first chart is on screen (or after 600 ms if none is in view), so the first
+    // paint waits for a small DOM, not the whole article.
+    let first_paint = RwSignal::new(false);
+    provide_context(crate::canvas::FirstPaint(first_paint));
+    let rest = RwSignal::new(false);
+    let mount_rest = move || {
+        if !rest.get_untracked() {
+            rest.set(true);
+            scroll_to_fragment();
+        }
+    };
+    Effect::new(move |_| {
+        if first_paint.get() {
+            // After the frame that shows the chart has been painted.
+            request_animation_frame(move || {
+                set_timeout(mount_rest, std::time::Duration::ZERO);
+            });
+        }
+    });
+    set_timeout(mount_rest, std::time::Duration::from_millis(600));
     let link_copied = RwSignal::new(false);
     let copy_link = move |_| {
         let q = st
@@ -136,14 +176,16 @@ pub fn App() -> impl IntoView {
                 <crate::sections::CompareSection />
                 <GpuCard />
                 <WhyDecode />
-                <RooflineSection />
-                <MemorySection />
-                <KvCrossover />
-                <Intensity />
-                <TimeSection />
-                <TakeawaysSection />
-                <Practice />
-                <Formulas />
+                <Show when=move || rest.get()>
+                    <RooflineSection />
+                    <MemorySection />
+                    <KvCrossover />
+                    <Intensity />
+                    <TimeSection />
+                    <TakeawaysSection />
+                    <Practice />
+                    <Formulas />
+                </Show>
             </article>
         </main>
         <footer class="foot">

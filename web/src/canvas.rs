@@ -16,6 +16,10 @@ use web_sys::HtmlCanvasElement;
 #[derive(Clone, Copy)]
 pub struct DarkMode(pub Signal<bool>);
 
+/// Set once any chart has been painted (the page mounts its lower sections after that).
+#[derive(Clone, Copy)]
+pub struct FirstPaint(pub RwSignal<bool>);
+
 /// Embedded pages draw every chart they have at once (there is only one), so no observer.
 #[derive(Clone, Copy)]
 pub struct AlwaysVisible(pub bool);
@@ -194,6 +198,7 @@ where
             observe(&el, visible);
         }
     });
+    let first_paint = use_context::<FirstPaint>();
     let draw = std::rc::Rc::new(draw);
     let draw_effect = draw.clone();
     let draw_svg = draw.clone();
@@ -207,6 +212,11 @@ where
         }
         let Some(el) = canvas.get() else { return };
         data.with(|d| paint(&el, css, d, dark, &*draw_effect));
+        if let Some(FirstPaint(done)) = first_paint {
+            if !done.get_untracked() {
+                done.set(true);
+            }
+        }
     });
     let save_png = move |_| {
         let Some(el) = canvas.get_untracked() else {

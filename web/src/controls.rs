@@ -17,6 +17,9 @@ pub fn Select(
     /// Called with the chosen value.
     on_change: impl Fn(String) + 'static,
 ) -> impl IntoView {
+    // Memoized: the options re-check only when this control's value changes, not with every
+    // change to the scenario.
+    let value = Memo::new(move |_| value.get());
     view! {
         <div class="field">
             <label for=id>{label}</label>
@@ -25,7 +28,7 @@ pub fn Select(
                     .into_iter()
                     .map(|(v, l)| {
                         let v2 = v.clone();
-                        view! { <option value=v selected=move || value.get() == v2>{l}</option> }
+                        view! { <option value=v selected=move || value.with(|s| *s == v2)>{l}</option> }
                     })
                     .collect_view()}
             </select>
@@ -58,6 +61,7 @@ pub fn Slider(
     /// Called with a new value within `range`.
     on_change: impl Fn(u32) + Clone + Send + Sync + 'static,
 ) -> impl IntoView {
+    let value = Memo::new(move |_| value.get());
     let (lo, hi) = range;
     let exp = |v: u32| (v.max(1) as f64).log2().round() as u32;
     let (smin, smax, sstep) = if log {
@@ -141,6 +145,7 @@ pub fn Decimal(
     /// Called with a valid new value.
     on_change: impl Fn(Option<f64>) + 'static,
 ) -> impl IntoView {
+    let value = Memo::new(move |_| value.get());
     let invalid = RwSignal::new(false);
     view! {
         <div class="field decimal">
@@ -191,6 +196,7 @@ pub fn Whole(
     /// Called with a parsed value (range checks are the caller's).
     on_change: impl Fn(u64) + 'static,
 ) -> impl IntoView {
+    let value = Memo::new(move |_| value.get());
     let invalid = RwSignal::new(false);
     view! {
         <div class="field whole">

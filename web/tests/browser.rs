@@ -64,12 +64,18 @@ async fn app_mounts_and_draws_the_roofline() {
     ridgepoint_web::url::write(&Spec::default(), None);
     let doc = web_sys::window().unwrap().document().unwrap();
     leptos::mount::mount_to_body(ridgepoint_web::App);
-    sleep(50).await;
+    // The sections below the first screen mount after the first chart is painted (or after
+    // 600 ms): wait up to 2 s for the roofline's.
+    let mut figure = None;
+    for _ in 0..40 {
+        sleep(50).await;
+        figure = doc.query_selector("[data-chart=roofline]").unwrap();
+        if figure.is_some() {
+            break;
+        }
+    }
     // Off-screen charts wait until they are scrolled into view.
-    doc.query_selector("[data-chart=roofline]")
-        .unwrap()
-        .expect("roofline figure")
-        .scroll_into_view();
+    figure.expect("roofline figure").scroll_into_view();
     sleep(200).await;
     let canvas = doc
         .query_selector("[data-chart=roofline] canvas")
