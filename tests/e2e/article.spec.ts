@@ -565,6 +565,10 @@ test.describe('Formulas', () => {
     await figure.getByText('Prefill (floor)').click();
     await expect(figure.locator('.derivation code.result')).toHaveText(`= ${SEED.ttftFloor}`);
     await expect(figure.locator('.derivation')).toContainText('312 TFLOP/s');
+    // An open derivation follows the scenario.
+    await app.select('GPU').selectOption('h100-sxm');
+    await expect(figure.locator('.derivation')).toContainText('989 TFLOP/s');
+    await expect(figure.locator('.derivation code.result')).not.toHaveText(`= ${SEED.ttftFloor}`);
   });
 });
 

@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 use ridgepoint::{Derivation, Estimate};
 
-/// One figure: label, value, and the derivation behind a disclosure.
+/// One figure: label, value, and its derivation behind a disclosure (built only while open).
 #[component]
 pub fn Figure(
     /// Test id and derivation key.
@@ -13,19 +13,44 @@ pub fn Figure(
     /// The value, formatted.
     #[prop(into)]
     value: Signal<String>,
-    /// How it was made (None: no derivation to show).
-    #[prop(into)]
-    derivation: Signal<Option<Derivation>>,
+    /// The estimate whose derivation `key` explains the value.
+    est: Memo<Estimate>,
 ) -> impl IntoView {
+    let open = RwSignal::new(false);
     view! {
         <div class="figure" data-testid=key>
-            <details>
+            <details on:toggle=move |ev| {
+                let el: web_sys::HtmlDetailsElement = event_target(&ev);
+                open.set(el.open());
+            }>
                 <summary>
                     <span class="figure-label">{label}</span>
                     <span class="figure-value">{move || value.get()}</span>
                 </summary>
-                {move || derivation.get().map(|d| view! { <DerivationView d=d /> })}
+                <Show when=move || open.get()>
+                    <LiveDerivation est=est key=key />
+                </Show>
             </details>
+        </div>
+    }
+}
+
+/// The derivation `key` of the current estimate, kept current. Only the text that changes is
+/// written: a scenario change rewrites a few text nodes, not the whole block.
+#[component]
+pub fn LiveDerivation(est: Memo<Estimate>, key: &'static str) -> impl IntoView {
+    let d = Memo::new(move |_| est.with(|e| e.derivation(key).cloned()));
+    let line = move |f: fn(&Derivation) -> String| move || d.with(|d| d.as_ref().map(f));
+    let substituted = move || d.with(|d| d.as_ref().is_some_and(|d| !d.terms.is_empty()));
+    let note = Memo::new(move |_| d.with(|d| d.as_ref().and_then(|d| d.note)));
+    view! {
+        <div class="derivation">
+            <code>{line(|d| format!("{} = {}", d.symbol, d.expr))}</code>
+            <Show when=substituted>
+                <code>{line(|d| format!("= {}", d.substituted()))}</code>
+            </Show>
+            <code class="result">{line(|d| format!("= {}", d.result_text()))}</code>
+            {move || note.get().map(|n| view! { <p class="note">{n}</p> })}
         </div>
     }
 }
@@ -52,6 +77,5 @@ pub fn derived(
     value: fn(&Estimate) -> String,
 ) -> impl IntoView {
     let v = Signal::derive(move || est.with(value));
-    let d = Signal::derive(move || est.with(|e| e.derivation(key).cloned()));
-    view! { <Figure key=key label=label value=v derivation=d /> }
+    view! { <Figure key=key label=label value=v est=est /> }
 }

@@ -1,6 +1,6 @@
 //! Takeaways and quick-reference formulas, with the current scenario's numbers.
 
-use crate::figure::DerivationView;
+use crate::figure::LiveDerivation;
 use crate::state::use_state;
 use leptos::prelude::*;
 use ridgepoint::takeaways::takeaways;
@@ -62,20 +62,27 @@ pub fn TakeawaysSection() -> impl IntoView {
 #[component]
 pub fn Formulas() -> impl IntoView {
     let st = use_state();
+    let est = st.est;
+    let keys = Memo::new(move |_| {
+        est.with(|e| {
+            e.derivations
+                .iter()
+                .map(|d| (d.key, d.label))
+                .collect::<Vec<_>>()
+        })
+    });
     view! {
         <section class="card" id="sec-formulas" aria-labelledby="formulas-h">
             <h2 id="formulas-h">"Quick-reference formulas"</h2>
             <div class="formulas" data-testid="formulas">
-                {move || st.est.with(|e| e.derivations.iter().map(|d| {
-                    let d = d.clone();
-                    let (key, label) = (d.key, d.label);
-                    view! {
-                        <div class="formula" data-key=key>
-                            <h3>{label}</h3>
-                            <DerivationView d=d />
-                        </div>
-                    }
-                }).collect_view())}
+                // Rebuilt only when the set of derivations changes (speculative decoding on or
+                // off); each one's numbers update in place.
+                {move || keys.get().into_iter().map(|(key, label)| view! {
+                    <div class="formula" data-key=key>
+                        <h3>{label}</h3>
+                        <LiveDerivation est=est key=key />
+                    </div>
+                }).collect_view()}
             </div>
         </section>
     }
