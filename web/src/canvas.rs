@@ -140,8 +140,8 @@ fn watch_size(el: &web_sys::Element, size: RwSignal<(f64, f64)>) {
     }
 }
 
-/// Sets `visible` while `el` is within a screen-height of the viewport.
-fn observe(el: &web_sys::Element, visible: RwSignal<bool>) {
+/// Sets `visible` while `el` is within `margin` of the viewport.
+fn observe(el: &web_sys::Element, visible: RwSignal<bool>, margin: &str) {
     let callback = Closure::<dyn FnMut(js_sys::Array)>::new(move |entries: js_sys::Array| {
         for entry in entries.iter() {
             if let Ok(entry) = entry.dyn_into::<web_sys::IntersectionObserverEntry>() {
@@ -150,7 +150,7 @@ fn observe(el: &web_sys::Element, visible: RwSignal<bool>) {
         }
     });
     let init = web_sys::IntersectionObserverInit::new();
-    init.set_root_margin("200px 0px 200px 0px");
+    init.set_root_margin(margin);
     match web_sys::IntersectionObserver::new_with_options(callback.as_ref().unchecked_ref(), &init)
     {
         Ok(observer) => {
@@ -161,6 +161,10 @@ fn observe(el: &web_sys::Element, visible: RwSignal<bool>) {
         Err(_) => visible.set(true),
     }
 }
+
+/// How long a chart just outside the viewport waits for the controls to settle before it
+/// redraws (charts on screen redraw at once).
+const NEAR_REDRAW_DELAY: std::time::Duration = std::time::Duration::from_millis(150);
 
 /// A chart on a canvas. `id` is the chart's stable name (`data-chart`, the embed name), `label`
 /// its accessible name; `draw` is one of the chart crate's functions. Children (a legend, a
@@ -191,31 +195,47 @@ where
     let size = RwSignal::new((0.0, 0.0));
     let dark = use_context::<DarkMode>().map(|d| d.0);
     let always = use_context::<AlwaysVisible>().map(|a| a.0).unwrap_or(false);
-    let visible = RwSignal::new(always);
+    // On screen: redrawn with every change. Near it (200 px): redrawn once the controls
+    // settle, so it is ready when scrolled to without costing each slider step. Further: not
+    // drawn; coming near re-runs the effect.
+    let shown = RwSignal::new(always);
+    let near = RwSignal::new(always);
     canvas.on_load(move |el| {
         watch_size(&el, size);
         if !always {
-            observe(&el, visible);
+            observe(&el, shown, "0px");
+            observe(&el, near, "200px 0px 200px 0px");
         }
     });
     let first_paint = use_context::<FirstPaint>();
     let draw = std::rc::Rc::new(draw);
     let draw_effect = draw.clone();
     let draw_svg = draw.clone();
-    Effect::new(move |_| {
-        let css = size.get();
-        let dark = dark.map(|d| d.get()).unwrap_or(false);
-        // Off-screen charts wait; becoming visible re-runs this effect.
-        if !visible.get() {
-            data.track();
-            return;
-        }
-        let Some(el) = canvas.get() else { return };
-        data.with(|d| paint(&el, css, d, dark, &*draw_effect));
+    let pending = StoredValue::new(None::<TimeoutHandle>);
+    let paint_now = std::rc::Rc::new(move |css: (f64, f64), dark: bool| {
+        let Some(el) = canvas.get_untracked() else { return };
+        data.with_untracked(|d| paint(&el, css, d, dark, &*draw_effect));
         if let Some(FirstPaint(done)) = first_paint {
             if !done.get_untracked() {
                 done.set(true);
             }
+        }
+    });
+    Effect::new(move |_| {
+        let css = size.get();
+        let dark = dark.map(|d| d.get()).unwrap_or(false);
+        data.track();
+        let (shown, near) = (shown.get(), near.get());
+        if let Some(h) = pending.get_value() {
+            h.clear();
+            pending.set_value(None);
+        }
+        if shown {
+            paint_now(css, dark);
+        } else if near {
+            let later = paint_now.clone();
+            let handle = set_timeout_with_handle(move || later(css, dark), NEAR_REDRAW_DELAY);
+            pending.set_value(handle.ok());
         }
     });
     let save_png = move |_| {
