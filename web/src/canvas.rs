@@ -213,7 +213,9 @@ where
     let draw_svg = draw.clone();
     let pending = StoredValue::new(None::<TimeoutHandle>);
     let paint_now = std::rc::Rc::new(move |css: (f64, f64), dark: bool| {
-        let Some(el) = canvas.get_untracked() else { return };
+        let Some(el) = canvas.get_untracked() else {
+            return;
+        };
         data.with_untracked(|d| paint(&el, css, d, dark, &*draw_effect));
         if let Some(FirstPaint(done)) = first_paint {
             if !done.get_untracked() {

@@ -15,7 +15,8 @@ pub fn Select(
     #[prop(into)]
     value: Signal<String>,
     /// Called with the chosen value.
-    on_change: impl Fn(String) + 'static,
+    #[prop(into)]
+    on_change: Callback<String>,
 ) -> impl IntoView {
     // Memoized: the options re-check only when this control's value changes, not with every
     // change to the scenario.
@@ -23,7 +24,7 @@ pub fn Select(
     view! {
         <div class="field">
             <label for=id>{label}</label>
-            <select id=id on:change=move |ev| on_change(event_target_value(&ev))>
+            <select id=id on:change=move |ev| on_change.run(event_target_value(&ev))>
                 {options
                     .into_iter()
                     .map(|(v, l)| {
@@ -59,7 +60,8 @@ pub fn Slider(
     #[prop(into)]
     value: Signal<u32>,
     /// Called with a new value within `range`.
-    on_change: impl Fn(u32) + Clone + Send + Sync + 'static,
+    #[prop(into)]
+    on_change: Callback<u32>,
 ) -> impl IntoView {
     let value = Memo::new(move |_| value.get());
     let (lo, hi) = range;
@@ -77,7 +79,6 @@ pub fn Slider(
             p.clamp(lo, hi)
         }
     };
-    let on_slide = on_change.clone();
     let invalid = RwSignal::new(false);
     let number_id = format!("{id}-exact");
     view! {
@@ -94,7 +95,7 @@ pub fn Slider(
                     aria-valuetext=move || format!("{} {unit}", value.get())
                     on:input=move |ev| {
                         if let Ok(p) = event_target_value(&ev).parse::<u32>() {
-                            on_slide(from_slider(p));
+                            on_change.run(from_slider(p));
                         }
                     }
                 />
@@ -112,7 +113,7 @@ pub fn Slider(
                         match event_target_value(&ev).trim().parse::<u64>() {
                             Ok(n) if n >= lo as u64 && n <= hi as u64 => {
                                 invalid.set(false);
-                                on_change(n as u32);
+                                on_change.run(n as u32);
                             }
                             _ => invalid.set(true),
                         }
@@ -143,7 +144,8 @@ pub fn Decimal(
     #[prop(default = false)]
     optional: bool,
     /// Called with a valid new value.
-    on_change: impl Fn(Option<f64>) + 'static,
+    #[prop(into)]
+    on_change: Callback<Option<f64>>,
 ) -> impl IntoView {
     let value = Memo::new(move |_| value.get());
     let invalid = RwSignal::new(false);
@@ -162,13 +164,13 @@ pub fn Decimal(
                         let t = t.trim();
                         if t.is_empty() && optional {
                             invalid.set(false);
-                            on_change(None);
+                            on_change.run(None);
                             return;
                         }
                         match ridgepoint::units::parse_decimal(t) {
                             Some(v) if v.is_finite() && v > 0.0 && v < 1e6 => {
                                 invalid.set(false);
-                                on_change(Some(v));
+                                on_change.run(Some(v));
                             }
                             _ => invalid.set(true),
                         }
@@ -194,7 +196,8 @@ pub fn Whole(
     #[prop(into)]
     value: Signal<u64>,
     /// Called with a parsed value (range checks are the caller's).
-    on_change: impl Fn(u64) + 'static,
+    #[prop(into)]
+    on_change: Callback<u64>,
 ) -> impl IntoView {
     let value = Memo::new(move |_| value.get());
     let invalid = RwSignal::new(false);
@@ -212,7 +215,7 @@ pub fn Whole(
                     match event_target_value(&ev).trim().parse::<u64>() {
                         Ok(v) if v > 0 => {
                             invalid.set(false);
-                            on_change(v);
+                            on_change.run(v);
                         }
                         _ => invalid.set(true),
                     }

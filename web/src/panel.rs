@@ -194,7 +194,7 @@ fn CustomGpu() -> impl IntoView {
     let field = move |get: fn(&ridgepoint::Gpu) -> Option<f64>| {
         Signal::derive(move || spec.with(|s| s.custom_gpu.as_ref().and_then(get)))
     };
-    let set = move |f: Box<dyn Fn(&mut ridgepoint::Gpu, Option<f64>)>| {
+    let set = move |f: fn(&mut ridgepoint::Gpu, Option<f64>)| {
         move |v: Option<f64>| {
             spec.update(|s| {
                 if let Some(g) = s.custom_gpu.as_mut() {
@@ -206,17 +206,17 @@ fn CustomGpu() -> impl IntoView {
     view! {
         <div class="custom" data-testid="custom-gpu">
             <Decimal id="g-mem" label="Memory" unit="GB" value=field(|g| Some(g.memory.get() / 1e9))
-                on_change=set(Box::new(|g, v| if let Some(v) = v { g.memory = ridgepoint::units::Bytes(v * 1e9) })) />
+                on_change=set(|g, v| if let Some(v) = v { g.memory = ridgepoint::units::Bytes(v * 1e9) }) />
             <Decimal id="g-bw" label="Bandwidth" unit="GB/s" value=field(|g| Some(g.bandwidth.get() / 1e9))
-                on_change=set(Box::new(|g, v| if let Some(v) = v { g.bandwidth = BytesPerSec(v * 1e9) })) />
+                on_change=set(|g, v| if let Some(v) = v { g.bandwidth = BytesPerSec(v * 1e9) }) />
             <Decimal id="g-fp16" label="FP16 dense" unit="TFLOP/s" value=field(|g| Some(g.fp16.get() / 1e12))
-                on_change=set(Box::new(|g, v| if let Some(v) = v { g.fp16 = FlopsPerSec(v * 1e12) })) />
+                on_change=set(|g, v| if let Some(v) = v { g.fp16 = FlopsPerSec(v * 1e12) }) />
             <Decimal id="g-fp8" label="FP8 dense" unit="TFLOP/s" optional=true value=field(|g| g.fp8.map(|v| v.get() / 1e12))
-                on_change=set(Box::new(|g, v| g.fp8 = v.map(|v| FlopsPerSec(v * 1e12)))) />
+                on_change=set(|g, v| g.fp8 = v.map(|v| FlopsPerSec(v * 1e12))) />
             <Decimal id="g-fp4" label="FP4 dense" unit="TFLOP/s" optional=true value=field(|g| g.fp4.map(|v| v.get() / 1e12))
-                on_change=set(Box::new(|g, v| g.fp4 = v.map(|v| FlopsPerSec(v * 1e12)))) />
+                on_change=set(|g, v| g.fp4 = v.map(|v| FlopsPerSec(v * 1e12))) />
             <Decimal id="g-link" label="GPU link, each way" unit="GB/s" optional=true value=field(|g| g.interconnect.map(|v| v.get() / 1e9))
-                on_change=set(Box::new(|g, v| g.interconnect = v.map(|v| BytesPerSec(v * 1e9)))) />
+                on_change=set(|g, v| g.interconnect = v.map(|v| BytesPerSec(v * 1e9))) />
         </div>
     }
 }

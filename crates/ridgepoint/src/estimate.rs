@@ -465,6 +465,9 @@ pub(crate) fn term(symbol: &'static str, value: f64, unit: Unit) -> Term {
     }
 }
 
+/// One derivation, positionally: `explain.rs` reads as a table of these calls, one per figure,
+/// which named struct literals would make twice as long.
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn derivation(
     key: &'static str,
     label: &'static str,

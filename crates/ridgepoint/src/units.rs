@@ -225,35 +225,6 @@ fn count(v: f64) -> String {
     out
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn formats_with_prefixes() {
-        assert_eq!(Bytes(13.48e9).to_string(), "13.5 GB");
-        assert_eq!(BytesPerSec(2.039e12).to_string(), "2.04 TB/s");
-        assert_eq!(FlopsPerSec(312e12).to_string(), "312 TFLOP/s");
-        assert_eq!(Seconds(0.00661).to_string(), "6.61 ms");
-        assert_eq!(Seconds(43.2e-6).to_string(), "43.2 µs");
-        assert_eq!(Seconds(1.5).to_string(), "1.5 s");
-        assert_eq!(Intensity(153.02).to_string(), "153 FLOP/B");
-        assert_eq!(Unit::Count.format(6_738_415_616.0), "6,738,415,616");
-        assert_eq!(Unit::Percent.format(0.8126), "81.3%");
-        assert_eq!(Unit::Ratio.format(f64::NAN), "n/a");
-    }
-
-    #[test]
-    fn unit_algebra() {
-        let t = Bytes(14e9) / BytesPerSec(2e12);
-        assert!((t.get() - 0.007).abs() < 1e-12);
-        let ai = Flops(14e9) / Bytes(14e9);
-        assert_eq!(ai.get(), 1.0);
-        let ridge = FlopsPerSec(312e12) / BytesPerSec(2e12);
-        assert_eq!(ridge.get(), 156.0);
-    }
-}
-
 /// Decimal text to `f64`, correctly rounded, without `str::parse::<f64>` (whose power-of-five
 /// table and slow path add ≈14.6 KB brotli to the page). Accepts `[+]digits[.digits][(e|E)[+|-]digits]`
 /// or `.digits…`; `None` for anything else, and for inputs it cannot round exactly: more than 19
@@ -331,4 +302,33 @@ pub fn parse_decimal(s: &str) -> Option<f64> {
     let n = u128::from(m << z) << 64;
     let q = (n / p5) | u128::from(n % p5 != 0);
     Some(q as f64 * pow2(-(64 + z as i32 + k as i32)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats_with_prefixes() {
+        assert_eq!(Bytes(13.48e9).to_string(), "13.5 GB");
+        assert_eq!(BytesPerSec(2.039e12).to_string(), "2.04 TB/s");
+        assert_eq!(FlopsPerSec(312e12).to_string(), "312 TFLOP/s");
+        assert_eq!(Seconds(0.00661).to_string(), "6.61 ms");
+        assert_eq!(Seconds(43.2e-6).to_string(), "43.2 µs");
+        assert_eq!(Seconds(1.5).to_string(), "1.5 s");
+        assert_eq!(Intensity(153.02).to_string(), "153 FLOP/B");
+        assert_eq!(Unit::Count.format(6_738_415_616.0), "6,738,415,616");
+        assert_eq!(Unit::Percent.format(0.8126), "81.3%");
+        assert_eq!(Unit::Ratio.format(f64::NAN), "n/a");
+    }
+
+    #[test]
+    fn unit_algebra() {
+        let t = Bytes(14e9) / BytesPerSec(2e12);
+        assert!((t.get() - 0.007).abs() < 1e-12);
+        let ai = Flops(14e9) / Bytes(14e9);
+        assert_eq!(ai.get(), 1.0);
+        let ridge = FlopsPerSec(312e12) / BytesPerSec(2e12);
+        assert_eq!(ridge.get(), 156.0);
+    }
 }
