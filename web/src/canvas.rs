@@ -27,8 +27,34 @@ pub struct AlwaysVisible(pub bool);
 /// The result of drawing a chart.
 pub type CanvasResult = Result<(), DrawingAreaErrorKind<PageError>>;
 
-/// A chart crate draw function, as the page calls it.
-pub type DrawFn<T> = dyn Fn(&DrawingArea<PageBackend, Shift>, &T, &Theme) -> CanvasResult;
+/// Draws a chart with its current data.
+pub type DrawCurrent = dyn Fn(&DrawingArea<PageBackend, Shift>, &Theme) -> CanvasResult;
+
+/// A chart with its data, type-erased: the canvas code is compiled once for all charts, not
+/// once per chart data type.
+#[derive(Clone)]
+pub struct Drawing {
+    /// Draws the current data (without subscribing).
+    pub draw: std::rc::Rc<DrawCurrent>,
+    /// Subscribes the running effect to the data.
+    pub track: std::rc::Rc<dyn Fn()>,
+}
+
+impl Drawing {
+    /// `draw` (a chart crate function) over `data`.
+    pub fn new<T, F>(data: Memo<T>, draw: F) -> Drawing
+    where
+        T: Send + Sync + 'static,
+        F: Fn(&DrawingArea<PageBackend, Shift>, &T, &Theme) -> CanvasResult + 'static,
+    {
+        Drawing {
+            draw: std::rc::Rc::new(move |area, theme| {
+                data.with_untracked(|d| draw(area, d, theme))
+            }),
+            track: std::rc::Rc::new(move || data.track()),
+        }
+    }
+}
 
 /// The device pixel ratio, or 1.
 fn device_pixel_ratio() -> f64 {
@@ -39,13 +65,12 @@ fn device_pixel_ratio() -> f64 {
 }
 
 /// Sizes `canvas`'s backing store to `css` × `ratio` and draws on it.
-fn draw_at<T>(
+fn draw_at(
     canvas: &HtmlCanvasElement,
     css: (f64, f64),
     ratio: f64,
-    data: &T,
     dark: bool,
-    draw: &DrawFn<T>,
+    draw: &DrawCurrent,
 ) -> bool {
     let w = (css.0 * ratio).round() as u32;
     let h = (css.1 * ratio).round() as u32;
@@ -64,7 +89,7 @@ fn draw_at<T>(
     };
     let theme = if dark { Theme::DARK } else { Theme::LIGHT }.scaled(ratio);
     let root = PageBackend::Canvas(backend).into_drawing_area();
-    if let Err(e) = draw(&root, data, &theme) {
+    if let Err(e) = draw(&root, &theme) {
         web_sys::console::warn_1(&format!("chart draw failed: {e:?}").into());
     }
     true
@@ -72,8 +97,8 @@ fn draw_at<T>(
 
 /// Sizes the canvas's backing store to its CSS box (`css`, kept current by a ResizeObserver,
 /// so drawing never forces a layout) at the device pixel ratio and draws.
-fn paint<T>(canvas: &HtmlCanvasElement, css: (f64, f64), data: &T, dark: bool, draw: &DrawFn<T>) {
-    if !draw_at(canvas, css, device_pixel_ratio(), data, dark, draw) {
+fn paint(canvas: &HtmlCanvasElement, css: (f64, f64), dark: bool, draw: &DrawCurrent) {
+    if !draw_at(canvas, css, device_pixel_ratio(), dark, draw) {
         return;
     }
     let n = canvas
@@ -87,7 +112,7 @@ fn paint<T>(canvas: &HtmlCanvasElement, css: (f64, f64), data: &T, dark: bool, d
 }
 
 /// The chart drawn at twice its CSS size on a fresh canvas, as a PNG data URL.
-fn png_2x<T>(shown: &HtmlCanvasElement, data: &T, dark: bool, draw: &DrawFn<T>) -> Option<String> {
+fn png_2x(shown: &HtmlCanvasElement, dark: bool, draw: &DrawCurrent) -> Option<String> {
     let doc = web_sys::window()?.document()?;
     let canvas: HtmlCanvasElement = doc.create_element("canvas").ok()?.dyn_into().ok()?;
     let rect = shown.get_bounding_client_rect();
@@ -96,11 +121,11 @@ fn png_2x<T>(shown: &HtmlCanvasElement, data: &T, dark: bool, draw: &DrawFn<T>) 
     } else {
         (840.0, 525.0)
     };
-    draw_at(&canvas, css, 2.0, data, dark, draw).then(|| canvas.to_data_url().ok())?
+    draw_at(&canvas, css, 2.0, dark, draw).then(|| canvas.to_data_url().ok())?
 }
 
 /// The chart as an SVG document at its CSS size, drawn through plotters' SVG backend.
-fn svg<T>(shown: &HtmlCanvasElement, data: &T, dark: bool, draw: &DrawFn<T>) -> String {
+fn svg(shown: &HtmlCanvasElement, dark: bool, draw: &DrawCurrent) -> String {
     let rect = shown.get_bounding_client_rect();
     let (w, h) = if rect.width() > 0.0 {
         (rect.width(), rect.height())
@@ -109,7 +134,7 @@ fn svg<T>(shown: &HtmlCanvasElement, data: &T, dark: bool, draw: &DrawFn<T>) -> 
     };
     let theme = if dark { Theme::DARK } else { Theme::LIGHT }.for_svg();
     crate::backend::svg_string((w.round() as u32, h.round() as u32), |root| {
-        if let Err(e) = draw(root, data, &theme) {
+        if let Err(e) = draw(root, &theme) {
             web_sys::console::warn_1(&format!("SVG draw failed: {e:?}").into());
         }
     })
@@ -170,27 +195,21 @@ const NEAR_REDRAW_DELAY: std::time::Duration = std::time::Duration::from_millis(
 /// its accessible name; `draw` is one of the chart crate's functions. Children (a legend, a
 /// data table) follow the canvas inside the same `<figure>`.
 #[component]
-pub fn ChartCanvas<T, F>(
+pub fn ChartCanvas(
     /// Stable chart id, also the embed name.
     id: &'static str,
     /// Accessible name describing what the chart shows.
     #[prop(into)]
     label: Signal<String>,
-    /// The chart's data; a change redraws.
-    data: Memo<T>,
-    /// The drawing function.
-    draw: F,
+    /// The chart and its data; a change of the data redraws.
+    drawing: Drawing,
     /// Set from pointer and focus events when given (the roofline's readout).
     #[prop(optional_no_strip)]
     readout: Option<RwSignal<ridgepoint_charts::Readout>>,
     /// Shown under the canvas (caption, data table).
     #[prop(optional)]
     children: Option<Children>,
-) -> impl IntoView
-where
-    T: PartialEq + Send + Sync + Clone + 'static,
-    F: Fn(&DrawingArea<PageBackend, Shift>, &T, &Theme) -> CanvasResult + 'static,
-{
+) -> impl IntoView {
     let canvas = NodeRef::<html::Canvas>::new();
     let size = RwSignal::new((0.0, 0.0));
     let dark = use_context::<DarkMode>().map(|d| d.0);
@@ -208,7 +227,7 @@ where
         }
     });
     let first_paint = use_context::<FirstPaint>();
-    let draw = std::rc::Rc::new(draw);
+    let Drawing { draw, track } = drawing;
     let draw_effect = draw.clone();
     let draw_svg = draw.clone();
     let pending = StoredValue::new(None::<TimeoutHandle>);
@@ -216,7 +235,7 @@ where
         let Some(el) = canvas.get_untracked() else {
             return;
         };
-        data.with_untracked(|d| paint(&el, css, d, dark, &*draw_effect));
+        paint(&el, css, dark, &*draw_effect);
         if let Some(FirstPaint(done)) = first_paint {
             if !done.get_untracked() {
                 done.set(true);
@@ -226,7 +245,7 @@ where
     Effect::new(move |_| {
         let css = size.get();
         let dark = dark.map(|d| d.get()).unwrap_or(false);
-        data.track();
+        track();
         let (shown, near) = (shown.get(), near.get());
         if let Some(h) = pending.get_value() {
             h.clear();
@@ -245,7 +264,7 @@ where
             return;
         };
         let dark = dark.map(|d| d.get_untracked()).unwrap_or(false);
-        if let Some(url) = data.with_untracked(|d| png_2x(&el, d, dark, &*draw)) {
+        if let Some(url) = png_2x(&el, dark, &*draw) {
             crate::export::download_url(&url, &format!("ridgepoint-{id}.png"));
         }
     };
@@ -254,7 +273,7 @@ where
             return;
         };
         let dark = dark.map(|d| d.get_untracked()).unwrap_or(false);
-        let text = data.with_untracked(|d| svg(&el, d, dark, &*draw_svg));
+        let text = svg(&el, dark, &*draw_svg);
         crate::export::download_text(&text, &format!("ridgepoint-{id}.svg"), "image/svg+xml");
     };
     view! {

@@ -1,7 +1,7 @@
 //! The article's chart sections. Each chart's data memo reshapes engine output; the chart
 //! crate draws it; a data table under each canvas is the accessible alternative.
 
-use crate::canvas::ChartCanvas;
+use crate::canvas::{ChartCanvas, Drawing};
 use crate::figure::derived;
 use crate::state::use_state;
 use leptos::prelude::*;
@@ -14,7 +14,8 @@ use ridgepoint_charts::{
     PrefillIntensityData, Readout, RooflineData, Table, TtftData,
 };
 
-/// A chart of data type `T` with its data table.
+/// A chart of data type `T`, with its data table and tools: the few lines that need `T`, then
+/// [`ChartBox`], which is compiled once for every chart.
 #[component]
 fn Chart<T, F>(
     data: Memo<T>,
@@ -44,29 +45,46 @@ where
             s
         })
     });
+    let table = Signal::derive(move || data.with(|d| d.table()));
+    view! {
+        <ChartBox id=T::ID label=label drawing=Drawing::new(data, draw) table=table class=class readout=readout />
+    }
+}
+
+/// The non-generic part of a chart: canvas, CSV and embed buttons, the lazy data table.
+#[component]
+fn ChartBox(
+    id: &'static str,
+    label: Signal<String>,
+    drawing: Drawing,
+    /// The chart's data table, computed when read.
+    table: Signal<Table>,
+    class: &'static str,
+    readout: Option<RwSignal<Readout>>,
+) -> impl IntoView {
     // The table is built only while its disclosure is open: a slider move costs nothing here.
     let open = RwSignal::new(false);
     let st = use_state();
     let save_csv = move |_| {
-        let csv = data.with_untracked(|d| d.table().to_csv());
-        crate::export::download_text(&csv, &format!("ridgepoint-{}.csv", T::ID), "text/csv");
+        let csv = table.with_untracked(Table::to_csv);
+        crate::export::download_text(&csv, &format!("ridgepoint-{id}.csv"), "text/csv");
     };
     let copied = RwSignal::new(false);
     let copy_embed = move |_| {
         let q = st
             .spec
             .with_untracked(|s| st.pin.with_untracked(|p| crate::url::query(s, p.as_ref())));
-        let title = data.with_untracked(|d| d.describe());
-        crate::export::copy(&crate::export::embed_snippet(T::ID, &q, &title));
+        let title = label.get_untracked();
+        crate::export::copy(&crate::export::embed_snippet(id, &q, &title));
         copied.set(true);
     };
     view! {
         <div class=format!("chart-box {class}")>
-            <ChartCanvas id=T::ID label=label data=data draw=draw readout=readout>
+            <ChartCanvas id=id label=label drawing=drawing readout=readout>
                 <button type="button" class="tool" on:click=save_csv
-                    aria-label=format!("Download the {} data as CSV", T::ID)>"CSV"</button>
+                    aria-label=format!("Download the {id} data as CSV")>"CSV"</button>
                 <button type="button" class="tool" on:click=copy_embed
-                    aria-label=format!("Copy code to embed the {} chart", T::ID)>
+                    aria-label=format!("Copy code to embed the {id} chart")>
                     {move || if copied.get() { "Embed code copied" } else { "Embed" }}
                 </button>
                 <details class="data" on:toggle=move |ev| {
@@ -75,7 +93,7 @@ where
                 }>
                     <summary>"Data table"</summary>
                     <Show when=move || open.get()>
-                        <DataTable table=Memo::new(move |_| data.with(|d| d.table())) />
+                        <DataTable table=Memo::new(move |_| table.get()) />
                     </Show>
                 </details>
             </ChartCanvas>
