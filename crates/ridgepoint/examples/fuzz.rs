@@ -4,11 +4,15 @@
 //! `cargo xtask fuzz [--inputs N] [--seed S]` (default 10,000,000 inputs). Each input is a
 //! valid seed mutated at random (byte flips, insertions and deletions, spliced keys and hostile
 //! values); it must not panic, and every figure of the estimate it leads to must be finite.
+//! Every 64th link also goes through compare mode (against the seed scenario, both ways) and
+//! the published-measurement lookup.
 //! Std only: a xorshift generator, `catch_unwind` around each input.
 
+use ridgepoint::compare::{compare, summary};
 use ridgepoint::config::model_from_hf_config;
-use ridgepoint::{estimate, evaluate, Spec};
+use ridgepoint::{estimate, evaluate, published, Estimate, Scenario, Spec};
 use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::OnceLock;
 use std::time::Instant;
 
 struct Rng(u64);
@@ -185,6 +189,16 @@ fn config(rng: &mut Rng) -> String {
     c
 }
 
+fn seed_scenario() -> &'static Scenario {
+    static S: OnceLock<Scenario> = OnceLock::new();
+    S.get_or_init(|| Spec::default().scenario())
+}
+
+fn seed_estimate() -> &'static Estimate {
+    static E: OnceLock<Estimate> = OnceLock::new();
+    E.get_or_init(|| estimate(seed_scenario()))
+}
+
 fn check_query(q: &str, full: bool) {
     let (spec, _) = Spec::from_query(q);
     let s = spec.scenario();
@@ -202,6 +216,17 @@ fn check_query(q: &str, full: bool) {
         figures.iter().all(|v| v.is_finite() && *v > 0.0),
         "non-finite figure: {figures:?}"
     );
+    if full {
+        // Compare mode sets any link's scenario beside the seed's (or the other way round),
+        // and the time charts look up published points for it.
+        let c = compare(seed_scenario(), seed_estimate(), &s, &e);
+        assert!(
+            c.outputs.iter().all(|r| !r.b.is_empty()),
+            "empty comparison cell"
+        );
+        let _ = compare(&s, &e, seed_scenario(), seed_estimate());
+        let _ = (summary(&s), published::for_scenario(&s));
+    }
     let link = spec.to_query();
     let (again, problems) = Spec::from_query(&link);
     assert!(
