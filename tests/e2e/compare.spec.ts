@@ -26,6 +26,10 @@ test('pinning A and changing B overlays A and lists the differences', async ({ p
   const tpot = row(page, 'Time per output token').getByRole('cell');
   await expect(tpot.nth(2)).toHaveText(/^−\d/);
   await expect(tpot.nth(2)).toHaveClass(/better/);
+  // The whole table shows at once (no inner scroll hiding the time rows).
+  const wrap = compare(page).locator('.table-wrap');
+  expect(await wrap.evaluate((el) => el.scrollHeight - el.clientHeight)).toBeLessThanOrEqual(1);
+  await expect(row(page, 'Throughput')).toBeVisible();
   // Every comparing chart says it draws A; the roofline's pixels differ from B alone.
   for (const id of ['roofline', 'kv-crossover', 'decode-intensity', 'ttft', 'batch-throughput']) {
     await expect(app.chart(id)).toHaveAccessibleName(/Pinned scenario A is drawn in grey/);
