@@ -69,3 +69,14 @@ test('a broken pinned scenario is reported as such and the page keeps working', 
   await app.select('Model').selectOption('llama-2-13b');
   await expect(row(page, 'Model')).toBeVisible();
 });
+
+test('an embedded chart of a comparison draws A and says what A is', async ({ page }) => {
+  await page.goto('./?v=1&gpu=h100-sxm&pin=v%3D1&embed=ttft');
+  const canvas = page.locator('[data-chart="ttft"] canvas');
+  await expect(canvas).toHaveAttribute('data-drawn', '1');
+  await expect(canvas).toHaveAccessibleName(/Pinned scenario A is drawn in grey/);
+  await expect(page.getByTestId('embed-pinned')).toContainText('grey: A = Llama-2-7B on NVIDIA A100 80GB SXM');
+  const open = page.getByRole('link', { name: /Open in Ridgepoint/ });
+  await expect(open).toHaveAttribute('href', /pin=v%3D1/);
+  await expect(open).not.toHaveAttribute('href', /embed=/);
+});

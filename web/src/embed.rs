@@ -64,6 +64,11 @@ pub fn Embed(id: String) -> impl IntoView {
                     {move || st.scenario.with(|s| format!("{} · {} · {} · batch {} · {}+{} tokens",
                         s.model.name, s.gpu.name, s.weights.label(), s.batch, s.prompt, s.output))}
                 </span>
+                {move || st.pinned.with(|p| p.as_ref().map(|p| view! {
+                    <span class="embed-scenario" data-testid="embed-pinned">
+                        {format!("grey: A = {}", ridgepoint::compare::summary(&p.scenario))}
+                    </span>
+                }))}
             </p>
         </div>
     }
