@@ -141,10 +141,24 @@ fn svg(shown: &HtmlCanvasElement, dark: bool, draw: &DrawCurrent) -> String {
 }
 
 /// Keeps `size` equal to `el`'s CSS content box.
-fn watch_size(el: &web_sys::Element, size: RwSignal<(f64, f64)>) {
+///
+/// The first report also sets `shown` if the element is already on screen: the observer runs
+/// after layout and before paint, so a chart on the first screen is drawn in the first frame
+/// rather than one frame later, when the IntersectionObserver's task would run.
+fn watch_size(el: &web_sys::Element, size: RwSignal<(f64, f64)>, shown: Option<RwSignal<bool>>) {
     let callback = Closure::<dyn FnMut(js_sys::Array)>::new(move |entries: js_sys::Array| {
         for entry in entries.iter() {
             if let Ok(entry) = entry.dyn_into::<web_sys::ResizeObserverEntry>() {
+                if let Some(shown) = shown.filter(|s| !s.get_untracked()) {
+                    let b = entry.target().get_bounding_client_rect();
+                    let height = web_sys::window()
+                        .and_then(|w| w.inner_height().ok())
+                        .and_then(|h| h.as_f64())
+                        .unwrap_or(0.0);
+                    if b.width() > 0.0 && b.bottom() > 0.0 && b.top() < height {
+                        shown.set(true);
+                    }
+                }
                 let r = entry.content_rect();
                 let next = (r.width(), r.height());
                 if size.get_untracked() != next {
@@ -220,7 +234,7 @@ pub fn ChartCanvas(
     let shown = RwSignal::new(always);
     let near = RwSignal::new(always);
     canvas.on_load(move |el| {
-        watch_size(&el, size);
+        watch_size(&el, size, (!always).then_some(shown));
         if !always {
             observe(&el, shown, "0px");
             observe(&el, near, "200px 0px 200px 0px");
