@@ -149,7 +149,7 @@ pub fn App() -> impl IntoView {
                     let json = st.est.with_untracked(|e| st.spec.with_untracked(|spec| {
                         st.scenario.with_untracked(|s| ridgepoint::report::estimate_json(spec, s, e))
                     }));
-                    let text = serde_json::to_string_pretty(&json).unwrap_or_default();
+                    let text = ridgepoint::json::to_string_pretty(&json);
                     crate::export::download_text(&text, "ridgepoint-estimate.json", "application/json");
                 } data-testid="download-json">"Estimate (JSON)"</button>
                 <button type="button" on:click=copy_link data-testid="copy-link">

@@ -449,7 +449,10 @@ fn estimate_cmd(args: &[String], explain: bool) -> Result<(), Fail> {
     let (spec, s) = scenario_from(&flags)?;
     let e = estimate(&s);
     match (explain, flags.has("json")) {
-        (false, true) => print_json(&ridgepoint::report::estimate_json(&spec, &s, &e)),
+        (false, true) => println!(
+            "{}",
+            ridgepoint::json::to_string_pretty(&ridgepoint::report::estimate_json(&spec, &s, &e))
+        ),
         (false, false) => print!("{}", estimate_text(&s, &e)),
         (true, true) => print_json(&Value::Array(
             e.derivations

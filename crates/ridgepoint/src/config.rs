@@ -5,8 +5,8 @@
 //! must not exceed "num_attention_heads" (32)`.
 
 use crate::hardware::Gpu;
+use crate::json::{self, Json, Object};
 use crate::model::{Mla, Mlp, Model, Moe};
-use serde_json::{Map, Value};
 use std::fmt;
 
 /// Why a config or a custom entry was refused. The message names the field.
@@ -49,7 +49,7 @@ fn check_range(field: &str, v: u64, lo: u64, hi: u64) -> Result<u64, ConfigError
 }
 
 struct Fields<'a> {
-    map: &'a Map<String, Value>,
+    map: &'a Object,
 }
 
 impl Fields<'_> {
@@ -57,7 +57,7 @@ impl Fields<'_> {
     fn uint(&self, names: &[&str]) -> Result<Option<(String, u64)>, ConfigError> {
         for &name in names {
             match self.map.get(name) {
-                None | Some(Value::Null) => continue,
+                None | Some(Json::Null) => continue,
                 Some(v) => {
                     let n = v.as_u64().or_else(|| {
                         v.as_f64()
@@ -93,8 +93,8 @@ impl Fields<'_> {
 
     fn boolean(&self, name: &str) -> Result<Option<bool>, ConfigError> {
         match self.map.get(name) {
-            None | Some(Value::Null) => Ok(None),
-            Some(Value::Bool(b)) => Ok(Some(*b)),
+            None | Some(Json::Null) => Ok(None),
+            Some(Json::Bool(b)) => Ok(Some(*b)),
             Some(v) => Err(err(
                 name,
                 format!("\"{name}\" must be true or false, got {}", short(v)),
@@ -103,34 +103,19 @@ impl Fields<'_> {
     }
 
     fn string(&self, name: &str) -> Option<&str> {
-        self.map.get(name).and_then(Value::as_str)
+        self.map.get(name).and_then(Json::as_str)
     }
 }
 
 /// A JSON value shortened for a message.
-fn short(v: &Value) -> String {
-    // Not `v.to_string()`: Value's Display pulls serde_json's serializer and float printer
-    // (≈2.4 KB brotli) into the page.
+fn short(v: &Json) -> String {
     let s = match v {
-        Value::Null => "null".to_string(),
-        Value::Bool(b) => b.to_string(),
-        Value::Number(n) => match (n.as_u64(), n.as_i64(), n.as_f64()) {
-            (Some(u), _, _) => u.to_string(),
-            (_, Some(i), _) => i.to_string(),
-            // Like serde_json: exponent form outside 1e-5..1e16 ("1e+300").
-            (_, _, Some(f)) if f != 0.0 && !(1e-5..1e16).contains(&f.abs()) => {
-                let e = format!("{f:e}");
-                match e.split_once('e') {
-                    Some((m, x)) if !x.starts_with('-') => format!("{m}e+{x}"),
-                    _ => e,
-                }
-            }
-            (_, _, Some(f)) => f.to_string(),
-            _ => "a number".to_string(),
-        },
-        Value::String(s) => format!("\"{s}\""),
-        Value::Array(_) => "an array".to_string(),
-        Value::Object(_) => "an object".to_string(),
+        Json::Null => "null".to_string(),
+        Json::Bool(b) => b.to_string(),
+        Json::Number(n) => n.text().unwrap_or("a number").to_string(),
+        Json::String(s) => format!("\"{s}\""),
+        Json::Array(_) => "an array".to_string(),
+        Json::Object(_) => "an object".to_string(),
     };
     if s.chars().count() > 30 {
         format!("{}…", s.chars().take(30).collect::<String>())
@@ -144,7 +129,7 @@ fn short(v: &Value) -> String {
 /// Understands Llama-style configs (Llama, Mistral, Qwen2, Gemma-2, Phi-3), Mixtral and
 /// DeepSeek-V3 MoE and MLA fields, and GPT-style names (`n_embd`, `n_layer`, `n_head`).
 pub fn model_from_hf_config(text: &str) -> Result<Model, ConfigError> {
-    let value: Value = serde_json::from_str(text)
+    let value = json::parse(text)
         .map_err(|e| err("config.json", format!("config.json is not valid JSON: {e}")))?;
     let Some(map) = value.as_object() else {
         return Err(err(
@@ -153,7 +138,7 @@ pub fn model_from_hf_config(text: &str) -> Result<Model, ConfigError> {
         ));
     };
     // Multimodal wrappers keep the language model's config under text_config.
-    let map = match map.get("text_config").and_then(Value::as_object) {
+    let map = match map.get("text_config").and_then(Json::as_object) {
         Some(inner) if !map.contains_key("hidden_size") => inner,
         _ => map,
     };

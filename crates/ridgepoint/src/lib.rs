@@ -11,6 +11,7 @@ pub mod derivation;
 pub mod estimate;
 mod explain;
 pub mod hardware;
+pub mod json;
 pub mod model;
 pub mod ops;
 pub mod practice;

@@ -127,7 +127,7 @@ fn refusals_name_the_field() {
         ),
         (
             r#"{"hidden_size":1e300,"num_hidden_layers":2,"num_attention_heads":2,"vocab_size":10}"#,
-            "\"hidden_size\" must be a whole number, got 1e+300",
+            "\"hidden_size\" must be a whole number, got 1e300",
         ),
         (
             r#"{"hidden_size":64,"num_hidden_layers":2,"num_attention_heads":2,"vocab_size":10,"tie_word_embeddings":"yes"}"#,
