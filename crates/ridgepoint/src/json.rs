@@ -683,7 +683,7 @@ mod tests {
         fn value(next: &mut dyn FnMut() -> u64, depth: u32) -> Json {
             match next() % if depth > 3 { 5 } else { 7 } {
                 0 => Json::Null,
-                1 => Json::Bool(next() % 2 == 0),
+                1 => Json::Bool(next().is_multiple_of(2)),
                 2 => Json::from(next() >> (next() % 64)),
                 3 => {
                     // 1e-5 .. 1e12 with up to 17 significant digits.
