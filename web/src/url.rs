@@ -13,6 +13,13 @@ pub fn read() -> (Spec, Vec<Problem>) {
 /// View parameters that live beside the scenario in the query (not part of it).
 const VIEW_KEYS: [&str; 2] = ["theme", "embed"];
 
+/// `key=value`, form-encoded.
+fn pair(key: &str, value: &str) -> String {
+    form_urlencoded::Serializer::new(String::new())
+        .append_pair(key, value)
+        .finish()
+}
+
 /// Compare mode's pinned scenario A: `pin=` holds A's own query, encoded as one value.
 pub const PIN_KEY: &str = "pin";
 
@@ -38,15 +45,17 @@ pub fn query(spec: &Spec, pin: Option<&Spec>) -> String {
     let mut q = spec.to_query();
     if let Some(a) = pin {
         q.push('&');
-        q.push_str(&serde_urlencoded::to_string([(PIN_KEY, a.to_query())]).unwrap_or_default());
+        q.push_str(&pair(PIN_KEY, &a.to_query()));
     }
     q
 }
 
 fn view_param(key: &str) -> Option<String> {
     let search = web_sys::window()?.location().search().ok()?;
-    let pairs: Vec<(String, String)> =
-        serde_urlencoded::from_str(search.strip_prefix('?').unwrap_or(&search)).ok()?;
+    let query = search.strip_prefix('?').unwrap_or(&search);
+    let pairs: Vec<(String, String)> = form_urlencoded::parse(query.as_bytes())
+        .into_owned()
+        .collect();
     pairs
         .into_iter()
         .rev()
@@ -89,9 +98,8 @@ pub fn write(spec: &Spec, pin: Option<&Spec>) {
     let mut query = query(spec, pin);
     for key in VIEW_KEYS {
         if let Some(v) = view_param(key) {
-            let pair = serde_urlencoded::to_string([(key, v)]).unwrap_or_default();
             query.push('&');
-            query.push_str(&pair);
+            query.push_str(&pair(key, &v));
         }
     }
     let url = format!("{path}?{query}{hash}");

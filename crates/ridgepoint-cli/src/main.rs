@@ -337,8 +337,9 @@ fn scenario_from(flags: &Flags) -> Result<(Spec, Scenario), Fail> {
         .iter()
         .filter_map(|(flag, key)| flags.value(flag).map(|v| (*key, v)))
         .collect();
-    let query = serde_urlencoded::to_string(&pairs)
-        .map_err(|e| usage_error(format!("could not encode the flags: {e}")))?;
+    let query = form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(pairs)
+        .finish();
     let (spec, problems) = Spec::from_query(&query);
     if !problems.is_empty() {
         let msgs: Vec<String> = problems

@@ -1,6 +1,6 @@
 //! The scenario as a URL query string: the only state a link carries.
 //!
-//! Decoding never fails as a whole. The query is decoded (serde_urlencoded) into key/value
+//! Decoding never fails as a whole. The query is decoded (form_urlencoded) into key/value
 //! pairs; every field is then read on its own. A missing field takes its default silently; a
 //! bad one takes its default with a [`Problem`] naming it, so one hand-edited value never costs
 //! the rest of the link. Unknown keys are ignored; a repeated key keeps its last value.
@@ -385,17 +385,11 @@ impl Spec {
     pub fn from_query(query: &str) -> (Spec, Vec<Problem>) {
         let query = query.strip_prefix('?').unwrap_or(query);
         let d = Spec::default();
-        let decoded: Vec<(String, String)> = match serde_urlencoded::from_str(query) {
-            Ok(p) => p,
-            Err(_) => {
-                let problem = Problem {
-                    field: "query",
-                    message: "the link's query could not be read; using the default scenario"
-                        .into(),
-                };
-                return (d, vec![problem]);
-            }
-        };
+        // application/x-www-form-urlencoded, bad escapes and bytes decoded lossily (never an
+        // error: what they spoil is then refused field by field).
+        let decoded: Vec<(String, String)> = form_urlencoded::parse(query.as_bytes())
+            .into_owned()
+            .collect();
         let mut r = Reader {
             pairs: Vec::new(),
             problems: Vec::new(),
@@ -584,7 +578,9 @@ impl Spec {
                 put("m.swl", true, n.to_string());
             }
         }
-        serde_urlencoded::to_string(&q).unwrap_or_else(|_| format!("v={VERSION}"))
+        form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(q)
+            .finish()
     }
 
     /// The GPU this spec names: the custom one, a catalog entry, or the default.
