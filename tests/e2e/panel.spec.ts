@@ -197,6 +197,19 @@ test.describe('Custom model', () => {
   });
 });
 
+test.describe('Model source', () => {
+  test('says where the chosen model\'s shape comes from', async ({ page }) => {
+    const app = new Article(page);
+    await app.goto();
+    const source = page.getByTestId('model-source');
+    await source.getByText("Where this model's shape comes from").click();
+    await expect(source).toContainText('meta-llama');
+    await app.select('Model').selectOption('mixtral-8x7b');
+    await expect(source).toContainText('mistralai/Mixtral-8x7B-v0.1');
+    await expect(source).not.toContainText('meta-llama');
+  });
+});
+
 test.describe('Paste a config.json', () => {
   test('a valid Llama config becomes the custom model and the message gives its parameters', async ({ page }) => {
     const errors = watchErrors(page);

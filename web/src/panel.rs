@@ -141,6 +141,10 @@ pub fn Panel() -> impl IntoView {
                 <Show when=move || spec.with(|s| s.model == CUSTOM)>
                     <CustomModel />
                 </Show>
+                <details class="source" data-testid="model-source">
+                    <summary>"Where this model's shape comes from"</summary>
+                    <p>{move || st.scenario.with(|s| s.model.source.clone())}</p>
+                </details>
                 <PasteConfig />
             </fieldset>
             <fieldset>
