@@ -18,6 +18,7 @@ const NARROW: (u32, u32) = (340, 290);
 type Area<'a> = DrawingArea<SVGBackend<'a>, Shift>;
 
 /// Every chart's data for one scenario.
+#[derive(Clone)]
 struct Charts {
     roofline: RooflineData,
     memory: MemoryData,
@@ -966,4 +967,46 @@ fn the_axes_take_in_the_pinned_scenario() {
         after.iter().any(|t| !before.contains(t)),
         "{after:?} vs {before:?}"
     );
+}
+
+/// Compare mode with any two of the extreme scenarios, either way round, and with broken
+/// numbers in the overlay: no panic, nothing non-finite in the SVG, texts legible.
+#[test]
+fn extreme_and_broken_pins_do_not_panic() {
+    let all: Vec<Charts> = SCENARIOS.iter().map(|q| charts(&spec(q))).collect();
+    for a in &all {
+        for b in &all {
+            let mut b = b.clone();
+            b.roofline.set_pinned(a.roofline.as_pinned());
+            b.kv_crossover.set_pinned(a.kv_crossover.as_pinned());
+            b.kv_context.set_pinned(a.kv_context.as_pinned());
+            b.decode_intensity
+                .set_pinned(a.decode_intensity.as_pinned());
+            b.prefill_intensity
+                .set_pinned(a.prefill_intensity.as_pinned());
+            b.ttft.set_pinned(a.ttft.as_pinned());
+            b.batch.set_pinned(a.batch.as_pinned());
+            for size in [WIDE, NARROW] {
+                for (id, out, _, _) in render_all(&b, size, &light()) {
+                    assert_finite(id, &out);
+                }
+            }
+        }
+    }
+    let mut c = charts(&Spec::default());
+    let broken = Pinned {
+        lines: vec![(
+            vec![(f64::NAN, 1.0), (0.0, -1.0), (1e308, f64::INFINITY)],
+            true,
+        )],
+        points: vec![(f64::NAN, f64::NAN, false), (0.0, 0.0, true)],
+        ridge: Some(f64::NAN),
+    };
+    c.roofline.set_pinned(Some(broken.clone()));
+    c.decode_intensity.set_pinned(Some(broken.clone()));
+    c.batch.set_pinned(Some(broken.clone()));
+    c.ttft.set_pinned(Some(broken));
+    for (id, out, _, _) in render_all(&c, WIDE, &light()) {
+        assert_finite(id, &out);
+    }
 }
