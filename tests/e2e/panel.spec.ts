@@ -197,6 +197,41 @@ test.describe('Custom model', () => {
   });
 });
 
+test.describe('Efficiency and speculative decoding', () => {
+  test('100% of peak and no per-layer overhead bring the estimate down to the floor', async ({ page }) => {
+    const app = new Article(page);
+    await app.goto();
+    const floor = await app.figure('tpot_floor_s').textContent();
+    expect(await app.figure('tpot_s').textContent()).not.toBe(floor);
+    await page.getByText('Efficiency and overheads').click();
+    await app.setExact('Bandwidth achieved', 100);
+    await app.setExact('Compute achieved', 100);
+    await app.setExact('Overhead per layer per step', 0);
+    await expect(app.figure('tpot_s')).toHaveText(floor!);
+    await expect(page).toHaveURL(/eb=100/);
+    // The link restores the group's values, which show when it is opened.
+    await page.reload();
+    await page.getByText('Efficiency and overheads').click();
+    await expect(page.getByLabel('Bandwidth achieved, exact value')).toHaveValue('100');
+    await expect(app.figure('tpot_s')).toHaveText(floor!);
+  });
+
+  test('a draft model turns speculative decoding on and shortens the time per token', async ({ page }) => {
+    const app = new Article(page);
+    await app.goto();
+    await expect(app.figure('spec.tokens_per_step')).toHaveText('off');
+    const tpot = await app.figureValue('tpot_s');
+    await page.getByText('Speculative decoding').click();
+    await app.select('Draft model').selectOption('llama-3.2-1b');
+    await expect(app.figure('spec.tokens_per_step')).not.toHaveText('off');
+    expect(await app.figureValue('spec.tokens_per_step')).toBeGreaterThan(1);
+    expect(await app.figureValue('tpot_s')).toBeLessThan(tpot);
+    await app.setExact('Acceptance rate', 20);
+    expect(await app.figureValue('spec.tokens_per_step')).toBeLessThan(1.5);
+    await expect(page).toHaveURL(/draft=llama-3\.2-1b/);
+  });
+});
+
 test.describe('Model source', () => {
   test('says where the chosen model\'s shape comes from', async ({ page }) => {
     const app = new Article(page);

@@ -165,8 +165,7 @@ pub fn Panel() -> impl IntoView {
                 <Slider id="output" label="Output length" unit="tokens" range=OUTPUT_RANGE value=get(|s| s.output)
                     on_change=move |v| spec.update(|s| s.output = v) />
             </fieldset>
-            <details class="group">
-                <summary>"Efficiency and overheads"</summary>
+            <Disclosure summary="Efficiency and overheads">
                 <p class="hint">"Defaults are fitted to published measurements; 100% / 0 gives the roofline floor."</p>
                 <Slider id="eb" label="Bandwidth achieved" unit="%" log=false range=EFF_RANGE value=get(|s| s.bw_eff)
                     on_change=move |v| spec.update(|s| s.bw_eff = v) />
@@ -176,18 +175,35 @@ pub fn Panel() -> impl IntoView {
                     on_change=move |v| spec.update(|s| s.layer_us = v) />
                 <Slider id="ovh" label="Runtime memory per GPU" unit="MB" log=false range=(OVERHEAD_MB_RANGE.0, 8000) step=100 value=get(|s| s.overhead_mb)
                     on_change=move |v| spec.update(|s| s.overhead_mb = v) />
-            </details>
-            <details class="group">
-                <summary>"Speculative decoding"</summary>
-                <Select id="draft" label="Draft model" options=draft_options
+            </Disclosure>
+            <Disclosure summary="Speculative decoding">
+                <Select id="draft" label="Draft model" options=draft_options.clone()
                     value=Signal::derive(move || spec.with(|s| s.draft.clone().unwrap_or_else(|| "off".into())))
                     on_change=move |v: String| spec.update(|s| s.draft = (v != "off").then_some(v)) />
                 <Slider id="k" label="Tokens drafted per step" log=false range=DRAFT_TOKENS_RANGE value=get(|s| s.draft_tokens)
                     on_change=move |v| spec.update(|s| s.draft_tokens = v) />
                 <Slider id="acc" label="Acceptance rate" unit="%" log=false range=ACCEPT_RANGE value=get(|s| s.acceptance)
                     on_change=move |v| spec.update(|s| s.acceptance = v) />
-            </details>
+            </Disclosure>
         </section>
+    }
+}
+
+/// A closed-by-default group of controls, built when first opened (not at load: the first
+/// paint waits for less), and kept after.
+#[component]
+fn Disclosure(summary: &'static str, children: ChildrenFn) -> impl IntoView {
+    let opened = RwSignal::new(false);
+    view! {
+        <details class="group" on:toggle=move |ev| {
+            let el: web_sys::HtmlDetailsElement = event_target(&ev);
+            if el.open() && !opened.get_untracked() {
+                opened.set(true);
+            }
+        }>
+            <summary>{summary}</summary>
+            <Show when=move || opened.get()>{children()}</Show>
+        </details>
     }
 }
 
