@@ -80,3 +80,22 @@ test('an embedded chart of a comparison draws A and says what A is', async ({ pa
   await expect(open).toHaveAttribute('href', /pin=v%3D1/);
   await expect(open).not.toHaveAttribute('href', /embed=/);
 });
+
+test("a comparing chart's data table and CSV hold A's rows after B's", async ({ page }) => {
+  const app = new Article(page);
+  await app.goto('v=1&gpu=h100-sxm&pin=v%3D1');
+  await app.waitForChart('ttft');
+  await app.openTable('ttft');
+  const rows = app.tableRows('ttft');
+  await expect(rows.first().getByRole('cell').first()).toHaveText('B');
+  await expect(rows.filter({ has: page.getByRole('cell', { name: 'A', exact: true }) }).first()).toBeVisible();
+  await expect(app.table('ttft').locator('caption')).toContainText('pinned A');
+  const fig = page.locator('[data-chart="ttft"]');
+  const [csv] = await Promise.all([page.waitForEvent('download'), fig.getByRole('button', { name: /as CSV/ }).click()]);
+  const text = (await import('node:fs')).readFileSync((await csv.path())!, 'utf8');
+  expect(text.split('\r\n')[0]).toMatch(/^scenario,prompt \(tokens\),/);
+  expect(text).toContain('\r\nA,');
+  // Unpinned, the table is B's alone again.
+  await page.getByTestId('unpin').click();
+  await expect(app.table('ttft').locator('thead th').first()).not.toHaveText('scenario');
+});

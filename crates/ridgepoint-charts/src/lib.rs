@@ -142,6 +142,25 @@ pub struct Table {
 }
 
 impl Table {
+    /// This table (B's) and a pinned scenario's table of the same chart (A's) as one, with a
+    /// leading "scenario" column: B's rows, then A's.
+    pub fn with_pinned(self, a: Table) -> Table {
+        let mark = |tag: &'static str, rows: Vec<Vec<String>>| {
+            rows.into_iter().map(move |r| {
+                let mut row = vec![tag.to_string()];
+                row.extend(r);
+                row
+            })
+        };
+        let mut headers = vec!["scenario".to_string()];
+        headers.extend(self.headers);
+        Table {
+            caption: format!("{} (B), and pinned A: {}", self.caption, a.caption),
+            headers,
+            rows: mark("B", self.rows).chain(mark("A", a.rows)).collect(),
+        }
+    }
+
     /// RFC 4180 CSV: header row then data rows, CRLF line ends, fields quoted when needed.
     pub fn to_csv(&self) -> String {
         fn field(s: &str) -> String {

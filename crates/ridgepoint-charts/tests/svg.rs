@@ -1010,3 +1010,25 @@ fn extreme_and_broken_pins_do_not_panic() {
         assert_finite(id, &out);
     }
 }
+
+/// Compare mode's data table: B's rows, then A's, marked in a leading column.
+#[test]
+fn a_pinned_table_follows_the_current_one() {
+    let a = charts(&spec("gpu=h100-sxm"));
+    let b = charts(&Spec::default());
+    let (ta, tb) = (a.ttft.table(), b.ttft.table());
+    let t = b.ttft.table().with_pinned(a.ttft.table());
+    assert_eq!(t.headers[0], "scenario");
+    assert_eq!(&t.headers[1..], &tb.headers[..]);
+    assert_eq!(t.rows.len(), ta.rows.len() + tb.rows.len());
+    assert_eq!(t.rows[0][0], "B");
+    assert_eq!(&t.rows[0][1..], &tb.rows[0][..]);
+    assert_eq!(t.rows[tb.rows.len()][0], "A");
+    assert_eq!(&t.rows[tb.rows.len()][1..], &ta.rows[0][..]);
+    assert!(t.caption.contains("pinned A"));
+    assert!(
+        t.to_csv().starts_with("scenario,prompt (tokens),"),
+        "{}",
+        t.to_csv()
+    );
+}

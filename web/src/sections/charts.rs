@@ -26,6 +26,9 @@ fn Chart<T, F>(
     /// Pointer/focus readout (the roofline).
     #[prop(optional)]
     readout: Option<RwSignal<Readout>>,
+    /// The pinned scenario A's data for this chart (compare mode): its rows join the table.
+    #[prop(optional)]
+    pinned: Option<Memo<Option<T>>>,
 ) -> impl IntoView
 where
     T: ChartData + PartialEq + Send + Sync + Clone + 'static,
@@ -45,7 +48,13 @@ where
             s
         })
     });
-    let table = Signal::derive(move || data.with(|d| d.table()));
+    let table = Signal::derive(move || {
+        let b = data.with(|d| d.table());
+        match pinned.and_then(|a| a.with(|a| a.as_ref().map(T::table))) {
+            Some(a) => b.with_pinned(a),
+            None => b,
+        }
+    });
     view! {
         <ChartBox id=T::ID label=label drawing=Drawing::new(data, draw) table=table class=class readout=readout />
     }
@@ -123,17 +132,21 @@ fn DataTable(table: Memo<Table>) -> impl IntoView {
 }
 
 /// The roofline's data, with per-operation points while `show_ops` is on.
-fn roofline_memo(show_ops: Signal<bool>, readout: Signal<Readout>) -> Memo<RooflineData> {
+fn roofline_memo(
+    show_ops: Signal<bool>,
+    readout: Signal<Readout>,
+) -> (Memo<RooflineData>, Memo<Option<RooflineData>>) {
     let st = use_state();
     let a = Memo::new(move |_| {
         st.pinned.with(|p| {
-            p.as_ref().and_then(|p| {
+            p.as_ref().map(|p| {
                 let s = &p.scenario;
-                RooflineData::from_estimate(&p.est, s.batch, s.prompt).as_pinned()
+                RooflineData::from_estimate(&p.est, s.batch, s.prompt)
+                    .with_efficiency(&s.efficiency)
             })
         })
     });
-    Memo::new(move |_| {
+    let data = Memo::new(move |_| {
         let (b, p) = st.spec.with(|s| (s.batch, s.prompt));
         let d = st
             .est
@@ -146,9 +159,10 @@ fn roofline_memo(show_ops: Signal<bool>, readout: Signal<Readout>) -> Memo<Roofl
             d
         };
         d.readout = readout.get();
-        d.set_pinned(a.get());
+        d.set_pinned(a.with(|a| a.as_ref().and_then(ChartData::as_pinned)));
         d
-    })
+    });
+    (data, a)
 }
 
 /// The fit matrix's data: every catalog model at the common precisions on this GPU.
@@ -179,14 +193,12 @@ pub const CHART_IDS: &[&str] = &[
 pub fn chart(id: &str) -> Option<AnyView> {
     let st = use_state();
     let (est, series) = (st.est, st.series);
-    // A's overlay is its own memo: it changes only when A does, not with every move of B.
+    // A's chart data is its own memo: it changes only when A does, not with every move of B.
     macro_rules! overlay {
         ($t:ty) => {
             Memo::new(move |_| {
-                st.pinned.with(|p| {
-                    p.as_ref()
-                        .and_then(|p| <$t>::from_series(&p.series, &p.est).as_pinned())
-                })
+                st.pinned
+                    .with(|p| p.as_ref().map(|p| <$t>::from_series(&p.series, &p.est)))
             })
         };
     }
@@ -195,10 +207,10 @@ pub fn chart(id: &str) -> Option<AnyView> {
             let a = overlay!($t);
             let data = Memo::new(move |_| {
                 let mut d = series.with(|s| est.with(|e| <$t>::from_series(s, e)));
-                d.set_pinned(a.get());
+                d.set_pinned(a.with(|a| a.as_ref().and_then(ChartData::as_pinned)));
                 d
             });
-            view! { <Chart data=data draw=$draw class=$class /> }.into_any()
+            view! { <Chart data=data draw=$draw class=$class pinned=a /> }.into_any()
         }};
     }
     Some(match id {
@@ -208,8 +220,8 @@ pub fn chart(id: &str) -> Option<AnyView> {
         }
         "roofline" => {
             let readout = RwSignal::new(Readout::None);
-            let data = roofline_memo(Signal::from(false), readout.into());
-            view! { <Chart data=data draw=roofline readout=readout /> }.into_any()
+            let (data, a) = roofline_memo(Signal::from(false), readout.into());
+            view! { <Chart data=data draw=roofline readout=readout pinned=a /> }.into_any()
         }
         "memory" => {
             let data = Memo::new(move |_| est.with(MemoryData::from_estimate));
@@ -228,20 +240,20 @@ pub fn chart(id: &str) -> Option<AnyView> {
             let data = Memo::new(move |_| {
                 let d = series.with(|s| est.with(|e| TtftData::from_series(s, e)));
                 let mut d = st.published.with(|p| d.with_published(p));
-                d.set_pinned(a.get());
+                d.set_pinned(a.with(|a| a.as_ref().and_then(ChartData::as_pinned)));
                 d
             });
-            view! { <Chart data=data draw=ttft class="" /> }.into_any()
+            view! { <Chart data=data draw=ttft class="" pinned=a /> }.into_any()
         }
         "batch-throughput" => {
             let a = overlay!(BatchThroughputData);
             let data = Memo::new(move |_| {
                 let d = series.with(|s| est.with(|e| BatchThroughputData::from_series(s, e)));
                 let mut d = st.published.with(|p| d.with_published(p));
-                d.set_pinned(a.get());
+                d.set_pinned(a.with(|a| a.as_ref().and_then(ChartData::as_pinned)));
                 d
             });
-            view! { <Chart data=data draw=batch_throughput class="" /> }.into_any()
+            view! { <Chart data=data draw=batch_throughput class="" pinned=a /> }.into_any()
         }
         _ => return None,
     })
@@ -280,7 +292,7 @@ pub fn RooflineSection() -> impl IntoView {
     let st = use_state();
     let show_ops = RwSignal::new(false);
     let readout = RwSignal::new(Readout::None);
-    let data = roofline_memo(show_ops.into(), readout.into());
+    let (data, pinned) = roofline_memo(show_ops.into(), readout.into());
     let est = st.est;
     view! {
         <section class="card" id="sec-roofline" aria-labelledby="roofline-h">
@@ -294,7 +306,7 @@ pub fn RooflineSection() -> impl IntoView {
                     on:change=move |ev| show_ops.set(event_target_checked(&ev)) />
                 " Show each operation (QKV, attention, output, MLP, LM head)"
             </label>
-            <Chart data=data draw=roofline readout=readout />
+            <Chart data=data draw=roofline readout=readout pinned=pinned />
             <div class="figures">
                 {derived(est, "ridge_flop_per_byte", "Ridge point", |e| e.ridge.to_string())}
                 {derived(est, "decode.intensity", "Decode intensity", |e| e.decode.intensity.to_string())}
