@@ -10,7 +10,7 @@ use ridgepoint::{catalog, Estimate};
 use ridgepoint_charts::{
     batch_throughput, decode_intensity, decode_time, fit_matrix, kv_context, kv_crossover, memory,
     prefill_intensity, roofline, ttft, BatchThroughputData, ChartData, DecodeIntensityData,
-    DecodeTimeData, FitMatrixData, KvContextData, KvCrossoverData, MemoryData,
+    DecodeTimeData, FitMatrixData, KvContextData, KvCrossoverData, MemoryData, Pinned,
     PrefillIntensityData, Readout, RooflineData, Table, TtftData,
 };
 
@@ -26,9 +26,10 @@ fn Chart<T, F>(
     /// Pointer/focus readout (the roofline).
     #[prop(optional)]
     readout: Option<RwSignal<Readout>>,
-    /// The pinned scenario A's data for this chart (compare mode): its rows join the table.
+    /// The pinned scenario A's overlay and table for this chart (compare mode): its rows join
+    /// the table.
     #[prop(optional)]
-    pinned: Option<Memo<Option<T>>>,
+    pinned: Option<Memo<PinnedChart>>,
 ) -> impl IntoView
 where
     T: ChartData + PartialEq + Send + Sync + Clone + 'static,
@@ -50,7 +51,7 @@ where
     });
     let table = Signal::derive(move || {
         let b = data.with(|d| d.table());
-        match pinned.and_then(|a| a.with(|a| a.as_ref().map(T::table))) {
+        match pinned.and_then(|a| a.with(|a| a.as_ref().map(|(_, t)| t.clone()))) {
             Some(a) => b.with_pinned(a),
             None => b,
         }
@@ -131,18 +132,34 @@ fn DataTable(table: Memo<Table>) -> impl IntoView {
     }
 }
 
+/// A chart of the pinned scenario A, reduced to what B's chart needs: the overlay to draw and
+/// the table to append. One type for every chart, so its memo is compiled once.
+type PinnedChart = Option<(Option<Pinned>, Table)>;
+
+/// A's overlay and table from A's chart data.
+fn pinned_chart<T: ChartData>(a: T) -> (Option<Pinned>, Table) {
+    (a.as_pinned(), a.table())
+}
+
+/// The overlay part of a [`PinnedChart`] memo.
+fn overlay_of(a: Memo<PinnedChart>) -> Option<Pinned> {
+    a.with(|a| a.as_ref().and_then(|(p, _)| p.clone()))
+}
+
 /// The roofline's data, with per-operation points while `show_ops` is on.
 fn roofline_memo(
     show_ops: Signal<bool>,
     readout: Signal<Readout>,
-) -> (Memo<RooflineData>, Memo<Option<RooflineData>>) {
+) -> (Memo<RooflineData>, Memo<PinnedChart>) {
     let st = use_state();
     let a = Memo::new(move |_| {
         st.pinned.with(|p| {
             p.as_ref().map(|p| {
                 let s = &p.scenario;
-                RooflineData::from_estimate(&p.est, s.batch, s.prompt)
-                    .with_efficiency(&s.efficiency)
+                pinned_chart(
+                    RooflineData::from_estimate(&p.est, s.batch, s.prompt)
+                        .with_efficiency(&s.efficiency),
+                )
             })
         })
     });
@@ -159,7 +176,7 @@ fn roofline_memo(
             d
         };
         d.readout = readout.get();
-        d.set_pinned(a.with(|a| a.as_ref().and_then(ChartData::as_pinned)));
+        d.set_pinned(overlay_of(a));
         d
     });
     (data, a)
@@ -197,8 +214,10 @@ pub fn chart(id: &str) -> Option<AnyView> {
     macro_rules! overlay {
         ($t:ty) => {
             Memo::new(move |_| {
-                st.pinned
-                    .with(|p| p.as_ref().map(|p| <$t>::from_series(&p.series, &p.est)))
+                st.pinned.with(|p| {
+                    p.as_ref()
+                        .map(|p| pinned_chart(<$t>::from_series(&p.series, &p.est)))
+                })
             })
         };
     }
@@ -207,7 +226,7 @@ pub fn chart(id: &str) -> Option<AnyView> {
             let a = overlay!($t);
             let data = Memo::new(move |_| {
                 let mut d = series.with(|s| est.with(|e| <$t>::from_series(s, e)));
-                d.set_pinned(a.with(|a| a.as_ref().and_then(ChartData::as_pinned)));
+                d.set_pinned(overlay_of(a));
                 d
             });
             view! { <Chart data=data draw=$draw class=$class pinned=a /> }.into_any()
@@ -240,7 +259,7 @@ pub fn chart(id: &str) -> Option<AnyView> {
             let data = Memo::new(move |_| {
                 let d = series.with(|s| est.with(|e| TtftData::from_series(s, e)));
                 let mut d = st.published.with(|p| d.with_published(p));
-                d.set_pinned(a.with(|a| a.as_ref().and_then(ChartData::as_pinned)));
+                d.set_pinned(overlay_of(a));
                 d
             });
             view! { <Chart data=data draw=ttft class="" pinned=a /> }.into_any()
@@ -250,7 +269,7 @@ pub fn chart(id: &str) -> Option<AnyView> {
             let data = Memo::new(move |_| {
                 let d = series.with(|s| est.with(|e| BatchThroughputData::from_series(s, e)));
                 let mut d = st.published.with(|p| d.with_published(p));
-                d.set_pinned(a.with(|a| a.as_ref().and_then(ChartData::as_pinned)));
+                d.set_pinned(overlay_of(a));
                 d
             });
             view! { <Chart data=data draw=batch_throughput class="" pinned=a /> }.into_any()
