@@ -8,7 +8,7 @@ use crate::common::{
 use crate::{ChartData, ChartResult, Pinned, Table, Theme};
 use plotters::coord::Shift;
 use plotters::prelude::*;
-use ridgepoint::series::Series;
+use ridgepoint::series::{crossing, round2, Series};
 use ridgepoint::units::Unit;
 use ridgepoint::{Estimate, KneeCause};
 
@@ -236,25 +236,6 @@ impl ChartData for PrefillIntensityData {
     }
 }
 
-/// The pixel where the drawn polyline first reaches `level` (log-log interpolation between
-/// the two points around it; only used to place the marker where the lines visibly meet).
-fn meets(xs: &[f64], ys: &[f64], level: f64) -> Option<f64> {
-    let i = ys
-        .iter()
-        .position(|y| *y >= level)
-        .filter(|i| *i < xs.len())?;
-    if i == 0 {
-        return Some(xs[0]);
-    }
-    let (x0, x1, y0, y1) = (xs[i - 1].ln(), xs[i].ln(), ys[i - 1].ln(), ys[i].ln());
-    let f = if y1 > y0 {
-        (level.ln() - y0) / (y1 - y0)
-    } else {
-        1.0
-    };
-    Some((x0 + (x1 - x0) * f).exp())
-}
-
 #[allow(clippy::too_many_arguments)]
 fn intensity_chart<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
@@ -375,7 +356,7 @@ pub fn decode_intensity<DB: DrawingBackend>(
         let (at, v) = if d.crossing_exact {
             (x, n(x))
         } else {
-            let at = meets(&d.batch, &d.intensity, d.ridge).unwrap_or(x);
+            let at = crossing(&d.batch, &d.intensity, d.ridge).unwrap_or(x);
             (at, format!("≈ {}", n(round2(at))))
         };
         let text = if compact {
@@ -429,7 +410,7 @@ pub fn prefill_intensity<DB: DrawingBackend>(
 ) -> ChartResult<DB> {
     let compact = crate::common::narrow(root, t.font_size);
     let crossing = match (d.below_crossing, d.crossing) {
-        (Some(_), Some(x)) => meets(&d.tokens, &d.intensity, d.ridge).map(|at| {
+        (Some(_), Some(x)) => crossing(&d.tokens, &d.intensity, d.ridge).map(|at| {
             let v = Unit::Count.format(round2(at));
             let text = if compact {
                 format!("≈ {v} tokens")
@@ -470,14 +451,4 @@ pub fn prefill_intensity<DB: DrawingBackend>(
         note,
         &d.pinned,
     )
-}
-
-/// Two significant digits (a crossing read off the chart is no more precise than that).
-fn round2(v: f64) -> f64 {
-    if v.is_nan() || v <= 0.0 {
-        return v;
-    }
-    let e = v.log10().floor() as i32 - 1;
-    let s = crate::common::pow10(e);
-    (v / s).round() * s
 }

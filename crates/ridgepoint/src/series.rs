@@ -78,6 +78,36 @@ pub const PROMPT_SWEEP: (u32, u32) = (16, 1 << 17);
 pub const CONTEXT_SWEEP: (u32, u32) = (256, 1 << 20);
 
 /// The sweeps of `s`.
+/// Where a swept curve first reaches `level`: log-log interpolation between the two samples
+/// around it (the sweeps are log-spaced, and intensity grows about as a power of the sweep);
+/// the first sample if it already does, None if none does.
+pub fn crossing(xs: &[f64], ys: &[f64], level: f64) -> Option<f64> {
+    let i = ys
+        .iter()
+        .position(|y| *y >= level)
+        .filter(|i| *i < xs.len())?;
+    if i == 0 {
+        return Some(xs[0]);
+    }
+    let (x0, x1, y0, y1) = (xs[i - 1].ln(), xs[i].ln(), ys[i - 1].ln(), ys[i].ln());
+    let f = if y1 > y0 {
+        (level.ln() - y0) / (y1 - y0)
+    } else {
+        1.0
+    };
+    Some((x0 + (x1 - x0) * f).exp())
+}
+
+/// `v` to two significant digits (a crossing read off a sweep is no more precise than that).
+pub fn round2(v: f64) -> f64 {
+    if !v.is_finite() || v <= 0.0 {
+        return v;
+    }
+    let e = v.log10().floor() as i32 - 1;
+    let s = crate::units::parse_decimal(&format!("1e{e}")).unwrap_or_else(|| 10f64.powi(e));
+    (v / s).round() * s
+}
+
 pub fn series(s: &Scenario) -> Series {
     let params = s.model.params();
     let c = Ctx::new(s, params.lm_head);
@@ -190,4 +220,19 @@ pub fn fit_matrix(
                 .collect()
         })
         .collect()
+}
+
+#[cfg(test)]
+mod crossing_tests {
+    use super::*;
+
+    #[test]
+    fn crossings_interpolate_between_the_samples_around_the_level() {
+        let (xs, ys) = ([1.0, 10.0, 100.0], [1.0, 10.0, 100.0]);
+        assert!((crossing(&xs, &ys, 5.0).unwrap() - 5.0).abs() < 1e-9);
+        assert_eq!(crossing(&xs, &ys, 0.5), Some(1.0));
+        assert_eq!(crossing(&xs, &ys, 500.0), None);
+        assert_eq!(round2(163.4), 160.0);
+        assert_eq!(round2(0.0), 0.0);
+    }
 }

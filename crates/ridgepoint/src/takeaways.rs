@@ -13,7 +13,8 @@ pub struct Takeaways {
     pub ridge: f64,
     /// Share of the step the tensor cores are busy at the floor: compute time / step time.
     pub tensor_busy: f64,
-    /// Prompt length (tokens) where prefill crosses the ridge, if within the sweep.
+    /// Prompt length (tokens) where prefill crosses the ridge, if within the sweep (log-log
+    /// interpolated between the swept lengths around it).
     pub prefill_crossing: Option<f64>,
     /// Decode step time (floor) at batch 1 and at the scenario's batch.
     pub step_batch1: f64,
@@ -48,11 +49,16 @@ pub fn takeaways(s: &Scenario, series: &Series) -> Takeaways {
         decode_intensity: e.decode.intensity.get(),
         ridge: e.ridge.get(),
         tensor_busy: e.decode.compute_time.get() / e.decode.time.get(),
-        prefill_crossing: series
-            .prompt
-            .iter()
-            .find(|p| p.intensity >= series.ridge)
-            .map(|p| p.tokens),
+        // Interpolated like the prefill-intensity chart's marker, so both say the same.
+        prefill_crossing: crate::series::crossing(
+            &series.prompt.iter().map(|p| p.tokens).collect::<Vec<_>>(),
+            &series
+                .prompt
+                .iter()
+                .map(|p| p.intensity)
+                .collect::<Vec<_>>(),
+            series.ridge,
+        ),
         step_batch1: one.decode.time.get(),
         step_batch: e.decode.time.get(),
         tokens_batch1: 1.0 / one.decode.time.get(),

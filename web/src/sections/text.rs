@@ -26,7 +26,7 @@ pub fn TakeawaysSection() -> impl IntoView {
                 <li>
                     <strong>"Prefill is compute-bound for reasonable lengths. "</strong>
                     {move || t.with(|t| match t.prefill_crossing {
-                        Some(n) => format!("Its intensity grows with the prompt and crosses the ridge at about {} tokens per prompt (batch {}).", sig3(n), batch()),
+                        Some(n) => format!("Its intensity grows with the prompt and crosses the ridge at about {} tokens per prompt (batch {}).", Unit::Count.format(ridgepoint::series::round2(n)), batch()),
                         None => "Here it stays below the ridge across the prompt lengths shown.".into(),
                     })}
                 </li>
