@@ -37,7 +37,9 @@ test('pinning A and changing B overlays A and lists the differences', async ({ p
   await app.waitForChart('roofline');
   expect(await app.pixels('roofline')).not.toBe(alone);
   // The link carries A: opening it reproduces the comparison.
+  // The URL is written once the controls settle: wait until it holds both A and B's GPU.
   await expect(page).toHaveURL(/[?&]pin=/);
+  await expect(page).toHaveURL(/[?&]gpu=h100-sxm(&|$)/);
   const url = page.url();
   await page.goto(url);
   await expect(row(page, 'GPU').getByRole('cell').nth(1)).toHaveText('NVIDIA H100 SXM 80GB');

@@ -208,7 +208,10 @@ test.describe('Efficiency and speculative decoding', () => {
     await app.setExact('Compute achieved', 100);
     await app.setExact('Overhead per layer per step', 0);
     await expect(app.figure('tpot_s')).toHaveText(floor!);
-    await expect(page).toHaveURL(/eb=100/);
+    // The URL is written once the controls settle: wait until it holds all three.
+    await expect(page).toHaveURL(/[?&]eb=100(&|$)/);
+    await expect(page).toHaveURL(/[?&]ec=100(&|$)/);
+    await expect(page).toHaveURL(/[?&]layer=0(&|$)/);
     // The link restores the group's values, which show when it is opened.
     await page.reload();
     await page.getByText('Efficiency and overheads').click();
