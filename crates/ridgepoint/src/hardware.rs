@@ -1,8 +1,14 @@
 //! Accelerators: the figures the roofline needs, each with its source.
 
 use crate::precision::Precision;
-use crate::units::{Bytes, BytesPerSec, FlopsPerSec};
+use crate::units::{Bytes, BytesPerSec, FlopsPerSec, Intensity};
 use serde::{Deserialize, Serialize};
+
+/// Typical access latency of on-chip SRAM (shared memory / L1), in cycles: the seed's A100
+/// figure.
+pub const SRAM_CYCLES: f64 = 30.0;
+/// Typical access latency of HBM, in cycles: the seed's A100 figure.
+pub const HBM_CYCLES: f64 = 400.0;
 
 /// One accelerator as a single process sees it. Peaks are **dense** tensor-core figures
 /// (datasheets print FP16/FP8/INT8 with 2:4 sparsity; those are halved here).
@@ -54,6 +60,25 @@ impl Gpu {
         }
     }
 
+    /// Where the roofs meet for matmuls in `p`: peak / bandwidth.
+    pub fn ridge(&self, p: Precision) -> Option<Intensity> {
+        self.peak(p)
+            .map(|f| Intensity(f.get() / self.bandwidth.get()))
+    }
+
+    /// On-chip SRAM over all SMs, where both the per-SM size and the SM count are known.
+    pub fn sram_total(&self) -> Option<Bytes> {
+        self.sram_per_sm
+            .zip(self.sms)
+            .map(|(b, n)| Bytes(b.get() * n as f64))
+    }
+
+    /// How many times larger device memory is than all on-chip SRAM (the seed's "HBM is
+    /// ~4000× larger").
+    pub fn memory_to_sram(&self) -> Option<f64> {
+        self.sram_total().map(|s| self.memory.get() / s.get())
+    }
+
     /// The format the matmuls run in when weights are stored as `weights`: FP8 and FP4
     /// weights use FP8/FP4 tensor cores where the GPU has them (W8A8, NVFP4); INT8 and INT4
     /// weights are dequantized to FP16 (weight-only quantization, as llama.cpp, AWQ, GPTQ
@@ -66,5 +91,25 @@ impl Gpu {
             Precision::Bf16 => Precision::Bf16,
             _ => Precision::Fp16,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_a100_card_reads_like_the_seed() {
+        let g = crate::catalog::gpu("a100-80gb-sxm").unwrap();
+        let ridge = g.ridge(Precision::Fp16).unwrap().get();
+        assert!((ridge - 153.0).abs() < 0.5, "{ridge}");
+        assert_eq!(g.ridge(Precision::Int4), None);
+        let sram = g.sram_total().unwrap().get();
+        assert_eq!(sram, 108.0 * g.sram_per_sm.unwrap().get());
+        let ratio = g.memory_to_sram().unwrap();
+        assert!((3000.0..5000.0).contains(&ratio), "{ratio}");
+        let mut none = g.clone();
+        none.sms = None;
+        assert_eq!((none.sram_total(), none.memory_to_sram()), (None, None));
     }
 }

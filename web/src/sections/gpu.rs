@@ -2,12 +2,9 @@
 
 use crate::state::use_state;
 use leptos::prelude::*;
+use ridgepoint::hardware::{HBM_CYCLES, SRAM_CYCLES};
 use ridgepoint::units::{sig3, Unit};
 use ridgepoint::Precision;
-
-/// Typical access latencies the seed quotes (A100): on-chip SRAM ≈ 30 cycles, HBM ≈ 400.
-const SRAM_CYCLES: f64 = 30.0;
-const HBM_CYCLES: f64 = 400.0;
 
 /// On-chip sizes in binary units, as vendors quote them (192 KiB, 40 MiB).
 fn binary(v: Option<f64>) -> String {
@@ -46,10 +43,7 @@ pub fn GpuCard() -> impl IntoView {
             ),
             (
                 "On-chip SRAM, all SMs",
-                opt(
-                    g.sram_per_sm.zip(g.sms).map(|(b, n)| b.get() * n as f64),
-                    Unit::Bytes,
-                ),
+                opt(g.sram_total().map(|b| b.get()), Unit::Bytes),
             ),
             ("L2 cache", opt(g.l2.map(|b| b.get()), Unit::Bytes)),
             (
@@ -65,14 +59,13 @@ pub fn GpuCard() -> impl IntoView {
         let g = gpu.get();
         [Precision::Fp32, Precision::Fp16, Precision::Fp8, Precision::Int8, Precision::Fp4]
             .into_iter()
-            .filter_map(|p| g.peak(p).map(|f| (p, f)))
-            .map(|(p, f)| {
-                let ridge = f.get() / g.bandwidth.get();
+            .filter_map(|p| Some((p, g.peak(p)?, g.ridge(p)?)))
+            .map(|(p, f, ridge)| {
                 view! {
                     <tr>
                         <th scope="row">{if p == Precision::Fp16 { "FP16 / BF16" } else { p.label() }}</th>
                         <td>{Unit::FlopsPerSec.format(f.get())}</td>
-                        <td>{format!("{} FLOP/B", sig3(ridge))}</td>
+                        <td>{Unit::FlopPerByte.format(ridge.get())}</td>
                     </tr>
                 }
             })
@@ -80,7 +73,7 @@ pub fn GpuCard() -> impl IntoView {
     };
     let hierarchy = move || {
         let g = gpu.get();
-        let sram = g.sram_per_sm.zip(g.sms).map(|(b, n)| b.get() * n as f64);
+        let sram = g.sram_total().map(|b| b.get());
         let hbm = g.memory.get();
         let levels: Vec<(&str, Option<f64>, String)> = vec![
             (
@@ -117,7 +110,7 @@ pub fn GpuCard() -> impl IntoView {
         );
         let max = hbm.log10();
         let min = 6.0f64;
-        let ratio = sram.map(|s| hbm / s);
+        let ratio = g.memory_to_sram();
         view! {
             <div class="hierarchy" role="img" aria-label=label>
                 {levels.into_iter().map(|(name, size, note)| {
