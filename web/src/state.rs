@@ -24,12 +24,12 @@ pub struct State {
     /// Compare mode: the pinned scenario A (the panel edits B, the current one).
     pub pin: RwSignal<Option<Spec>>,
     /// A's scenario, estimate and sweeps, while pinned.
-    pub pinned: Memo<Option<Pinned>>,
+    pub pinned: Memo<Option<PinnedScenario>>,
 }
 
 /// What the page computes for the pinned scenario A.
 #[derive(Clone, Debug, PartialEq)]
-pub struct Pinned {
+pub struct PinnedScenario {
     pub scenario: Scenario,
     pub est: Estimate,
     pub series: Series,
@@ -43,7 +43,7 @@ impl State {
             pin.with(|p| {
                 p.as_ref().map(|p| {
                     let scenario = p.scenario();
-                    Pinned {
+                    PinnedScenario {
                         est: estimate(&scenario),
                         series: series(&scenario),
                         scenario,
