@@ -221,11 +221,21 @@ pub fn chart(id: &str) -> Option<AnyView> {
             })
         };
     }
+    // `published` adds the published measurements matching the scenario (the time charts).
     macro_rules! from_series {
-        ($t:ty, $draw:expr, $class:expr) => {{
+        ($t:ty, $draw:expr, $class:expr) => {
+            from_series!($t, $draw, $class, |d: $t| d)
+        };
+        ($t:ty, $draw:expr, $class:expr, published) => {
+            from_series!($t, $draw, $class, |d: $t| st
+                .published
+                .with(|p| d.with_published(p)))
+        };
+        ($t:ty, $draw:expr, $class:expr, $extra:expr) => {{
             let a = overlay!($t);
             let data = Memo::new(move |_| {
-                let mut d = series.with(|s| est.with(|e| <$t>::from_series(s, e)));
+                let d = series.with(|s| est.with(|e| <$t>::from_series(s, e)));
+                let mut d = ($extra)(d);
                 d.set_pinned(overlay_of(a));
                 d
             });
@@ -254,26 +264,8 @@ pub fn chart(id: &str) -> Option<AnyView> {
         "kv-context" => from_series!(KvContextData, kv_context, ""),
         "decode-intensity" => from_series!(DecodeIntensityData, decode_intensity, ""),
         "prefill-intensity" => from_series!(PrefillIntensityData, prefill_intensity, ""),
-        "ttft" => {
-            let a = overlay!(TtftData);
-            let data = Memo::new(move |_| {
-                let d = series.with(|s| est.with(|e| TtftData::from_series(s, e)));
-                let mut d = st.published.with(|p| d.with_published(p));
-                d.set_pinned(overlay_of(a));
-                d
-            });
-            view! { <Chart data=data draw=ttft class="" pinned=a /> }.into_any()
-        }
-        "batch-throughput" => {
-            let a = overlay!(BatchThroughputData);
-            let data = Memo::new(move |_| {
-                let d = series.with(|s| est.with(|e| BatchThroughputData::from_series(s, e)));
-                let mut d = st.published.with(|p| d.with_published(p));
-                d.set_pinned(overlay_of(a));
-                d
-            });
-            view! { <Chart data=data draw=batch_throughput class="" pinned=a /> }.into_any()
-        }
+        "ttft" => from_series!(TtftData, ttft, "", published),
+        "batch-throughput" => from_series!(BatchThroughputData, batch_throughput, "", published),
         _ => return None,
     })
 }
