@@ -24,7 +24,7 @@ pub(crate) const LEGEND: f64 = 0.85;
 
 /// Estimated advance width of `s` in a sans-serif face at `size` pixels (generous: DejaVu Sans
 /// is among the widest default faces).
-pub(crate) fn text_width(s: &str, size: f64) -> f64 {
+pub fn text_width(s: &str, size: f64) -> f64 {
     s.chars()
         .map(|c| match c {
             'i' | 'j' | 'l' | '.' | ',' | ':' | ';' | '\'' | '|' | '!' => 0.3,

@@ -34,6 +34,8 @@ mod theme;
 mod throughput;
 mod ttft;
 
+/// The width estimate the label placement uses (tests check layouts with it).
+pub use common::text_width;
 pub use decode_time::{decode_time, DecodeTimeData};
 pub use fit_matrix::{fit_matrix, FitMatrixData};
 pub use intensity::{

@@ -243,19 +243,7 @@ fn unescape(s: &str) -> String {
 /// The same width estimate the charts lay out with (sans-serif advance widths), slightly
 /// tightened so that only real collisions count.
 fn width(s: &str, size: f64) -> f64 {
-    0.92 * size
-        * s.chars()
-            .map(|c| match c {
-                'i' | 'j' | 'l' | '.' | ',' | ':' | ';' | '\'' | '|' | '!' => 0.3,
-                'f' | 't' | 'r' | 'I' | ' ' | '(' | ')' | '[' | ']' | '-' | '/' => 0.38,
-                'm' | 'w' | 'M' | 'W' | '%' | '@' => 0.9,
-                '0'..='9' => 0.64,
-                'A'..='Z' => 0.7,
-                'a'..='z' => 0.6,
-                '×' | '+' | '=' | '<' | '>' | '~' | '≈' | '·' => 0.72,
-                _ => 0.85,
-            })
-            .sum::<f64>()
+    0.92 * text_width(s, size)
 }
 
 /// Every text's box, as the SVG backend positions it (font-size is size / 1.24; `for_svg`
