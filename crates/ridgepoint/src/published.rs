@@ -153,9 +153,15 @@ pub fn matching(s: &Scenario, points: &[Point]) -> Vec<Point> {
         .collect()
 }
 
+/// The shipped points, parsed once.
+pub fn all() -> &'static [Point] {
+    static ALL: std::sync::OnceLock<Vec<Point>> = std::sync::OnceLock::new();
+    ALL.get_or_init(|| parse(POINTS))
+}
+
 /// The shipped points that match `s`.
 pub fn for_scenario(s: &Scenario) -> Vec<Point> {
-    matching(s, &parse(POINTS))
+    matching(s, all())
 }
 
 #[cfg(test)]
