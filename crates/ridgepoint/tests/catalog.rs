@@ -1,7 +1,9 @@
-//! The built-in catalog against `shared/reference/models.tsv` and `gpus.tsv`.
+//! The built-in catalog against the reference data: models against `shared/reference/models.tsv`
+//! (figures copied into `EXPECTED`), GPUs row by row against `tests/data/gpus.tsv`, a verbatim
+//! copy of `shared/reference/gpus.tsv` kept in the repository so a clean clone can run it.
 
 use ridgepoint::catalog;
-use ridgepoint::Precision;
+use ridgepoint::{Gpu, Precision};
 use std::collections::HashSet;
 
 /// Per model, from `shared/reference/models.tsv`: `params_total_computed_B`,
@@ -230,4 +232,682 @@ fn tensor_cores_follow_the_architecture() {
     assert_eq!(tc("h100-sxm"), Some(528)); // 132 × 4
     assert_eq!(tc("v100-sxm2-32gb"), Some(640)); // 80 × 8 (Volta)
     assert_eq!(tc("tpu-v5e"), None);
+}
+
+// ---------------------------------------------------------------------------------------------
+// GPUs against gpus.tsv, row by row.
+//
+// `tests/data/gpus.tsv` is `shared/reference/gpus.tsv` copied verbatim (every column, the
+// `source` of each row included). Update it by copying the reference file again, never by hand.
+// Cells are free text ("66.9 (67)", "FP4 9000 dense (18000 sparse)"); `Pick` says which number
+// of a cell a catalog figure is checked against, and the conversions below turn it into the
+// catalog's units. Each catalog GPU is checked for memory, bandwidth, the dense FP16/BF16, FP8,
+// INT8 and FP4 peaks, FP32, SMs, L2 and interconnect, plus FP16 against half the sparse figure.
+
+const GPUS_TSV: &str = include_str!("data/gpus.tsv");
+
+/// Catalog id → the `name` of its gpus.tsv row, and what part of the row the catalog entry is.
+#[rustfmt::skip]
+const GPU_ROWS: &[(&str, &str, Scope)] = &[
+    // catalog id        gpus.tsv `name`
+    ("v100-sxm2-32gb",   "V100 SXM2 32GB",                            Scope::Whole),
+    ("a100-40gb-sxm",    "A100 40GB SXM4",                            Scope::Whole),
+    ("a100-80gb-sxm",    "A100 80GB SXM4",                            Scope::Whole),
+    ("a100-80gb-pcie",   "A100 80GB PCIe",                            Scope::Whole),
+    ("h100-sxm",         "H100 SXM5 80GB",                            Scope::Whole),
+    ("h100-pcie",        "H100 PCIe 80GB",                            Scope::Whole),
+    ("h200-sxm",         "H200 SXM 141GB",                            Scope::Whole),
+    ("b200-sxm",         "B200 SXM (HGX/DGX, 1000 W)",                Scope::Whole),
+    ("gb200",            "GB200 (per Blackwell GPU, NVL72, 1200 W)",  Scope::Whole),
+    ("l4",               "L4",                                        Scope::Whole),
+    ("l40s",             "L40S",                                      Scope::Whole),
+    ("a10",              "A10 (PCIe, reference for A10G)",            Scope::Whole),
+    ("t4",               "T4",                                        Scope::Whole),
+    ("rtx-3090",         "GeForce RTX 3090",                          Scope::Whole),
+    ("rtx-4090",         "GeForce RTX 4090",                          Scope::Whole),
+    ("rtx-5090",         "GeForce RTX 5090",                          Scope::Whole),
+    ("mi250x-gcd",       "Instinct MI250X",                           Scope::OneGcd),
+    ("mi300x",           "Instinct MI300X",                           Scope::Whole),
+    ("mi325x",           "Instinct MI325X",                           Scope::Whole),
+    ("tpu-v5e",          "TPU v5e (per chip)",                        Scope::Whole),
+    ("tpu-v5p",          "TPU v5p (per chip)",                        Scope::Whole),
+    ("tpu-v6e",          "TPU v6e Trillium (per chip)",               Scope::Whole),
+    ("gaudi-3",          "Gaudi 3 (OAM)",                             Scope::Whole),
+    ("m2-ultra",         "Apple M2 Ultra (76-core GPU)",              Scope::Whole),
+    ("m4-max",           "Apple M4 Max (40-core GPU)",                Scope::Whole),
+];
+
+/// Catalog GPUs with no gpus.tsv row, and why (a custom part, or one absent from the
+/// reference). None today: every built-in GPU has a row.
+const NO_ROW: &[(&str, &str)] = &[];
+
+// The gpus.tsv rows the catalog leaves out are `catalog::SKIPPED` (row name, why): H100 NVL
+// (no compute figures retrieved), Apple M3 Max (no FLOPS), A10G (low confidence, conflicting).
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Scope {
+    /// The row is what one process sees.
+    Whole,
+    /// The row is a two-die package of which a process sees one die (MI250X: one GCD);
+    /// `per_gcd` halves every figure but the interconnect.
+    OneGcd,
+}
+
+// Conversions from gpus.tsv units to the catalog's (`Gpu`'s doc comments in `hardware.rs`).
+
+/// Memory: `Gpu::memory` is decimal GB as the vendor states it, and so is `memory_GB`:
+/// bytes = GB × 10^9. When the catalog moves to the binary GiB the device reports, this is the
+/// one place to change.
+fn memory_bytes(gb: f64) -> f64 {
+    gb * 1e9
+}
+
+/// Bandwidth is decimal (1 GB/s = 10^9 B/s, 1 TB/s = 10^12 B/s), in the tsv and the catalog.
+fn bytes_per_s(gbps: f64) -> f64 {
+    gbps * 1e9
+}
+
+/// TFLOP/s (TOP/s for INT8) → FLOP/s.
+fn flops(tflops: f64) -> f64 {
+    tflops * 1e12
+}
+
+/// L2: vendors quote cache sizes in binary megabytes, and the catalog stores `l2_mb` × 2^20.
+fn l2_bytes(mb: f64) -> f64 {
+    mb * 1024.0 * 1024.0
+}
+
+fn count(n: f64) -> f64 {
+    n
+}
+
+/// Peaks are dense. A datasheet figure with 2:4 sparsity is twice the dense one:
+/// dense(sparse) = sparse / 2.
+fn dense(sparse: f64) -> f64 {
+    sparse / 2.0
+}
+
+/// `Gpu::interconnect` is each direction; an aggregate over both directions (NVLink's 900 GB/s,
+/// ICI's "bidirectional per chip") is twice that: per_direction(bidir) = bidir / 2.
+fn per_direction(bidir: f64) -> f64 {
+    bidir / 2.0
+}
+
+/// `Gpu::fp16` is the FP32-accumulate rate where it differs. On GeForce GA10x (RTX 3090) FP16
+/// tensor math with FP32 accumulate runs at half the FP16-accumulate rate the spec tables print:
+/// fp32_accumulate(fp16_accumulate) = fp16_accumulate / 2.
+fn fp32_accumulate(fp16_accumulate: f64) -> f64 {
+    fp16_accumulate / 2.0
+}
+
+/// One GCD of a two-GCD package: per_gcd(package) = package / 2.
+fn per_gcd(package: f64) -> f64 {
+    package / 2.0
+}
+
+fn same(x: f64) -> f64 {
+    x
+}
+
+/// The tsv states the figure as the catalog does: equal but for float rounding.
+const EXACT: f64 = 1e-12;
+/// The tsv (or the datasheet behind it) rounds: within 0.5%. Used for FP16 against half the
+/// sparse figure (989.4 dense, 1,978.9 sparse) and for the readings marked `.rounded()`.
+const ROUNDED: f64 = 0.005;
+
+/// A catalog figure and the gpus.tsv column it is checked against.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Field {
+    Memory,
+    Bandwidth,
+    Fp16,
+    /// `Gpu::fp16` again, against `dense` of the published sparse FP16 figure.
+    Fp16FromSparse,
+    Fp8,
+    Int8,
+    /// The column mixes INT4 and FP4; only cells starting "FP4" give an FP4 figure (the catalog
+    /// stores no INT4 peak).
+    Fp4,
+    Fp32,
+    Sms,
+    L2,
+    /// Every GPU lists how its interconnect cell is read (a bare first number could be either
+    /// direction).
+    Interconnect,
+}
+
+impl Field {
+    const ALL: [Field; 11] = [
+        Field::Memory,
+        Field::Bandwidth,
+        Field::Fp16,
+        Field::Fp16FromSparse,
+        Field::Fp8,
+        Field::Int8,
+        Field::Fp4,
+        Field::Fp32,
+        Field::Sms,
+        Field::L2,
+        Field::Interconnect,
+    ];
+
+    fn name(self) -> &'static str {
+        match self {
+            Field::Memory => "memory",
+            Field::Bandwidth => "bandwidth",
+            Field::Fp16 => "fp16",
+            Field::Fp16FromSparse => "fp16 (half the sparse figure)",
+            Field::Fp8 => "fp8",
+            Field::Int8 => "int8",
+            Field::Fp4 => "fp4",
+            Field::Fp32 => "fp32",
+            Field::Sms => "sms",
+            Field::L2 => "l2",
+            Field::Interconnect => "interconnect",
+        }
+    }
+
+    fn column(self) -> &'static str {
+        match self {
+            Field::Memory => "memory_GB",
+            Field::Bandwidth => "mem_bw_GBps",
+            Field::Fp16 => "fp16_bf16_dense_TFLOPS",
+            Field::Fp16FromSparse => "fp16_sparse_TFLOPS_as_published",
+            Field::Fp8 => "fp8_dense_TFLOPS",
+            Field::Int8 => "int8_dense_TOPS",
+            Field::Fp4 => "int4_or_fp4_dense",
+            Field::Fp32 => "fp32_TFLOPS",
+            Field::Sms => "sm_or_cu_count",
+            Field::L2 => "l2_cache_MB",
+            Field::Interconnect => "interconnect",
+        }
+    }
+
+    /// The column's unit → the catalog's.
+    fn convert(self) -> fn(f64) -> f64 {
+        match self {
+            Field::Memory => memory_bytes,
+            Field::Bandwidth | Field::Interconnect => bytes_per_s,
+            Field::Fp16 | Field::Fp8 | Field::Int8 | Field::Fp4 | Field::Fp32 => flops,
+            Field::Fp16FromSparse => |sparse| flops(dense(sparse)),
+            Field::Sms => count,
+            Field::L2 => l2_bytes,
+        }
+    }
+
+    /// The unit and scale failure messages use.
+    fn display(self) -> (&'static str, f64) {
+        match self {
+            Field::Memory => ("GB", 1e9),
+            Field::Bandwidth => ("GB/s", 1e9),
+            Field::Interconnect => ("GB/s each way", 1e9),
+            Field::Fp16 | Field::Fp16FromSparse | Field::Fp8 | Field::Fp4 | Field::Fp32 => {
+                ("TFLOP/s", 1e12)
+            }
+            Field::Int8 => ("TOP/s", 1e12),
+            Field::Sms => ("", 1.0),
+            Field::L2 => ("MiB", 1024.0 * 1024.0),
+        }
+    }
+
+    fn catalog(self, g: &Gpu) -> Option<f64> {
+        match self {
+            Field::Memory => Some(g.memory.get()),
+            Field::Bandwidth => Some(g.bandwidth.get()),
+            Field::Fp16 | Field::Fp16FromSparse => Some(g.fp16.get()),
+            Field::Fp8 => g.fp8.map(|v| v.get()),
+            Field::Int8 => g.int8.map(|v| v.get()),
+            Field::Fp4 => g.fp4.map(|v| v.get()),
+            Field::Fp32 => g.fp32.map(|v| v.get()),
+            Field::Sms => g.sms.map(f64::from),
+            Field::L2 => g.l2.map(|v| v.get()),
+            Field::Interconnect => g.interconnect.map(|v| v.get()),
+        }
+    }
+}
+
+/// Which number of a gpus.tsv cell a catalog figure is checked against.
+#[derive(Clone, Copy, Debug)]
+enum Pick {
+    /// The cell's first number; none (the catalog must have none) when the cell has no number
+    /// or starts "n/a", "not …" or "none". The default for every field but the interconnect.
+    First,
+    /// The number that starts `text`, which the cell must contain: for cells with several.
+    At(&'static str),
+    /// `At` in the same column of another row: the catalog borrows that row's figure.
+    Borrowed {
+        row: &'static str,
+        text: &'static str,
+    },
+    /// The catalog leaves the field out, whatever the cell says (the reading says why).
+    Absent,
+    /// Not compared (the reading says why).
+    Skip,
+}
+
+/// How one GPU's field is read when it is not simply the cell's first number, compared exactly,
+/// or when the cell needs a note.
+struct Reading {
+    id: &'static str,
+    field: Field,
+    pick: Pick,
+    /// After the column's unit conversion (and `per_gcd`).
+    then: fn(f64) -> f64,
+    tolerance: Option<f64>,
+    why: &'static str,
+}
+
+fn read(id: &'static str, field: Field, pick: Pick, why: &'static str) -> Reading {
+    Reading {
+        id,
+        field,
+        pick,
+        then: same,
+        tolerance: None,
+        why,
+    }
+}
+
+impl Reading {
+    fn then(self, then: fn(f64) -> f64) -> Self {
+        Reading { then, ..self }
+    }
+    fn rounded(self) -> Self {
+        Reading {
+            tolerance: Some(ROUNDED),
+            ..self
+        }
+    }
+}
+
+/// Every reading that is not simply a cell's first number, compared exactly, and why.
+#[rustfmt::skip]
+fn readings() -> Vec<Reading> {
+    use Field::*;
+    use Pick::*;
+    const A100_PCIE: &str = "A100 80GB PCIe";
+    const PCIE_GEN4: &str = "31.5 GB/s/dir";
+    vec![
+        // Interconnect, every GPU.
+        read("v100-sxm2-32gb", Interconnect, Absent,
+            "NVLink2 bandwidth not retrieved; the row's 300 GB/s total is marked unverified"),
+        read("a100-40gb-sxm", Interconnect, At("600 GB/s bidirectional"), "NVLink3")
+            .then(per_direction),
+        read("a100-80gb-sxm", Interconnect, At("600 GB/s bidirectional"), "NVLink3")
+            .then(per_direction),
+        read("a100-80gb-pcie", Interconnect, At(PCIE_GEN4),
+            "the PCIe Gen4 x16 link, each way; the 600 GB/s NVLink bridge joins pairs only"),
+        read("h100-sxm", Interconnect, At("900 GB/s bidirectional"), "NVLink4")
+            .then(per_direction),
+        read("h100-pcie", Interconnect, At("128 GB/s (bidir)"),
+            "PCIe Gen5 x16; the 600 GB/s NVLink bridge joins pairs only")
+            .then(per_direction),
+        read("h200-sxm", Interconnect, At("900 GB/s"),
+            "the row does not say the direction; it is NVLink4 × 18 as on H100 SXM, whose row \
+             says bidirectional (and README pitfall 5)")
+            .then(per_direction),
+        read("b200-sxm", Interconnect, At("1800 GB/s bidirectional"), "NVLink5")
+            .then(per_direction),
+        read("gb200", Interconnect, At("1800 GB/s bidirectional"), "NVLink5")
+            .then(per_direction),
+        read("l4", Interconnect, Borrowed { row: A100_PCIE, text: PCIE_GEN4 },
+            "the row says 'PCIe Gen4 x16 only' with no figure; the catalog takes PCIe Gen4 x16 \
+             from the A100 PCIe row"),
+        read("l40s", Interconnect, At("64 GB/s bidirectional"), "PCIe Gen4 x16, no NVLink")
+            .then(per_direction),
+        read("a10", Interconnect, Borrowed { row: A100_PCIE, text: PCIE_GEN4 },
+            "the row says 'PCIe Gen4 x16' with no figure; from the A100 PCIe row"),
+        read("t4", Interconnect, Absent,
+            "PCIe Gen3 x16: no Gen3 figure in the reference data"),
+        read("rtx-3090", Interconnect, Absent, "NVLink bridge bandwidth not retrieved"),
+        read("rtx-4090", Interconnect, Borrowed { row: A100_PCIE, text: PCIE_GEN4 },
+            "the row says 'none (no NVLink)'; the catalog uses the card's PCIe Gen4 x16 link, \
+             figure from the A100 PCIe row"),
+        read("rtx-5090", Interconnect, Borrowed { row: "H100 PCIe 80GB", text: "128 GB/s (bidir)" },
+            "the row says 'none (no NVLink)'; the catalog uses the card's PCIe Gen5 x16 link, \
+             figure from the H100 PCIe row")
+            .then(per_direction),
+        read("mi250x-gcd", Interconnect, Absent,
+            "the Infinity Fabric figures are per package; no per-GCD figure"),
+        read("mi300x", Interconnect, At("448 GB/s unidirectional"), "Infinity Fabric all-to-all"),
+        read("mi325x", Interconnect, At("448 GB/s unidirectional"), "Infinity Fabric all-to-all"),
+        read("tpu-v5e", Interconnect, At("400 GB/s bidirectional"), "ICI per chip")
+            .then(per_direction),
+        read("tpu-v5p", Interconnect, At("1200 GB/s bidirectional"), "ICI per chip")
+            .then(per_direction),
+        read("tpu-v6e", Interconnect, At("800 GB/s bidirectional"), "ICI per chip")
+            .then(per_direction),
+        read("gaudi-3", Interconnect, At("600 GB/s unidirectional"), "24× 200 GbE RoCE"),
+        read("m2-ultra", Interconnect, Absent, "UltraFusion joins the SoC's own dies"),
+        read("m4-max", Interconnect, Absent, "n/a"),
+        // Cells with several figures, or figures the catalog converts or leaves out.
+        read("h200-sxm", Fp16, First,
+            "the row rounds H100 SXM's 989.4 (same GH100 compute); the catalog keeps 989.4")
+            .rounded(),
+        read("h200-sxm", Fp8, First, "the row rounds H100 SXM's 1,978.9").rounded(),
+        read("h200-sxm", Int8, First, "the row rounds H100 SXM's 1,978.9").rounded(),
+        read("h200-sxm", Fp32, First, "the row rounds H100 SXM's 66.9").rounded(),
+        read("b200-sxm", Memory, At("180 (NVIDIA platform value)"),
+            "the row gives 180 (NVIDIA's platform value) and 192 (physical); NVIDIA's docs \
+             disagree; the catalog uses 180"),
+        read("gb200", Fp32, At("80 (stas)"),
+            "the row gives 80 (stas) and 90 (glennklockwood), marked as a conflict"),
+        read("l4", Sms, At("58 (7,424 CUDA cores /128)"),
+            "the row gives 58 from the core count and fpsbench's 60, marked as a conflict"),
+        read("l40s", L2, Absent,
+            "the row's 48 MB is marked uncertain (full AD102 has 96 MB)"),
+        read("l40s", Fp16FromSparse, Skip,
+            "the datasheet itself prints 362.05 dense and 733 sparse, 1.2% more than twice; the \
+             catalog follows the dense column"),
+        read("a10", Fp16FromSparse, Skip,
+            "the row's 250 is 'not retrieved; = 2x dense', derived from the dense figure"),
+        read("rtx-3090", Fp16, At("142 with FP16 accumulate"),
+            "the row prints the FP16-accumulate rate; the catalog stores FP32 accumulate, half of \
+             it on GA10x (the row's note, not a datasheet figure)")
+            .then(fp32_accumulate),
+        read("rtx-3090", Fp16FromSparse, First,
+            "285 sparse is FP16 accumulate: 285 / 2 / 2 = 71.25, the catalog 71")
+            .then(fp32_accumulate),
+        read("gaudi-3", Fp16, At("1677 at shipping"),
+            "BF16 at the shipping 1,600 MHz; the whitepaper's 1,835 is at 1,750 MHz"),
+        read("gaudi-3", Fp8, At("1677 (at 1600 MHz)"),
+            "at the shipping 1,600 MHz; the 1,835 spec figure is at 1,750 MHz"),
+        read("gaudi-3", Sms, Absent, "'8 MME + TPCs (counts not retrieved)': not SMs"),
+        read("tpu-v5e", Sms, Absent, "a TensorCore count, not SMs"),
+        read("tpu-v5p", Sms, Absent, "a TensorCore count, not SMs"),
+        read("tpu-v6e", Sms, Absent, "a TensorCore count, not SMs"),
+        read("m2-ultra", Sms, Absent,
+            "Apple GPU cores; the catalog stores no SM count for Apple GPUs"),
+        read("m4-max", Sms, Absent,
+            "Apple GPU cores; the catalog stores no SM count for Apple GPUs"),
+        read("m4-max", Int8, Absent, "'gpuhunter claims 68 (unverified)'"),
+        // Ambiguous in gpus.tsv itself, read as decimal GB and GB/s like every other row.
+        read("tpu-v5p", Memory, First,
+            "Google's doc revisions say both 95 GB and 95 GiB (102.0e9 bytes); read as GB"),
+        read("tpu-v5e", Bandwidth, First,
+            "819 GB/s in the current doc; an older revision says '800 GiBps' (859e9 B/s)"),
+    ]
+}
+
+/// gpus.tsv: a header row, then one row per accelerator.
+struct Tsv {
+    header: Vec<&'static str>,
+    rows: Vec<Vec<&'static str>>,
+}
+
+impl Tsv {
+    fn parse(text: &'static str) -> Tsv {
+        let mut lines = text.lines().filter(|l| !l.trim().is_empty());
+        let header: Vec<&str> = lines
+            .next()
+            .expect("gpus.tsv is empty")
+            .split('\t')
+            .collect();
+        let rows: Vec<Vec<&str>> = lines.map(|l| l.split('\t').collect()).collect();
+        for r in &rows {
+            assert_eq!(
+                r.len(),
+                header.len(),
+                "gpus.tsv row {:?}: wrong column count",
+                r[0]
+            );
+        }
+        Tsv { header, rows }
+    }
+
+    fn names(&self) -> impl Iterator<Item = &'static str> + '_ {
+        self.rows.iter().map(|r| r[0])
+    }
+
+    fn cell(&self, name: &str, column: &str) -> &'static str {
+        let c = self
+            .header
+            .iter()
+            .position(|h| *h == column)
+            .unwrap_or_else(|| panic!("gpus.tsv has no column {column}"));
+        let row = self
+            .rows
+            .iter()
+            .find(|r| r[0] == name)
+            .unwrap_or_else(|| panic!("gpus.tsv has no row {name:?}"));
+        row[c]
+    }
+}
+
+/// The numbers in a cell, in order. A number starts at a digit not preceded by a letter, digit
+/// or '.' (so "NVLink4", "HBM2e", "v4.1" hold none), may group thousands with commas ("1,466")
+/// and has at most one decimal point. A leading "~" is ignored.
+fn numbers(cell: &str) -> Vec<f64> {
+    let c: Vec<char> = cell.chars().collect();
+    let digit = |i: usize| c.get(i).is_some_and(char::is_ascii_digit);
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < c.len() {
+        if !digit(i) || (i > 0 && (c[i - 1].is_alphanumeric() || c[i - 1] == '.')) {
+            i += 1;
+            continue;
+        }
+        let mut s = String::new();
+        let mut point = false;
+        while i < c.len() {
+            if digit(i) {
+                s.push(c[i]);
+            } else if c[i] == ',' && (1..=3).all(|k| digit(i + k)) && !digit(i + 4) {
+                // thousands separator
+            } else if c[i] == '.' && !point && digit(i + 1) {
+                point = true;
+                s.push('.');
+            } else {
+                break;
+            }
+            i += 1;
+        }
+        out.push(s.parse().unwrap());
+    }
+    out
+}
+
+/// A cell's first number, or none when it has none or says it has none.
+fn first_number(cell: &str) -> Option<f64> {
+    let lower = cell.trim().to_ascii_lowercase();
+    if ["n/a", "not ", "none"].iter().any(|p| lower.starts_with(p)) {
+        return None;
+    }
+    numbers(cell).first().copied()
+}
+
+/// The number that starts `text` in `cell`.
+fn number_at(cell: &str, text: &str) -> Result<f64, String> {
+    if !cell.contains(text) {
+        return Err(format!("the cell {cell:?} does not contain {text:?}"));
+    }
+    numbers(text)
+        .first()
+        .copied()
+        .ok_or_else(|| format!("{text:?} holds no number"))
+}
+
+/// Compares one catalog GPU with its row; returns a line per disagreement.
+fn compare_gpu(tsv: &Tsv, g: &Gpu, row: &str, scope: Scope, readings: &[Reading]) -> Vec<String> {
+    let mut failures = Vec::new();
+    for field in Field::ALL {
+        let reading = readings.iter().find(|r| r.id == g.id && r.field == field);
+        let pick = match (reading, field) {
+            (Some(r), _) => r.pick,
+            (None, Field::Interconnect) => {
+                failures.push(format!("{}: list how its interconnect cell is read", g.id));
+                continue;
+            }
+            (None, _) => Pick::First,
+        };
+        let cell = tsv.cell(row, field.column());
+        let from = |name: &str, text: &str| {
+            let cell = tsv.cell(name, field.column());
+            number_at(cell, text).map(Some)
+        };
+        let figure = match pick {
+            Pick::Skip => continue,
+            Pick::Absent => Ok(None),
+            Pick::First if field == Field::Fp4 && !cell.starts_with("FP4") => Ok(None),
+            Pick::First => Ok(first_number(cell)),
+            Pick::At(text) => from(row, text),
+            Pick::Borrowed { row: other, text } => from(other, text),
+        };
+        let figure = match figure {
+            Ok(f) => f,
+            Err(e) => {
+                failures.push(format!("{} {}: {e}", g.id, field.name()));
+                continue;
+            }
+        };
+        if field == Field::Fp16FromSparse && figure.is_none() {
+            continue; // no sparse figure to check the dense one against
+        }
+        let scope = match (scope, field) {
+            (Scope::OneGcd, f) if f != Field::Interconnect => per_gcd,
+            _ => same,
+        };
+        let then = reading.map_or(same as fn(f64) -> f64, |r| r.then);
+        let expected = figure.map(|x| then(scope(field.convert()(x))));
+        let actual = field.catalog(g);
+        let tolerance = reading.and_then(|r| r.tolerance).unwrap_or(match field {
+            Field::Fp16FromSparse => ROUNDED,
+            _ => EXACT,
+        });
+        let ok = match (expected, actual) {
+            (None, None) => true,
+            (Some(e), Some(a)) => ((a - e) / e).abs() <= tolerance,
+            _ => false,
+        };
+        if !ok {
+            let (unit, scale) = field.display();
+            let show =
+                |v: Option<f64>| v.map_or("none".to_string(), |v| format!("{} {unit}", v / scale));
+            failures.push(format!(
+                "{} {}: expected {}, actual {} (gpus.tsv row {row:?}, {} = {cell:?}, read as \
+                 {pick:?}; tolerance {}{})",
+                g.id,
+                field.name(),
+                show(expected),
+                show(actual),
+                field.column(),
+                if tolerance == EXACT {
+                    "exact".to_string()
+                } else {
+                    format!("{}%", tolerance * 100.0)
+                },
+                reading.map_or(String::new(), |r| format!("; {}", r.why)),
+            ));
+        }
+    }
+    failures
+}
+
+#[test]
+fn every_gpu_has_a_gpus_tsv_row_and_every_row_a_gpu_or_a_reason() {
+    let tsv = Tsv::parse(GPUS_TSV);
+    let ids: HashSet<&str> = catalog::gpu_ids().collect();
+    let mapped: HashSet<&str> = GPU_ROWS.iter().map(|r| r.0).collect();
+    let unmapped: HashSet<&str> = NO_ROW.iter().map(|r| r.0).collect();
+    assert_eq!(mapped.len(), GPU_ROWS.len(), "a catalog id is mapped twice");
+    for id in &ids {
+        assert!(
+            mapped.contains(id) != unmapped.contains(id),
+            "{id}: map it to its gpus.tsv row in GPU_ROWS, or list it in NO_ROW with why"
+        );
+    }
+    for id in mapped.iter().chain(&unmapped) {
+        assert!(ids.contains(id), "{id} is not a catalog GPU");
+    }
+    for (id, why) in NO_ROW {
+        assert!(!why.trim().is_empty(), "{id}: say why it has no row");
+    }
+    // The reverse direction: each row is a catalog GPU or in `catalog::SKIPPED`, not both.
+    let names: HashSet<&str> = tsv.names().collect();
+    assert_eq!(names.len(), tsv.rows.len(), "a gpus.tsv name is repeated");
+    let rows: HashSet<&str> = GPU_ROWS.iter().map(|r| r.1).collect();
+    assert_eq!(rows.len(), GPU_ROWS.len(), "a gpus.tsv row is mapped twice");
+    let skipped: HashSet<&str> = catalog::SKIPPED.iter().map(|s| s.0).collect();
+    for name in &names {
+        assert!(
+            rows.contains(name) != skipped.contains(name),
+            "gpus.tsv row {name:?}: map a catalog GPU to it, or list it in catalog::SKIPPED \
+             with why (not both)"
+        );
+    }
+    for name in rows.iter().chain(&skipped) {
+        assert!(names.contains(name), "{name:?} is not a gpus.tsv row");
+    }
+}
+
+#[test]
+fn every_reading_names_a_mapped_gpu_once_and_says_why() {
+    let readings = readings();
+    let mut seen = HashSet::new();
+    for r in &readings {
+        assert!(
+            GPU_ROWS.iter().any(|row| row.0 == r.id),
+            "{}: not in GPU_ROWS",
+            r.id
+        );
+        assert!(
+            seen.insert((r.id, r.field.name())),
+            "{} {:?} is read twice",
+            r.id,
+            r.field
+        );
+        assert!(!r.why.trim().is_empty(), "{} {:?}: say why", r.id, r.field);
+    }
+}
+
+#[test]
+fn gpus_match_gpus_tsv_row_by_row() {
+    let tsv = Tsv::parse(GPUS_TSV);
+    let readings = readings();
+    let mut failures = Vec::new();
+    for &(id, row, scope) in GPU_ROWS {
+        let g = catalog::gpu(id).unwrap_or_else(|| panic!("{id} not in catalog"));
+        failures.extend(compare_gpu(&tsv, &g, row, scope, &readings));
+    }
+    assert!(failures.is_empty(), "\n{}", failures.join("\n"));
+}
+
+#[test]
+fn cells_are_read_as_the_readings_say() {
+    assert_eq!(numbers("66.9 (67)"), [66.9, 67.0]);
+    assert_eq!(numbers("2614.9 (5,229.8 with sparsity)"), [2614.9, 5229.8]);
+    assert_eq!(numbers("NVLink4 900 GB/s (18 links)"), [900.0, 18.0]);
+    assert_eq!(numbers("~27.2 (DERIVED: x76/60)"), [27.2, 60.0]);
+    assert_eq!(numbers("HBM2e v4.1, 624"), [624.0]);
+    assert_eq!(first_number("n/a (no INT8 tensor cores; 62.67 TOPS)"), None);
+    assert_eq!(first_number("not disclosed (stas)"), None);
+    assert_eq!(first_number("supported, not published"), None);
+    assert_eq!(
+        first_number("121 (datasheet 242 is with sparsity)"),
+        Some(121.0)
+    );
+    assert_eq!(
+        number_at("PCIe Gen4 x16 (~31.5 GB/s/dir)", "31.5 GB/s/dir"),
+        Ok(31.5)
+    );
+    assert!(number_at("PCIe Gen4 x16", "31.5 GB/s/dir").is_err());
+    // The conversions the readings use.
+    assert_eq!(dense(1978.9 * 2.0), 1978.9);
+    assert_eq!(per_direction(900.0), 450.0);
+    assert_eq!(per_gcd(3276.8), 1638.4);
+    assert_eq!(memory_bytes(80.0), 80e9);
+    assert_eq!(l2_bytes(50.0), 50.0 * 1048576.0);
+}
+
+#[test]
+fn a_wrong_figure_fails_with_gpu_field_expected_and_actual() {
+    let tsv = Tsv::parse(GPUS_TSV);
+    let mut g = catalog::gpu("h200-sxm").unwrap();
+    g.bandwidth = ridgepoint::units::BytesPerSec(4.9e12);
+    g.fp16 = ridgepoint::units::FlopsPerSec(1979e12); // the sparse figure, not halved
+    let failures = compare_gpu(&tsv, &g, "H200 SXM 141GB", Scope::Whole, &readings());
+    assert_eq!(failures.len(), 3, "{failures:#?}");
+    assert!(failures[0].starts_with("h200-sxm bandwidth: expected 4800 GB/s, actual 4900 GB/s"));
+    assert!(failures[1].starts_with("h200-sxm fp16: expected 989 TFLOP/s, actual 1979 TFLOP/s"));
+    assert!(failures[2].starts_with("h200-sxm fp16 (half the sparse figure)"));
 }
