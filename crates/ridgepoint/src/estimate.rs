@@ -279,17 +279,7 @@ impl<'a> Ctx<'a> {
         let weights = total_params * self.wb / self.n;
         let kv = batch * m.kv_elements(context) * self.kvb * self.kv_share;
         let chunk = (batch * prompt).min(PREFILL_CHUNK_TOKENS);
-        let inter = match m.moe {
-            Some(moe) => {
-                let experts = (moe.active + moe.shared) as f64 * moe.expert_intermediate as f64;
-                if moe.dense_layers > 0 {
-                    experts.max(m.intermediate as f64)
-                } else {
-                    experts
-                }
-            }
-            None => m.intermediate as f64,
-        };
+        let inter = m.activation_width();
         let activations = chunk * (4.0 * m.hidden as f64 + 2.0 * inter) * 2.0 / self.n
             + batch * m.vocab as f64 * 4.0;
         let overhead = self.s.overhead.get();

@@ -1,7 +1,7 @@
 //! The derivation of every figure in an [`Estimate`], built from the numbers already computed.
 
 use crate::derivation::Derivation;
-use crate::estimate::{derivation as d, term as t, Estimate, KneeCause};
+use crate::estimate::{derivation as d, term as t, Estimate, KneeCause, SpecFigures};
 use crate::scenario::{Scenario, PREFILL_CHUNK_TOKENS};
 use crate::units::Unit::*;
 
@@ -80,7 +80,7 @@ pub fn derivations(s: &Scenario, e: &Estimate) -> Vec<Derivation> {
             vec![
                 t("chunk", (batch * prompt).min(PREFILL_CHUNK_TOKENS), Count),
                 t("h", m.hidden as f64, Count),
-                t("i", m.intermediate as f64, Count),
+                t("i", m.activation_width(), Count),
                 t("N", n, Count),
                 t("B", batch, Count),
                 t("vocab", m.vocab as f64, Count),
@@ -155,37 +155,8 @@ pub fn derivations(s: &Scenario, e: &Estimate) -> Vec<Derivation> {
             Seconds,
             None,
         ),
-        d(
-            "tpot_floor_s",
-            "Time per output token (floor)",
-            "t_tok",
-            "max(t_cmp, t_mem) + t_comm",
-            vec![
-                t("t_cmp", e.decode.compute_time.get(), Seconds),
-                t("t_mem", e.decode.memory_time.get(), Seconds),
-                t("t_comm", e.decode.comm_time.get(), Seconds),
-            ],
-            e.floor.tpot.get(),
-            Seconds,
-            Some("100% of peak bandwidth and compute"),
-        ),
-        d(
-            "tpot_s",
-            "Time per output token",
-            "t_tok",
-            "max(t_cmp / eff_c, t_mem / eff_b) + t_comm + t_step",
-            vec![
-                t("t_cmp", e.decode.compute_time.get(), Seconds),
-                t("eff_c", eff.compute, Percent),
-                t("t_mem", e.decode.memory_time.get(), Seconds),
-                t("eff_b", eff.bandwidth, Percent),
-                t("t_comm", e.decode.comm_time.get(), Seconds),
-                t("t_step", eff.layer_overhead.get() * m.layers as f64, Seconds),
-            ],
-            e.calibrated.tpot.get(),
-            Seconds,
-            Some("with the scenario's bandwidth and compute efficiencies"),
-        ),
+        tpot_floor(e),
+        tpot(s, e),
         d(
             "prefill.intensity",
             "Prefill arithmetic intensity",
@@ -328,10 +299,14 @@ pub fn derivations(s: &Scenario, e: &Estimate) -> Vec<Derivation> {
             "spec.tokens_per_step",
             "Tokens per speculative step",
             "E",
-            "(1 − a^(k + 1)) / (1 − a)",
+            if spec.acceptance.clamp(0.0, 1.0) >= 1.0 {
+                "k + 1"
+            } else {
+                "(1 − a^(k + 1)) / (1 − a)"
+            },
             vec![
-                t("a", spec.acceptance, Ratio),
-                t("k", spec.tokens as f64, Count),
+                t("a", spec.acceptance.clamp(0.0, 1.0), Ratio),
+                t("k", spec.tokens.max(1) as f64, Count),
             ],
             sp.tokens_per_step,
             Ratio,
@@ -339,4 +314,91 @@ pub fn derivations(s: &Scenario, e: &Estimate) -> Vec<Derivation> {
         ));
     }
     v
+}
+
+/// Time per output token at the floor: one decode step, or with speculative decoding the
+/// speculative step over the tokens it yields.
+fn tpot_floor(e: &Estimate) -> Derivation {
+    let (key, label, note) = (
+        "tpot_floor_s",
+        "Time per output token (floor)",
+        "100% of peak bandwidth and compute",
+    );
+    if let Some(sp) = &e.speculative {
+        return speculative_tpot(key, label, sp, true, e.floor.tpot.get());
+    }
+    d(
+        key,
+        label,
+        "t_tok",
+        "max(t_cmp, t_mem) + t_comm",
+        vec![
+            t("t_cmp", e.decode.compute_time.get(), Seconds),
+            t("t_mem", e.decode.memory_time.get(), Seconds),
+            t("t_comm", e.decode.comm_time.get(), Seconds),
+        ],
+        e.floor.tpot.get(),
+        Seconds,
+        Some(note),
+    )
+}
+
+/// Time per output token with the scenario's efficiencies.
+fn tpot(s: &Scenario, e: &Estimate) -> Derivation {
+    let (key, label, note) = (
+        "tpot_s",
+        "Time per output token",
+        "with the scenario's bandwidth and compute efficiencies",
+    );
+    if let Some(sp) = &e.speculative {
+        return speculative_tpot(key, label, sp, false, e.calibrated.tpot.get());
+    }
+    let eff = &s.efficiency;
+    d(
+        key,
+        label,
+        "t_tok",
+        "max(t_cmp / eff_c, t_mem / eff_b) + t_comm + t_step",
+        vec![
+            t("t_cmp", e.decode.compute_time.get(), Seconds),
+            t("eff_c", eff.compute.max(1e-3), Percent),
+            t("t_mem", e.decode.memory_time.get(), Seconds),
+            t("eff_b", eff.bandwidth.max(1e-3), Percent),
+            t("t_comm", e.decode.comm_time.get(), Seconds),
+            t("t_step", eff.layer_overhead.get() * s.model.layers as f64, Seconds),
+        ],
+        e.calibrated.tpot.get(),
+        Seconds,
+        Some(note),
+    )
+}
+
+/// With speculative decoding a step is k draft steps plus one verification of k + 1 tokens,
+/// and yields E tokens on average.
+fn speculative_tpot(
+    key: &'static str,
+    label: &'static str,
+    sp: &SpecFigures,
+    floor: bool,
+    value: f64,
+) -> Derivation {
+    let step = if floor {
+        sp.step_time_floor.get()
+    } else {
+        sp.step_time.get()
+    };
+    d(
+        key,
+        label,
+        "t_tok",
+        "t_spec / E",
+        vec![t("t_spec", step, Seconds), t("E", sp.tokens_per_step, Ratio)],
+        value,
+        Seconds,
+        Some(if floor {
+            "speculative decoding: k draft steps and one verification of k + 1 tokens per sequence, over the E tokens a step yields; 100% of peak"
+        } else {
+            "speculative decoding: k draft steps and one verification of k + 1 tokens per sequence, over the E tokens a step yields; with the scenario's efficiencies"
+        }),
+    )
 }

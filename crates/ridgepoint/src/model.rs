@@ -246,6 +246,23 @@ impl Model {
         per_pair * (full * causal + windowed * capped)
     }
 
+    /// Width of the MLP activations one token holds in flight: the dense intermediate, or
+    /// for MoE the active and shared experts side by side (the wider of that and the dense
+    /// layers' intermediate when some layers are dense).
+    pub fn activation_width(&self) -> f64 {
+        match self.moe {
+            Some(moe) => {
+                let experts = (moe.active + moe.shared) as f64 * moe.expert_intermediate as f64;
+                if moe.dense_layers > 0 {
+                    experts.max(self.intermediate as f64)
+                } else {
+                    experts
+                }
+            }
+            None => self.intermediate as f64,
+        }
+    }
+
     /// Expected routed experts read per MoE layer when `tokens` tokens each pick `active`
     /// of `experts` at random: E · (1 − (1 − k/E)^T). One token reads k; many read all E.
     pub fn experts_read(&self, tokens: f64) -> f64 {
