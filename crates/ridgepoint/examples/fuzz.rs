@@ -1,19 +1,39 @@
 //! A mutational fuzzer for everything a stranger can hand the engine: link queries
 //! (`Spec::from_query`) and pasted `config.json` text (`config::model_from_hf_config`).
 //!
-//! `cargo xtask fuzz [--inputs N] [--seed S]` (default 10,000,000 inputs). Each input is a
-//! valid seed mutated at random (byte flips, insertions and deletions, spliced keys and hostile
-//! values); it must not panic, and every figure of the estimate it leads to must be finite.
-//! Every 64th link also goes through compare mode (against the seed scenario, both ways) and
-//! the published-measurement lookup.
-//! Std only: a xorshift generator, `catch_unwind` around each input.
+//! `cargo xtask fuzz [--inputs N] [--seed S] [--timeout SECS]` (default 10,000,000 inputs);
+//! `cargo xtask test` runs 200,000 of them at a fixed seed. Each input is a valid seed mutated
+//! at random (byte flips, insertions and deletions, spliced keys and hostile values). For
+//! every input:
+//!
+//! - nothing panics (the `fuzz` profile has overflow checks and debug assertions on);
+//! - a link's estimate has every headline figure finite, and its own link reads back to the
+//!   same spec with no problem; every 64th link gets the full estimate (derivations too), goes
+//!   through compare mode (against the seed scenario, both ways) and the published-measurement
+//!   lookup;
+//! - a config.json the import accepts gets the full estimate at several scenarios (1, 2, 8 and
+//!   64 GPUs; every format of `Precision::ALL` as weights, several as KV cache; a 128K and a
+//!   1M-token prompt; batch 1 to 4096; speculative decoding with the model as target and as
+//!   draft): every headline figure and every derivation value finite, no derivation rendering
+//!   "n/a" or "∞"; and the model survives a link: the spec holding it, `to_query`,
+//!   `from_query`, gives the same scenario with no problem;
+//! - no input runs longer than `--timeout` seconds (default 5): a watchdog thread prints the
+//!   input and exits with status 3.
+//!
+//! A failure prints the input (escaped), where it panicked, and the command that replays the
+//! run up to it; the exit status is non-zero. Std only: a xorshift generator, `catch_unwind`
+//! around each input.
 
 use ridgepoint::compare::{compare, summary};
 use ridgepoint::config::model_from_hf_config;
-use ridgepoint::{estimate, evaluate, published, Estimate, Scenario, Spec};
+use ridgepoint::query::CUSTOM;
+use ridgepoint::{
+    catalog, estimate, evaluate, published, Estimate, Model, Precision, Scenario, Spec, Speculative,
+};
 use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::sync::OnceLock;
-use std::time::Instant;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Mutex, OnceLock};
+use std::time::{Duration, Instant};
 
 struct Rng(u64);
 
@@ -97,6 +117,10 @@ const CONFIG_SEEDS: &[&str] = &[
     r#"{"model_type":"deepseek_v3","hidden_size":7168,"intermediate_size":18432,"num_hidden_layers":61,"num_attention_heads":128,"num_key_value_heads":128,"vocab_size":129280,"n_routed_experts":256,"num_experts_per_tok":8,"n_shared_experts":1,"moe_intermediate_size":2048,"first_k_dense_replace":3,"q_lora_rank":1536,"kv_lora_rank":512,"qk_nope_head_dim":128,"qk_rope_head_dim":64,"v_head_dim":128}"#,
     r#"{"model_type":"mixtral","hidden_size":4096,"intermediate_size":14336,"num_hidden_layers":32,"num_attention_heads":32,"num_key_value_heads":8,"vocab_size":32000,"num_local_experts":8,"num_experts_per_tok":2}"#,
     r#"{"text_config":{"hidden_size":2048,"num_hidden_layers":2,"num_attention_heads":8,"vocab_size":1000},"model_type":"x"}"#,
+    r#"{"model_type":"qwen2","hidden_size":3584,"intermediate_size":18944,"num_hidden_layers":28,"num_attention_heads":28,"num_key_value_heads":4,"vocab_size":152064,"max_position_embeddings":131072,"tie_word_embeddings":false,"sliding_window":131072,"use_sliding_window":false}"#,
+    r#"{"model_type":"gpt2","n_embd":768,"n_layer":12,"n_head":12,"vocab_size":50257,"n_positions":1024,"_name_or_path":"gpt2"}"#,
+    r#"{"model_type":"falcon","hidden_size":4544,"num_hidden_layers":32,"num_attention_heads":71,"multi_query":true,"vocab_size":65024}"#,
+    r#"{"model_type":"mistral","hidden_size":4096,"intermediate_size":14336,"num_hidden_layers":32,"num_attention_heads":32,"num_key_value_heads":8,"vocab_size":32000,"max_position_embeddings":32768,"sliding_window":4096,"attention_bias":true,"_name_or_path":"mistralai/Mistral-7B-v0.1"}"#,
 ];
 
 const JSON_VALUES: &[&str] = &[
@@ -199,23 +223,134 @@ fn seed_estimate() -> &'static Estimate {
     E.get_or_init(|| estimate(seed_scenario()))
 }
 
+/// Every number of an estimate the page, the CLI or the report shows, by name.
+fn figures(e: &Estimate) -> Vec<(String, f64)> {
+    let mut v: Vec<(String, f64)> = Vec::with_capacity(64);
+    let mut put = |name: &str, x: f64| v.push((name.to_string(), x));
+    let p = &e.params;
+    for (name, x) in [
+        ("params.total", p.total),
+        ("params.active", p.active),
+        ("params.embedding", p.embedding),
+        ("params.lm_head", p.lm_head),
+        ("params.attention", p.attention),
+        ("params.mlp_total", p.mlp_total),
+        ("params.mlp_active", p.mlp_active),
+        ("params.other", p.other),
+        ("peak", e.peak.get()),
+        ("bandwidth", e.bandwidth.get()),
+        ("ridge", e.ridge.get()),
+        ("weights", e.weights.get()),
+        ("kv_per_token", e.kv_per_token.get()),
+        ("decode_context", e.decode_context),
+        ("max_batch", e.max_batch as f64),
+        ("max_context", e.max_context as f64),
+        ("knee.batch", e.knee.batch),
+    ] {
+        put(name, x);
+    }
+    for (phase, ph) in [("decode", &e.decode), ("prefill", &e.prefill)] {
+        for (name, x) in [
+            ("tokens", ph.tokens),
+            ("flops", ph.flops.get()),
+            ("bytes", ph.bytes.get()),
+            ("intensity", ph.intensity.get()),
+            ("compute_time", ph.compute_time.get()),
+            ("memory_time", ph.memory_time.get()),
+            ("comm_time", ph.comm_time.get()),
+            ("time", ph.time.get()),
+            ("calibrated_time", ph.calibrated_time.get()),
+            ("attained", ph.attained.get()),
+        ] {
+            put(&format!("{phase}.{name}"), x);
+        }
+    }
+    let m = &e.memory;
+    for (name, x) in [
+        ("memory.weights", m.weights.get()),
+        ("memory.kv_cache", m.kv_cache.get()),
+        ("memory.activations", m.activations.get()),
+        ("memory.overhead", m.overhead.get()),
+        ("memory.total", m.total.get()),
+        ("memory.capacity", m.capacity.get()),
+    ] {
+        put(name, x);
+    }
+    for (which, t) in [("floor", &e.floor), ("calibrated", &e.calibrated)] {
+        for (name, x) in [
+            ("ttft", t.ttft.get()),
+            ("tpot", t.tpot.get()),
+            ("request_latency", t.request_latency.get()),
+            ("throughput", t.throughput),
+        ] {
+            put(&format!("{which}.{name}"), x);
+        }
+    }
+    if let Some(sp) = &e.speculative {
+        put("speculative.tokens_per_step", sp.tokens_per_step);
+        put("speculative.step_time", sp.step_time.get());
+        put("speculative.step_time_floor", sp.step_time_floor.get());
+    }
+    v
+}
+
+/// Every figure of `e` finite, the ones a reader divides by or plots on a log axis positive,
+/// and (with `derivations`) every derivation present, finite and rendered without a
+/// non-finite placeholder ("n/a" or "∞", what `Unit::format` writes for NaN and infinity).
+fn check_estimate(what: &str, e: &Estimate, derivations: bool) {
+    for (name, x) in figures(e) {
+        assert!(x.is_finite(), "{what}: {name} is {x}");
+    }
+    let positive = [
+        ("calibrated.ttft", e.calibrated.ttft.get()),
+        ("calibrated.tpot", e.calibrated.tpot.get()),
+        ("calibrated.throughput", e.calibrated.throughput),
+        ("floor.ttft", e.floor.ttft.get()),
+        ("floor.tpot", e.floor.tpot.get()),
+        ("memory.total", e.memory.total.get()),
+        ("decode.intensity", e.decode.intensity.get()),
+        ("prefill.intensity", e.prefill.intensity.get()),
+        ("ridge", e.ridge.get()),
+    ];
+    for (name, x) in positive {
+        assert!(x > 0.0, "{what}: {name} is {x}, not positive");
+    }
+    if !derivations {
+        return;
+    }
+    assert!(!e.derivations.is_empty(), "{what}: no derivations");
+    for d in &e.derivations {
+        assert!(
+            d.value.is_finite(),
+            "{what}: derivation {} is {}",
+            d.key,
+            d.value
+        );
+        for t in &d.terms {
+            assert!(
+                t.value.is_finite(),
+                "{what}: derivation {}, term {} is {}",
+                d.key,
+                t.symbol,
+                t.value
+            );
+        }
+        let text = d.render();
+        for bad in ["n/a", "∞", "NaN", "inf"] {
+            assert!(
+                !text.contains(bad),
+                "{what}: derivation {} renders {bad:?}: {text}",
+                d.key
+            );
+        }
+    }
+}
+
 fn check_query(q: &str, full: bool) {
     let (spec, _) = Spec::from_query(q);
     let s = spec.scenario();
     let e = if full { estimate(&s) } else { evaluate(&s) };
-    let figures = [
-        e.calibrated.ttft.get(),
-        e.calibrated.tpot.get(),
-        e.calibrated.throughput,
-        e.memory.total.get(),
-        e.decode.intensity.get(),
-        e.prefill.intensity.get(),
-        e.ridge.get(),
-    ];
-    assert!(
-        figures.iter().all(|v| v.is_finite() && *v > 0.0),
-        "non-finite figure: {figures:?}"
-    );
+    check_estimate("link", &e, full);
     if full {
         // Compare mode sets any link's scenario beside the seed's (or the other way round),
         // and the time charts look up published points for it.
@@ -231,7 +366,7 @@ fn check_query(q: &str, full: bool) {
     let (again, problems) = Spec::from_query(&link);
     assert!(
         problems.is_empty(),
-        "its own link has problems: {problems:?}"
+        "its own link has problems: {problems:?}\nlink: {link}"
     );
     // Figures typed in GB or TFLOP/s may move by an ulp when scaled; the link text must not.
     assert_eq!(again.to_query(), link, "link does not round-trip");
@@ -240,35 +375,248 @@ fn check_query(q: &str, full: bool) {
     }
 }
 
-fn check_config(c: &str) {
-    if let Ok(m) = model_from_hf_config(c) {
-        let mut s = Spec::default().scenario();
-        s.model = m;
-        let e = evaluate(&s);
-        assert!(e.calibrated.tpot.get().is_finite() && e.memory.total.get().is_finite());
+/// A catalog entry the scenarios below rely on.
+fn gpu(id: &str) -> ridgepoint::Gpu {
+    catalog::gpu(id).unwrap_or_else(|| panic!("GPU {id} is not in the catalog"))
+}
+
+/// The scenarios an imported model is estimated at: one per line, named for the failure
+/// message. Between them: 1, 2, 8 and 64 GPUs; every format of `Precision::ALL` as weights
+/// and six as KV cache (the GGUF ones included); prompts of 1 token to 1M; batch 1 to 4096;
+/// speculative decoding with the model as target (catalog draft) and as draft (catalog
+/// target), at low, high and full acceptance.
+fn config_scenarios(m: &Model) -> Vec<(&'static str, Scenario)> {
+    use Precision::*;
+    let base = Scenario {
+        model: m.clone(),
+        ..seed_scenario().clone()
+    };
+    let at =
+        |gpu_id: &str, gpus: u32, w: Precision, kv: Precision, batch, prompt, output| Scenario {
+            gpu: gpu(gpu_id),
+            gpus,
+            weights: w,
+            kv,
+            batch,
+            prompt,
+            output,
+            ..base.clone()
+        };
+    let speculative = |draft: Model, tokens, acceptance| Speculative {
+        draft,
+        tokens,
+        acceptance,
+    };
+    let draft = catalog::model("llama-3.2-1b").expect("llama-3.2-1b is in the catalog");
+    let target = catalog::model("llama-3.1-70b").expect("llama-3.1-70b is in the catalog");
+    vec![
+        (
+            "the default scenario (A100, FP16, batch 1, 2K prompt)",
+            base.clone(),
+        ),
+        (
+            "H100 ×2, FP8 weights and KV, batch 4096",
+            at("h100-sxm", 2, Fp8, Fp8, 4096, 1024, 256),
+        ),
+        (
+            "B200 ×8, FP4 weights, FP16 KV, batch 1, 128K prompt",
+            at("b200-sxm", 8, Fp4, Fp16, 1, 131_072, 4096),
+        ),
+        (
+            "A100 ×1, Q4_K_M weights, Q8_0 KV, batch 64, 128K prompt",
+            at("a100-80gb-sxm", 1, Q4KM, Q8_0, 64, 131_072, 128),
+        ),
+        (
+            "H100 ×8, Q4_0 weights, Q4_0 KV, batch 256",
+            at("h100-sxm", 8, Q4_0, Q4_0, 256, 4096, 512),
+        ),
+        (
+            "B200 ×64, INT8 weights, BF16 KV, batch 4096, 1M prompt and output",
+            at("b200-sxm", 64, Int8, Bf16, 4096, 1 << 20, 1 << 20),
+        ),
+        (
+            "A100 ×1, FP32 weights and KV, batch 1, 1-token prompt and output",
+            at("a100-80gb-sxm", 1, Fp32, Fp32, 1, 1, 1),
+        ),
+        (
+            "H100 ×2, Q8_0 weights, FP8 KV, batch 1, 128K prompt",
+            at("h100-sxm", 2, Q8_0, Fp8, 1, 131_072, 1024),
+        ),
+        (
+            "B200 ×1, INT4 weights, FP16 KV, batch 32",
+            at("b200-sxm", 1, Int4, Fp16, 32, 2048, 2048),
+        ),
+        (
+            "target of speculative decoding (draft Llama-3.2-1B, k 4, 70%), H100 ×2, BF16",
+            Scenario {
+                speculative: Some(speculative(draft.clone(), 4, 0.7)),
+                ..at("h100-sxm", 2, Bf16, Bf16, 1, 2048, 256)
+            },
+        ),
+        (
+            "target of speculative decoding (draft Llama-3.2-1B, k 16, 100%), A100 ×1, batch 4096",
+            Scenario {
+                speculative: Some(speculative(draft, 16, 1.0)),
+                ..at("a100-80gb-sxm", 1, Fp16, Fp16, 4096, 2048, 128)
+            },
+        ),
+        (
+            "draft for Llama-3.1-70B (k 6, 0%), H100 ×8, FP8, 128K prompt",
+            Scenario {
+                model: target,
+                speculative: Some(speculative(m.clone(), 6, 0.0)),
+                ..at("h100-sxm", 8, Fp8, Fp8, 8, 131_072, 512)
+            },
+        ),
+    ]
+}
+
+/// The same model shape: everything but the id, the display name and the source line.
+fn shape(m: &Model) -> Model {
+    Model {
+        id: String::new(),
+        name: String::new(),
+        source: String::new(),
+        ..m.clone()
     }
+}
+
+/// Checks one config.json text; true when the import accepted it.
+fn check_config(c: &str) -> bool {
+    let Ok(m) = model_from_hf_config(c) else {
+        return false;
+    };
+    for (what, s) in config_scenarios(&m) {
+        let e = estimate(&s);
+        check_estimate(&format!("imported model at {what}"), &e, true);
+    }
+    // The page puts a pasted model into the spec as the custom model; its link must bring
+    // back the same scenario.
+    let spec = Spec {
+        model: CUSTOM.into(),
+        custom_model: Some(m.clone()),
+        ..Spec::default()
+    };
+    let link = spec.to_query();
+    let (again, problems) = Spec::from_query(&link);
+    assert!(
+        problems.is_empty(),
+        "the imported model's link has problems: {problems:?}\nlink: {link}"
+    );
+    assert_eq!(
+        again.model, CUSTOM,
+        "the imported model's link lost it\nlink: {link}"
+    );
+    let back = again.custom_model.as_ref().map(shape);
+    assert_eq!(
+        back,
+        Some(shape(&m)),
+        "the imported model's link reads back another shape\nlink: {link}"
+    );
+    let (mut a, mut b) = (spec.scenario(), again.scenario());
+    a.model = shape(&a.model);
+    b.model = shape(&b.model);
+    assert_eq!(
+        a, b,
+        "the imported model's link reads back another scenario\nlink: {link}"
+    );
+    assert_eq!(
+        again.to_query(),
+        link,
+        "the imported model's link is not a fixed point"
+    );
+    true
+}
+
+/// What the watchdog needs to name a hanging input: a counter bumped before each input, and
+/// the input itself.
+struct Current {
+    index: AtomicU64,
+    input: Mutex<(&'static str, String)>,
+}
+
+static CURRENT: Current = Current {
+    index: AtomicU64::new(u64::MAX),
+    input: Mutex::new(("", String::new())),
+};
+
+/// Where and why the last panic happened (the hook keeps it; the loop prints it).
+static PANIC: Mutex<Option<String>> = Mutex::new(None);
+
+/// The command that replays a run up to and including input `i`.
+fn replay(seed: u64, i: u64) -> String {
+    format!("cargo xtask fuzz --seed {seed} --inputs {}", i + 1)
+}
+
+/// A thread that exits the process (status 3) when one input has run longer than `limit`.
+fn watchdog(limit: Duration, seed: u64) {
+    let tick = (limit / 20).clamp(Duration::from_millis(1), Duration::from_millis(100));
+    std::thread::spawn(move || {
+        let mut seen = (u64::MAX, Instant::now());
+        loop {
+            std::thread::sleep(tick);
+            let i = CURRENT.index.load(Ordering::Relaxed);
+            if i != seen.0 {
+                seen = (i, Instant::now());
+            } else if seen.1.elapsed() > limit {
+                let (kind, input) = &*CURRENT.input.lock().unwrap_or_else(|e| e.into_inner());
+                eprintln!(
+                    "FAILED on {kind} input #{i}: still running after {:.1} s (a hang; the \
+                     bound is --timeout {})\ninput: {input:?}\nreplay: {}",
+                    seen.1.elapsed().as_secs_f64(),
+                    limit.as_secs_f64(),
+                    replay(seed, i)
+                );
+                std::process::exit(3);
+            }
+        }
+    });
 }
 
 fn main() {
     let mut args = std::env::args().skip(1);
     let mut inputs: u64 = 10_000_000;
     let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut timeout = 5.0f64;
+    let usage = "usage: fuzz [--inputs N] [--seed S] [--timeout SECS]";
     while let Some(a) = args.next() {
+        let v = args.next();
+        let bad = || -> ! {
+            eprintln!("{a} needs a value\n{usage}");
+            std::process::exit(2)
+        };
         match a.as_str() {
-            "--inputs" => {
-                inputs = args
-                    .next()
+            "--inputs" => inputs = v.and_then(|v| v.parse().ok()).unwrap_or_else(|| bad()),
+            "--seed" => seed = v.and_then(|v| v.parse().ok()).unwrap_or_else(|| bad()),
+            "--timeout" => {
+                timeout = v
                     .and_then(|v| v.parse().ok())
-                    .expect("--inputs N")
+                    .filter(|t: &f64| t.is_finite() && *t > 0.0)
+                    .unwrap_or_else(|| bad())
             }
-            "--seed" => seed = args.next().and_then(|v| v.parse().ok()).expect("--seed S"),
-            other => panic!("unknown argument {other}"),
+            other => {
+                eprintln!("unknown argument {other}\n{usage}");
+                std::process::exit(2)
+            }
         }
     }
-    std::panic::set_hook(Box::new(|_| {}));
+    std::panic::set_hook(Box::new(|info| {
+        let msg = info
+            .payload()
+            .downcast_ref::<String>()
+            .cloned()
+            .or_else(|| info.payload().downcast_ref::<&str>().map(|s| s.to_string()))
+            .unwrap_or_default();
+        let at = info
+            .location()
+            .map(|l| format!("{}:{}:{}", l.file(), l.line(), l.column()))
+            .unwrap_or_else(|| "an unknown place".into());
+        *PANIC.lock().unwrap_or_else(|e| e.into_inner()) = Some(format!("panicked at {at}: {msg}"));
+    }));
+    watchdog(Duration::from_secs_f64(timeout), seed);
     let mut rng = Rng(seed | 1);
     let start = Instant::now();
-    let (mut queries, mut configs) = (0u64, 0u64);
+    let (mut queries, mut configs, mut imported) = (0u64, 0u64, 0u64);
     for i in 0..inputs {
         let (kind, input) = if i % 2 == 0 {
             ("query", query(&mut rng))
@@ -276,22 +624,29 @@ fn main() {
             ("config.json", config(&mut rng))
         };
         let full = i % 64 == 0;
+        *CURRENT.input.lock().unwrap_or_else(|e| e.into_inner()) = (kind, input.clone());
+        CURRENT.index.store(i, Ordering::Relaxed);
         let r = catch_unwind(AssertUnwindSafe(|| {
             if kind == "query" {
-                check_query(&input, full)
+                check_query(&input, full);
+                false
             } else {
                 check_config(&input)
             }
         }));
-        if let Err(e) = r {
-            let msg = e
-                .downcast_ref::<String>()
-                .cloned()
-                .or_else(|| e.downcast_ref::<&str>().map(|s| s.to_string()))
+        let Ok(accepted) = r else {
+            let why = PANIC
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .take()
                 .unwrap_or_default();
-            eprintln!("FAILED on {kind} input #{i}: {msg}\ninput: {input:?}");
+            eprintln!(
+                "FAILED on {kind} input #{i}: {why}\ninput: {input:?}\nreplay: {}",
+                replay(seed, i)
+            );
             std::process::exit(1);
-        }
+        };
+        imported += accepted as u64;
         if kind == "query" {
             queries += 1
         } else {
@@ -302,9 +657,9 @@ fn main() {
         }
     }
     println!(
-        "fuzz: {} inputs ({queries} link queries, {configs} config.json texts), no panic, every \
-         estimate finite, every link round-trips; {:.1} s, seed {seed}",
-        inputs,
+        "fuzz: {inputs} inputs ({queries} link queries, {configs} config.json texts of which \
+         {imported} imported), no panic or hang (bound {timeout} s), every estimate finite, every link round-trips; {:.1} s, \
+         seed {seed}",
         start.elapsed().as_secs_f64()
     );
 }
