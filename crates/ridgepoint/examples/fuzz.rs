@@ -471,7 +471,8 @@ fn config_scenarios(m: &Model) -> Vec<(&'static str, Scenario)> {
     ]
 }
 
-/// The same model shape: everything but the id, the display name and the source line.
+/// The same model shape: everything but the id, the display name (which a link shortens and
+/// strips of control characters) and the source line.
 fn shape(m: &Model) -> Model {
     Model {
         id: String::new(),
@@ -520,10 +521,13 @@ fn check_config(c: &str) -> bool {
         a, b,
         "the imported model's link reads back another scenario\nlink: {link}"
     );
+    // The display name may change once (a link keeps 60 characters and no control
+    // characters; the import keeps 80 and any); after that the link is a fixed point.
+    let second = again.to_query();
     assert_eq!(
-        again.to_query(),
-        link,
-        "the imported model's link is not a fixed point"
+        Spec::from_query(&second).0.to_query(),
+        second,
+        "the imported model's link, read back, is not a fixed point"
     );
     true
 }
