@@ -124,26 +124,133 @@ fn short(v: &Json) -> String {
     }
 }
 
-/// Reads a model's shape from the text of its Hugging Face `config.json`.
-///
-/// Understands Llama-style configs (Llama, Mistral, Qwen2, Gemma-2, Phi-3), Mixtral and
-/// DeepSeek-V3 MoE and MLA fields, and GPT-style names (`n_embd`, `n_layer`, `n_head`).
+/// A model read from a `config.json`, with what the reader had to assume.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Imported {
+    pub model: Model,
+    /// `model_type` as written ("" when absent).
+    pub model_type: String,
+    /// The reader knows this `model_type`'s defaults and quirks; otherwise the common keys
+    /// were read as a Llama-style model.
+    pub known: bool,
+    /// Each default applied for an absent key, and each reading a reader should know of
+    /// (a feature approximated, a count left out), in words naming the key.
+    pub assumptions: Vec<String>,
+}
+
+/// Architectures whose layers are not all transformer attention (state-space, linear or
+/// lightning attention, recurrent): their KV cache and FLOPs would be wrong, so they are refused
+/// with the reason rather than shown with a wrong number.
+const UNSUPPORTED_TYPES: &[(&str, &str)] = &[
+    ("mamba", "state-space (Mamba) layers"),
+    ("mamba2", "state-space (Mamba-2) layers"),
+    ("falcon_mamba", "state-space (Mamba) layers"),
+    ("falcon_h1", "hybrid attention + state-space (Mamba-2) layers"),
+    ("jamba", "hybrid attention + state-space (Mamba) layers"),
+    ("zamba", "hybrid attention + state-space (Mamba) layers"),
+    ("zamba2", "hybrid attention + state-space (Mamba-2) layers"),
+    ("nemotron_h", "hybrid attention + state-space (Mamba-2) layers"),
+    ("bamba", "hybrid attention + state-space (Mamba-2) layers"),
+    ("granitemoehybrid", "hybrid attention + state-space (Mamba-2) layers"),
+    ("qwen3_next", "hybrid full + linear-attention (Gated DeltaNet) layers"),
+    ("minimax", "hybrid softmax + lightning (linear) attention layers"),
+    ("minimax_m1", "hybrid softmax + lightning (linear) attention layers"),
+    ("rwkv", "recurrent (RWKV) layers"),
+    ("rwkv5", "recurrent (RWKV) layers"),
+    ("rwkv6", "recurrent (RWKV) layers"),
+    ("recurrent_gemma", "recurrent (Griffin) layers"),
+    ("xlstm", "recurrent (xLSTM) layers"),
+];
+
+/// `model_type`s this reader knows, with the family whose rules apply.
+fn family(model_type: &str) -> Option<&'static str> {
+    Some(match model_type {
+        "llama" | "mistral" | "mixtral" | "yi" | "internlm" | "internlm2" | "internlm3"
+        | "olmo" | "olmo2" | "olmoe" | "granite" | "granitemoe" | "exaone" | "smollm3"
+        | "ministral" | "mistral3" => "llama",
+        "llama4" | "llama4_text" => "llama4",
+        "qwen2" | "qwen2_vl" | "qwen2_5_vl" => "qwen2",
+        "qwen2_moe" => "qwen2_moe",
+        "qwen3" => "qwen3",
+        "qwen3_moe" => "qwen3_moe",
+        "deepseek_v2" | "deepseek_v3" | "kimi_k2" => "deepseek",
+        "gemma" => "gemma",
+        "gemma2" => "gemma2",
+        "gemma3" | "gemma3_text" => "gemma3",
+        "gpt_oss" => "gpt_oss",
+        "phi3" | "phi4" => "phi3",
+        "phimoe" => "phimoe",
+        "phi" => "phi",
+        "falcon" | "refinedweb" | "refinedwebmodel" => "falcon",
+        "gpt2" => "gpt2",
+        "gpt_bigcode" => "gpt_bigcode",
+        "gptj" => "gptj",
+        "gpt_neox" => "gpt_neox",
+        "opt" => "opt",
+        "starcoder2" => "starcoder2",
+        "cohere" => "cohere",
+        "cohere2" => "cohere2",
+        "chatglm" | "glm" => "chatglm",
+        "glm4" => "glm4",
+        "glm4_moe" => "glm4_moe",
+        _ => return None,
+    })
+}
+
+/// Reads a model's shape from the text of its Hugging Face `config.json` (see [`import_hf_config`]).
 pub fn model_from_hf_config(text: &str) -> Result<Model, ConfigError> {
+    import_hf_config(text).map(|i| i.model)
+}
+
+/// Reads a model's shape from the text of its Hugging Face `config.json`, knowing each
+/// architecture's keys and the defaults Hugging Face transformers applies when a key is absent;
+/// an unknown `model_type` is read through the common keys. Every default applied is listed in
+/// [`Imported::assumptions`].
+pub fn import_hf_config(text: &str) -> Result<Imported, ConfigError> {
     let value = json::parse(text)
         .map_err(|e| err("config.json", format!("config.json is not valid JSON: {e}")))?;
-    let Some(map) = value.as_object() else {
+    let Some(outer) = value.as_object() else {
         return Err(err(
             "config.json",
             "config.json must be a JSON object".into(),
         ));
     };
-    // Multimodal wrappers keep the language model's config under text_config.
-    let map = match map.get("text_config").and_then(Json::as_object) {
-        Some(inner) if !map.contains_key("hidden_size") => inner,
-        _ => map,
+    let mut notes = Vec::new();
+    // Multimodal wrappers keep the language model's config under text_config (Llama 4,
+    // Gemma 3, Mistral 3): the vision tower is not counted.
+    let map = match outer.get("text_config").and_then(Json::as_object) {
+        Some(inner) if !outer.contains_key("hidden_size") => {
+            notes.push(
+                "text_config: the language model is read; the vision encoder and projector are not counted"
+                    .to_string(),
+            );
+            inner
+        }
+        _ => outer,
     };
     let f = Fields { map };
-    let model_type = f.string("model_type").unwrap_or("").to_ascii_lowercase();
+    let model_type = f
+        .string("model_type")
+        .or_else(|| outer.get("model_type").and_then(Json::as_str))
+        .unwrap_or("")
+        .to_string();
+    let ty = model_type.to_ascii_lowercase();
+    if let Some((_, what)) = UNSUPPORTED_TYPES.iter().find(|(t, _)| *t == ty) {
+        return Err(err(
+            "model_type",
+            format!(
+                "\"model_type\" \"{model_type}\" has {what}, which Ridgepoint cannot model yet (its KV cache and FLOPs would be wrong)"
+            ),
+        ));
+    }
+    let fam = family(&ty).unwrap_or("");
+    let known = !fam.is_empty();
+    if !known {
+        notes.push(format!(
+            "\"model_type\" {}: not a known architecture; read through the common keys as a Llama-style decoder (gated MLP, no biases)",
+            if model_type.is_empty() { "absent".to_string() } else { format!("\"{model_type}\"") }
+        ));
+    }
 
     let hidden = f.required(&["hidden_size", "n_embd", "d_model"], 1, MAX_DIM)?;
     let layers = f.required(
@@ -152,27 +259,32 @@ pub fn model_from_hf_config(text: &str) -> Result<Model, ConfigError> {
         MAX_COUNT,
     )?;
     let heads = f.required(&["num_attention_heads", "n_head"], 1, MAX_COUNT)?;
-    let vocab = f.required(&["vocab_size"], 1, MAX_DIM)?;
-    let plain_mlp = matches!(
-        model_type.as_str(),
-        "gpt2" | "gptj" | "gpt_neox" | "opt" | "falcon" | "gpt_bigcode" | "bloom"
-    );
-    let intermediate = f
-        .optional(
-            &["intermediate_size", "n_inner", "ffn_dim", "ffn_hidden_size"],
-            1,
-            MAX_DIM,
-        )?
-        .unwrap_or(4 * hidden);
-    let kv_heads = match f.optional(
-        &["num_key_value_heads", "num_kv_heads", "n_head_kv"],
-        1,
-        MAX_COUNT,
-    )? {
-        Some(kv) => kv,
-        None if f.boolean("multi_query")? == Some(true) => 1,
-        None => heads,
+    let vocab = if fam == "chatglm" {
+        f.required(&["padded_vocab_size", "vocab_size"], 1, MAX_DIM)?
+    } else {
+        f.required(&["vocab_size", "padded_vocab_size"], 1, MAX_DIM)?
     };
+    let plain_mlp = match fam {
+        "gpt2" | "gpt_bigcode" | "gptj" | "gpt_neox" | "opt" | "falcon" | "phi" => true,
+        // StarCoder2's only MLP is c_fc → GELU → c_proj ("mlp_type": "default").
+        "starcoder2" => true,
+        _ => matches!(f.string("mlp_type"), Some("default" | "plain" | "gelu")) && !known,
+    };
+    let intermediate = match f.optional(
+        &["intermediate_size", "n_inner", "ffn_dim", "ffn_hidden_size"],
+        1,
+        MAX_DIM,
+    )? {
+        Some(i) => i,
+        None => {
+            notes.push(format!(
+                "\"intermediate_size\" absent: 4 × hidden_size = {}",
+                4 * hidden
+            ));
+            4 * hidden
+        }
+    };
+    let kv_heads = kv_heads(&f, fam, heads, &mut notes)?;
     if kv_heads > heads {
         return Err(err(
             "num_key_value_heads",
@@ -189,7 +301,7 @@ pub fn model_from_hf_config(text: &str) -> Result<Model, ConfigError> {
             ),
         ));
     }
-    let head_dim = match f.optional(&["head_dim"], 1, MAX_DIM)? {
+    let head_dim = match f.optional(&["head_dim", "kv_channels"], 1, MAX_DIM)? {
         Some(d) => d,
         None => {
             if hidden % heads != 0 {
@@ -203,51 +315,65 @@ pub fn model_from_hf_config(text: &str) -> Result<Model, ConfigError> {
             hidden / heads
         }
     };
-    let tied = f.boolean("tie_word_embeddings")?.unwrap_or(matches!(
-        model_type.as_str(),
-        "gemma" | "gemma2" | "gemma3_text" | "gpt2" | "opt" | "falcon" | "gpt_bigcode"
-    ));
-    let qkv_bias = f.boolean("attention_bias")?.unwrap_or(false)
-        || matches!(model_type.as_str(), "qwen2" | "qwen2_moe");
-    let max_context = f
-        .optional(
-            &[
-                "max_position_embeddings",
-                "n_positions",
-                "max_sequence_length",
-                "seq_length",
-            ],
-            1,
-            1 << 30,
-        )?
-        .unwrap_or(4096);
-
-    let experts = f.optional(
-        &["num_local_experts", "n_routed_experts", "num_experts"],
-        1,
-        MAX_COUNT,
-    )?;
-    let moe = match experts {
-        None => None,
-        Some(experts) => {
-            let active = f.required(&["num_experts_per_tok", "moe_top_k"], 1, experts)?;
-            let shared = f
-                .optional(&["n_shared_experts"], 0, MAX_COUNT)?
-                .unwrap_or(0);
-            let expert_intermediate = f
-                .optional(&["moe_intermediate_size"], 1, MAX_DIM)?
-                .unwrap_or(intermediate);
-            let dense_layers = f
-                .optional(&["first_k_dense_replace"], 0, layers)?
-                .unwrap_or(0);
-            Some(Moe {
-                experts,
-                active,
-                shared,
-                expert_intermediate,
-                dense_layers,
-            })
+    // tie_word_embeddings defaults: true for these configuration classes in transformers
+    // (GemmaConfig, Gemma2Config, Gemma3TextConfig, GPT2Config, OPTConfig, FalconConfig,
+    // GPTBigCodeConfig, CohereConfig, Cohere2Config); false for the rest.
+    let tie_default = matches!(
+        fam,
+        "gemma" | "gemma2" | "gemma3" | "gpt2" | "opt" | "falcon" | "gpt_bigcode" | "cohere"
+            | "cohere2"
+    );
+    let tied = match f.boolean("tie_word_embeddings")? {
+        Some(t) => t,
+        None => {
+            notes.push(format!(
+                "\"tie_word_embeddings\" absent: {tie_default} ({} default)",
+                if known { "the architecture's" } else { "transformers'" }
+            ));
+            tie_default
         }
+    };
+    let qkv_bias = match fam {
+        "qwen2" | "qwen2_moe" => true,
+        "gpt2" | "gpt_bigcode" | "opt" | "gpt_neox" | "phi" => {
+            f.boolean("attention_bias")?.unwrap_or(true)
+        }
+        "starcoder2" => f.boolean("use_bias")?.unwrap_or(true),
+        "chatglm" => f.boolean("add_qkv_bias")?.unwrap_or(false),
+        "falcon" => f.boolean("bias")?.unwrap_or(false),
+        _ => f.boolean("attention_bias")?.unwrap_or(false),
+    };
+    let max_context = match f.optional(
+        &[
+            "max_position_embeddings",
+            "n_positions",
+            "max_sequence_length",
+            "seq_length",
+            "n_ctx",
+        ],
+        1,
+        1 << 30,
+    )? {
+        Some(c) => c,
+        None => {
+            // FalconConfig, GPT2Config (n_positions 1024) and OPTConfig carry their own defaults.
+            let d = match fam {
+                "falcon" | "opt" => 2048,
+                "gpt2" => 1024,
+                _ => 4096,
+            };
+            notes.push(format!("\"max_position_embeddings\" absent: {d}"));
+            d
+        }
+    };
+
+    let moe = moe(&f, fam, layers, intermediate, &mut notes)?;
+    let intermediate = match (fam, moe) {
+        // Llama 4's dense layers use intermediate_size_mlp; intermediate_size is an expert's.
+        ("llama4", Some(_)) => f
+            .optional(&["intermediate_size_mlp"], 1, MAX_DIM)?
+            .unwrap_or(intermediate),
+        _ => intermediate,
     };
     let mla = match f.optional(&["kv_lora_rank"], 1, MAX_DIM)? {
         None => None,
@@ -259,25 +385,41 @@ pub fn model_from_hf_config(text: &str) -> Result<Model, ConfigError> {
             v_head_dim: f.required(&["v_head_dim"], 1, MAX_DIM)?,
         }),
     };
-    // Sliding windows: Mistral-v0.1 on every layer; Gemma-2 on every other layer; Qwen2 only
-    // when use_sliding_window is set.
-    let window = f.optional(&["sliding_window"], 1, 1 << 30)?;
-    let sliding_window = match window {
-        Some(w) if model_type.starts_with("gemma2") || model_type.starts_with("gemma3") => {
-            Some((w, layers / 2))
+    let head_dim = match mla {
+        Some(m) if f.optional(&["head_dim"], 1, MAX_DIM)?.is_none() => {
+            m.qk_nope_head_dim + m.qk_rope_head_dim
         }
-        Some(w) if f.boolean("use_sliding_window")? != Some(false) && w < max_context => {
-            Some((w, layers))
+        _ => head_dim,
+    };
+    if let Some(n) = f.optional(&["num_nextn_predict_layers"], 0, MAX_COUNT)? {
+        if n > 0 {
+            notes.push(format!(
+                "\"num_nextn_predict_layers\" ({n}): the multi-token-prediction layer{} stored in the checkpoint {} not counted (used only for speculative decoding)",
+                if n == 1 { "" } else { "s" },
+                if n == 1 { "is" } else { "are" }
+            ));
         }
-        _ => None,
+    }
+    let sliding_window = attention_layers(&f, fam, layers, max_context, &mut notes)?;
+    let position_embeddings = match fam {
+        "gpt2" | "gpt_bigcode" => max_context,
+        // OPT's learned positions carry an offset of 2.
+        "opt" => max_context + 2,
+        _ => 0,
     };
-    let position_embeddings = if matches!(model_type.as_str(), "gpt2" | "opt" | "gpt_bigcode") {
-        max_context + if model_type == "opt" { 2 } else { 0 }
-    } else {
-        0
-    };
+    if let Some(q) = map
+        .get("quantization_config")
+        .or_else(|| outer.get("quantization_config"))
+        .and_then(Json::as_object)
+    {
+        let method = q.get("quant_method").and_then(Json::as_str).unwrap_or("?");
+        notes.push(format!(
+            "\"quantization_config\" ({method}): the checkpoint's stored format is not applied; pick the weight format in the panel"
+        ));
+    }
     let name = f
         .string("_name_or_path")
+        .or_else(|| outer.get("_name_or_path").and_then(Json::as_str))
         .filter(|s| !s.is_empty())
         .map(|s| s.chars().take(80).collect::<String>())
         .unwrap_or_else(|| "Custom model (config.json)".into());
@@ -302,7 +444,262 @@ pub fn model_from_hf_config(text: &str) -> Result<Model, ConfigError> {
         source: "pasted config.json".into(),
     };
     check_model(&model)?;
-    Ok(model)
+    Ok(Imported {
+        model,
+        model_type,
+        known,
+        assumptions: notes,
+    })
+}
+
+/// Key/value heads, by the architecture's rules.
+fn kv_heads(
+    f: &Fields,
+    fam: &str,
+    heads: u64,
+    notes: &mut Vec<String>,
+) -> Result<u64, ConfigError> {
+    match fam {
+        // ChatGLM: multi_query_attention with multi_query_group_num groups.
+        "chatglm" => {
+            if f.boolean("multi_query_attention")? == Some(true) {
+                return f.required(&["multi_query_group_num"], 1, MAX_COUNT);
+            }
+            return Ok(heads);
+        }
+        // Falcon: the new decoder reads num_kv_heads; the old one is multi-query (one K/V
+        // head) when multi_query is set, and FalconConfig's multi_query defaults to true.
+        "falcon" => {
+            // The original remote-code configs name the decoder by model_type: RefinedWeb
+            // (Falcon-40B/180B) is the new decoder, RefinedWebModel (Falcon-7B) the old one.
+            let legacy_new = f.string("model_type") == Some("RefinedWeb");
+            let new = f.boolean("new_decoder_architecture")?.unwrap_or(legacy_new);
+            if !new {
+                let mq = match f.boolean("multi_query")? {
+                    Some(m) => m,
+                    None => {
+                        notes.push(
+                            "\"multi_query\" absent: true (FalconConfig's default): one K/V head"
+                                .into(),
+                        );
+                        true
+                    }
+                };
+                if mq {
+                    return Ok(1);
+                }
+                return Ok(heads);
+            }
+        }
+        // GPTBigCode (StarCoder 1): multi_query defaults to true.
+        "gpt_bigcode" => {
+            return Ok(if f.boolean("multi_query")?.unwrap_or(true) {
+                1
+            } else {
+                heads
+            })
+        }
+        _ => {}
+    }
+    match f.optional(
+        &["num_key_value_heads", "num_kv_heads", "n_head_kv"],
+        1,
+        MAX_COUNT,
+    )? {
+        Some(kv) => Ok(kv),
+        None if f.boolean("multi_query")? == Some(true) => Ok(1),
+        None => {
+            if !matches!(fam, "gpt2" | "gptj" | "gpt_neox" | "opt" | "phi") {
+                notes.push(format!(
+                    "\"num_key_value_heads\" absent: {heads} (= num_attention_heads: multi-head attention)"
+                ));
+            }
+            Ok(heads)
+        }
+    }
+}
+
+/// The mixture of experts, by the architecture's keys.
+fn moe(
+    f: &Fields,
+    fam: &str,
+    layers: u64,
+    intermediate: u64,
+    notes: &mut Vec<String>,
+) -> Result<Option<Moe>, ConfigError> {
+    let experts = f.optional(
+        &["num_local_experts", "n_routed_experts", "num_experts", "moe_num_experts"],
+        1,
+        MAX_COUNT,
+    )?;
+    let Some(experts) = experts else {
+        return Ok(None);
+    };
+    if experts == 1 && fam != "llama4" {
+        return Ok(None);
+    }
+    let active = f.required(
+        &["num_experts_per_tok", "experts_per_token", "moe_top_k", "top_k"],
+        1,
+        experts,
+    )?;
+    let expert_intermediate = match f.optional(&["moe_intermediate_size"], 1, MAX_DIM)? {
+        Some(i) => i,
+        None => intermediate,
+    };
+    let mut shared = f.optional(&["n_shared_experts", "num_shared_experts"], 0, MAX_COUNT)?;
+    // Qwen-MoE's one shared expert is shared_expert_intermediate_size wide: counted as that
+    // many expert widths (Qwen1.5-MoE-A2.7B: 5632 = 4 × 1408).
+    if let Some(w) = f.optional(&["shared_expert_intermediate_size"], 0, MAX_DIM)? {
+        if w > 0 {
+            let n = w.div_ceil(expert_intermediate);
+            if w % expert_intermediate != 0 {
+                notes.push(format!(
+                    "\"shared_expert_intermediate_size\" ({w}) is not a multiple of the expert width ({expert_intermediate}): counted as {n} experts"
+                ));
+            }
+            shared = Some(n);
+        }
+    }
+    // Llama 4 has one shared expert beside the routed ones.
+    if fam == "llama4" && shared.is_none() {
+        shared = Some(1);
+    }
+    let mut dense_layers = f
+        .optional(&["first_k_dense_replace"], 0, layers)?
+        .unwrap_or(0);
+    // Qwen-MoE: decoder_sparse_step k puts experts on every k-th layer; mlp_only_layers are dense.
+    if matches!(fam, "qwen2_moe" | "qwen3_moe") {
+        let step = f.optional(&["decoder_sparse_step"], 1, layers)?.unwrap_or(1);
+        let only: Vec<u64> = match f.map.get("mlp_only_layers") {
+            Some(Json::Array(a)) => a.iter().filter_map(Json::as_u64).collect(),
+            _ => Vec::new(),
+        };
+        let sparse = (0..layers)
+            .filter(|i| !only.contains(i) && (i + 1) % step == 0)
+            .count() as u64;
+        dense_layers = layers - sparse;
+    }
+    // Llama 4: experts on every interleave_moe_layer_step-th layer (Maverick: every other).
+    if fam == "llama4" {
+        let step = f
+            .optional(&["interleave_moe_layer_step"], 1, layers)?
+            .unwrap_or(1);
+        dense_layers = layers - layers / step;
+    }
+    Ok(Some(Moe {
+        experts,
+        active,
+        shared: shared.unwrap_or(0),
+        expert_intermediate,
+        dense_layers,
+    }))
+}
+
+/// Sliding-window (or chunked) layers: (window, how many layers), by `layer_types` when the
+/// config lists them, else by the architecture's pattern.
+fn attention_layers(
+    f: &Fields,
+    fam: &str,
+    layers: u64,
+    max_context: u64,
+    notes: &mut Vec<String>,
+) -> Result<Option<(u64, u64)>, ConfigError> {
+    let window = f.optional(&["sliding_window"], 1, 1 << 30)?;
+    if let Some(Json::Array(types)) = f.map.get("layer_types") {
+        let mut sliding = 0u64;
+        for (i, t) in types.iter().enumerate() {
+            match t.as_str() {
+                Some("full_attention") => {}
+                Some("sliding_attention") => sliding += 1,
+                Some(other) => {
+                    return Err(err(
+                        "layer_types",
+                        format!(
+                            "\"layer_types\"[{i}] is \"{other}\", a kind of layer Ridgepoint cannot model yet (only full_attention and sliding_attention)"
+                        ),
+                    ))
+                }
+                None => {
+                    return Err(err(
+                        "layer_types",
+                        format!("\"layer_types\"[{i}] must be a string, got {}", short(t)),
+                    ))
+                }
+            }
+        }
+        if types.len() as u64 != layers {
+            return Err(err(
+                "layer_types",
+                format!(
+                    "\"layer_types\" lists {} layers but \"num_hidden_layers\" is {layers}",
+                    types.len()
+                ),
+            ));
+        }
+        return match (sliding, window) {
+            (0, _) => Ok(None),
+            (n, Some(w)) => Ok(Some((w, n))),
+            (_, None) => Err(err(
+                "sliding_window",
+                "\"layer_types\" has sliding_attention layers but \"sliding_window\" is missing"
+                    .into(),
+            )),
+        };
+    }
+    // Llama 4: chunked attention on the RoPE layers, global (NoPE) attention every 4th.
+    if fam == "llama4" {
+        if let Some(chunk) = f.optional(&["attention_chunk_size"], 1, 1 << 30)? {
+            let global = match f.map.get("no_rope_layers") {
+                Some(Json::Array(a)) if a.len() as u64 == layers => {
+                    a.iter().filter(|v| v.as_u64() == Some(0)).count() as u64
+                }
+                _ => layers / 4,
+            };
+            notes.push(format!(
+                "\"attention_chunk_size\" ({chunk}): {} chunked-attention layers modelled as a {chunk}-token sliding window (the cache cap is exact; their attention FLOPs at long context are up to 2× high)",
+                layers - global
+            ));
+            return Ok(Some((chunk, layers - global)));
+        }
+        return Ok(None);
+    }
+    let Some(w) = window else {
+        return Ok(None);
+    };
+    Ok(match fam {
+        // Gemma 2 (and Gemma 1 configs that name a window): every other layer is local.
+        "gemma2" | "gemma" => Some((w, layers.div_ceil(2))),
+        // Gemma 3 and Cohere 2: one global layer per sliding_window_pattern (6 and 4 by default).
+        "gemma3" | "cohere2" => {
+            let default = if fam == "gemma3" { 6 } else { 4 };
+            let pattern = match f.optional(&["sliding_window_pattern"], 1, MAX_COUNT)? {
+                Some(p) => p,
+                None => {
+                    notes.push(format!(
+                        "\"sliding_window_pattern\" absent: {default} (one global layer in {default})"
+                    ));
+                    default
+                }
+            };
+            Some((w, layers - layers / pattern))
+        }
+        // Qwen2/3 (and their MoE): only with use_sliding_window, on layers from
+        // max_window_layers on.
+        "qwen2" | "qwen2_moe" | "qwen3" | "qwen3_moe" => {
+            if f.boolean("use_sliding_window")? != Some(true) {
+                return Ok(None);
+            }
+            let from = f
+                .optional(&["max_window_layers"], 0, layers)?
+                .unwrap_or(0);
+            Some((w, layers - from)).filter(|(_, n)| *n > 0)
+        }
+        _ if f.boolean("use_sliding_window")? == Some(false) => None,
+        // A window as long as the context caps nothing.
+        _ if w >= max_context => None,
+        _ => Some((w, layers)),
+    })
 }
 
 /// Checks a model's fields are in the ranges the engine handles.

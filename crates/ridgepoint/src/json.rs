@@ -152,6 +152,13 @@ impl Parser<'_> {
             Some(b't') => self.eat("true", Json::Bool(true)),
             Some(b'f') => self.eat("false", Json::Bool(false)),
             Some(b'"') => self.string().map(Json::String),
+            // Python's json module writes NaN and ±Infinity (Nemotron-H's config.json has
+            // `Infinity`); they are read as null, so every number held stays finite.
+            Some(b'N') => self.eat("NaN", Json::Null),
+            Some(b'I') => self.eat("Infinity", Json::Null),
+            Some(b'-') if self.s.get(self.i + 1) == Some(&b'I') => {
+                self.eat("-Infinity", Json::Null)
+            }
             Some(b'-' | b'0'..=b'9') => self.number(),
             Some(b'[') => self.nested(|p| p.array()),
             Some(b'{') => self.nested(|p| p.object()),

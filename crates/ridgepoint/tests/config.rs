@@ -156,3 +156,109 @@ fn a_tiny_valid_config_estimates_without_nan() {
     assert!(e.calibrated.tpot.get().is_finite() && e.calibrated.tpot.get() > 0.0);
     assert!(e.decode.intensity.get().is_finite());
 }
+
+// ---------------------------------------------------------------------------------------------
+// Architecture rules (shapes here are small and made up; the rules are transformers').
+
+use ridgepoint::config::import_hf_config;
+use ridgepoint::Mlp;
+
+const BASE: &str = r#""hidden_size":1024,"intermediate_size":4096,"num_hidden_layers":12,
+    "num_attention_heads":16,"vocab_size":1000,"max_position_embeddings":8192"#;
+
+fn read(extra: &str) -> ridgepoint::config::Imported {
+    import_hf_config(&format!("{{{BASE},{extra}}}")).unwrap()
+}
+
+#[test]
+fn falcon_old_decoder_with_multi_query_has_one_kv_head_whatever_num_kv_heads_says() {
+    let m = read(r#""model_type":"falcon","multi_query":true,"num_kv_heads":16"#).model;
+    assert_eq!(m.kv_heads, 1);
+    assert_eq!(m.mlp, Mlp::Plain);
+    assert!(m.tied_embeddings, "FalconConfig ties by default");
+    let m = read(r#""model_type":"falcon","new_decoder_architecture":true,"num_kv_heads":4"#).model;
+    assert_eq!(m.kv_heads, 4);
+    // The remote-code names: RefinedWeb is the new decoder, RefinedWebModel the old one.
+    assert_eq!(read(r#""model_type":"RefinedWeb","n_head_kv":8"#).model.kv_heads, 8);
+    assert_eq!(read(r#""model_type":"RefinedWebModel","n_head_kv":8"#).model.kv_heads, 1);
+}
+
+#[test]
+fn starcoder2_has_a_two_matrix_mlp() {
+    let m = read(r#""model_type":"starcoder2","mlp_type":"default","num_key_value_heads":4"#).model;
+    assert_eq!(m.mlp, Mlp::Plain);
+    // 12 layers × 2 × 1024 × 4096, not 3 ×.
+    assert_eq!(m.params().mlp_total, 12.0 * 2.0 * 1024.0 * 4096.0);
+}
+
+#[test]
+fn qwen_moe_shared_expert_counts_its_width() {
+    let m = read(
+        r#""model_type":"qwen2_moe","num_experts":60,"num_experts_per_tok":4,
+        "moe_intermediate_size":1408,"shared_expert_intermediate_size":5632"#,
+    )
+    .model;
+    let moe = m.moe.unwrap();
+    assert_eq!((moe.experts, moe.active, moe.shared), (60, 4, 4)); // 5632 = 4 × 1408
+    assert_eq!(moe.dense_layers, 0);
+    assert!(m.qkv_bias);
+}
+
+#[test]
+fn gemma_3_keeps_one_global_layer_in_six() {
+    let i = read(r#""model_type":"gemma3_text","head_dim":256,"num_key_value_heads":8,
+        "sliding_window":1024,"sliding_window_pattern":6"#);
+    assert_eq!(i.model.sliding_window, Some((1024, 10))); // 12 layers: 2 global, 10 local
+    assert!(i.model.tied_embeddings);
+    // Gemma 2 alternates one to one.
+    let g2 = read(r#""model_type":"gemma2","head_dim":256,"sliding_window":4096"#);
+    assert_eq!(g2.model.sliding_window, Some((4096, 6)));
+}
+
+#[test]
+fn layer_types_decide_when_present() {
+    let types = (0..12)
+        .map(|i| if i % 3 == 2 { "\"full_attention\"" } else { "\"sliding_attention\"" })
+        .collect::<Vec<_>>()
+        .join(",");
+    let m = read(&format!(r#""model_type":"llama","sliding_window":512,"layer_types":[{types}]"#)).model;
+    assert_eq!(m.sliding_window, Some((512, 8)));
+    let e = import_hf_config(&format!(
+        r#"{{{BASE},"model_type":"llama","layer_types":["linear_attention"{}]}}"#,
+        ",\"full_attention\"".repeat(11)
+    ))
+    .unwrap_err();
+    assert_eq!(e.field, "layer_types");
+    assert!(e.message.contains("linear_attention"), "{}", e.message);
+}
+
+#[test]
+fn cohere_ties_its_embeddings_when_the_key_is_absent() {
+    let i = read(r#""model_type":"cohere""#);
+    assert!(i.model.tied_embeddings);
+    assert!(i.assumptions.iter().any(|a| a.contains("tie_word_embeddings")), "{:?}", i.assumptions);
+}
+
+#[test]
+fn an_unknown_model_type_is_read_through_the_common_keys_and_says_so() {
+    let i = read(r#""model_type":"brand_new_lm","num_key_value_heads":4"#);
+    assert!(!i.known);
+    assert_eq!(i.model.kv_heads, 4);
+    assert!(i.assumptions.iter().any(|a| a.contains("brand_new_lm")), "{:?}", i.assumptions);
+    let e = import_hf_config(&format!(r#"{{{BASE},"model_type":"jamba"}}"#)).unwrap_err();
+    assert_eq!(e.field, "model_type");
+    assert!(e.message.contains("state-space"));
+}
+
+#[test]
+fn chatglm_names_its_own_keys() {
+    let m = import_hf_config(
+        r#"{"model_type":"chatglm","hidden_size":4096,"ffn_hidden_size":13696,"num_layers":28,
+        "num_attention_heads":32,"multi_query_attention":true,"multi_query_group_num":2,
+        "kv_channels":128,"padded_vocab_size":65024,"seq_length":8192,"add_qkv_bias":true}"#,
+    )
+    .unwrap()
+    .model;
+    assert_eq!((m.kv_heads, m.head_dim, m.vocab, m.layers), (2, 128, 65024, 28));
+    assert!(m.qkv_bias && !m.tied_embeddings);
+}

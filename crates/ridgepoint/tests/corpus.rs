@@ -1,0 +1,252 @@
+//! Real `config.json` files as published (tests/data/configs, sources in SOURCES.tsv) through
+//! the import: parameter counts against the published ones, and the KV cache of one sequence
+//! against a per-layer sum written out here from each config's own keys.
+//!
+//! Conventions:
+//! - **Total** is everything stored, embeddings included (vision towers of multimodal wrappers
+//!   and multi-token-prediction layers left out, as the vendors' headline counts do).
+//! - **Active** is what one token touches. Vendors differ and seldom say: Mixtral's and Qwen3's
+//!   figures count the input embedding table (`WithEmbedding`); gpt-oss's 5.1B, Kimi K2's 32B and
+//!   DeepSeek-V2-Lite's 2.4B match only without it (`WithoutEmbedding`); GLM-4.5's 32B only
+//!   without the embedding and the LM head (`WithoutEmbeddingOrHead`). None of these sources
+//!   states its convention: the column records the one the figure matches, and the check then
+//!   holds the count to 2% under it (a missing shared expert or a wrong expert width still fails).
+//! - **Tolerance:** total within 1% and active within 2% of the published figure, plus that
+//!   figure's own rounding (half a unit of its last digit: "46.7B" is 46.65–46.75). A figure SOURCES.tsv calls *nominal*
+//!   (a size class in the model's name: "70B" for 68.98B) is held to 5% only.
+
+use ridgepoint::config::import_hf_config;
+use std::collections::HashMap;
+use std::path::Path;
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Active {
+    /// The input embedding table counted as active (a dense model's total).
+    WithEmbedding,
+    /// The input embedding left out.
+    WithoutEmbedding,
+    /// Neither the input embedding nor the LM head counted.
+    WithoutEmbeddingOrHead,
+}
+use Active::*;
+
+/// What each config says about its attention layers, written out from its keys:
+/// (id, full-attention layers, sliding-window layers, window, cached elements per token per
+/// layer, active convention). Elements: 2 × num_key_value_heads × head_dim (head_dim =
+/// hidden_size / num_attention_heads when absent), or kv_lora_rank + qk_rope_head_dim for MLA.
+#[rustfmt::skip]
+const LAYERS: &[(&str, u64, u64, u64, u64, Active)] = &[
+    // id                        full sliding window  elements  active
+    ("chatglm3-6b",               28,  0,    0,     2 * 2 * 128,   WithEmbedding), // multi_query_group_num 2, kv_channels 128
+    ("deepseek-r1",               61,  0,    0,     512 + 64,      WithEmbedding),
+    ("deepseek-v2-lite",          27,  0,    0,     512 + 64,      WithoutEmbedding),
+    ("deepseek-v3",               61,  0,    0,     512 + 64,      WithEmbedding),
+    ("falcon-40b",                60,  0,    0,     2 * 8 * 64,    WithEmbedding), // n_head_kv 8, 8192 / 128
+    ("glm-4.5",                   92,  0,    0,     2 * 8 * 128,   WithoutEmbeddingOrHead),
+    ("gpt-oss-120b",              18,  18,   128,   2 * 8 * 64,    WithoutEmbedding), // layer_types alternate
+    ("gpt-oss-20b",               12,  12,   128,   2 * 8 * 64,    WithoutEmbedding),
+    ("gpt2-large",                36,  0,    0,     2 * 20 * 64,   WithEmbedding), // MHA: 1280 / 20
+    ("kimi-k2-instruct",          61,  0,    0,     512 + 64,      WithoutEmbedding),
+    ("llama-2-13b",               40,  0,    0,     2 * 40 * 128,  WithEmbedding),
+    ("llama-2-70b",               80,  0,    0,     2 * 8 * 128,   WithEmbedding),
+    ("llama-2-7b",                32,  0,    0,     2 * 32 * 128,  WithEmbedding),
+    ("llama-3.1-405b",            126, 0,    0,     2 * 8 * 128,   WithEmbedding),
+    ("llama-3.1-70b",             80,  0,    0,     2 * 8 * 128,   WithEmbedding),
+    ("llama-3.1-8b",              32,  0,    0,     2 * 8 * 128,   WithEmbedding),
+    ("llama-3.2-1b-instruct",     16,  0,    0,     2 * 8 * 64,    WithEmbedding),
+    ("llama-3.2-3b-instruct",     28,  0,    0,     2 * 8 * 128,   WithEmbedding),
+    ("mixtral-8x22b",             56,  0,    0,     2 * 8 * 128,   WithEmbedding),
+    ("mixtral-8x7b",              32,  0,    0,     2 * 8 * 128,   WithEmbedding),
+    ("phi-4",                     40,  0,    0,     2 * 10 * 128,  WithEmbedding),
+    ("phi-mini-moe-instruct",     0,   32,   2047,  2 * 8 * 128,   WithEmbedding), // sliding_window 2047 < 4096 context
+    ("qwen2.5-1.5b",              28,  0,    0,     2 * 2 * 128,   WithEmbedding), // use_sliding_window false
+    ("qwen2.5-32b",               64,  0,    0,     2 * 8 * 128,   WithEmbedding),
+    ("qwen2.5-72b",               80,  0,    0,     2 * 8 * 128,   WithEmbedding),
+    ("qwen2.5-7b",                28,  0,    0,     2 * 4 * 128,   WithEmbedding),
+    ("qwen3-0.6b",                28,  0,    0,     2 * 8 * 128,   WithEmbedding),
+    ("qwen3-1.7b",                28,  0,    0,     2 * 8 * 128,   WithEmbedding),
+    ("qwen3-235b-a22b",           94,  0,    0,     2 * 4 * 128,   WithEmbedding),
+    ("qwen3-30b-a3b",             48,  0,    0,     2 * 4 * 128,   WithEmbedding),
+    ("qwen3-32b",                 64,  0,    0,     2 * 8 * 128,   WithEmbedding),
+    ("qwen3-8b",                  36,  0,    0,     2 * 8 * 128,   WithEmbedding),
+];
+
+/// Configs the engine must refuse, and a word the refusal must contain.
+const REFUSED: &[(&str, &str)] = &[
+    ("nemotron-h-56b-base-8k", "state-space"),
+    ("qwen3-next-80b-a3b-thinking", "linear-attention"),
+];
+
+fn dir() -> &'static Path {
+    Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/configs"))
+}
+
+/// SOURCES.tsv: id → (published total, published active, note) as written ("46.7B", "1T").
+fn published() -> HashMap<String, (String, String, String)> {
+    let text = std::fs::read_to_string(dir().join("SOURCES.tsv")).unwrap();
+    let mut lines = text.lines();
+    let header: Vec<&str> = lines.next().unwrap().split('\t').collect();
+    let col = |name: &str| header.iter().position(|h| *h == name).unwrap();
+    let (id, total, active, note) = (
+        col("id"),
+        col("params_total_published"),
+        col("params_active_published"),
+        col("params_note"),
+    );
+    lines
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| {
+            let c: Vec<&str> = l.split('\t').collect();
+            let get = |i: usize| c.get(i).copied().unwrap_or("").trim().to_string();
+            (get(id), (get(total), get(active), get(note)))
+        })
+        .collect()
+}
+
+/// "46.7B" → (46.7e9, half a unit of its last digit: 0.05e9).
+fn parse_count(s: &str) -> Option<(f64, f64)> {
+    let s = s.trim();
+    let (num, scale) = match s.chars().last()? {
+        'T' => (&s[..s.len() - 1], 1e12),
+        'B' => (&s[..s.len() - 1], 1e9),
+        'M' => (&s[..s.len() - 1], 1e6),
+        _ => return None,
+    };
+    let value: f64 = num.parse().ok()?;
+    let decimals = num.split('.').nth(1).map_or(0, str::len) as i32;
+    Some((value * scale, 0.5 * 10f64.powi(-decimals) * scale))
+}
+
+fn within(actual: f64, published: &str, rel: f64, nominal: bool) -> Result<(), String> {
+    let Some((value, half_unit)) = parse_count(published) else {
+        return Ok(()); // no published count (SOURCES.tsv says why)
+    };
+    // The published figure is only known to half a unit of its last digit; the engine's error
+    // budget comes on top of that.
+    let allowed = if nominal { 0.05 * value } else { rel * value + half_unit };
+    if (actual - value).abs() <= allowed {
+        Ok(())
+    } else {
+        Err(format!(
+            "{:.3}B against published {published} (allowed ±{:.3}B)",
+            actual / 1e9,
+            allowed / 1e9
+        ))
+    }
+}
+
+#[test]
+fn every_config_in_the_corpus_has_its_expectations() {
+    let mut files: Vec<String> = std::fs::read_dir(dir())
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().to_string())
+        .filter(|n| n.ends_with(".json"))
+        .map(|n| n.trim_end_matches(".json").to_string())
+        .collect();
+    files.sort();
+    let sources = published();
+    for id in &files {
+        let listed = LAYERS.iter().any(|r| r.0 == id) || REFUSED.iter().any(|r| r.0 == id);
+        assert!(listed, "{id}.json has no row in LAYERS or REFUSED");
+        assert!(sources.contains_key(id), "{id}.json has no row in SOURCES.tsv");
+    }
+    assert!(files.len() >= 30, "the corpus holds {} configs", files.len());
+}
+
+#[test]
+fn parameter_counts_match_the_published_ones() {
+    let sources = published();
+    let mut failures = Vec::new();
+    let mut checked = 0;
+    for &(id, .., convention) in LAYERS {
+        let text = std::fs::read_to_string(dir().join(format!("{id}.json"))).unwrap();
+        let imported = import_hf_config(&text).unwrap_or_else(|e| panic!("{id}: {e}"));
+        let p = imported.model.params();
+        let (total, active, note) = &sources[id];
+        let nominal = note.starts_with("nominal");
+        if let Err(e) = within(p.total, total, 0.01, nominal) {
+            failures.push(format!("{id} total: {e}"));
+        }
+        let active_count = match convention {
+            WithEmbedding => p.active,
+            WithoutEmbedding => p.active - p.embedding,
+            WithoutEmbeddingOrHead => p.active - p.embedding - p.lm_head,
+        };
+        let published_active = if active.is_empty() && imported.model.moe.is_none() {
+            total // a dense model's active count is its total
+        } else {
+            active
+        };
+        if let Err(e) = within(active_count, published_active, 0.02, nominal && active.is_empty()) {
+            failures.push(format!("{id} active ({convention:?}): {e}"));
+        }
+        checked += parse_count(total).is_some() as usize;
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    assert!(checked >= 28, "only {checked} configs have a published total");
+}
+
+#[test]
+fn kv_cache_of_one_sequence_is_the_per_layer_sum() {
+    for &(id, full, sliding, window, elements, _) in LAYERS {
+        let text = std::fs::read_to_string(dir().join(format!("{id}.json"))).unwrap();
+        let m = import_hf_config(&text).unwrap().model;
+        assert_eq!(m.layers, full + sliding, "{id}: layer count");
+        for ctx in [4096u64, 16_384, 131_072] {
+            // full layers × ctx × e + sliding layers × min(ctx, window) × e, FP16 (2 bytes).
+            let tokens = full * ctx + sliding * ctx.min(window);
+            let expected = (tokens * elements * 2) as f64;
+            let got = m.kv_elements(ctx as f64) * 2.0;
+            assert_eq!(got, expected, "{id}: KV bytes of one {ctx}-token sequence");
+        }
+    }
+}
+
+#[test]
+fn architectures_the_engine_cannot_model_are_refused_by_name() {
+    for &(id, word) in REFUSED {
+        let text = std::fs::read_to_string(dir().join(format!("{id}.json"))).unwrap();
+        let e = import_hf_config(&text).expect_err(id);
+        assert_eq!(e.field, "model_type", "{id}");
+        assert!(e.message.contains(word), "{id}: {}", e.message);
+    }
+}
+
+#[test]
+fn what_the_reader_assumed_is_listed() {
+    let read = |id: &str| {
+        let text = std::fs::read_to_string(dir().join(format!("{id}.json"))).unwrap();
+        import_hf_config(&text).unwrap()
+    };
+    // gpt-oss ships MXFP4 experts: said, not silently applied.
+    assert!(read("gpt-oss-120b")
+        .assumptions
+        .iter()
+        .any(|a| a.contains("quantization_config") && a.contains("mxfp4")));
+    // DeepSeek-V3's MTP layer is not counted, and the reader says so.
+    assert!(read("deepseek-v3")
+        .assumptions
+        .iter()
+        .any(|a| a.contains("num_nextn_predict_layers")));
+    // Falcon-40B's remote-code config names no FFN width or tie: the defaults are listed.
+    let falcon = read("falcon-40b");
+    assert!(falcon.known);
+    assert!(falcon.assumptions.iter().any(|a| a.contains("intermediate_size")));
+    assert!(falcon.assumptions.iter().any(|a| a.contains("tie_word_embeddings")));
+    // A Llama config that names every key needs no assumption.
+    assert_eq!(read("llama-3.1-8b").assumptions, Vec::<String>::new());
+}
+
+#[test]
+fn parse_count_reads_rounding() {
+    assert_eq!(parse_count("7B"), Some((7e9, 0.5e9)));
+    assert!((parse_count("46.7B").unwrap().1 - 0.05e9).abs() < 1.0);
+    assert_eq!(parse_count("774M").unwrap().0, 774e6);
+    assert_eq!(parse_count(""), None);
+    assert!(within(7.4e9, "7B", 0.01, false).is_ok());
+    assert!(within(7.6e9, "7B", 0.01, false).is_err());
+    assert!(within(68.0e9, "70B", 0.01, false).is_err());
+    assert!(within(68.0e9, "70B", 0.01, true).is_ok());
+    assert!(within(46.9e9, "46.7B", 0.001, false).is_err());
+}
