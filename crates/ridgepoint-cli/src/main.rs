@@ -37,6 +37,9 @@ Scenario flags (defaults: the seed scenario):
   --prompt N      input tokens per request (1–1048576)            [2048]
   --output N      output tokens per request (1–1048576)           [128]
   --gpus N        GPUs in tensor parallel (1–64)                  [1]
+  --config FILE   the model from a Hugging Face config.json (- reads standard input);
+                  the defaults it assumed go to standard error
+  --link URL      the scenario of a page link (or its ?query); other flags override it
   --json          print one JSON object instead of text
   -h, --help      this text
 
@@ -331,25 +334,72 @@ const SCENARIO_KEYS: [(&str, &str); 8] = [
     ("gpus", "gpus"),
 ];
 
-/// The scenario the flags describe, or every problem with them.
+/// Flags every scenario command takes besides [`SCENARIO_KEYS`].
+const SOURCE_FLAGS: [&str; 2] = ["config", "link"];
+
+/// The query of a page link (`https://…/?v=1&batch=8#roofline`, `?v=1&…` or `v=1&…`).
+fn link_query(link: &str) -> &str {
+    let link = link.trim();
+    let link = link.split('#').next().unwrap_or(link);
+    match link.split_once('?') {
+        Some((_, q)) => q,
+        None if link.contains('=') => link,
+        None => "",
+    }
+}
+
+/// The text of `--config FILE` (`-`: standard input).
+fn read_config(path: &str) -> Result<String, Fail> {
+    if path == "-" {
+        let mut text = String::new();
+        std::io::Read::read_to_string(&mut std::io::stdin(), &mut text)
+            .map_err(|e| Fail(format!("--config -: cannot read standard input: {e}"), 1))?;
+        return Ok(text);
+    }
+    std::fs::read_to_string(path).map_err(|e| Fail(format!("--config {path}: {e}"), 1))
+}
+
+/// The scenario the flags describe, or every problem with them. `--link` gives the page link's
+/// scenario, which the other flags override; `--config` replaces the model with a pasted
+/// `config.json`.
 fn scenario_from(flags: &Flags) -> Result<(Spec, Scenario), Fail> {
-    let pairs: Vec<(&str, &str)> = SCENARIO_KEYS
+    if flags.value("config").is_some() && flags.value("model").is_some() {
+        return Err(usage_error("--config and --model both name the model; give one"));
+    }
+    let from_flags: Vec<(&str, &str)> = SCENARIO_KEYS
         .iter()
         .filter_map(|(flag, key)| flags.value(flag).map(|v| (*key, v)))
         .collect();
-    let query = form_urlencoded::Serializer::new(String::new())
-        .extend_pairs(pairs)
-        .finish();
-    let (spec, problems) = Spec::from_query(&query);
+    let link_pairs: Vec<(String, String)> = match flags.value("link") {
+        Some(link) => {
+            let q = link_query(link);
+            if q.is_empty() {
+                return Err(usage_error(format!(
+                    "--link: \u{201c}{link}\u{201d} holds no scenario (expected a page link with a ?query)"
+                )));
+            }
+            form_urlencoded::parse(q.as_bytes()).into_owned().collect()
+        }
+        None => Vec::new(),
+    };
+    let mut query = form_urlencoded::Serializer::new(String::new());
+    for (k, v) in &link_pairs {
+        if !from_flags.iter().any(|(key, _)| key == k) {
+            query.append_pair(k, v);
+        }
+    }
+    let query = query.extend_pairs(from_flags).finish();
+    let (mut spec, problems) = Spec::from_query(&query);
     if !problems.is_empty() {
         let msgs: Vec<String> = problems
             .iter()
             .map(|p| {
+                // Name the flag when one was given, else the link's key.
                 let flag = SCENARIO_KEYS
                     .iter()
-                    .find(|(_, key)| *key == p.field)
+                    .find(|(f, key)| *key == p.field && flags.value(f).is_some())
                     .map(|(flag, _)| format!("--{flag}"))
-                    .unwrap_or_else(|| p.field.to_string());
+                    .unwrap_or_else(|| format!("\u{201c}{}\u{201d}", p.field));
                 // The page falls back to a default; the CLI refuses instead.
                 let msg = p.message.split("; using ").next().unwrap_or(&p.message);
                 let hint = match p.field {
@@ -360,7 +410,18 @@ fn scenario_from(flags: &Flags) -> Result<(Spec, Scenario), Fail> {
                 format!("{flag}: {msg}{hint}")
             })
             .collect();
-        return Err(usage_error(msgs.join("\n")));
+        let from = if flags.value("link").is_some() { "--link: " } else { "" };
+        return Err(usage_error(format!("{from}{}", msgs.join("\n"))));
+    }
+    if let Some(path) = flags.value("config") {
+        let text = read_config(path)?;
+        let imported = ridgepoint::config::import_hf_config(&text)
+            .map_err(|e| usage_error(format!("--config {path}: {e}")))?;
+        for a in &imported.assumptions {
+            eprintln!("ridgepoint: --config {path}: assumed {a}");
+        }
+        spec.model = ridgepoint::query::CUSTOM.into();
+        spec.custom_model = Some(imported.model);
     }
     let scenario = spec.scenario();
     Ok((spec, scenario))
@@ -394,6 +455,7 @@ fn chart_cmd(args: &[String]) -> Result<(), Fail> {
         })
         .collect();
     let mut takes: Vec<&'static str> = SCENARIO_KEYS.iter().map(|(f, _)| *f).collect();
+    takes.extend(SOURCE_FLAGS);
     takes.extend(["out", "theme", "width", "height"]);
     let Some(flags) = Flags::parse("chart", &rest, &takes, &[])? else {
         print!("{}", help_of("chart").unwrap_or_default());
@@ -442,7 +504,8 @@ fn chart_cmd(args: &[String]) -> Result<(), Fail> {
 
 fn estimate_cmd(args: &[String], explain: bool) -> Result<(), Fail> {
     let command = if explain { "explain" } else { "estimate" };
-    let takes: Vec<&'static str> = SCENARIO_KEYS.iter().map(|(f, _)| *f).collect();
+    let mut takes: Vec<&'static str> = SCENARIO_KEYS.iter().map(|(f, _)| *f).collect();
+    takes.extend(SOURCE_FLAGS);
     let Some(flags) = Flags::parse(command, args, &takes, &["json"])? else {
         print!("{}", help_of(command).unwrap_or_default());
         return Ok(());

@@ -414,7 +414,7 @@ pub fn import_hf_config(text: &str) -> Result<Imported, ConfigError> {
     {
         let method = q.get("quant_method").and_then(Json::as_str).unwrap_or("?");
         notes.push(format!(
-            "\"quantization_config\" ({method}): the checkpoint's stored format is not applied; pick the weight format in the panel"
+            "\"quantization_config\" ({method}): the checkpoint's stored format is not applied; choose the weight format yourself"
         ));
     }
     let name = f
