@@ -30,6 +30,8 @@ use ridgepoint::query::CUSTOM;
 use ridgepoint::{
     catalog, estimate, evaluate, published, Estimate, Model, Precision, Scenario, Spec, Speculative,
 };
+use std::collections::HashSet;
+use std::hash::{DefaultHasher, Hash, Hasher};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, OnceLock};
@@ -482,14 +484,30 @@ fn shape(m: &Model) -> Model {
     }
 }
 
-/// Checks one config.json text; true when the import accepted it.
-fn check_config(c: &str) -> bool {
+/// What became of one config.json text.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Import {
+    Refused,
+    /// A model shape already estimated (most mutations land in keys the import ignores).
+    Seen,
+    New,
+}
+
+/// Checks one config.json text. `seen` holds hashes of the model shapes already estimated:
+/// the estimate depends on the shape alone, so a shape is estimated at the scenarios once per
+/// run (its link is checked every time, since it carries the name).
+fn check_config(c: &str, seen: &mut HashSet<u64>) -> Import {
     let Ok(m) = model_from_hf_config(c) else {
-        return false;
+        return Import::Refused;
     };
-    for (what, s) in config_scenarios(&m) {
-        let e = estimate(&s);
-        check_estimate(&format!("imported model at {what}"), &e, true);
+    let mut h = DefaultHasher::new();
+    format!("{:?}", shape(&m)).hash(&mut h);
+    let new = seen.insert(h.finish());
+    if new {
+        for (what, s) in config_scenarios(&m) {
+            let e = estimate(&s);
+            check_estimate(&format!("imported model at {what}"), &e, true);
+        }
     }
     // The page puts a pasted model into the spec as the custom model; its link must bring
     // back the same scenario.
@@ -529,7 +547,11 @@ fn check_config(c: &str) -> bool {
         second,
         "the imported model's link, read back, is not a fixed point"
     );
-    true
+    if new {
+        Import::New
+    } else {
+        Import::Seen
+    }
 }
 
 /// What the watchdog needs to name a hanging input: a counter bumped before each input, and
@@ -621,6 +643,7 @@ fn main() {
     let mut rng = Rng(seed | 1);
     let start = Instant::now();
     let (mut queries, mut configs, mut imported) = (0u64, 0u64, 0u64);
+    let mut seen = HashSet::new();
     for i in 0..inputs {
         let (kind, input) = if i % 2 == 0 {
             ("query", query(&mut rng))
@@ -633,9 +656,9 @@ fn main() {
         let r = catch_unwind(AssertUnwindSafe(|| {
             if kind == "query" {
                 check_query(&input, full);
-                false
+                Import::Refused
             } else {
-                check_config(&input)
+                check_config(&input, &mut seen)
             }
         }));
         let Ok(accepted) = r else {
@@ -650,7 +673,7 @@ fn main() {
             );
             std::process::exit(1);
         };
-        imported += accepted as u64;
+        imported += (accepted != Import::Refused) as u64;
         if kind == "query" {
             queries += 1
         } else {
@@ -660,10 +683,13 @@ fn main() {
             eprintln!("  {} inputs, {:.0} s", i + 1, start.elapsed().as_secs_f64());
         }
     }
+    let scenarios = config_scenarios(&seed_scenario().model).len();
     println!(
         "fuzz: {inputs} inputs ({queries} link queries, {configs} config.json texts of which \
-         {imported} imported), no panic or hang (bound {timeout} s), every estimate finite, every link round-trips; {:.1} s, \
-         seed {seed}",
+         {imported} imported, {} distinct shapes each estimated at {scenarios} scenarios), no \
+         panic or hang (bound {timeout} s), every estimate finite, every link round-trips; \
+         {:.1} s, seed {seed}",
+        seen.len(),
         start.elapsed().as_secs_f64()
     );
 }
