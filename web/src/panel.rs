@@ -4,7 +4,7 @@
 use crate::controls::{Decimal, Select, Slider, Whole};
 use crate::state::use_state;
 use leptos::prelude::*;
-use ridgepoint::config::model_from_hf_config;
+use ridgepoint::config::import_hf_config;
 use ridgepoint::query::{
     ACCEPT_RANGE, BATCH_RANGE, CUSTOM, DRAFT_TOKENS_RANGE, EFF_RANGE, GPUS_RANGE, LAYER_US_RANGE,
     OUTPUT_RANGE, OVERHEAD_MB_RANGE, PROMPT_RANGE,
@@ -284,8 +284,10 @@ fn PasteConfig() -> impl IntoView {
     let spec = use_state().spec;
     let text = RwSignal::new(String::new());
     let message = RwSignal::new(None::<(bool, String)>);
-    let apply = move |_| match model_from_hf_config(&text.get_untracked()) {
-        Ok(m) => {
+    let assumed = RwSignal::new(Vec::<String>::new());
+    let apply = move |_| match import_hf_config(&text.get_untracked()) {
+        Ok(imported) => {
+            let m = imported.model;
             let p = m.params();
             message.set(Some((
                 true,
@@ -297,12 +299,16 @@ fn PasteConfig() -> impl IntoView {
                     m.layers
                 ),
             )));
+            assumed.set(imported.assumptions);
             spec.update(|s| {
                 s.model = CUSTOM.into();
                 s.custom_model = Some(m);
             });
         }
-        Err(e) => message.set(Some((false, e.message))),
+        Err(e) => {
+            message.set(Some((false, e.message)));
+            assumed.set(Vec::new());
+        }
     };
     view! {
         <details class="group paste">
@@ -320,6 +326,15 @@ fn PasteConfig() -> impl IntoView {
             {move || message.get().map(|(ok, m)| {
                 view! { <p class=if ok { "ok" } else { "field-error" } role="status">{m}</p> }
             })}
+            {move || {
+                let notes = assumed.get();
+                (!notes.is_empty()).then(|| view! {
+                    <p class="assumed-title">"Assumed while reading it:"</p>
+                    <ul class="assumed" data-testid="config-assumptions">
+                        {notes.into_iter().map(|n| view! { <li>{n}</li> }).collect::<Vec<_>>()}
+                    </ul>
+                })
+            }}
         </details>
     }
 }
