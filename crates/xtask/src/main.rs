@@ -27,9 +27,12 @@ Commands:
   build                   setup, then `trunk build --release` into dist/ (Trunk.toml).
   serve [--port N]        build, then serve dist/ on http://127.0.0.1:8080/ (or port N).
         [--no-build]      Serve dist/ as it is.
-  test                    The one command that runs every test: setup; native `cargo test`;
-                          wasm-bindgen-test of ridgepoint-web in headless Chromium; release
-                          build, served on a free port, and the Playwright tests in tests/e2e.
+  test                    The one command that runs every test: setup; native: `cargo test
+                          --all-targets` (so benches and examples compile; criterion benches run
+                          once each), `cargo test --doc`, and a fuzz smoke run (200000 inputs,
+                          fixed seed, as `fuzz` below); wasm-bindgen-test of ridgepoint-web in
+                          headless Chromium; release build, served on a free port, and the
+                          Playwright tests in tests/e2e.
        [--only native|wasm|e2e]   Run one of the three (repeatable).
   size                    Raw, gzip -9 and brotli -q 11 bytes of every file in dist/ (no *.map,
                           no dot files), the totals and the brotli budget (153600 bytes).
@@ -43,11 +46,16 @@ Commands:
         [--runs N]        Repeat the in-browser measurements N times; report their median.
         [--json]          Print the figures as JSON.
         [--trace]         Add a traced pass (where main-thread time goes); automatic on a miss.
-  fuzz                    Fuzz the link decoder and the config.json import (release build,
-                          panics caught): every input must decode without panicking, give
-                          finite estimates, and its link must round-trip.
+  fuzz                    Fuzz the link decoder and the config.json import (`fuzz` profile:
+                          optimized, overflow checks and debug assertions on, panics caught).
+                          Every input must decode without panicking or hanging, and its link
+                          must round-trip; a link's estimate must be finite, and an imported
+                          model's full estimate (derivations too) at 12 scenarios (1-64 GPUs,
+                          every format, 128K and 1M prompts, batch 1-4096, speculative as
+                          target and draft). A failure prints the input and a replay command.
         [--inputs N]      How many inputs [10000000].
-        [--seed S]        Generator seed.
+        [--seed S]        Generator seed (decimal).
+        [--timeout SECS]  Longest one input may run before it counts as a hang [5].
   help                    This text.
 
 Options for build, serve, test and bench:
@@ -217,9 +225,10 @@ fn serve_cmd(rest: &[String]) -> Result<()> {
     Ok(())
 }
 
-/// `cargo xtask fuzz`: the mutational fuzzer in crates/ridgepoint/examples/fuzz.rs, built with
-/// the unwinding `fuzz` profile so each panic is caught and reported with its input.
-fn fuzz_cmd(rest: &[String]) -> Result<()> {
+/// `cargo run` of the mutational fuzzer in crates/ridgepoint/examples/fuzz.rs, built with the
+/// unwinding `fuzz` profile (overflow checks and debug assertions on) so each panic is caught
+/// and reported with its input.
+fn fuzz_command() -> std::process::Command {
     let mut c = cmd("cargo");
     c.args([
         "run",
@@ -231,10 +240,16 @@ fn fuzz_cmd(rest: &[String]) -> Result<()> {
         "fuzz",
         "--",
     ]);
+    c
+}
+
+/// `cargo xtask fuzz [--inputs N] [--seed S] [--timeout SECS]`.
+fn fuzz_cmd(rest: &[String]) -> Result<()> {
+    let mut c = fuzz_command();
     let mut it = rest.iter();
     while let Some(a) = it.next() {
         match a.as_str() {
-            "--inputs" | "--seed" => {
+            "--inputs" | "--seed" | "--timeout" => {
                 let v = it.next().ok_or_else(|| format!("{a} needs a value"))?;
                 c.args([a.as_str(), v.as_str()]);
             }
@@ -300,7 +315,11 @@ fn test_cmd(rest: &[String]) -> Result<()> {
     let setup_ok = skip_setup || step("setup", &mut setup::setup);
     if setup_ok {
         if wanted(Suite::Native) {
-            step("native tests (cargo test)", &mut test_native);
+            step(
+                "native tests (cargo test --all-targets, --doc)",
+                &mut test_native,
+            );
+            step("fuzz smoke run", &mut fuzz_smoke);
         }
         if wanted(Suite::Wasm) {
             step("wasm tests (wasm-bindgen-test, Chromium)", &mut test_wasm);
@@ -328,14 +347,42 @@ fn test_cmd(rest: &[String]) -> Result<()> {
     }
 }
 
-/// The native crates: every workspace member but the web crate (which is wasm-only).
+/// The native crates: every workspace member but the web crate (which is wasm-only), every
+/// target: lib, bins, tests, examples (built, so the fuzz harness keeps compiling) and benches
+/// (criterion runs each benchmark once under `cargo test`, so they compile and run); then the
+/// doctests, which `--all-targets` leaves out. Both run even when the first fails.
 fn test_native() -> Result<()> {
-    run(cmd("cargo").args([
-        "test",
-        "--workspace",
-        "--exclude",
-        "ridgepoint-web",
-        "--no-fail-fast",
+    let cargo_test = |targets: &str| {
+        run(cmd("cargo").args([
+            "test",
+            "--workspace",
+            "--exclude",
+            "ridgepoint-web",
+            targets,
+            "--no-fail-fast",
+        ]))
+    };
+    match (cargo_test("--all-targets"), cargo_test("--doc")) {
+        (Ok(()), Ok(())) => Ok(()),
+        (Err(e), Ok(())) | (Ok(()), Err(e)) => Err(e),
+        (Err(a), Err(b)) => Err(format!("{a}; {b}")),
+    }
+}
+
+/// Inputs of the fuzz smoke run in `cargo xtask test`: ≈4 s of CPU (5-8 s on the shared 2-core
+/// machine), plus rebuilding the harness in the `fuzz` profile when the engine changed.
+const SMOKE_INPUTS: u64 = 200_000;
+/// Its generator seed, fixed so a failure replays (`cargo xtask fuzz --seed … --inputs …`).
+const SMOKE_SEED: u64 = 0x2545_f491_4f6c_dd1d;
+
+/// A short fixed-seed run of `cargo xtask fuzz`: fails on any panic, non-finite figure, link
+/// that does not round-trip, or input running longer than the 5 s bound.
+fn fuzz_smoke() -> Result<()> {
+    run(fuzz_command().args([
+        "--inputs",
+        &SMOKE_INPUTS.to_string(),
+        "--seed",
+        &SMOKE_SEED.to_string(),
     ]))
 }
 
