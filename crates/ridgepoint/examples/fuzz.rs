@@ -197,14 +197,21 @@ fn query(rng: &mut Rng) -> String {
 fn config(rng: &mut Rng) -> String {
     let mut c = rng.pick(CONFIG_SEEDS).to_string();
     for _ in 0..rng.below(4) {
-        // Replace a number after a colon with a hostile value.
+        // Replace a value after a colon with a hostile one, or with a whole number of 0 to 31
+        // bits (log-uniform: new shapes the import accepts, up to and past its limits).
         let colons: Vec<usize> = c.match_indices(':').map(|(i, _)| i).collect();
         if let Some(&i) = colons.get(rng.below(colons.len())) {
             let end = c[i + 1..]
                 .find([',', '}'])
                 .map(|e| i + 1 + e)
                 .unwrap_or(c.len());
-            c.replace_range(i + 1..end, rng.pick(JSON_VALUES));
+            let value = if rng.below(2) == 0 {
+                rng.pick(JSON_VALUES).to_string()
+            } else {
+                let bits = rng.below(32);
+                (rng.next() & ((1u64 << bits) - 1)).to_string()
+            };
+            c.replace_range(i + 1..end, &value);
         }
     }
     if rng.below(3) == 0 {
