@@ -232,20 +232,23 @@ fn seed_estimate() -> &'static Estimate {
     E.get_or_init(|| estimate(seed_scenario()))
 }
 
-/// Every number of an estimate the page, the CLI or the report shows, by name.
-fn figures(e: &Estimate) -> Vec<(String, f64)> {
-    let mut v: Vec<(String, f64)> = Vec::with_capacity(64);
-    let mut put = |name: &str, x: f64| v.push((name.to_string(), x));
+/// Every number of an estimate the page, the CLI or the report shows, named by group and
+/// field (`"decode", "time"`), handed to `f` (no allocation: this runs for every link).
+fn figures(e: &Estimate, f: &mut impl FnMut(&str, &str, f64)) {
     let p = &e.params;
     for (name, x) in [
-        ("params.total", p.total),
-        ("params.active", p.active),
-        ("params.embedding", p.embedding),
-        ("params.lm_head", p.lm_head),
-        ("params.attention", p.attention),
-        ("params.mlp_total", p.mlp_total),
-        ("params.mlp_active", p.mlp_active),
-        ("params.other", p.other),
+        ("total", p.total),
+        ("active", p.active),
+        ("embedding", p.embedding),
+        ("lm_head", p.lm_head),
+        ("attention", p.attention),
+        ("mlp_total", p.mlp_total),
+        ("mlp_active", p.mlp_active),
+        ("other", p.other),
+    ] {
+        f("params", name, x);
+    }
+    for (name, x) in [
         ("peak", e.peak.get()),
         ("bandwidth", e.bandwidth.get()),
         ("ridge", e.ridge.get()),
@@ -256,7 +259,7 @@ fn figures(e: &Estimate) -> Vec<(String, f64)> {
         ("max_context", e.max_context as f64),
         ("knee.batch", e.knee.batch),
     ] {
-        put(name, x);
+        f("estimate", name, x);
     }
     for (phase, ph) in [("decode", &e.decode), ("prefill", &e.prefill)] {
         for (name, x) in [
@@ -271,19 +274,19 @@ fn figures(e: &Estimate) -> Vec<(String, f64)> {
             ("calibrated_time", ph.calibrated_time.get()),
             ("attained", ph.attained.get()),
         ] {
-            put(&format!("{phase}.{name}"), x);
+            f(phase, name, x);
         }
     }
     let m = &e.memory;
     for (name, x) in [
-        ("memory.weights", m.weights.get()),
-        ("memory.kv_cache", m.kv_cache.get()),
-        ("memory.activations", m.activations.get()),
-        ("memory.overhead", m.overhead.get()),
-        ("memory.total", m.total.get()),
-        ("memory.capacity", m.capacity.get()),
+        ("weights", m.weights.get()),
+        ("kv_cache", m.kv_cache.get()),
+        ("activations", m.activations.get()),
+        ("overhead", m.overhead.get()),
+        ("total", m.total.get()),
+        ("capacity", m.capacity.get()),
     ] {
-        put(name, x);
+        f("memory", name, x);
     }
     for (which, t) in [("floor", &e.floor), ("calibrated", &e.calibrated)] {
         for (name, x) in [
@@ -292,24 +295,27 @@ fn figures(e: &Estimate) -> Vec<(String, f64)> {
             ("request_latency", t.request_latency.get()),
             ("throughput", t.throughput),
         ] {
-            put(&format!("{which}.{name}"), x);
+            f(which, name, x);
         }
     }
     if let Some(sp) = &e.speculative {
-        put("speculative.tokens_per_step", sp.tokens_per_step);
-        put("speculative.step_time", sp.step_time.get());
-        put("speculative.step_time_floor", sp.step_time_floor.get());
+        for (name, x) in [
+            ("tokens_per_step", sp.tokens_per_step),
+            ("step_time", sp.step_time.get()),
+            ("step_time_floor", sp.step_time_floor.get()),
+        ] {
+            f("speculative", name, x);
+        }
     }
-    v
 }
 
 /// Every figure of `e` finite, the ones a reader divides by or plots on a log axis positive,
 /// and (with `derivations`) every derivation present, finite and rendered without a
 /// non-finite placeholder ("n/a" or "∞", what `Unit::format` writes for NaN and infinity).
 fn check_estimate(what: &str, e: &Estimate, derivations: bool) {
-    for (name, x) in figures(e) {
-        assert!(x.is_finite(), "{what}: {name} is {x}");
-    }
+    figures(e, &mut |group, name, x| {
+        assert!(x.is_finite(), "{what}: {group}.{name} is {x}");
+    });
     let positive = [
         ("calibrated.ttft", e.calibrated.ttft.get()),
         ("calibrated.tpot", e.calibrated.tpot.get()),
