@@ -679,6 +679,7 @@ fn llama(
         moe: None,
         mla: None,
         sliding_window: None,
+        chunked: None,
         position_embeddings: 0,
         max_context,
         source: source.into(),
@@ -726,6 +727,8 @@ trait Shape: Sized {
     fn head_dim(self, d: u64) -> Self;
     /// `layers` layers attend within a sliding window of `window` tokens.
     fn window(self, window: u64, layers: u64) -> Self;
+    /// `layers` layers attend within chunks of `chunk` tokens (Llama 4).
+    fn chunked(self, chunk: u64, layers: u64) -> Self;
     /// Learned absolute position embeddings with `n` rows.
     fn positions(self, n: u64) -> Self;
     fn moe(self, moe: Moe) -> Self;
@@ -751,6 +754,12 @@ impl Shape for Model {
     fn window(self, window: u64, layers: u64) -> Self {
         Model {
             sliding_window: Some((window, layers)),
+            ..self
+        }
+    }
+    fn chunked(self, chunk: u64, layers: u64) -> Self {
+        Model {
+            chunked: Some((chunk, layers)),
             ..self
         }
     }

@@ -400,7 +400,7 @@ pub fn import_hf_config(text: &str) -> Result<Imported, ConfigError> {
             ));
         }
     }
-    let sliding_window = attention_layers(&f, fam, layers, max_context, &mut notes)?;
+    let (sliding_window, chunked) = attention_layers(&f, fam, layers, max_context, &mut notes)?;
     let position_embeddings = match fam {
         "gpt2" | "gpt_bigcode" => max_context,
         // OPT's learned positions carry an offset of 2.
@@ -439,6 +439,7 @@ pub fn import_hf_config(text: &str) -> Result<Imported, ConfigError> {
         moe,
         mla,
         sliding_window,
+        chunked,
         position_embeddings,
         max_context,
         source: "pasted config.json".into(),
@@ -596,15 +597,18 @@ fn moe(
     }))
 }
 
-/// Sliding-window (or chunked) layers: (window, how many layers), by `layer_types` when the
-/// config lists them, else by the architecture's pattern.
+/// Layers that do not attend to the whole context, as (sliding window, how many layers) and
+/// (chunk, how many layers): by `layer_types` when the config lists them, else by the
+/// architecture's pattern.
+type Windows = (Option<(u64, u64)>, Option<(u64, u64)>);
+
 fn attention_layers(
     f: &Fields,
     fam: &str,
     layers: u64,
     max_context: u64,
     notes: &mut Vec<String>,
-) -> Result<Option<(u64, u64)>, ConfigError> {
+) -> Result<Windows, ConfigError> {
     let window = f.optional(&["sliding_window"], 1, 1 << 30)?;
     if let Some(Json::Array(types)) = f.map.get("layer_types") {
         let mut sliding = 0u64;
@@ -638,8 +642,8 @@ fn attention_layers(
             ));
         }
         return match (sliding, window) {
-            (0, _) => Ok(None),
-            (n, Some(w)) => Ok(Some((w, n))),
+            (0, _) => Ok((None, None)),
+            (n, Some(w)) => Ok((Some((w, n)), None)),
             (_, None) => Err(err(
                 "sliding_window",
                 "\"layer_types\" has sliding_attention layers but \"sliding_window\" is missing"
@@ -654,20 +658,22 @@ fn attention_layers(
                 Some(Json::Array(a)) if a.len() as u64 == layers => {
                     a.iter().filter(|v| v.as_u64() == Some(0)).count() as u64
                 }
-                _ => layers / 4,
+                _ => {
+                    notes.push(format!(
+                        "\"no_rope_layers\" absent: every 4th layer global, {} of {layers} chunked",
+                        layers - layers / 4
+                    ));
+                    layers / 4
+                }
             };
-            notes.push(format!(
-                "\"attention_chunk_size\" ({chunk}): {} chunked-attention layers modelled as a {chunk}-token sliding window (the cache cap is exact; their attention FLOPs at long context are up to 2× high)",
-                layers - global
-            ));
-            return Ok(Some((chunk, layers - global)));
+            return Ok((None, Some((chunk, layers - global))));
         }
-        return Ok(None);
+        return Ok((None, None));
     }
     let Some(w) = window else {
-        return Ok(None);
+        return Ok((None, None));
     };
-    Ok(match fam {
+    let sliding = match fam {
         // Gemma 2 (and Gemma 1 configs that name a window): every other layer is local.
         "gemma2" | "gemma" => Some((w, layers.div_ceil(2))),
         // Gemma 3 and Cohere 2: one global layer per sliding_window_pattern (6 and 4 by default).
@@ -688,7 +694,7 @@ fn attention_layers(
         // max_window_layers on.
         "qwen2" | "qwen2_moe" | "qwen3" | "qwen3_moe" => {
             if f.boolean("use_sliding_window")? != Some(true) {
-                return Ok(None);
+                return Ok((None, None));
             }
             let from = f
                 .optional(&["max_window_layers"], 0, layers)?
@@ -699,7 +705,8 @@ fn attention_layers(
         // A window as long as the context caps nothing.
         _ if w >= max_context => None,
         _ => Some((w, layers)),
-    })
+    };
+    Ok((sliding, None))
 }
 
 /// Checks a model's fields are in the ranges the engine handles.
@@ -739,6 +746,11 @@ pub fn check_model(m: &Model) -> Result<(), ConfigError> {
     if let Some((w, n)) = m.sliding_window {
         check_range("sliding_window", w, 1, 1 << 30)?;
         check_range("sliding_window_layers", n, 0, m.layers)?;
+    }
+    if let Some((c, n)) = m.chunked {
+        check_range("attention_chunk", c, 1, 1 << 30)?;
+        let free = m.layers - m.sliding_window.map_or(0, |w| w.1.min(m.layers));
+        check_range("attention_chunk_layers", n, 0, free)?;
     }
     Ok(())
 }

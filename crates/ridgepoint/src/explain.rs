@@ -57,21 +57,7 @@ pub fn derivations(s: &Scenario, e: &Estimate) -> Vec<Derivation> {
                 "e = 2 × kv_heads × head_dim: K and V for each KV head"
             }),
         ),
-        d(
-            "memory.kv_cache_bytes",
-            "KV cache per GPU",
-            "KV",
-            "B × kv × ctx × share",
-            vec![
-                t("B", batch, Count),
-                t("kv", e.kv_per_token.get(), Bytes),
-                t("ctx", prompt + output, Count),
-                t("share", mem.kv_cache.get() / (batch * e.kv_per_token.get() * (prompt + output)).max(1e-300), Ratio),
-            ],
-            mem.kv_cache.get(),
-            Bytes,
-            Some("share: the part one GPU holds (1/N of the KV heads, at least one head; sliding-window layers keep only their window)"),
-        ),
+        kv_cache(s, e),
         d(
             "memory.activations_bytes",
             "Activations (peak)",
@@ -400,5 +386,69 @@ fn speculative_tpot(
         } else {
             "speculative decoding: k draft steps and one verification of k + 1 tokens per sequence, over the E tokens a step yields; with the scenario's efficiencies"
         }),
+    )
+}
+
+/// The KV cache per GPU; with sliding or chunked layers the sum over the kinds of layer is
+/// written out ("L_full × ctx + L_win × min(ctx, w)").
+fn kv_cache(s: &Scenario, e: &Estimate) -> Derivation {
+    let m = &s.model;
+    let batch = s.batch.max(1) as f64;
+    let ctx = s.prompt.max(1) as f64 + s.output.max(1) as f64;
+    let split = m.layer_split();
+    let elements = m.kv_elements_per_token_per_layer();
+    let b_kv = s.kv.bytes();
+    let kv = e.memory.kv_cache.get();
+    let share = kv / (batch * elements * b_kv * split.cached_tokens(ctx)).max(1e-300);
+    let note = "share: the part one GPU holds (1/N of the KV heads, at least one head; MLA's latent on every GPU)";
+    if split.all_full() {
+        return d(
+            "memory.kv_cache_bytes",
+            "KV cache per GPU",
+            "KV",
+            "B × kv × ctx × share",
+            vec![
+                t("B", batch, Count),
+                t("kv", e.kv_per_token.get(), Bytes),
+                t("ctx", ctx, Count),
+                t("share", share, Ratio),
+            ],
+            kv,
+            Bytes,
+            Some(note),
+        );
+    }
+    let mut terms = vec![
+        t("B", batch, Count),
+        t("e", elements, Count),
+        t("b_kv", b_kv, Bytes),
+        t("L_full", split.full, Count),
+        t("ctx", ctx, Count),
+    ];
+    let expr = match (split.sliding > 0.0, split.chunked > 0.0) {
+        (true, true) => {
+            "B × e × b_kv × (L_full × ctx + L_win × min(ctx, w) + L_chunk × min(ctx, c)) × share"
+        }
+        (true, false) => "B × e × b_kv × (L_full × ctx + L_win × min(ctx, w)) × share",
+        _ => "B × e × b_kv × (L_full × ctx + L_chunk × min(ctx, c)) × share",
+    };
+    if split.sliding > 0.0 {
+        terms.push(t("L_win", split.sliding, Count));
+        terms.push(t("w", split.window, Count));
+    }
+    if split.chunked > 0.0 {
+        terms.push(t("L_chunk", split.chunked, Count));
+        terms.push(t("c", split.chunk, Count));
+    }
+    terms.push(t("share", share, Ratio));
+    d(
+        "memory.kv_cache_bytes",
+        "KV cache per GPU",
+        "KV",
+        expr,
+        terms,
+        kv,
+        Bytes,
+        Some("per kind of layer: full layers cache the whole context, sliding-window layers their window, chunked layers one chunk; share: the part one GPU holds (1/N of the KV heads, at least one head)"),
     )
 }

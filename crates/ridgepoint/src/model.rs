@@ -74,6 +74,10 @@ pub struct Model {
     pub mla: Option<Mla>,
     /// Sliding-window attention: (window in tokens, number of layers that use it).
     pub sliding_window: Option<(u64, u64)>,
+    /// Chunked local attention (Llama 4): (chunk in tokens, number of layers that use it); a
+    /// token attends only to the earlier tokens of its own chunk.
+    #[serde(default)]
+    pub chunked: Option<(u64, u64)>,
     /// Learned absolute position embeddings (GPT-3, OPT); 0 for rotary models.
     pub position_embeddings: u64,
     pub max_context: u64,
@@ -99,6 +103,51 @@ pub struct ParamCounts {
     pub mlp_active: f64,
     /// Norm weights and biases.
     pub other: f64,
+}
+
+/// A model's layers by how far back they attend (counts as f64 for the arithmetic).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct LayerSplit {
+    /// Layers that attend to the whole context.
+    pub full: f64,
+    /// Sliding-window layers and their window (∞ when there are none).
+    pub sliding: f64,
+    pub window: f64,
+    /// Chunked-attention layers and their chunk (∞ when there are none).
+    pub chunked: f64,
+    pub chunk: f64,
+}
+
+impl LayerSplit {
+    /// Tokens cached (or attended to, one query at the end of `context`), summed over layers:
+    /// full × ctx + sliding × min(ctx, window) + chunked × min(ctx, chunk).
+    pub fn cached_tokens(&self, context: f64) -> f64 {
+        self.full * context
+            + self.sliding * context.min(self.window)
+            + self.chunked * context.min(self.chunk)
+    }
+
+    /// (query, key) pairs of causal attention over a prompt of `n` tokens, summed over layers.
+    pub fn causal_pairs(&self, n: f64) -> f64 {
+        let triangle = |k: f64| k * (k + 1.0) / 2.0;
+        let windowed = if n <= self.window {
+            triangle(n)
+        } else {
+            triangle(self.window) + (n - self.window) * self.window
+        };
+        let chunked = if n <= self.chunk {
+            triangle(n)
+        } else {
+            let whole = (n / self.chunk).floor();
+            whole * triangle(self.chunk) + triangle(n - whole * self.chunk)
+        };
+        self.full * triangle(n) + self.sliding * windowed + self.chunked * chunked
+    }
+
+    /// Whether every layer attends to the whole context.
+    pub fn all_full(&self) -> bool {
+        self.sliding == 0.0 && self.chunked == 0.0
+    }
 }
 
 impl Model {
@@ -193,26 +242,35 @@ impl Model {
     }
 
     /// KV-cache elements of one sequence of `context` tokens over all layers; sliding-window
-    /// layers keep at most `window` tokens.
+    /// layers keep at most `window` tokens, chunked layers at most one chunk.
     pub fn kv_elements(&self, context: f64) -> f64 {
-        let per = self.kv_elements_per_token_per_layer();
-        let (full, windowed, window) = self.layer_split();
-        per * (full * context + windowed * context.min(window))
+        self.kv_elements_per_token_per_layer() * self.layer_split().cached_tokens(context)
     }
 
-    /// (full-attention layers, sliding-window layers, window).
-    fn layer_split(&self) -> (f64, f64, f64) {
-        match self.sliding_window {
-            Some((window, n)) => {
-                let n = n.min(self.layers) as f64;
-                (self.layers as f64 - n, n, window as f64)
-            }
-            None => (self.layers as f64, 0.0, f64::INFINITY),
+    /// The layers by how far back they attend.
+    pub fn layer_split(&self) -> LayerSplit {
+        let layers = self.layers as f64;
+        let (sliding, window) = match self.sliding_window {
+            Some((w, n)) => (n.min(self.layers) as f64, w as f64),
+            None => (0.0, f64::INFINITY),
+        };
+        let (chunked, chunk) = match self.chunked {
+            Some((c, n)) => ((n as f64).min(layers - sliding), c as f64),
+            None => (0.0, f64::INFINITY),
+        };
+        LayerSplit {
+            full: layers - sliding - chunked,
+            sliding,
+            window,
+            chunked,
+            chunk,
         }
     }
 
     /// Attention FLOPs for one query token against `context` keys, all layers: QKᵀ and
-    /// scores × V, 2 FLOPs per multiply-add. MLA in decode runs absorbed (scores against the
+    /// scores × V, 2 FLOPs per multiply-add. Sliding layers see min(context, window) keys;
+    /// chunked layers are counted at min(context, chunk), the most a token in a chunk sees
+    /// (an upper bound: a token sees only the earlier tokens of its own chunk). MLA in decode runs absorbed (scores against the
     /// 576-wide latent, output in the 512-wide latent), as DeepSeek's inference does.
     pub fn attention_flops_per_token(&self, context: f64) -> f64 {
         let n = self.heads as f64;
@@ -220,12 +278,12 @@ impl Model {
             Some(m) => 2.0 * n * ((m.kv_lora_rank + m.qk_rope_head_dim) + m.kv_lora_rank) as f64,
             None => 4.0 * n * self.head_dim as f64,
         };
-        let (full, windowed, window) = self.layer_split();
-        per_pair * (full * context + windowed * context.min(window))
+        per_pair * self.layer_split().cached_tokens(context)
     }
 
     /// Causal attention FLOPs for a prompt of `n` tokens, all layers: token i attends to
-    /// i keys (min(i, window) on sliding-window layers), summed over i = 1..n. MLA in
+    /// i keys (min(i, window) on sliding-window layers, its position within its chunk on
+    /// chunked layers), summed over i = 1..n. MLA in
     /// prefill runs un-absorbed: heads × (qk_nope + qk_rope) for scores, heads × v_head for
     /// the output.
     pub fn attention_flops_prefill(&self, n: f64) -> f64 {
@@ -236,14 +294,7 @@ impl Model {
             }
             None => 4.0 * heads * self.head_dim as f64,
         };
-        let (full, windowed, window) = self.layer_split();
-        let causal = n * (n + 1.0) / 2.0;
-        let capped = if n <= window {
-            causal
-        } else {
-            window * (window + 1.0) / 2.0 + (n - window) * window
-        };
-        per_pair * (full * causal + windowed * capped)
+        per_pair * self.layer_split().causal_pairs(n)
     }
 
     /// Width of the MLP activations one token holds in flight: the dense intermediate, or

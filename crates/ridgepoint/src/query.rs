@@ -115,7 +115,7 @@ pub const KEYS: &[&str] = &[
     "ovh", "draft", "k", "acc", "g.name", "g.mem", "g.bw", "g.fp16", "g.fp8", "g.int8", "g.fp4",
     "g.link", "g.fp32", "g.sms", "g.sram", "g.l2", "m.name", "m.h", "m.i", "m.l", "m.nh", "m.kv",
     "m.hd", "m.v", "m.ctx", "m.tie", "m.bias", "m.mlp", "m.pos", "m.e", "m.ea", "m.es", "m.ei",
-    "m.ed", "m.qr", "m.kvr", "m.nope", "m.rope", "m.vd", "m.sw", "m.swl",
+    "m.ed", "m.qr", "m.kvr", "m.nope", "m.rope", "m.vd", "m.sw", "m.swl", "m.ck", "m.ckl",
 ];
 
 /// Shortens what a stranger typed before echoing it in a message.
@@ -309,6 +309,7 @@ impl<'a> Reader<'a> {
         let experts = self.dim("m.e", base.moe.map_or(0, |m| m.experts));
         let kv_lora = self.dim("m.kvr", base.mla.map_or(0, |m| m.kv_lora_rank));
         let window = self.dim("m.sw", base.sliding_window.map_or(0, |w| w.0));
+        let chunk = self.dim("m.ck", base.chunked.map_or(0, |c| c.0));
         let layers = self.dim("m.l", base.layers);
         let intermediate = self.dim("m.i", base.intermediate);
         let mlp = match self.get("m.mlp").map(str::trim) {
@@ -355,6 +356,12 @@ impl<'a> Reader<'a> {
                 (
                     window,
                     self.dim("m.swl", base.sliding_window.map_or(layers, |w| w.1)),
+                )
+            }),
+            chunked: (chunk > 0).then(|| {
+                (
+                    chunk,
+                    self.dim("m.ckl", base.chunked.map_or(layers, |c| c.1)),
                 )
             }),
             position_embeddings: self.dim("m.pos", base.position_embeddings),
@@ -576,6 +583,10 @@ impl Spec {
             if let Some((w, n)) = m.sliding_window {
                 put("m.sw", true, w.to_string());
                 put("m.swl", true, n.to_string());
+            }
+            if let Some((c, n)) = m.chunked {
+                put("m.ck", true, c.to_string());
+                put("m.ckl", true, n.to_string());
             }
         }
         form_urlencoded::Serializer::new(String::new())

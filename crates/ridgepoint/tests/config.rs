@@ -262,3 +262,32 @@ fn chatglm_names_its_own_keys() {
     assert_eq!((m.kv_heads, m.head_dim, m.vocab, m.layers), (2, 128, 65024, 28));
     assert!(m.qkv_bias && !m.tied_embeddings);
 }
+
+#[test]
+fn llama_4_chunks_three_layers_in_four_and_round_trips_through_a_link() {
+    let i = import_hf_config(
+        r#"{"model_type":"llama4","text_config":{"model_type":"llama4_text","hidden_size":1024,
+        "intermediate_size":512,"intermediate_size_mlp":2048,"num_hidden_layers":8,
+        "num_attention_heads":16,"num_key_value_heads":4,"head_dim":64,"vocab_size":1000,
+        "num_local_experts":16,"num_experts_per_tok":1,"interleave_moe_layer_step":2,
+        "attention_chunk_size":8192,"no_rope_layers":[1,1,1,0,1,1,1,0],
+        "max_position_embeddings":1048576,"tie_word_embeddings":false}}"#,
+    )
+    .unwrap();
+    let m = i.model;
+    assert_eq!(m.chunked, Some((8192, 6)));
+    assert_eq!(m.sliding_window, None);
+    let moe = m.moe.unwrap();
+    assert_eq!((moe.experts, moe.active, moe.shared, moe.dense_layers), (16, 1, 1, 4));
+    assert_eq!((moe.expert_intermediate, m.intermediate), (512, 2048));
+    assert!(i.assumptions.iter().any(|a| a.contains("text_config")));
+    // The custom model survives a link.
+    let spec = ridgepoint::Spec {
+        model: ridgepoint::query::CUSTOM.into(),
+        custom_model: Some(m.clone()),
+        ..Default::default()
+    };
+    let (back, problems) = ridgepoint::Spec::from_query(&spec.to_query());
+    assert_eq!(problems, vec![]);
+    assert_eq!(back.custom_model.unwrap().chunked, m.chunked);
+}

@@ -486,3 +486,46 @@ fn multi_query_caches_one_head() {
         "MQA projections",
     );
 }
+
+#[test]
+fn chunked_layers_attend_within_their_chunk() {
+    // Llama-3.1-8B's shape (32 layers, 8 KV heads of 128) with 24 layers in chunks of 1024 and
+    // 8 global, as Llama 4 interleaves them (three chunked layers in four).
+    let mut m = catalog::model("llama-3.1-8b").unwrap();
+    m.chunked = Some((1024, 24));
+    let split = m.layer_split();
+    assert_eq!((split.full, split.chunked, split.chunk), (8.0, 24.0, 1024.0));
+    // Cache at 4096 tokens: 8 × 4096 + 24 × 1024 tokens × 2048 elements.
+    assert_rel(m.kv_elements(4096.0), (8.0 * 4096.0 + 24.0 * 1024.0) * 2048.0, EXACT, "KV");
+    // Prefill of 2500 tokens: a chunked layer sees two whole chunks (2 × 1024 × 1025 / 2 =
+    // 1,049,600 pairs) and 452 tokens of the third (452 × 453 / 2 = 102,378): 1,151,978; a
+    // global layer 2500 × 2501 / 2 = 3,126,250.
+    let pairs = 8.0 * 3_126_250.0 + 24.0 * 1_151_978.0;
+    assert_rel(m.attention_flops_prefill(2500.0), 4.0 * 32.0 * 128.0 * pairs, EXACT, "prefill");
+    // Decode at 4096: global layers 4096 keys, chunked layers at most a chunk (upper bound).
+    assert_rel(
+        m.attention_flops_per_token(4096.0),
+        4.0 * 32.0 * 128.0 * (8.0 * 4096.0 + 24.0 * 1024.0),
+        EXACT,
+        "decode",
+    );
+}
+
+#[test]
+fn the_kv_derivation_writes_out_the_layer_split() {
+    // gpt-oss-120b's attention: 36 layers, 18 sliding (window 128), 8 KV heads of 64.
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/data/configs/gpt-oss-120b.json"
+    ))
+    .unwrap();
+    let mut s = scenario("h100-sxm", "llama-2-7b", 1, 4000, 96);
+    s.model = ridgepoint::config::model_from_hf_config(&text).unwrap();
+    let e = ridgepoint::estimate(&s);
+    let d = e.derivation("memory.kv_cache_bytes").unwrap();
+    assert_eq!(d.expr, "B × e × b_kv × (L_full × ctx + L_win × min(ctx, w)) × share");
+    // 1 × 1024 × 2 B × (18 × 4096 + 18 × 128) = 155,713,536 B (FP16).
+    assert_rel(d.value, 1024.0 * 2.0 * (18.0 * 4096.0 + 18.0 * 128.0), EXACT, "gpt-oss KV at 4K");
+    let text = d.render();
+    assert!(text.contains("18 × 4,096 + 18 × min(4,096, 128)"), "{text}");
+}

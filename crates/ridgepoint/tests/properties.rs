@@ -66,8 +66,10 @@ fn random_shape() -> impl Strategy<Value = Model> {
         0.3,
         (log_uniform(16, 32768), pick(vec![1.0f64, 5.0 / 6.0, 0.5, 0.0])),
     );
-    (attention, body, moe, mla, window).prop_map(
-        |((heads, group, head_dim, square, hidden), body, moe, mla, window)| {
+    // Chunked attention (Llama 4: three layers in four), on the layers not sliding.
+    let chunk = prop::option::weighted(0.2, (log_uniform(16, 16384), pick(vec![1.0f64, 0.75])));
+    (attention, body, moe, mla, (window, chunk)).prop_map(
+        |((heads, group, head_dim, square, hidden), body, moe, mla, (window, chunk))| {
             let (layers, intermediate, vocab, tied, qkv_bias, gated, positions) = body;
             let mut kv_heads = heads;
             for _ in 0..group {
@@ -109,6 +111,10 @@ fn random_shape() -> impl Strategy<Value = Model> {
                 }),
                 sliding_window: window.map(|(w, share)| {
                     (w as u64, ((layers as f64) * share).round() as u64)
+                }),
+                chunked: chunk.map(|(c, share)| {
+                    let free = layers - window.map_or(0, |(_, s)| ((layers as f64) * s).round() as u64);
+                    (c as u64, ((free as f64) * share).floor() as u64)
                 }),
                 position_embeddings: positions,
                 max_context: 1 << 20,

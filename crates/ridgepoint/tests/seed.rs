@@ -132,7 +132,7 @@ fn derivations_show_formula_values_and_result() {
         Parameters: P = embedding + attention + MLP + LM head + norms = 6,738,415,616  (counted from the shapes in the model's config)
         Weights in memory: W = P × b_w = 6,738,415,616 × 2 B = 13.5 GB  (16 bits)
         KV cache per token: kv = L × e × b_kv = 32 × 8,192 × 2 B = 524 kB  (e = 2 × kv_heads × head_dim: K and V for each KV head)
-        KV cache per GPU: KV = B × kv × ctx × share = 1 × 524 kB × 2,176 × 1 = 1.14 GB  (share: the part one GPU holds (1/N of the KV heads, at least one head; sliding-window layers keep only their window))
+        KV cache per GPU: KV = B × kv × ctx × share = 1 × 524 kB × 2,176 × 1 = 1.14 GB  (share: the part one GPU holds (1/N of the KV heads, at least one head; MLA's latent on every GPU))
         Activations (peak): A = chunk × (4 × h + 2 × i) × 2 / N + B × vocab × 4 = 2,048 × (4 × 4,096 + 2 × 11,008) × 2 / 1 + 1 × 32,000 × 4 = 157 MB  (one prefill chunk in flight (at most 8192 tokens) at 2 bytes per FP16 value, plus 4-byte FP32 logits for each sequence; for MoE, i is the active experts' width)
         Memory per GPU: M = W / N + KV + A + overhead = 13.5 GB / 1 + 1.14 GB + 157 MB + 500 MB = 15.3 GB  (fits in the GPU's memory)
         Largest batch that fits: B_max = largest B with M(B) ≤ capacity = largest B with M(B) ≤ 80 GB = 57  (every sequence at its full prompt + output length)
