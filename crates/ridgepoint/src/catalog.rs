@@ -907,6 +907,97 @@ pub fn models() -> Vec<Model> {
              llm_analysis/model_configs/EleutherAI_gpt-j-6b.json and NVIDIA/TensorRT-LLM \
              docs/source/performance.md (n_layer 28, n_head 16, n_embd 4096, n_positions 2048); \
              GELU MLP, parallel attention + MLP, rotary_dim 64; untied LM head (with bias)"),
+        // From the corpus (tests/data/configs/<file>.json, verbatim; tests/catalog_configs.rs).
+        llama("qwen3-0.6b",      "Qwen3-0.6B",      1024,  3072,  28,  16,  8,  151936, 40960,
+            "tests/data/configs/qwen3-0.6b.json: Qwen/Qwen3-0.6B config.json, verbatim from \
+             github:ai-dynamo/aiconfigurator aic-core/src/aiconfigurator_core/model_configs/\
+             Qwen--Qwen3-0.6B_config.json @ 095f58a51c4ca8e61b66ec108d86f223f8d559ce \
+             (head_dim 128 > hidden/heads = 64; tied)")
+            .head_dim(128).tied(),
+        llama("qwen3-1.7b",      "Qwen3-1.7B",      2048,  6144,  28,  16,  8,  151936, 40960,
+            "tests/data/configs/qwen3-1.7b.json: Qwen/Qwen3-1.7B config.json, verbatim from \
+             github:ai-dynamo/aiconfigurator aic-core/src/aiconfigurator_core/model_configs/\
+             Qwen--Qwen3-1.7B_config.json @ 095f58a51c4ca8e61b66ec108d86f223f8d559ce (tied)")
+            .head_dim(128).tied(),
+        llama("qwen3-8b",        "Qwen3-8B",        4096,  12288, 36,  32,  8,  151936, 40960,
+            "tests/data/configs/qwen3-8b.json: Qwen/Qwen3-8B config.json, verbatim from \
+             github:ai-dynamo/aiconfigurator aic-core/src/aiconfigurator_core/model_configs/\
+             Qwen--Qwen3-8B_config.json @ 095f58a51c4ca8e61b66ec108d86f223f8d559ce (untied)")
+            .head_dim(128),
+        llama("qwen3-32b",       "Qwen3-32B",       5120,  25600, 64,  64,  8,  151936, 40960,
+            "tests/data/configs/qwen3-32b.json: Qwen/Qwen3-32B config.json, verbatim from \
+             github:ai-dynamo/aiconfigurator aic-core/src/aiconfigurator_core/model_configs/\
+             Qwen--Qwen3-32B_config.json @ 095f58a51c4ca8e61b66ec108d86f223f8d559ce (head_dim \
+             128 > hidden/heads = 80; untied)")
+            .head_dim(128),
+        llama("qwen3-30b-a3b",   "Qwen3-30B-A3B",   2048,  6144,  48,  32,  4,  151936, 40960,
+            "tests/data/configs/qwen3-30b-a3b.json: Qwen/Qwen3-30B-A3B config.json, verbatim from \
+             github:ai-dynamo/aiconfigurator aic-core/src/aiconfigurator_core/model_configs/\
+             Qwen--Qwen3-30B-A3B_config.json @ 095f58a51c4ca8e61b66ec108d86f223f8d559ce (128 \
+             experts of moe_intermediate_size 768, top-8, no shared expert, decoder_sparse_step \
+             1, mlp_only_layers []; intermediate_size 6144 is unused)")
+            .head_dim(128)
+            .moe(Moe { experts: 128, active: 8, shared: 0, expert_intermediate: 768, dense_layers: 0 }),
+        llama("qwen3-235b-a22b", "Qwen3-235B-A22B", 4096,  12288, 94,  64,  4,  151936, 40960,
+            "tests/data/configs/qwen3-235b-a22b.json: Qwen/Qwen3-235B-A22B config.json, verbatim \
+             from github:ai-dynamo/aiconfigurator aic-core/src/aiconfigurator_core/model_configs/\
+             Qwen--Qwen3-235B-A22B_config.json @ 095f58a51c4ca8e61b66ec108d86f223f8d559ce (128 \
+             experts of 1536, top-8, no shared expert)")
+            .head_dim(128)
+            .moe(Moe { experts: 128, active: 8, shared: 0, expert_intermediate: 1536, dense_layers: 0 }),
+        llama("gpt-oss-20b",     "gpt-oss-20b",     2880,  2880,  24,  64,  8,  201088, 131072,
+            "tests/data/configs/gpt-oss-20b.json: openai/gpt-oss-20b config.json, verbatim from \
+             github:ai-dynamo/aiconfigurator aic-core/src/aiconfigurator_core/model_configs/\
+             openai--gpt-oss-20b_config.json @ 095f58a51c4ca8e61b66ec108d86f223f8d559ce (32 \
+             experts of 2880, top-4; layer_types alternate sliding (window 128) and full: 12 \
+             each; attention_bias true; head_dim 64; untied; the MXFP4 checkpoint format, the \
+             expert and output biases and the attention sinks are not modelled)")
+            .head_dim(64).qkv_bias().window(128, 12)
+            .moe(Moe { experts: 32, active: 4, shared: 0, expert_intermediate: 2880, dense_layers: 0 }),
+        llama("gpt-oss-120b",    "gpt-oss-120b",    2880,  2880,  36,  64,  8,  201088, 131072,
+            "tests/data/configs/gpt-oss-120b.json: openai/gpt-oss-120b config.json, verbatim from \
+             github:ai-dynamo/aiconfigurator aic-core/src/aiconfigurator_core/model_configs/\
+             openai--gpt-oss-120b_config.json @ 095f58a51c4ca8e61b66ec108d86f223f8d559ce (128 \
+             experts of 2880, top-4; layer_types alternate sliding (window 128) and full: 18 \
+             each; attention_bias true; head_dim 64; untied; MXFP4 format, expert/output biases \
+             and attention sinks not modelled)")
+            .head_dim(64).qkv_bias().window(128, 18)
+            .moe(Moe { experts: 128, active: 4, shared: 0, expert_intermediate: 2880, dense_layers: 0 }),
+        llama("deepseek-r1",     "DeepSeek-R1",     7168,  18432, 61,  128, 128, 129280, 163840,
+            "tests/data/configs/deepseek-r1.json: deepseek-ai/DeepSeek-R1 config.json, verbatim \
+             from github:ai-dynamo/aiconfigurator aic-core/src/aiconfigurator_core/model_configs/\
+             deepseek-ai--DeepSeek-R1_config.json @ 095f58a51c4ca8e61b66ec108d86f223f8d559ce \
+             (DeepSeek-V3's shape: MLA, 256 routed + 1 shared experts of 2048, top-8, \
+             first_k_dense_replace 3; the MTP layer is not counted; head_dim = qk_nope + qk_rope \
+             = 192, unused under MLA)")
+            .head_dim(192)
+            .moe(Moe { experts: 256, active: 8, shared: 1, expert_intermediate: 2048, dense_layers: 3 })
+            .mla(Mla {
+                q_lora_rank: 1536, kv_lora_rank: 512,
+                qk_nope_head_dim: 128, qk_rope_head_dim: 64, v_head_dim: 128,
+            }),
+        llama("kimi-k2",         "Kimi K2 (Instruct)", 7168, 18432, 61, 64,  64, 163840, 131072,
+            "tests/data/configs/kimi-k2-instruct.json: moonshotai/Kimi-K2-Instruct config.json, \
+             verbatim from github:ai-dynamo/aiconfigurator aic-core/src/aiconfigurator_core/\
+             model_configs/moonshotai--Kimi-K2-Instruct_config.json @ \
+             095f58a51c4ca8e61b66ec108d86f223f8d559ce (DeepSeek-V3 architecture with 64 heads, \
+             384 routed + 1 shared experts of 2048, top-8, first_k_dense_replace 1, MLA; \
+             head_dim = 128 + 64 = 192, unused under MLA)")
+            .head_dim(192)
+            .moe(Moe { experts: 384, active: 8, shared: 1, expert_intermediate: 2048, dense_layers: 1 })
+            .mla(Mla {
+                q_lora_rank: 1536, kv_lora_rank: 512,
+                qk_nope_head_dim: 128, qk_rope_head_dim: 64, v_head_dim: 128,
+            }),
+        llama("glm-4.5",         "GLM-4.5",         5120,  12288, 92,  96,  8,  151552, 131072,
+            "tests/data/configs/glm-4.5.json: zai-org/GLM-4.5 config.json, verbatim from \
+             github:alibaba/rtp-llm rtp_llm/test/model_test/fake_test/testdata/glm45/tokenizer/\
+             config.json @ 4b8d39cd5cbe4eff0cf0661411e15be21ccc58b9 (160 routed + 1 shared \
+             experts of 1536, top-8, first_k_dense_replace 3 with dense intermediate 12288; \
+             head_dim 128; attention_bias true; the MTP layer, QK norm and partial rotary are \
+             not modelled)")
+            .head_dim(128).qkv_bias()
+            .moe(Moe { experts: 160, active: 8, shared: 1, expert_intermediate: 1536, dense_layers: 3 }),
     ]
 }
 

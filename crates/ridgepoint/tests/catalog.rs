@@ -34,6 +34,62 @@ const EXPECTED: &[(&str, f64, f64, u64)] = &[
     ("falcon-40b",         41.30,   41.30,   122_880),
     ("opt-13b",            12.85,   12.85,   819_200),
     ("gpt-j-6b",           6.05,    6.05,    458_752),
+    // New rows (not in models.tsv): computed by hand from each config's numbers, never from the
+    // engine. Convention as models.tsv: total = V·h (embedding) + V·h (LM head, when untied)
+    // + L·(attention + 2h norms) + h + MLPs/experts (3·h·i each, gated) + routers (h·E per MoE
+    // layer); attention = h·n·d + 2·h·kv·d + n·d·h (+ (n + 2kv)·d QKV bias); MLA as DeepSeek-V3.
+    // Active swaps E routed experts for the k a token uses. KV = 2 (K, V) × kv × d × L × 2 bytes
+    // (MLA: (512 + 64) × L × 2). `PUBLISHED` below checks these against the vendors' counts.
+    //
+    // qwen3-0.6b: 151936·1024 = 155,582,464 (tied) + 28·(1024·2048 + 2·1024·1024 + 2048·1024
+    //   = 6,291,456 attn + 3·1024·3072 = 9,437,184 mlp + 2,048) + 1,024 = 596,042,752;
+    //   KV 2·8·128·28·2 = 114,688
+    ("qwen3-0.6b",         0.596043, 0.596043, 114_688),
+    // qwen3-1.7b: 151936·2048 = 311,164,928 (tied) + 28·(2048·2048 + 2·2048·1024 + 2048·2048
+    //   = 12,582,912 + 3·2048·6144 = 37,748,736 + 4,096) + 2,048 = 1,720,567,808; KV 114,688
+    ("qwen3-1.7b",         1.720568, 1.720568, 114_688),
+    // qwen3-8b: 2·151936·4096 = 1,244,659,712 (untied) + 36·(4096·4096 + 2·4096·1024
+    //   + 4096·4096 = 41,943,040 + 3·4096·12288 = 150,994,944 + 8,192) + 4,096
+    //   = 8,190,726,144; KV 2·8·128·36·2 = 147,456
+    ("qwen3-8b",           8.190726, 8.190726, 147_456),
+    // qwen3-32b: 2·151936·5120 = 1,555,824,640 + 64·(5120·8192 + 2·5120·1024 + 8192·5120
+    //   = 94,371,840 + 3·5120·25600 = 393,216,000 + 10,240) + 5,120 = 32,762,106,880;
+    //   KV 2·8·128·64·2 = 262,144
+    ("qwen3-32b",          32.762107, 32.762107, 262_144),
+    // qwen3-30b-a3b: 2·151936·2048 = 622,329,856 + 48·(2048·4096 + 2·2048·512 + 4096·2048
+    //   = 18,874,368 + 4,096 norms + 2048·128 = 262,144 router) + 2,048 + 48·128·(3·2048·768
+    //   = 4,718,592) = 30,532,110,336; active: 48·8 experts instead of 48·128
+    //   = 3,353,020,416; KV 2·4·128·48·2 = 98,304
+    ("qwen3-30b-a3b",      30.532110, 3.353020, 98_304),
+    // qwen3-235b-a22b: 2·151936·4096 = 1,244,659,712 + 94·(4096·8192 + 2·4096·512 + 8192·4096
+    //   = 71,303,168 + 8,192 + 4096·128 = 524,288) + 4,096 + 94·128·(3·4096·1536 = 18,874,368)
+    //   = 235,093,610,496; active (8 of 128) 22,190,739,456; KV 2·4·128·94·2 = 192,512
+    ("qwen3-235b-a22b",    235.093610, 22.190739, 192_512),
+    // gpt-oss-20b: 2·201088·2880 = 1,158,266,880 + 24·(2880·4096 + 2·2880·512 + 4096·2880
+    //   = 26,542,080 + (64 + 16)·64 = 5,120 bias + 5,760 norms + 2880·32 = 92,160 router)
+    //   + 2,880 + 24·32·(3·2880·2880 = 24,883,200) = 20,908,050,240; active (4 of 32)
+    //   4,186,539,840; KV 2·8·64·24·2 = 49,152 (before the 128-token window on 12 layers)
+    ("gpt-oss-20b",        20.908050, 4.186540, 49_152),
+    // gpt-oss-120b: as 20b with 36 layers and 128 experts: 1,158,266,880 + 36·(26,542,080
+    //   + 5,120 + 5,760 + 2880·128 = 368,640) + 2,880 + 36·128·24,883,200 = 116,789,232,960;
+    //   active (4 of 128) 5,710,628,160; KV 2·8·64·36·2 = 73,728
+    ("gpt-oss-120b",       116.789233, 5.710628, 73_728),
+    // deepseek-r1: DeepSeek-V3's numbers (the deepseek-v3 row above): MLA attention per layer
+    //   7168·1536 + 1536 + 1536·128·192 + 7168·576 + 512 + 512·128·256 + 128·128·7168
+    //   = 187,107,328; 2·129280·7168 = 1,853,358,080 + 61·(187,107,328 + 14,336)
+    //   + 7,168 + 3·(3·7168·18432 = 396,361,728) + 58·(257·44,040,192 + 7168·256)
+    //   = 671,026,404,352; active (8 + 1 of 256 + 1) 37,552,282,624; KV 576·61·2 = 70,272
+    ("deepseek-r1",        671.026404, 37.552283, 70_272),
+    // kimi-k2: MLA with 64 heads: 7168·1536 + 1536 + 1536·64·192 + 7168·576 + 512
+    //   + 512·64·256 + 64·128·7168 = 101,124,096 per layer; 2·163840·7168 = 2,348,810,240
+    //   + 61·(101,124,096 + 14,336) + 7,168 + 1·396,361,728 + 60·(385·44,040,192 + 7168·384)
+    //   = 1,026,408,209,408; active (8 + 1) 32,861,477,888; KV 576·61·2 = 70,272
+    ("kimi-k2",            1026.408209, 32.861478, 70_272),
+    // glm-4.5: 2·151552·5120 = 1,551,892,480 + 92·(5120·12288 + 2·5120·1024 + 12288·5120
+    //   = 136,314,880 + (96 + 16)·128 = 14,336 bias + 10,240) + 5,120 + 3·(3·5120·12288
+    //   = 188,743,680) + 89·(161·23,592,960 + 5120·160) = 352,797,791,232; active (8 + 1 of
+    //   160 + 1) 33,632,228,352; KV 2·8·128·92·2 = 376,832
+    ("glm-4.5",            352.797791, 33.632228, 376_832),
 ];
 
 const TOLERANCE: f64 = 0.005;
@@ -88,6 +144,93 @@ fn fp16_kv_bytes_per_token_match_models_tsv() {
         let bytes = m.kv_elements_per_token_per_layer() * m.layers as f64 * Precision::Fp16.bytes();
         assert_eq!(bytes, kv_bytes as f64, "{id}");
     }
+}
+
+/// What a vendor's active count leaves out (none of them says; the column records the
+/// convention the figure matches, as `tests/corpus.rs` does for the same configs).
+#[derive(Clone, Copy, Debug)]
+enum Active {
+    /// The input embedding table counted (Qwen3, DeepSeek, Llama 4; a dense model's total).
+    WithEmbedding,
+    /// The input embedding left out (gpt-oss, Kimi K2).
+    WithoutEmbedding,
+    /// Neither the input embedding nor the LM head (GLM-4.5).
+    WithoutEmbeddingOrHead,
+}
+
+/// Published counts for the rows added after models.tsv, as written, with where they were
+/// published: (id, total, active ("" = dense: the total), convention, source). The hand
+/// counts in `EXPECTED` must agree within 1% (total) and 2% (active) plus the figure's own
+/// rounding (half a unit of its last digit: "30.5B" is 30.45-30.55).
+#[rustfmt::skip]
+const PUBLISHED: &[(&str, &str, &str, Active, &str)] = &[
+    // keras-team/keras-hub keras_hub/src/models/qwen3/qwen3_presets.py @ 1df65da ("params",
+    // exact; they include the q/k norms, 2·128 per layer, which the engine leaves out).
+    ("qwen3-0.6b",       "0.596049920B",  "",     Active::WithEmbedding, "keras-hub qwen3_presets.py"),
+    ("qwen3-1.7b",       "1.720574976B",  "",     Active::WithEmbedding, "keras-hub qwen3_presets.py"),
+    ("qwen3-8b",         "8.190735360B",  "",     Active::WithEmbedding, "keras-hub qwen3_presets.py"),
+    ("qwen3-32b",        "32.762123264B", "",     Active::WithEmbedding, "keras-hub qwen3_presets.py"),
+    // The rest as in tests/data/configs/SOURCES.tsv (model cards, reports, blogs).
+    ("qwen3-30b-a3b",    "30.5B",         "3.3B", Active::WithEmbedding, "Qwen3-30B-A3B model card"),
+    ("qwen3-235b-a22b",  "235B",          "22B",  Active::WithEmbedding, "Qwen3-235B-A22B model card"),
+    ("gpt-oss-20b",      "21B",           "3.6B", Active::WithoutEmbedding, "gpt-oss-20b model card"),
+    ("gpt-oss-120b",     "117B",          "5.1B", Active::WithoutEmbedding, "gpt-oss-120b model card"),
+    ("deepseek-r1",      "671B",          "37B",  Active::WithEmbedding, "DeepSeek-R1 model card (MTP excluded)"),
+    ("kimi-k2",          "1T",            "32B",  Active::WithoutEmbedding, "Kimi-K2 model card"),
+    ("glm-4.5",          "355B",          "32B",  Active::WithoutEmbeddingOrHead, "z.ai/blog/glm-4.5"),
+];
+
+/// "46.7B" → (46.7e9, half a unit of its last digit).
+fn parse_count(s: &str) -> (f64, f64) {
+    let (num, scale) = match s.chars().last() {
+        Some('T') => (&s[..s.len() - 1], 1e12),
+        Some('B') => (&s[..s.len() - 1], 1e9),
+        _ => panic!("{s:?}: a count ends in B or T"),
+    };
+    let value: f64 = num.parse().unwrap();
+    let decimals = num.split('.').nth(1).map_or(0, str::len) as i32;
+    (value * scale, 0.5 * 10f64.powi(-decimals) * scale)
+}
+
+#[test]
+fn hand_counts_agree_with_the_published_ones() {
+    let mut failures = Vec::new();
+    for &(id, total, active, convention, source) in PUBLISHED {
+        let &(_, t, a, _) = EXPECTED
+            .iter()
+            .find(|r| r.0 == id)
+            .unwrap_or_else(|| panic!("{id} has no EXPECTED row"));
+        let m = catalog::model(id).unwrap();
+        let p = m.params();
+        // The hand count's embedding and head, by the same arithmetic: V·h each (head untied).
+        let embedding = (m.vocab * m.hidden) as f64;
+        let head = if m.tied_embeddings { 0.0 } else { embedding };
+        let a = a * 1e9
+            - match convention {
+                Active::WithEmbedding => 0.0,
+                Active::WithoutEmbedding => embedding,
+                Active::WithoutEmbeddingOrHead => embedding + head,
+            };
+        let check =
+            |what: &str, ours: f64, published: &str, rel: f64, failures: &mut Vec<String>| {
+                let (value, half_unit) = parse_count(published);
+                if (ours - value).abs() > rel * value + half_unit {
+                    failures.push(format!(
+                        "{id} {what}: {:.3}B against {published} ({source})",
+                        ours / 1e9
+                    ));
+                }
+            };
+        check("total", t * 1e9, total, 0.01, &mut failures);
+        let active = if active.is_empty() { total } else { active };
+        check("active", a, active, 0.02, &mut failures);
+        assert_eq!(
+            p.embedding, embedding,
+            "{id}: no learned positions expected"
+        );
+    }
+    assert!(failures.is_empty(), "\n{}", failures.join("\n"));
+    assert_eq!(parse_count("30.5B"), (30.5e9, 0.05e9));
 }
 
 #[test]

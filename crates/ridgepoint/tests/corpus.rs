@@ -68,6 +68,7 @@ const LAYERS: &[(&str, u64, u64, u64, u64, Active)] = &[
     ("qwen3-235b-a22b",           94,  0,    0,     2 * 4 * 128,   WithEmbedding),
     ("qwen3-30b-a3b",             48,  0,    0,     2 * 4 * 128,   WithEmbedding),
     ("qwen3-32b",                 64,  0,    0,     2 * 8 * 128,   WithEmbedding),
+    ("qwen3-4b-base",             36,  0,    0,     2 * 8 * 128,   WithEmbedding), // head_dim 128 > 2560 / 32
     ("qwen3-8b",                  36,  0,    0,     2 * 8 * 128,   WithEmbedding),
 ];
 
