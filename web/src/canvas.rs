@@ -64,18 +64,19 @@ fn device_pixel_ratio() -> f64 {
         .unwrap_or(1.0)
 }
 
-/// Sizes `canvas`'s backing store to `css` × `ratio` and draws on it.
+/// Sizes `canvas`'s backing store to `css` × `ratio` and draws on it: `Ok(false)` if there
+/// is nothing to draw on (a zero-sized box), the error as text if drawing failed.
 fn draw_at(
     canvas: &HtmlCanvasElement,
     css: (f64, f64),
     ratio: f64,
     dark: bool,
     draw: &DrawCurrent,
-) -> bool {
+) -> Result<bool, String> {
     let w = (css.0 * ratio).round() as u32;
     let h = (css.1 * ratio).round() as u32;
     if w == 0 || h == 0 {
-        return false;
+        return Ok(false);
     }
     if canvas.width() != w {
         canvas.set_width(w);
@@ -83,32 +84,45 @@ fn draw_at(
     if canvas.height() != h {
         canvas.set_height(h);
     }
-    let Some(backend) = CanvasBackend::with_canvas_object(canvas.clone()) else {
-        web_sys::console::warn_1(&"canvas has no 2D context".into());
-        return false;
-    };
+    let backend = CanvasBackend::with_canvas_object(canvas.clone())
+        .ok_or_else(|| String::from("canvas has no 2D context"))?;
     let theme = if dark { Theme::DARK } else { Theme::LIGHT }.scaled(ratio);
     let root = PageBackend::Canvas(backend).into_drawing_area();
-    if let Err(e) = draw(&root, &theme) {
-        web_sys::console::warn_1(&format!("chart draw failed: {e:?}").into());
-    }
-    true
+    draw(&root, &theme).map_err(|e| format!("{e:?}"))?;
+    Ok(true)
+}
+
+/// Records a failed draw of the chart on `canvas` (on screen or for a download): logged as an
+/// error and kept in `data-draw-error`, so a page test that waits for a chart sees it.
+fn failed(canvas: &HtmlCanvasElement, what: &str, e: &str) {
+    let message = format!("{what} failed: {e}");
+    web_sys::console::error_1(&message.as_str().into());
+    canvas.set_attribute("data-draw-error", &message).ok();
 }
 
 /// Sizes the canvas's backing store to its CSS box (`css`, kept current by a ResizeObserver,
-/// so drawing never forces a layout) at the device pixel ratio and draws.
+/// so drawing never forces a layout) at the device pixel ratio and draws. Only a draw that
+/// succeeded counts (`data-draws`) and marks the chart drawn (`data-drawn`); a failed one
+/// unmarks it and says why (`data-draw-error`).
 fn paint(canvas: &HtmlCanvasElement, css: (f64, f64), dark: bool, draw: &DrawCurrent) {
-    if !draw_at(canvas, css, device_pixel_ratio(), dark, draw) {
-        return;
+    match draw_at(canvas, css, device_pixel_ratio(), dark, draw) {
+        Ok(false) => {}
+        Ok(true) => {
+            let n = canvas
+                .get_attribute("data-draws")
+                .and_then(|s| s.parse::<u32>().ok())
+                .unwrap_or(0);
+            canvas
+                .set_attribute("data-draws", &(n + 1).to_string())
+                .ok();
+            canvas.set_attribute("data-drawn", "1").ok();
+            canvas.remove_attribute("data-draw-error").ok();
+        }
+        Err(e) => {
+            canvas.remove_attribute("data-drawn").ok();
+            failed(canvas, "chart draw", &e);
+        }
     }
-    let n = canvas
-        .get_attribute("data-draws")
-        .and_then(|s| s.parse::<u32>().ok())
-        .unwrap_or(0);
-    canvas
-        .set_attribute("data-draws", &(n + 1).to_string())
-        .ok();
-    canvas.set_attribute("data-drawn", "1").ok();
 }
 
 /// The chart drawn at twice its CSS size on a fresh canvas, as a PNG data URL.
@@ -121,11 +135,19 @@ fn png_2x(shown: &HtmlCanvasElement, dark: bool, draw: &DrawCurrent) -> Option<S
     } else {
         (840.0, 525.0)
     };
-    draw_at(&canvas, css, 2.0, dark, draw).then(|| canvas.to_data_url().ok())?
+    match draw_at(&canvas, css, 2.0, dark, draw) {
+        Ok(true) => canvas.to_data_url().ok(),
+        Ok(false) => None,
+        Err(e) => {
+            failed(shown, "PNG export", &e);
+            None
+        }
+    }
 }
 
-/// The chart as an SVG document at its CSS size, drawn through plotters' SVG backend.
-fn svg(shown: &HtmlCanvasElement, dark: bool, draw: &DrawCurrent) -> String {
+/// The chart as an SVG document at its CSS size, drawn through plotters' SVG backend, or the
+/// error if drawing failed.
+fn svg(shown: &HtmlCanvasElement, dark: bool, draw: &DrawCurrent) -> Result<String, String> {
     let rect = shown.get_bounding_client_rect();
     let (w, h) = if rect.width() > 0.0 {
         (rect.width(), rect.height())
@@ -133,11 +155,11 @@ fn svg(shown: &HtmlCanvasElement, dark: bool, draw: &DrawCurrent) -> String {
         (840.0, 525.0)
     };
     let theme = if dark { Theme::DARK } else { Theme::LIGHT }.for_svg();
-    crate::backend::svg_string((w.round() as u32, h.round() as u32), |root| {
-        if let Err(e) = draw(root, &theme) {
-            web_sys::console::warn_1(&format!("SVG draw failed: {e:?}").into());
-        }
-    })
+    let mut drawn = Ok(());
+    let text = crate::backend::svg_string((w.round() as u32, h.round() as u32), |root| {
+        drawn = draw(root, &theme);
+    });
+    drawn.map(|()| text).map_err(|e| format!("{e:?}"))
 }
 
 /// Keeps `size` equal to `el`'s CSS content box.
@@ -287,8 +309,14 @@ pub fn ChartCanvas(
             return;
         };
         let dark = dark.map(|d| d.get_untracked()).unwrap_or(false);
-        let text = svg(&el, dark, &*draw_svg);
-        crate::export::download_text(&text, &format!("ridgepoint-{id}.svg"), "image/svg+xml");
+        match svg(&el, dark, &*draw_svg) {
+            Ok(text) => crate::export::download_text(
+                &text,
+                &format!("ridgepoint-{id}.svg"),
+                "image/svg+xml",
+            ),
+            Err(e) => failed(&el, "SVG export", &e),
+        }
     };
     view! {
         <figure class="chart" data-chart=id>
@@ -332,5 +360,71 @@ pub fn ChartCanvas(
                 {children.map(|c| c())}
             </div>
         </figure>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use wasm_bindgen_test::*;
+
+    wasm_bindgen_test_configure!(run_in_browser);
+
+    fn canvas() -> HtmlCanvasElement {
+        web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.create_element("canvas").ok())
+            .and_then(|e| e.dyn_into().ok())
+            .expect("a canvas")
+    }
+
+    fn failing() -> std::rc::Rc<DrawCurrent> {
+        std::rc::Rc::new(|_, _| Err(DrawingAreaErrorKind::LayoutError))
+    }
+
+    fn working() -> std::rc::Rc<DrawCurrent> {
+        std::rc::Rc::new(|area, _| area.fill(&WHITE))
+    }
+
+    #[wasm_bindgen_test]
+    fn only_a_draw_that_succeeded_marks_the_chart_drawn() {
+        let c = canvas();
+        let attr = |name: &str| c.get_attribute(name);
+        paint(&c, (200.0, 100.0), false, &*failing());
+        assert_eq!(attr("data-drawn"), None);
+        assert_eq!(attr("data-draws"), None);
+        let error = attr("data-draw-error").expect("the failure is recorded");
+        assert!(error.starts_with("chart draw failed: LayoutError"), "{error}");
+
+        paint(&c, (200.0, 100.0), false, &*working());
+        assert_eq!(attr("data-drawn").as_deref(), Some("1"));
+        assert_eq!(attr("data-draws").as_deref(), Some("1"));
+        assert_eq!(attr("data-draw-error"), None, "a good draw clears the error");
+
+        // A redraw that fails unmarks the chart and does not count.
+        paint(&c, (200.0, 100.0), false, &*failing());
+        assert_eq!(attr("data-drawn"), None);
+        assert_eq!(attr("data-draws").as_deref(), Some("1"));
+        assert!(attr("data-draw-error").is_some());
+
+        // A zero-sized box is not drawn, which is neither a draw nor a failure.
+        let z = canvas();
+        paint(&z, (0.0, 100.0), false, &*working());
+        assert_eq!(z.get_attribute("data-drawn"), None);
+        assert_eq!(z.get_attribute("data-draw-error"), None);
+    }
+
+    #[wasm_bindgen_test]
+    fn a_failed_export_gives_no_file_and_records_the_failure() {
+        let c = canvas();
+        assert_eq!(svg(&c, false, &*failing()), Err("LayoutError".to_string()));
+        let doc = svg(&c, false, &*working()).expect("an SVG document");
+        assert!(doc.starts_with("<svg"), "{doc}");
+        assert_eq!(png_2x(&c, false, &*failing()), None);
+        let error = c.get_attribute("data-draw-error").expect("recorded");
+        assert!(error.starts_with("PNG export failed: LayoutError"), "{error}");
+        assert!(png_2x(&c, false, &*working())
+            .expect("a PNG")
+            .starts_with("data:image/png"));
     }
 }
