@@ -11,7 +11,10 @@ pub fn read() -> (Spec, Vec<Problem>) {
 }
 
 /// View parameters that live beside the scenario in the query (not part of it).
-const VIEW_KEYS: [&str; 2] = ["theme", "embed"];
+const VIEW_KEYS: [&str; 3] = ["theme", "embed", PRACTICE_KEY];
+
+/// `practice=<seed>`: the practice card's question (a shared link shows the same one).
+pub const PRACTICE_KEY: &str = "practice";
 
 /// `key=value`, form-encoded.
 fn pair(key: &str, value: &str) -> String {
@@ -73,6 +76,33 @@ pub fn embed() -> Option<String> {
     view_param("embed")
 }
 
+/// `practice=<seed>` from the query, if it is a whole number.
+pub fn practice() -> Option<u64> {
+    view_param(PRACTICE_KEY).and_then(|v| v.trim().parse().ok())
+}
+
+/// Sets view parameter `key` to `value` in the current history entry's query (replaced, not
+/// pushed), keeping everything else in it.
+pub fn set_view_param(key: &str, value: &str) {
+    let Some(w) = web_sys::window() else { return };
+    let Ok(history) = w.history() else { return };
+    let loc = w.location();
+    let search = loc.search().unwrap_or_default();
+    let mut query = form_urlencoded::Serializer::new(String::new());
+    for (k, v) in form_urlencoded::parse(search.strip_prefix('?').unwrap_or(&search).as_bytes()) {
+        if k != key {
+            query.append_pair(&k, &v);
+        }
+    }
+    query.append_pair(key, value);
+    let path = loc.pathname().unwrap_or_default();
+    let hash = loc.hash().unwrap_or_default();
+    let url = format!("{path}?{}{hash}", query.finish());
+    if let Err(e) = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url)) {
+        web_sys::console::warn_2(&"could not update the URL".into(), &e);
+    }
+}
+
 /// Sets or clears `data-theme` on the root element (CSS follows it; without it, the system).
 pub fn set_theme_attribute(value: Option<&str>) {
     let Some(root) = web_sys::window()
@@ -88,7 +118,7 @@ pub fn set_theme_attribute(value: Option<&str>) {
 }
 
 /// Replaces the current history entry's query with `spec`'s (and a pinned A's), keeping path,
-/// hash and the view parameters (theme, embed).
+/// hash and the view parameters (theme, embed, practice).
 pub fn write(spec: &Spec, pin: Option<&Spec>) {
     let Some(w) = web_sys::window() else { return };
     let Ok(history) = w.history() else { return };
@@ -108,5 +138,43 @@ pub fn write(spec: &Spec, pin: Option<&Spec>) {
     }
     if let Err(e) = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url)) {
         web_sys::console::warn_2(&"could not update the URL".into(), &e);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use wasm_bindgen_test::*;
+
+    fn search() -> String {
+        web_sys::window().unwrap().location().search().unwrap()
+    }
+
+    #[wasm_bindgen_test]
+    fn the_practice_seed_rides_beside_the_scenario() {
+        write(&Spec::default(), None);
+        assert_eq!(practice(), None);
+        set_view_param(PRACTICE_KEY, "42");
+        assert_eq!(search(), "?v=1&practice=42");
+        assert_eq!(practice(), Some(42));
+        // A scenario change keeps the seed; the seed is not part of the scenario.
+        let s = Spec {
+            batch: 8,
+            ..Spec::default()
+        };
+        write(&s, None);
+        assert_eq!(search(), "?v=1&batch=8&practice=42");
+        assert_eq!(read(), (s, vec![]));
+        // A new seed replaces the old one and keeps the scenario.
+        set_view_param(PRACTICE_KEY, "7");
+        assert_eq!(search(), "?v=1&batch=8&practice=7");
+        set_view_param(PRACTICE_KEY, "seven");
+        assert_eq!(practice(), None, "not a number: no seed");
+        let w = web_sys::window().unwrap();
+        let path = w.location().pathname().unwrap();
+        w.history()
+            .unwrap()
+            .replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&path))
+            .unwrap();
     }
 }

@@ -1,5 +1,7 @@
 //! Practice mode: a seed-style question about a random scenario; the reader answers, then sees
-//! the engine's answer, how it was made, and how far off they were.
+//! the engine's answer, how it was made, and how far off they were. `practice=<seed>` in the
+//! link picks the question; "New question" draws a seed and writes it there, so a shared link
+//! shows the same question.
 
 use crate::figure::DerivationView;
 use crate::state::use_state;
@@ -7,20 +9,23 @@ use leptos::prelude::*;
 use ridgepoint::practice::{error, question, Ask};
 use ridgepoint::units::sig3;
 
+/// A seed below 2³² (short in a link; `practice::question` spreads any seed over its choices).
 fn random_seed() -> u64 {
-    (js_sys::Math::random() * 9.007e15) as u64
+    (js_sys::Math::random() * 4_294_967_296.0) as u64
 }
 
 /// The practice card.
 #[component]
 pub fn Practice() -> impl IntoView {
     let st = use_state();
-    let seed = RwSignal::new(random_seed());
+    let seed = RwSignal::new(crate::url::practice().unwrap_or_else(random_seed));
     let q = Memo::new(move |_| question(seed.get()));
     let guess = RwSignal::new(String::new());
     let revealed = RwSignal::new(None::<Result<f64, String>>);
     let next = move |_| {
-        seed.set(random_seed());
+        let s = random_seed();
+        crate::url::set_view_param(crate::url::PRACTICE_KEY, &s.to_string());
+        seed.set(s);
         guess.set(String::new());
         revealed.set(None);
     };
