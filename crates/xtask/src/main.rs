@@ -369,8 +369,9 @@ fn test_native() -> Result<()> {
     }
 }
 
-/// Inputs of the fuzz smoke run in `cargo xtask test`: ≈4 s of CPU (5-8 s on the shared 2-core
-/// machine), plus rebuilding the harness in the `fuzz` profile when the engine changed.
+/// Inputs of the fuzz smoke run in `cargo xtask test`: ≈7 s of CPU (6.5-8 s on the shared 2-core
+/// machine), plus rebuilding the harness in the `fuzz` profile when the engine changed (≈6-18 s;
+/// 1m40 the first time, with its dependencies).
 const SMOKE_INPUTS: u64 = 200_000;
 /// Its generator seed, fixed so a failure replays (`cargo xtask fuzz --seed … --inputs …`).
 const SMOKE_SEED: u64 = 0x2545_f491_4f6c_dd1d;
