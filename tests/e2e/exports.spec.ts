@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, test } from './fixtures';
 import { readFileSync } from 'node:fs';
 import { Ridgepoint } from './page';
 
@@ -26,6 +26,7 @@ test('a chart downloads as a 2x PNG and its data as CSV', async ({ page }) => {
   expect(bytes.subarray(1, 4).toString()).toBe('PNG');
   const width = bytes.readUInt32BE(16);
   expect(Math.abs(width - 2 * css)).toBeLessThanOrEqual(2);
+  await expect(app.chart('roofline')).not.toHaveAttribute('data-draw-error');
   const [csv] = await Promise.all([page.waitForEvent('download'), fig.getByRole('button', { name: /as CSV/ }).click()]);
   const text = readFileSync((await csv.path())!, 'utf8');
   expect(text.split('\r\n')[0]).toContain(',');
@@ -54,6 +55,8 @@ test('a chart downloads as SVG drawn by the same chart code, at its on-screen si
   }, svg);
   expect(parsed.error).toBe(false);
   expect(parsed.texts).toBeGreaterThan(10);
+  // The export drew without error (a failed one downloads nothing and says why on the canvas).
+  await expect(app.chart('roofline')).not.toHaveAttribute('data-draw-error');
 });
 
 test('an embedded chart shows one chart, a link back, and tells its parent its height', async ({ page }) => {
@@ -61,6 +64,7 @@ test('an embedded chart shows one chart, a link back, and tells its parent its h
   await expect(page.getByTestId('embed')).toBeVisible();
   await expect(page.locator('[data-chart]')).toHaveCount(1);
   await expect(page.locator('[data-chart="batch-throughput"] canvas')).toHaveAttribute('data-drawn', '1');
+  await expect(page.locator('[data-chart="batch-throughput"] canvas')).not.toHaveAttribute('data-draw-error');
   const open = page.getByRole('link', { name: /Open in Ridgepoint/ });
   await expect(open).toHaveAttribute('href', /batch=16/);
   expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe('dark');

@@ -14,15 +14,65 @@ export class Ridgepoint {
     return this.page.locator(`[data-chart="${id}"] canvas`);
   }
 
-  /** Scrolls the chart into view (off-screen charts are not drawn) and waits for a draw. */
-  async waitForChart(id: string) {
-    await this.chart(id).scrollIntoViewIfNeeded();
-    await expect(this.chart(id)).toHaveAttribute('data-drawn', '1');
+  /**
+   * The chart's draw state: `data-drawn` (set by a draw that succeeded), `data-draws` (how many
+   * succeeded) and `data-draw-error` (why the last one failed; web/src/canvas.rs).
+   */
+  async drawState(id: string): Promise<{ drawn: string | null; draws: number; error: string | null }> {
+    return this.chart(id).evaluate((c) => ({
+      drawn: c.getAttribute('data-drawn'),
+      draws: Number(c.getAttribute('data-draws') ?? '0'),
+      error: c.getAttribute('data-draw-error'),
+    }));
   }
 
-  /** How many times the chart has been drawn. */
+  /**
+   * Scrolls the chart into view (off-screen charts are not drawn) and waits until it has been
+   * drawn without error; a failed draw fails here with its message. Its accessible name holds
+   * no non-number.
+   */
+  async waitForChart(id: string, options: { timeout?: number } = {}) {
+    await this.chart(id).scrollIntoViewIfNeeded();
+    await expect
+      .poll(async () => {
+        const s = await this.drawState(id);
+        return s.error ? `draw error: ${s.error}` : s.drawn === '1' ? 'drawn' : 'not drawn yet';
+      }, { message: `chart ${id} drawn without error`, ...options })
+      .toBe('drawn');
+    await expect(this.chart(id)).not.toHaveAccessibleName(NOT_A_NUMBER);
+  }
+
+  /**
+   * Scrolls the chart back into view and waits until it has been drawn successfully more than
+   * `before` times; a failed draw fails it, with its message.
+   */
+  async expectRedrawn(id: string, before: number, options: { timeout?: number } = {}) {
+    await this.chart(id).scrollIntoViewIfNeeded();
+    await expect
+      .poll(async () => {
+        const s = await this.drawState(id);
+        if (s.error) return `draw error: ${s.error}`;
+        return s.draws > before && s.drawn === '1' ? 'redrawn' : `${s.draws} draws, not more than ${before}`;
+      }, { message: `chart ${id} redrawn without error`, ...options })
+      .toBe('redrawn');
+    await expect(this.chart(id)).not.toHaveAccessibleName(NOT_A_NUMBER);
+  }
+
+  /** How many times the chart has been drawn successfully. */
   async draws(id: string): Promise<number> {
-    return Number((await this.chart(id).getAttribute('data-draws')) ?? '0');
+    return (await this.drawState(id)).draws;
+  }
+
+  /** Every text the chart has drawn on its canvas since the page loaded (or `clearCanvasTexts`). */
+  async canvasTexts(id: string): Promise<string[]> {
+    return this.page.evaluate((id) => [...((window as any).__canvasTexts?.[id] ?? [])], id);
+  }
+
+  async clearCanvasTexts(id: string) {
+    await this.page.evaluate((id) => {
+      const t = (window as any).__canvasTexts;
+      if (t) t[id] = [];
+    }, id);
   }
 
   /** Distinct colours in the chart's pixels (1 = blank). */
@@ -99,12 +149,6 @@ export class Article extends Ridgepoint {
     return (await this.chart(id).getAttribute('aria-label')) ?? '';
   }
 
-  /** Scrolls the chart back into view and waits until it has been drawn more than `before` times. */
-  async expectRedrawn(id: string, before: number) {
-    await this.chart(id).scrollIntoViewIfNeeded();
-    await expect.poll(() => this.draws(id)).toBeGreaterThan(before);
-  }
-
   /** Scrolls to a chart, waits for its first draw and returns its draw count. */
   async drawnOnce(id: string): Promise<number> {
     await this.waitForChart(id);
@@ -156,11 +200,17 @@ export class Article extends Ridgepoint {
       .filter({ has: this.page.getByRole('rowheader', { name: header, exact: true }) });
   }
 
-  /** A figure's value as a number in base units (see `quantity`). */
+  /**
+   * A figure's value as a number in base units (see `quantity`). A one-shot read: use it only
+   * once the figure has settled (after a `toHaveText` on it or on the page's URL), or poll it.
+   */
   async figureValue(key: string): Promise<number> {
     return quantity((await this.figure(key).textContent()) ?? '');
   }
 }
+
+/** What the page's formatter writes for a non-finite number (`Unit::format`), and JS's own. */
+export const NOT_A_NUMBER = /NaN|Infinity|n\/a|∞|undefined/;
 
 const PREFIX: Record<string, number> = {
   p: 1e-12, n: 1e-9, 'µ': 1e-6, u: 1e-6, m: 1e-3, '': 1, k: 1e3, M: 1e6, G: 1e9, T: 1e12, P: 1e15,
