@@ -1,6 +1,8 @@
 // The specs' own safety nets, checked: a chart whose drawing fails is not counted as drawn and
 // fails `waitForChart`/`expectRedrawn`; console errors and warnings and uncaught errors fail a
-// test (fixtures.ts) unless that test allows them by name.
+// test (fixtures.ts) unless that test allows them by name; every spec uses that `test`.
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { expect, test } from './fixtures';
 import { Article, Ridgepoint } from './page';
 
@@ -109,4 +111,15 @@ test.describe('the console watch', () => {
       await page.waitForTimeout(200);
     });
   });
+});
+
+test('every spec takes `test` from fixtures.ts, not straight from Playwright', () => {
+  const dir = __dirname;
+  const specs = readdirSync(dir).filter((f) => f.endsWith('.spec.ts'));
+  expect(specs.length).toBeGreaterThan(5);
+  for (const f of specs) {
+    const text = readFileSync(join(dir, f), 'utf8');
+    expect(text, f).toMatch(/import \{[^}]*\btest\b[^}]*\} from '\.\/fixtures';/);
+    expect(text, f).not.toMatch(/import \{[^}]*\btest\b[^}]*\} from '@playwright\/test'/);
+  }
 });

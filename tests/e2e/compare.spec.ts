@@ -1,6 +1,6 @@
 // Compare mode: pin the current scenario as A, change B; the charts overlay A in grey, a table
 // lists what differs, and the link carries both.
-import { expect, test } from '@playwright/test';
+import { expect, test } from './fixtures';
 import { Article } from './page';
 
 const compare = (page: import('@playwright/test').Page) => page.getByTestId('compare');
@@ -8,12 +8,11 @@ const row = (page: import('@playwright/test').Page, label: string) =>
   compare(page).getByRole('row').filter({ has: page.getByRole('rowheader', { name: label, exact: true }) });
 
 test('pinning A and changing B overlays A and lists the differences', async ({ page }) => {
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
   const app = new Article(page);
   await app.goto();
   await expect(compare(page)).toHaveCount(0);
   const alone = await app.pixels('roofline');
+  await app.clearCanvasTexts('roofline');
   await page.getByTestId('pin').click();
   await expect(compare(page)).toContainText('B is still A');
   await app.select('GPU').selectOption('h100-sxm');
@@ -35,7 +34,12 @@ test('pinning A and changing B overlays A and lists the differences', async ({ p
     await expect(app.chart(id)).toHaveAccessibleName(/Pinned scenario A is drawn in grey/);
   }
   await app.waitForChart('roofline');
-  expect(await app.pixels('roofline')).not.toBe(alone);
+  // The roofline now draws B's roof (989.4 TFLOP/s / 3.35 TB/s = 295 FLOP/B) and A's in grey,
+  // with a key for it.
+  await expect.poll(() => app.canvasTexts('roofline')).toEqual(
+    expect.arrayContaining(['ridge 295 FLOP/B', 'pinned A']),
+  );
+  await expect.poll(() => app.pixels('roofline')).not.toBe(alone);
   // The link carries A: opening it reproduces the comparison.
   // The URL is written once the controls settle: wait until it holds both A and B's GPU.
   await expect(page).toHaveURL(/[?&]pin=/);
@@ -44,7 +48,6 @@ test('pinning A and changing B overlays A and lists the differences', async ({ p
   await page.goto(url);
   await expect(row(page, 'GPU').getByRole('cell').nth(1)).toHaveText('NVIDIA H100 SXM 80GB');
   await expect(page.getByTestId('unpin')).toBeVisible();
-  expect(errors).toEqual([]);
 });
 
 test('swap exchanges A and B; unpin ends the comparison and drops it from the link', async ({ page }) => {
@@ -76,6 +79,7 @@ test('an embedded chart of a comparison draws A and says what A is', async ({ pa
   await page.goto('./?v=1&gpu=h100-sxm&pin=v%3D1&embed=ttft');
   const canvas = page.locator('[data-chart="ttft"] canvas');
   await expect(canvas).toHaveAttribute('data-drawn', '1');
+  await expect(canvas).not.toHaveAttribute('data-draw-error');
   await expect(canvas).toHaveAccessibleName(/Pinned scenario A is drawn in grey/);
   await expect(page.getByTestId('embed-pinned')).toContainText('grey: A = Llama-2-7B on NVIDIA A100 80GB SXM');
   const open = page.getByRole('link', { name: /Open in Ridgepoint/ });
