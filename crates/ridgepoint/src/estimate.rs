@@ -7,7 +7,7 @@ use crate::derivation::{Derivation, Term};
 use crate::model::ParamCounts;
 use crate::precision::Precision;
 use crate::scenario::{
-    Efficiency, Scenario, ALL_REDUCE_LATENCY, PCIE_FALLBACK_BANDWIDTH, PREFILL_CHUNK_TOKENS,
+    Efficiency, Group, Scenario, ALL_REDUCE_LATENCY, PCIE_FALLBACK_BANDWIDTH, PREFILL_CHUNK_TOKENS,
 };
 use crate::units::{Bytes, BytesPerSec, Flops, FlopsPerSec, Intensity, Seconds, Unit};
 
@@ -153,39 +153,86 @@ pub(crate) struct Work {
     pub(crate) flops: f64,
     pub(crate) bytes: f64,
     pub(crate) comm: f64,
+    /// Σ FLOPs of each tensor group / the peak of the format it runs in.
+    pub(crate) compute: f64,
+}
+
+/// Bytes per element and compute peak of one tensor group.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct GroupCost {
+    pub(crate) bytes: f64,
+    pub(crate) peak: f64,
 }
 
 /// The per-scenario constants every step uses.
 pub(crate) struct Ctx<'a> {
     pub(crate) s: &'a Scenario,
     pub(crate) n: f64,
-    pub(crate) wb: f64,
     pub(crate) kvb: f64,
+    /// The headline peak: that of the format most of a token's matmul FLOPs run in.
     pub(crate) peak: f64,
     pub(crate) bw: f64,
     pub(crate) link: f64,
     pub(crate) kv_share: f64,
-    pub(crate) matmul_per_token: f64,
-    pub(crate) lm_head: f64,
+    pub(crate) params: ParamCounts,
+    pub(crate) attention: GroupCost,
+    pub(crate) mlp: GroupCost,
+    pub(crate) experts: GroupCost,
+    pub(crate) lm_head: GroupCost,
+    /// Weights stored, all GPUs.
+    pub(crate) stored: f64,
+    /// The format `peak` belongs to.
+    pub(crate) compute_precision: Precision,
 }
 
 impl<'a> Ctx<'a> {
-    pub(crate) fn new(s: &'a Scenario, lm_head: f64) -> Ctx<'a> {
+    pub(crate) fn new(s: &'a Scenario, params: ParamCounts) -> Ctx<'a> {
         let m = &s.model;
         let n = s.gpus.max(1) as f64;
-        let compute = s.gpu.compute_precision(s.weights);
         // Each rank keeps ceil(kv_heads / N) heads; the MLA latent is replicated on every rank.
         let kv_share = if m.mla.is_some() || m.kv_heads == 0 {
             1.0
         } else {
             (m.kv_heads as f64 / n).ceil() / m.kv_heads as f64
         };
+        let cost = |g: Group| {
+            let p = s.format(g);
+            let compute = s.gpu.compute_precision(p);
+            GroupCost {
+                bytes: p.bytes(),
+                peak: s.gpu.peak(compute).unwrap_or(s.gpu.fp16).get(),
+            }
+        };
+        let (attention, mlp, experts, lm_head) = (
+            cost(Group::Attention),
+            cost(Group::Mlp),
+            cost(Group::Experts),
+            cost(Group::LmHead),
+        );
+        let p = params;
+        let stored = p.attention * attention.bytes
+            + (p.mlp_total - p.experts_total) * mlp.bytes
+            + p.experts_total * experts.bytes
+            + p.embedding * s.format(Group::Embedding).bytes()
+            + if m.tied_embeddings { 0.0 } else { p.lm_head * lm_head.bytes }
+            + p.other * s.weights.bytes();
+        // The roof drawn: the peak of the group with the most matmul FLOPs per token.
+        let per_token = [
+            (p.attention, Group::Attention, attention.peak),
+            (p.mlp_active - p.experts_active, Group::Mlp, mlp.peak),
+            (p.experts_active, Group::Experts, experts.peak),
+            (p.lm_head, Group::LmHead, lm_head.peak),
+        ];
+        let (_, main, peak) = per_token.iter().fold(
+            (f64::NEG_INFINITY, Group::Attention, attention.peak),
+            |best, &(w, g, pk)| if w > best.0 { (w, g, pk) } else { best },
+        );
+        let compute_precision = s.gpu.compute_precision(s.format(main));
         Ctx {
             s,
             n,
-            wb: s.weights.bytes(),
             kvb: s.kv.bytes(),
-            peak: s.gpu.peak(compute).unwrap_or(s.gpu.fp16).get(),
+            peak,
             bw: s.gpu.bandwidth.get(),
             link: s
                 .gpu
@@ -193,9 +240,39 @@ impl<'a> Ctx<'a> {
                 .map(|b| b.get())
                 .unwrap_or(PCIE_FALLBACK_BANDWIDTH),
             kv_share,
-            matmul_per_token: m.matmul_params_per_token(),
+            params,
+            attention,
+            mlp,
+            experts,
             lm_head,
+            stored,
+            compute_precision,
         }
+    }
+
+    /// Bytes of the matmul weights `tokens` tokens read, all GPUs.
+    fn weight_bytes(&self, tokens: f64) -> f64 {
+        let r = self.s.model.reads(tokens);
+        r.attention * self.attention.bytes
+            + r.dense * self.mlp.bytes
+            + r.experts * self.experts.bytes
+            + r.lm_head * self.lm_head.bytes
+    }
+
+    /// FLOPs and compute time of `body_tokens` tokens through the layers, `head_tokens`
+    /// through the LM head, and `attention` FLOPs of attention scores (at the attention
+    /// group's peak), all GPUs: (FLOPs, seconds at the peaks).
+    fn matmuls(&self, body_tokens: f64, head_tokens: f64, attention: f64) -> (f64, f64) {
+        let p = &self.params;
+        let groups = [
+            (2.0 * body_tokens * p.attention + attention, self.attention.peak),
+            (2.0 * body_tokens * (p.mlp_active - p.experts_active), self.mlp.peak),
+            (2.0 * body_tokens * p.experts_active, self.experts.peak),
+            (2.0 * head_tokens * p.lm_head, self.lm_head.peak),
+        ];
+        groups
+            .iter()
+            .fold((0.0, 0.0), |(f, t), &(g, pk)| (f + g, t + g / pk))
     }
 
     /// Two ring all-reduces of the step's activations per layer.
@@ -212,42 +289,43 @@ impl<'a> Ctx<'a> {
     pub(crate) fn step(&self, batch: f64, per_seq: f64, context: f64) -> Work {
         let m = &self.s.model;
         let tokens = batch * per_seq;
-        let flops = tokens * (2.0 * self.matmul_per_token + m.attention_flops_per_token(context));
-        let weights = m.matmul_params_read(tokens) * self.wb;
+        let (flops, compute) =
+            self.matmuls(tokens, tokens, tokens * m.attention_flops_per_token(context));
         let kv = batch * m.kv_elements(context + per_seq) * self.kvb;
         Work {
             tokens,
             flops: flops / self.n,
-            bytes: weights / self.n + kv * self.kv_share,
+            bytes: self.weight_bytes(tokens) / self.n + kv * self.kv_share,
             comm: self.comm(tokens),
+            compute: compute / self.n,
         }
     }
 
     pub(crate) fn prefill(&self, batch: f64, prompt: f64) -> Work {
         let m = &self.s.model;
         let tokens = batch * prompt;
-        let body = self.matmul_per_token - self.lm_head;
-        let flops =
-            batch * (2.0 * body * prompt + m.attention_flops_prefill(prompt) + 2.0 * self.lm_head);
-        let weights = m.matmul_params_read(tokens) * self.wb;
+        // The LM head runs on each prompt's last token only.
+        let (flops, compute) =
+            self.matmuls(tokens, batch, batch * m.attention_flops_prefill(prompt));
         let kv = batch * m.kv_elements(prompt) * self.kvb;
         Work {
             tokens,
             flops: flops / self.n,
-            bytes: weights / self.n + kv * self.kv_share,
+            bytes: self.weight_bytes(tokens) / self.n + kv * self.kv_share,
             comm: self.comm(tokens),
+            compute: compute / self.n,
         }
     }
 
     pub(crate) fn phase(&self, w: Work, eff: &Efficiency) -> Phase {
-        let compute_time = w.flops / self.peak;
+        let compute_time = w.compute;
         let memory_time = w.bytes / self.bw;
         let bound = if compute_time >= memory_time {
             Bound::Compute
         } else {
             Bound::Memory
         };
-        let calibrated = (w.flops / (self.peak * eff.compute.max(1e-3)))
+        let calibrated = (w.compute / eff.compute.max(1e-3))
             .max(w.bytes / (self.bw * eff.bandwidth.max(1e-3)))
             + w.comm
             + eff.layer_overhead.get() * self.s.model.layers as f64;
@@ -263,20 +341,14 @@ impl<'a> Ctx<'a> {
             time: Seconds(compute_time.max(memory_time) + w.comm),
             calibrated_time: Seconds(calibrated),
             bound,
-            attained: FlopsPerSec((intensity * self.bw).min(self.peak)),
+            attained: FlopsPerSec((intensity * self.bw).min(w.flops / w.compute.max(1e-300))),
         }
     }
 
     /// Memory per GPU for `batch` sequences of `context` tokens.
-    pub(crate) fn memory(
-        &self,
-        total_params: f64,
-        batch: f64,
-        prompt: f64,
-        context: f64,
-    ) -> Memory {
+    pub(crate) fn memory(&self, batch: f64, prompt: f64, context: f64) -> Memory {
         let m = &self.s.model;
-        let weights = total_params * self.wb / self.n;
+        let weights = self.stored / self.n;
         let kv = batch * m.kv_elements(context) * self.kvb * self.kv_share;
         let chunk = (batch * prompt).min(PREFILL_CHUNK_TOKENS);
         let inter = m.activation_width();
@@ -336,25 +408,25 @@ fn timing(ttft: f64, tpot: f64, batch: f64, output: f64) -> Timing {
 pub fn evaluate(s: &Scenario) -> Estimate {
     let m = &s.model;
     let params = m.params();
-    let c = Ctx::new(s, params.lm_head);
+    let c = Ctx::new(s, params);
     let batch = s.batch.max(1) as f64;
     let prompt = s.prompt.max(1) as f64;
     let output = s.output.max(1) as f64;
     let context = prompt + output;
     let eff = &s.efficiency;
 
-    let compute_precision = s.gpu.compute_precision(s.weights);
+    let compute_precision = c.compute_precision;
     let decode_context = prompt + output / 2.0;
     let decode = c.phase(c.step(batch, 1.0, decode_context), eff);
     let prefill = c.phase(c.prefill(batch, prompt), eff);
-    let memory = c.memory(params.total, batch, prompt, context);
+    let memory = c.memory(batch, prompt, context);
 
     let max_batch = largest(BATCH_SEARCH_MAX, |b| {
-        c.memory(params.total, b as f64, prompt, context).fits
+        c.memory(b as f64, prompt, context).fits
     }) as u32;
     let max_context = largest(CONTEXT_SEARCH_MAX, |ctx| {
         let ctx = ctx as f64;
-        c.memory(params.total, batch, prompt.min(ctx), ctx).fits
+        c.memory(batch, prompt.min(ctx), ctx).fits
     });
 
     let kv_seq = m.kv_elements(context) * c.kvb * c.kv_share;
@@ -365,7 +437,7 @@ pub fn evaluate(s: &Scenario) -> Estimate {
     let ridge_batch = {
         let b = largest(BATCH_SEARCH_MAX, |b| {
             let w = c.step(b as f64, 1.0, decode_context);
-            w.flops / c.peak < w.bytes / c.bw
+            w.compute < w.bytes / c.bw
         });
         if b == 0 {
             1.0
@@ -399,8 +471,7 @@ pub fn evaluate(s: &Scenario) -> Estimate {
             speculative: None,
             ..s.clone()
         };
-        let dp = sp.draft.params();
-        let dc = Ctx::new(&draft_scenario, dp.lm_head);
+        let dc = Ctx::new(&draft_scenario, sp.draft.params());
         let draft = dc.phase(dc.step(batch, 1.0, decode_context), eff);
         let verify = c.phase(c.step(batch, k + 1.0, decode_context), eff);
         SpecFigures {
@@ -423,7 +494,7 @@ pub fn evaluate(s: &Scenario) -> Estimate {
         peak: FlopsPerSec(c.peak),
         bandwidth: BytesPerSec(c.bw),
         ridge: Intensity(c.peak / c.bw),
-        weights: Bytes(params.total * c.wb),
+        weights: Bytes(c.stored),
         kv_per_token: Bytes(m.kv_elements_per_token_per_layer() * m.layers as f64 * c.kvb),
         decode_context,
         decode,

@@ -2,7 +2,7 @@
 
 use crate::derivation::Derivation;
 use crate::estimate::{derivation as d, term as t, Estimate, KneeCause, SpecFigures};
-use crate::scenario::{Scenario, PREFILL_CHUNK_TOKENS};
+use crate::scenario::{Group, Scenario, PREFILL_CHUNK_TOKENS};
 use crate::units::Unit::*;
 
 /// Every derivation of `e`, in reading order.
@@ -29,16 +29,7 @@ pub fn derivations(s: &Scenario, e: &Estimate) -> Vec<Derivation> {
                 "counted from the shapes in the model's config"
             }),
         ),
-        d(
-            "memory.weights_bytes",
-            "Weights in memory",
-            "W",
-            "P × b_w",
-            vec![t("P", e.params.total, Count), t("b_w", s.weights.bytes(), Bytes)],
-            e.weights.get(),
-            Bytes,
-            Some(s.weights.bits_note()),
-        ),
+        weights(s, e),
         d(
             "kv_per_token",
             "KV cache per token",
@@ -136,7 +127,10 @@ pub fn derivations(s: &Scenario, e: &Estimate) -> Vec<Derivation> {
             "Decode step, compute time",
             "t_cmp",
             "FLOPs / F",
-            vec![t("FLOPs", e.decode.flops.get(), Flops), t("F", e.peak.get(), FlopsPerSec)],
+            vec![
+                t("FLOPs", e.decode.flops.get(), Flops),
+                t("F", e.decode.flops.get() / e.decode.compute_time.get().max(1e-300), FlopsPerSec),
+            ],
             e.decode.compute_time.get(),
             Seconds,
             None,
@@ -160,7 +154,7 @@ pub fn derivations(s: &Scenario, e: &Estimate) -> Vec<Derivation> {
             "max(FLOPs / F, bytes / BW) + t_comm",
             vec![
                 t("FLOPs", e.prefill.flops.get(), Flops),
-                t("F", e.peak.get(), FlopsPerSec),
+                t("F", e.prefill.flops.get() / e.prefill.compute_time.get().max(1e-300), FlopsPerSec),
                 t("bytes", e.prefill.bytes.get(), Bytes),
                 t("BW", e.bandwidth.get(), BytesPerSec),
                 t("t_comm", e.prefill.comm_time.get(), Seconds),
@@ -176,7 +170,7 @@ pub fn derivations(s: &Scenario, e: &Estimate) -> Vec<Derivation> {
             "max(FLOPs / (F × eff_c), bytes / (BW × eff_b)) + t_comm + t_step",
             vec![
                 t("FLOPs", e.prefill.flops.get(), Flops),
-                t("F", e.peak.get(), FlopsPerSec),
+                t("F", e.prefill.flops.get() / e.prefill.compute_time.get().max(1e-300), FlopsPerSec),
                 t("eff_c", eff.compute, Percent),
                 t("bytes", e.prefill.bytes.get(), Bytes),
                 t("BW", e.bandwidth.get(), BytesPerSec),
@@ -450,5 +444,46 @@ fn kv_cache(s: &Scenario, e: &Estimate) -> Derivation {
         kv,
         Bytes,
         Some("per kind of layer: full layers cache the whole context, sliding-window layers their window, chunked layers one chunk; share: the part one GPU holds (1/N of the KV heads, at least one head)"),
+    )
+}
+
+/// Weights in memory: one format, or the sum over tensor groups stored in different formats.
+fn weights(s: &Scenario, e: &Estimate) -> Derivation {
+    if s.formats.is_uniform() {
+        return d(
+            "memory.weights_bytes",
+            "Weights in memory",
+            "W",
+            "P × b_w",
+            vec![t("P", e.params.total, Count), t("b_w", s.weights.bytes(), Bytes)],
+            e.weights.get(),
+            Bytes,
+            Some(s.weights.bits_note()),
+        );
+    }
+    let p = &e.params;
+    let head = if s.model.tied_embeddings { 0.0 } else { p.lm_head };
+    d(
+        "memory.weights_bytes",
+        "Weights in memory",
+        "W",
+        "P_att × b_att + P_mlp × b_mlp + P_exp × b_exp + P_emb × b_emb + P_head × b_head + P_norm × b_w",
+        vec![
+            t("P_att", p.attention, Count),
+            t("b_att", s.format(Group::Attention).bytes(), Bytes),
+            t("P_mlp", p.mlp_total - p.experts_total, Count),
+            t("b_mlp", s.format(Group::Mlp).bytes(), Bytes),
+            t("P_exp", p.experts_total, Count),
+            t("b_exp", s.format(Group::Experts).bytes(), Bytes),
+            t("P_emb", p.embedding, Count),
+            t("b_emb", s.format(Group::Embedding).bytes(), Bytes),
+            t("P_head", head, Count),
+            t("b_head", s.format(Group::LmHead).bytes(), Bytes),
+            t("P_norm", p.other, Count),
+            t("b_w", s.weights.bytes(), Bytes),
+        ],
+        e.weights.get(),
+        Bytes,
+        Some("each tensor group in its own format (b: stored bytes per weight, scales included)"),
     )
 }

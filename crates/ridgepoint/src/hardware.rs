@@ -55,7 +55,8 @@ impl Gpu {
             Precision::Fp32 => self.fp32,
             Precision::Fp8 => self.fp8,
             Precision::Int8 => self.int8,
-            Precision::Fp4 => self.fp4,
+            Precision::Fp4 | Precision::Mxfp4 => self.fp4,
+            Precision::Fp8Block => self.fp8,
             Precision::Int4 | Precision::Q8_0 | Precision::Q4KM | Precision::Q4_0 => None,
         }
     }
@@ -79,15 +80,18 @@ impl Gpu {
         self.sram_total().map(|s| self.memory.get() / s.get())
     }
 
-    /// The format the matmuls run in when weights are stored as `weights`: FP8 and FP4
-    /// weights use FP8/FP4 tensor cores where the GPU has them (W8A8, NVFP4); INT8 and INT4
+    /// The format the matmuls run in when weights are stored as `weights`: FP8 (also
+    /// block-scaled) and FP4 (NVFP4, MXFP4) weights use FP8/FP4 tensor cores where the GPU has
+    /// them (W8A8, W4A4); without them they are dequantized to FP16 (gpt-oss's MXFP4 experts on
+    /// Hopper run as BF16 matmuls); INT8 and INT4
     /// weights are dequantized to FP16 (weight-only quantization, as llama.cpp, AWQ, GPTQ
     /// and gpt-fast run them); FP32 runs in FP32.
     pub fn compute_precision(&self, weights: Precision) -> Precision {
         match weights {
             Precision::Fp32 if self.fp32.is_some() => Precision::Fp32,
-            Precision::Fp8 if self.fp8.is_some() => Precision::Fp8,
-            Precision::Fp4 if self.fp4.is_some() => Precision::Fp4,
+            Precision::Fp8 | Precision::Fp8Block if self.fp8.is_some() => Precision::Fp8,
+            // Blackwell's FP4 tensor cores take both NVFP4 and MXFP4 blocks.
+            Precision::Fp4 | Precision::Mxfp4 if self.fp4.is_some() => Precision::Fp4,
             Precision::Bf16 => Precision::Bf16,
             _ => Precision::Fp16,
         }

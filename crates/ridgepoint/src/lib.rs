@@ -33,4 +33,4 @@ pub use hardware::Gpu;
 pub use model::{Mla, Mlp, Model, Moe, ParamCounts};
 pub use precision::Precision;
 pub use query::{Problem, Spec};
-pub use scenario::{Efficiency, Scenario, Speculative};
+pub use scenario::{Efficiency, Group, GroupFormats, Scenario, Speculative};

@@ -101,8 +101,29 @@ pub struct ParamCounts {
     pub mlp_total: f64,
     /// Dense MLPs and the experts one token uses, all layers.
     pub mlp_active: f64,
+    /// Routed experts, all layers (in `mlp_total`; 0 without MoE).
+    pub experts_total: f64,
+    /// The routed experts one token uses, all layers (in `mlp_active`).
+    pub experts_active: f64,
     /// Norm weights and biases.
     pub other: f64,
+}
+
+/// Matmul weights one forward step reads, by tensor group.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Reads {
+    pub attention: f64,
+    /// Dense MLPs, shared experts and routers.
+    pub dense: f64,
+    /// The routed experts the step's tokens reach.
+    pub experts: f64,
+    pub lm_head: f64,
+}
+
+impl Reads {
+    pub fn total(&self) -> f64 {
+        self.attention + self.dense + self.experts + self.lm_head
+    }
 }
 
 /// A model's layers by how far back they attend (counts as f64 for the arithmetic).
@@ -191,10 +212,10 @@ impl Model {
         let embedding = (self.vocab * self.hidden + self.position_embeddings * self.hidden) as f64;
         let lm_head = (self.vocab * self.hidden) as f64;
         let attention = layers * self.attention_params_per_layer();
-        let (mlp_total, mlp_active) = match self.moe {
+        let (mlp_total, mlp_active, experts_total, experts_active) = match self.moe {
             None => {
                 let p = layers * self.mlp_params(self.intermediate);
-                (p, p)
+                (p, p, 0.0, 0.0)
             }
             Some(moe) => {
                 let dense = moe.dense_layers.min(self.layers) as f64;
@@ -206,7 +227,9 @@ impl Model {
                     dense_p + moe_layers * ((moe.experts + moe.shared) as f64 * expert + router);
                 let active =
                     dense_p + moe_layers * ((moe.active + moe.shared) as f64 * expert + router);
-                (total, active)
+                let routed = moe_layers * moe.experts as f64 * expert;
+                let routed_active = moe_layers * moe.active as f64 * expert;
+                (total, active, routed, routed_active)
             }
         };
         // Two norms per layer and a final norm.
@@ -221,6 +244,8 @@ impl Model {
             attention,
             mlp_total,
             mlp_active,
+            experts_total,
+            experts_active,
             other,
         }
     }
@@ -332,19 +357,30 @@ impl Model {
     /// dense MLPs, shared experts, the routed experts those tokens reach, and the LM head.
     /// The embedding table is not streamed (a gather of `tokens` rows).
     pub fn matmul_params_read(&self, tokens: f64) -> f64 {
+        self.reads(tokens).total()
+    }
+
+    /// [`Model::matmul_params_read`] by tensor group.
+    pub fn reads(&self, tokens: f64) -> Reads {
         let p = self.params();
-        let mlp = match self.moe {
-            None => p.mlp_total,
+        let (dense, experts) = match self.moe {
+            None => (p.mlp_total, 0.0),
             Some(m) => {
                 let dense = m.dense_layers.min(self.layers) as f64;
                 let moe_layers = self.layers as f64 - dense;
                 let expert = self.mlp_params(m.expert_intermediate);
-                dense * self.mlp_params(self.intermediate)
-                    + moe_layers
-                        * ((m.shared as f64 + self.experts_read(tokens)) * expert
-                            + (self.hidden * m.experts) as f64)
+                (
+                    dense * self.mlp_params(self.intermediate)
+                        + moe_layers * (m.shared as f64 * expert + (self.hidden * m.experts) as f64),
+                    moe_layers * self.experts_read(tokens) * expert,
+                )
             }
         };
-        p.attention + mlp + p.lm_head
+        Reads {
+            attention: p.attention,
+            dense,
+            experts,
+            lm_head: p.lm_head,
+        }
     }
 }

@@ -1,6 +1,6 @@
 //! The step split into its operations, so each can sit on the roofline on its own.
 
-use crate::scenario::Scenario;
+use crate::scenario::{Group, Scenario};
 
 /// Which step to split.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -34,7 +34,7 @@ const ACT: f64 = 2.0;
 pub fn ops(s: &Scenario, step: Step) -> Vec<Op> {
     let m = &s.model;
     let n = s.gpus.max(1) as f64;
-    let wb = s.weights.bytes();
+    let wb = s.format(Group::Attention).bytes();
     let kvb = s.kv.bytes();
     let batch = s.batch.max(1) as f64;
     let prompt = s.prompt.max(1) as f64;
@@ -92,7 +92,9 @@ pub fn ops(s: &Scenario, step: Step) -> Vec<Op> {
         flops: 2.0 * tokens * o_weights * layers / n,
         bytes: (o_weights * wb + tokens * (o_in + h) * ACT) * layers / n,
     };
-    let mlp_read = m.matmul_params_read(tokens) - p.attention - p.lm_head;
+    let reads = m.reads(tokens);
+    let mlp_bytes =
+        reads.dense * s.format(Group::Mlp).bytes() + reads.experts * s.format(Group::Experts).bytes();
     let inter = match m.moe {
         Some(moe) => ((moe.active + moe.shared) * moe.expert_intermediate) as f64,
         None => m.intermediate as f64,
@@ -104,13 +106,13 @@ pub fn ops(s: &Scenario, step: Step) -> Vec<Op> {
             "MLP"
         },
         flops: 2.0 * tokens * p.mlp_active / n,
-        bytes: (mlp_read * wb + tokens * (2.0 * h + 2.0 * inter) * ACT * layers) / n,
+        bytes: (mlp_bytes + tokens * (2.0 * h + 2.0 * inter) * ACT * layers) / n,
     };
     let vocab = m.vocab as f64;
     let head = Op {
         name: "LM head",
         flops: 2.0 * head_tokens * p.lm_head / n,
-        bytes: (p.lm_head * wb + head_tokens * (h * ACT + vocab * 4.0)) / n,
+        bytes: (p.lm_head * s.format(Group::LmHead).bytes() + head_tokens * (h * ACT + vocab * 4.0)) / n,
     };
     vec![qkv, attention, out, mlp, head]
 }

@@ -12,7 +12,13 @@ pub enum Precision {
     Fp8,
     Int8,
     Int4,
+    /// NVFP4: 4-bit E2M1 values with an FP8 (E4M3) scale per block of 16.
     Fp4,
+    /// MXFP4 (OCP microscaling): 4-bit E2M1 values with an 8-bit power-of-two (E8M0) scale
+    /// per block of 32 — gpt-oss's experts.
+    Mxfp4,
+    /// FP8 (E4M3) with an FP32 scale per 128 × 128 weight block (DeepSeek-V3, Kimi K2).
+    Fp8Block,
     /// GGUF Q8_0: blocks of 32 INT8 values with an FP16 scale.
     #[serde(rename = "q8_0")]
     Q8_0,
@@ -25,15 +31,18 @@ pub enum Precision {
 }
 
 impl Precision {
-    /// Every precision, widest first.
-    pub const ALL: [Precision; 10] = [
+    /// Every precision, widest first (ids in URLs never change; new formats are appended to
+    /// their width group).
+    pub const ALL: [Precision; 12] = [
         Precision::Fp32,
         Precision::Fp16,
         Precision::Bf16,
         Precision::Fp8,
+        Precision::Fp8Block,
         Precision::Int8,
         Precision::Int4,
         Precision::Fp4,
+        Precision::Mxfp4,
         Precision::Q8_0,
         Precision::Q4KM,
         Precision::Q4_0,
@@ -58,6 +67,8 @@ impl Precision {
             Precision::Int8 => "int8",
             Precision::Int4 => "int4",
             Precision::Fp4 => "fp4",
+            Precision::Mxfp4 => "mxfp4",
+            Precision::Fp8Block => "fp8_block",
             Precision::Q8_0 => "q8_0",
             Precision::Q4KM => "q4_k_m",
             Precision::Q4_0 => "q4_0",
@@ -73,7 +84,9 @@ impl Precision {
             Precision::Fp8 => "FP8",
             Precision::Int8 => "INT8",
             Precision::Int4 => "INT4",
-            Precision::Fp4 => "FP4",
+            Precision::Fp4 => "NVFP4",
+            Precision::Mxfp4 => "MXFP4",
+            Precision::Fp8Block => "FP8 (128² blocks)",
             Precision::Q8_0 => "Q8_0 (GGUF)",
             Precision::Q4KM => "Q4_K_M (GGUF)",
             Precision::Q4_0 => "Q4_0 (GGUF)",
@@ -99,6 +112,9 @@ impl Precision {
             Precision::Fp8 | Precision::Int8 => 8.0,
             Precision::Int4 => 4.25,
             Precision::Fp4 => 4.5,
+            Precision::Mxfp4 => 4.25,
+            // 8 + 32 / (128 × 128)
+            Precision::Fp8Block => 8.0 + 32.0 / 16384.0,
             Precision::Q8_0 => 8.5,
             Precision::Q4KM => 4.85,
             Precision::Q4_0 => 4.5,
@@ -118,6 +134,8 @@ impl Precision {
             Precision::Fp8 | Precision::Int8 => "8 bits (per-channel scales negligible)",
             Precision::Int4 => "4 bits + FP16 scale and zero per group of 128 = 4.25 bits",
             Precision::Fp4 => "4 bits + FP8 scale per block of 16 (NVFP4) = 4.5 bits",
+            Precision::Mxfp4 => "4 bits + 8-bit E8M0 scale per block of 32 (MXFP4) = 4.25 bits",
+            Precision::Fp8Block => "8 bits + FP32 scale per 128 × 128 block = 8.002 bits",
             Precision::Q8_0 => "8 bits + FP16 scale per block of 32 = 8.5 bits",
             Precision::Q4KM => "4- and 6-bit k-quant blocks with scales: ≈ 4.85 bits on average (llama.cpp model sizes)",
             Precision::Q4_0 => "4 bits + FP16 scale per block of 32 = 4.5 bits",

@@ -13,7 +13,7 @@ use crate::config::{check_gpu, check_model};
 use crate::hardware::Gpu;
 use crate::model::{Mla, Mlp, Model, Moe};
 use crate::precision::Precision;
-use crate::scenario::{Efficiency, Scenario, Speculative, DEFAULT_OVERHEAD};
+use crate::scenario::{Efficiency, Group, GroupFormats, Scenario, Speculative, DEFAULT_OVERHEAD};
 use crate::units::{Bytes, BytesPerSec, FlopsPerSec, Seconds};
 use std::fmt;
 
@@ -39,6 +39,15 @@ pub const ACCEPT_RANGE: (u32, u32) = (0, 100);
 /// The id that selects the custom GPU or model.
 pub const CUSTOM: &str = "custom";
 
+/// Query keys of the tensor groups' own formats.
+pub const GROUP_KEYS: [(&str, Group); 5] = [
+    ("w.att", Group::Attention),
+    ("w.mlp", Group::Mlp),
+    ("w.exp", Group::Experts),
+    ("w.emb", Group::Embedding),
+    ("w.head", Group::LmHead),
+];
+
 /// The scenario in ids and numbers: what the page holds and the URL mirrors.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Spec {
@@ -49,6 +58,8 @@ pub struct Spec {
     pub custom_gpu: Option<Gpu>,
     pub custom_model: Option<Model>,
     pub weights: Precision,
+    /// Formats of tensor groups that differ from `weights`.
+    pub formats: GroupFormats,
     pub kv: Precision,
     pub batch: u32,
     pub prompt: u32,
@@ -79,6 +90,7 @@ impl Default for Spec {
             custom_gpu: None,
             custom_model: None,
             weights: Precision::Fp16,
+            formats: GroupFormats::default(),
             kv: Precision::Fp16,
             batch: 1,
             prompt: 2048,
@@ -116,6 +128,7 @@ pub const KEYS: &[&str] = &[
     "g.link", "g.fp32", "g.sms", "g.sram", "g.l2", "m.name", "m.h", "m.i", "m.l", "m.nh", "m.kv",
     "m.hd", "m.v", "m.ctx", "m.tie", "m.bias", "m.mlp", "m.pos", "m.e", "m.ea", "m.es", "m.ei",
     "m.ed", "m.qr", "m.kvr", "m.nope", "m.rope", "m.vd", "m.sw", "m.swl", "m.ck", "m.ckl",
+    "w.att", "w.mlp", "w.exp", "w.emb", "w.head",
 ];
 
 /// Shortens what a stranger typed before echoing it in a message.
@@ -232,14 +245,30 @@ impl<'a> Reader<'a> {
             return default;
         };
         Precision::from_id(s).unwrap_or_else(|| {
+            let ids: Vec<&str> = Precision::ALL.iter().map(|p| p.id()).collect();
             let m = format!(
-                "{field} {} is not a precision (fp32, fp16, bf16, fp8, int8, int4, fp4, q8_0, q4_k_m, q4_0); using {}",
+                "{field} {} is not a precision ({}); using {}",
                 shown(s),
+                ids.join(", "),
                 default.id()
             );
             self.problem(field, m);
             default
         })
+    }
+
+    /// A tensor group's own format; absent or unreadable: the same as the weights.
+    fn group_format(&mut self, field: &'static str) -> Option<Precision> {
+        let s = self.get(field)?;
+        let p = Precision::from_id(s);
+        if p.is_none() {
+            let m = format!(
+                "{field} {} is not a precision; using the weights' format",
+                shown(s)
+            );
+            self.problem(field, m);
+        }
+        p
     }
 
     fn id(&mut self, field: &'static str, known: impl Fn(&str) -> bool, default: &str) -> String {
@@ -453,6 +482,13 @@ impl Spec {
             custom_gpu,
             custom_model,
             weights: r.precision("w", d.weights),
+            formats: GroupFormats {
+                attention: r.group_format("w.att"),
+                mlp: r.group_format("w.mlp"),
+                experts: r.group_format("w.exp"),
+                embedding: r.group_format("w.emb"),
+                lm_head: r.group_format("w.head"),
+            },
             kv: r.precision("kv", d.kv),
             batch: r.int("batch", BATCH_RANGE, d.batch),
             prompt: r.int("prompt", PROMPT_RANGE, d.prompt),
@@ -481,6 +517,11 @@ impl Spec {
         put("gpu", self.gpu != d.gpu, self.gpu.clone());
         put("model", self.model != d.model, self.model.clone());
         put("w", self.weights != d.weights, self.weights.id().into());
+        for (key, g) in GROUP_KEYS {
+            if let Some(p) = self.formats.get(g) {
+                put(key, p != self.weights, p.id().into());
+            }
+        }
         put("kv", self.kv != d.kv, self.kv.id().into());
         put("batch", self.batch != d.batch, self.batch.to_string());
         put("prompt", self.prompt != d.prompt, self.prompt.to_string());
@@ -618,6 +659,7 @@ impl Spec {
             gpu: self.gpu(),
             model: self.model(),
             weights: self.weights,
+            formats: self.formats,
             kv: self.kv,
             batch: clamp(self.batch, BATCH_RANGE),
             prompt: clamp(self.prompt, PROMPT_RANGE),

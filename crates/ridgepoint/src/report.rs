@@ -37,6 +37,13 @@ pub fn estimate_json(spec: &Spec, s: &Scenario, e: &Estimate) -> Json {
             "model" => s.model.id.as_str(),
             "model_name" => s.model.name.as_str(),
             "weights" => s.weights.id(),
+            "formats" => {
+                let mut o = crate::json::obj();
+                for g in crate::scenario::Group::ALL {
+                    o = o.put(g.label(), s.format(g).id());
+                }
+                o
+            },
             "kv" => s.kv.id(),
             "batch" => s.batch,
             "prompt" => s.prompt,

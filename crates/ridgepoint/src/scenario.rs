@@ -48,13 +48,89 @@ pub struct Speculative {
     pub acceptance: f64,
 }
 
+/// A group of weight tensors that may be stored in a format of its own.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Group {
+    /// Q, K, V and output projections (MLA's down/up projections too).
+    Attention,
+    /// Dense MLPs, shared experts and routers.
+    Mlp,
+    /// Routed experts.
+    Experts,
+    /// The input embedding table (and learned positions).
+    Embedding,
+    /// The LM head (the embedding again when tied).
+    LmHead,
+}
+
+impl Group {
+    pub const ALL: [Group; 5] = [
+        Group::Attention,
+        Group::Mlp,
+        Group::Experts,
+        Group::Embedding,
+        Group::LmHead,
+    ];
+
+    pub const fn label(self) -> &'static str {
+        match self {
+            Group::Attention => "attention",
+            Group::Mlp => "dense MLP",
+            Group::Experts => "experts",
+            Group::Embedding => "embedding",
+            Group::LmHead => "LM head",
+        }
+    }
+}
+
+/// Formats of tensor groups that differ from the scenario's `weights` (`None`: the same).
+/// gpt-oss ships MXFP4 experts beside BF16 attention, embedding and head.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct GroupFormats {
+    pub attention: Option<Precision>,
+    pub mlp: Option<Precision>,
+    pub experts: Option<Precision>,
+    pub embedding: Option<Precision>,
+    pub lm_head: Option<Precision>,
+}
+
+impl GroupFormats {
+    pub fn get(&self, g: Group) -> Option<Precision> {
+        match g {
+            Group::Attention => self.attention,
+            Group::Mlp => self.mlp,
+            Group::Experts => self.experts,
+            Group::Embedding => self.embedding,
+            Group::LmHead => self.lm_head,
+        }
+    }
+
+    pub fn set(&mut self, g: Group, p: Option<Precision>) {
+        let slot = match g {
+            Group::Attention => &mut self.attention,
+            Group::Mlp => &mut self.mlp,
+            Group::Experts => &mut self.experts,
+            Group::Embedding => &mut self.embedding,
+            Group::LmHead => &mut self.lm_head,
+        };
+        *slot = p;
+    }
+
+    /// No group differs from the main format.
+    pub fn is_uniform(&self) -> bool {
+        *self == GroupFormats::default()
+    }
+}
+
 /// A complete question: `batch` requests of `prompt` input and `output` output tokens, run
 /// together on `gpus` GPUs in tensor parallel.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Scenario {
     pub gpu: Gpu,
     pub model: Model,
+    /// The weights' format; `formats` may set other formats per tensor group.
     pub weights: Precision,
+    pub formats: GroupFormats,
     pub kv: Precision,
     pub batch: u32,
     pub prompt: u32,
@@ -65,6 +141,13 @@ pub struct Scenario {
     /// Runtime memory per GPU outside weights, KV and activations (CUDA context, allocator).
     pub overhead: Bytes,
     pub speculative: Option<Speculative>,
+}
+
+impl Scenario {
+    /// The format tensor group `g` is stored in.
+    pub fn format(&self, g: Group) -> Precision {
+        self.formats.get(g).unwrap_or(self.weights)
+    }
 }
 
 /// The seed's CUDA overhead figure ("a fixed ~0.5 GB cost").

@@ -110,7 +110,7 @@ pub fn round2(v: f64) -> f64 {
 
 pub fn series(s: &Scenario) -> Series {
     let params = s.model.params();
-    let c = Ctx::new(s, params.lm_head);
+    let c = Ctx::new(s, params);
     let eff = &s.efficiency;
     let prompt = s.prompt.max(1) as f64;
     let output = s.output.max(1) as f64;
@@ -120,7 +120,7 @@ pub fn series(s: &Scenario) -> Series {
     let batch = half_octaves(1, BATCH_SWEEP_MAX)
         .map(|b| {
             let p = c.phase(c.step(b, 1.0, decode_context), eff);
-            let m = c.memory(params.total, b, prompt, context);
+            let m = c.memory(b, prompt, context);
             BatchPoint {
                 batch: b,
                 step_floor: p.time.get(),
@@ -150,7 +150,7 @@ pub fn series(s: &Scenario) -> Series {
         .collect();
     let context_series = half_octaves(CONTEXT_SWEEP.0, CONTEXT_SWEEP.1)
         .map(|ctx| {
-            let m = c.memory(params.total, b, prompt.min(ctx), ctx);
+            let m = c.memory(b, prompt.min(ctx), ctx);
             ContextPoint {
                 context: ctx,
                 kv_cache: m.kv_cache.get(),
@@ -163,7 +163,7 @@ pub fn series(s: &Scenario) -> Series {
         prompt: prompt_series,
         context: context_series,
         capacity: s.gpu.memory.get(),
-        weights: params.total * c.wb / c.n,
+        weights: c.stored / c.n,
         ridge: c.peak / c.bw,
     }
 }
@@ -181,10 +181,9 @@ pub enum Fit {
 /// Memory per GPU of `s` with its model and weight precision replaced, and the verdict.
 pub fn fit(s: &Scenario) -> (f64, Fit) {
     let params = s.model.params();
-    let c = Ctx::new(s, params.lm_head);
+    let c = Ctx::new(s, params);
     let prompt = s.prompt.max(1) as f64;
     let m = c.memory(
-        params.total,
         s.batch.max(1) as f64,
         prompt,
         prompt + s.output.max(1) as f64,

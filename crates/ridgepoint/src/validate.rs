@@ -546,7 +546,8 @@ fn precision_token(t: &str) -> Option<Precision> {
         "q4_0" => Precision::Q4_0,
         "q4_k_m" | "q4_k_s" | "q4_k" => Precision::Q4KM,
         "int4" | "w4a16" | "awq" | "gptq" => Precision::Int4,
-        "fp4" | "nvfp4" | "mxfp4" => Precision::Fp4,
+        "fp4" | "nvfp4" => Precision::Fp4,
+        "mxfp4" => Precision::Mxfp4,
         _ => return None,
     })
 }
@@ -929,6 +930,7 @@ pub fn map_row(row: &Row) -> Vec<Result<Case, Skip>> {
         gpu,
         model,
         weights,
+        formats: Default::default(),
         kv,
         batch,
         prompt,

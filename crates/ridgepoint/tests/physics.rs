@@ -31,6 +31,7 @@ fn scenario(gpu: &str, model: &str, batch: u32, prompt: u32, output: u32) -> Sce
         gpu: catalog::gpu(gpu).unwrap(),
         model: catalog::model(model).unwrap(),
         weights: Precision::Fp16,
+        formats: Default::default(),
         kv: Precision::Fp16,
         batch,
         prompt,
@@ -528,4 +529,59 @@ fn the_kv_derivation_writes_out_the_layer_split() {
     assert_rel(d.value, 1024.0 * 2.0 * (18.0 * 4096.0 + 18.0 * 128.0), EXACT, "gpt-oss KV at 4K");
     let text = d.render();
     assert!(text.contains("18 × 4,096 + 18 × min(4,096, 128)"), "{text}");
+}
+
+#[test]
+fn gpt_oss_stores_mxfp4_experts_beside_bf16_attention_embedding_and_head() {
+    // gpt-oss-120b's config: hidden 2880, 36 layers, 64 heads × 64, 8 KV heads, 128 experts of
+    // 3 × 2880 × 2880 (gated), top-4, vocab 201088, untied, QKV bias; experts in MXFP4
+    // (4 bits + an 8-bit scale per 32 = 4.25 bits), everything else BF16.
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/data/configs/gpt-oss-120b.json"
+    ))
+    .unwrap();
+    let mut s = scenario("h100-sxm", "llama-2-7b", 1, 1, 1);
+    s.model = ridgepoint::config::model_from_hf_config(&text).unwrap();
+    s.weights = Precision::Bf16;
+    s.formats.experts = Some(Precision::Mxfp4);
+    let experts = 36.0 * 128.0 * 3.0 * 2880.0 * 2880.0; // 114,661,785,600
+    let attention = 36.0 * (2880.0 * 4096.0 * 2.0 + 2.0 * 2880.0 * 512.0 + 4096.0 + 2.0 * 512.0);
+    let router = 36.0 * 2880.0 * 128.0;
+    let embedding = 201_088.0 * 2880.0; // and the same again for the LM head
+    let norms = 73.0 * 2880.0;
+    let bf16 = (attention + router + 2.0 * embedding + norms) * 2.0;
+    let stored = bf16 + experts * 4.25 / 8.0;
+    assert_eq!(stored, 65_168_968_320.0);
+    let e = evaluate(&s);
+    assert_rel(e.weights.get(), stored, EXACT, "weights stored");
+    assert!(e.memory.fits, "gpt-oss-120b fits one 80 GB H100 with MXFP4 experts");
+    // Decode at batch 1 reads attention, router and LM head in BF16 and 4 experts per layer in
+    // MXFP4 (plus 2.5 cached tokens: 18 full + 18 sliding layers × 1024 elements × 2 B).
+    let read = (attention + router + embedding) * 2.0 + 36.0 * 4.0 * 3.0 * 2880.0 * 2880.0 * 0.53125;
+    let kv = 2.5 * 36.0 * 1024.0 * 2.0;
+    assert_rel(e.decode.bytes.get(), read + kv, EXACT, "decode bytes");
+    // Hopper has no FP4 tensor cores: the MXFP4 experts are dequantized and run as 16-bit
+    // matmuls at 989.4 TFLOP/s; on a B200 they run on its FP4 cores.
+    assert_eq!(e.compute_precision, Precision::Fp16);
+    assert_eq!(e.peak.get(), 989.4e12);
+    let mut b = s.clone();
+    b.gpu = catalog::gpu("b200-sxm").unwrap();
+    let eb = evaluate(&b);
+    assert_eq!(eb.compute_precision, Precision::Fp4);
+    assert_eq!(eb.peak, b.gpu.fp4.unwrap());
+    // Per-group compute: the FP4 experts and the BF16 rest at their own peaks (prefill of
+    // 4096 tokens; attention scores at the attention group's BF16 peak).
+    let mut p = b.clone();
+    p.prompt = 4096;
+    let ep = evaluate(&p);
+    let tokens = 4096.0;
+    let params = p.model.params();
+    let fp16 = b.gpu.fp16.get();
+    let fp4 = b.gpu.fp4.unwrap().get();
+    let bf16_flops = 2.0 * tokens * (params.attention + params.mlp_active - params.experts_active)
+        + p.model.attention_flops_prefill(tokens)
+        + 2.0 * params.lm_head;
+    let fp4_flops = 2.0 * tokens * params.experts_active;
+    assert_rel(ep.prefill.compute_time.get(), bf16_flops / fp16 + fp4_flops / fp4, EXACT, "compute");
 }

@@ -16,8 +16,8 @@ use ridgepoint::ops::{ops, Step};
 use ridgepoint::series::series;
 use ridgepoint::units::Seconds;
 use ridgepoint::{
-    catalog, estimate, evaluate, Derivation, Efficiency, Estimate, Mla, Mlp, Model, Moe,
-    Precision, Scenario, Speculative,
+    catalog, estimate, evaluate, Derivation, Efficiency, Estimate, Group, GroupFormats, Mla, Mlp,
+    Model, Moe, Precision, Scenario, Speculative,
 };
 
 /// An integer in [lo, hi] drawn log-uniformly.
@@ -146,20 +146,32 @@ fn scenario() -> impl Strategy<Value = Scenario> {
         0.25,
         (any_model(), 1u32..=8, pick(vec![0.0, 0.3, 0.7, 0.95, 1.0])),
     );
+    // Tensor groups in formats of their own (gpt-oss: MXFP4 experts, BF16 elsewhere).
+    let group = || prop::option::weighted(0.25, precision());
+    let formats = (group(), group(), group(), group(), group()).prop_map(|(a, m, x, e, h)| {
+        GroupFormats {
+            attention: a,
+            mlp: m,
+            experts: x,
+            embedding: e,
+            lm_head: h,
+        }
+    });
     (
         pick(catalog::gpus()),
         any_model(),
-        precision(),
+        (precision(), formats),
         precision(),
         workload,
         efficiency,
         speculative,
     )
-        .prop_map(|(gpu, model, weights, kv, (batch, prompt, output, gpus), (eb, ec, oh), sp)| {
+        .prop_map(|(gpu, model, (weights, formats), kv, (batch, prompt, output, gpus), (eb, ec, oh), sp)| {
             Scenario {
                 gpu,
                 model,
                 weights,
+                formats,
                 kv,
                 batch,
                 prompt,
@@ -402,11 +414,19 @@ proptest! {
     #[test]
     fn time_is_at_least_each_roof_at_the_chosen_efficiencies(s in scenario()) {
         let e = evaluate(&s);
-        let compute = s.gpu.compute_precision(s.weights);
-        // The format the matmuls run in must be one the GPU has, or FP16 (dequantized).
-        let peak = s.gpu.peak(compute).unwrap_or(s.gpu.fp16).get();
-        prop_assert!(s.gpu.peak(compute).is_some() || compute == Precision::Fp16);
-        prop_assert_eq!(e.peak.get(), peak);
+        // Each group's matmuls run in a format the GPU has, or FP16 (dequantized); no step
+        // computes faster than the fastest of those peaks.
+        let mut peak: f64 = 0.0;
+        for g in Group::ALL {
+            let compute = s.gpu.compute_precision(s.format(g));
+            prop_assert!(s.gpu.peak(compute).is_some() || compute == Precision::Fp16);
+            peak = peak.max(s.gpu.peak(compute).unwrap_or(s.gpu.fp16).get());
+        }
+        prop_assert!(e.peak.get() <= peak);
+        if s.formats.is_uniform() {
+            let compute = s.gpu.compute_precision(s.weights);
+            prop_assert_eq!(e.peak.get(), s.gpu.peak(compute).unwrap_or(s.gpu.fp16).get());
+        }
         let bw = s.gpu.bandwidth.get();
         let (eb, ec) = (s.efficiency.bandwidth, s.efficiency.compute);
         let n = s.gpus as f64;
@@ -416,7 +436,9 @@ proptest! {
         let body = p.attention + p.mlp_active; // per token, excluding the LM head
         for (phase, tokens) in [(e.decode, s.batch as f64), (e.prefill, s.batch as f64 * s.prompt as f64)] {
             prop_assert!(phase.flops.get() >= 2.0 * body * tokens / n * (1.0 - 1e-12));
-            prop_assert!(phase.bytes.get() >= (p.attention + p.lm_head) * s.weights.bytes() / n * (1.0 - 1e-12));
+            let attention_and_head = p.attention * s.format(Group::Attention).bytes()
+                + p.lm_head * s.format(Group::LmHead).bytes();
+            prop_assert!(phase.bytes.get() >= attention_and_head / n * (1.0 - 1e-12));
             let t_c = phase.flops.get() / peak;
             let t_m = phase.bytes.get() / bw;
             prop_assert!(not_less(phase.time.get(), t_c.max(t_m)));

@@ -16,6 +16,7 @@ fn changed_fields_round_trip() {
         gpu: "h100-sxm".into(),
         model: "llama-2-70b".into(),
         weights: Precision::Int4,
+        formats: Default::default(),
         kv: Precision::Fp8,
         batch: 64,
         prompt: 4096,
@@ -48,7 +49,7 @@ fn bad_values_are_named_and_replaced_by_defaults() {
         [
             "link version \u{201c}7\u{201d} is not one this page knows (1); reading it as version 1",
             "unknown gpu \u{201c}h9000\u{201d}; using a100-80gb-sxm",
-            "w \u{201c}fp12\u{201d} is not a precision (fp32, fp16, bf16, fp8, int8, int4, fp4, q8_0, q4_k_m, q4_0); using fp16",
+            "w \u{201c}fp12\u{201d} is not a precision (fp32, fp16, bf16, fp8, fp8_block, int8, int4, fp4, mxfp4, q8_0, q4_k_m, q4_0); using fp16",
             "batch \u{201c}0\u{201d} is out of range 1–4096; using 1",
             "prompt \u{201c}abc\u{201d} is not a whole number; using 2048",
             "output \u{201c}99999999\u{201d} is out of range 1–1048576; using 128",
@@ -117,6 +118,7 @@ proptest! {
         let s = Spec {
             batch, prompt, output, gpus,
             weights: Precision::ALL[w],
+            formats: Default::default(),
             kv: Precision::ALL[kv],
             ..Spec::default()
         };

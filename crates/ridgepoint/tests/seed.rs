@@ -10,6 +10,7 @@ fn seed(batch: u32, prompt: u32, output: u32) -> Scenario {
         gpu: catalog::gpu("a100-80gb-sxm").unwrap(),
         model: catalog::model("llama-2-7b").unwrap(),
         weights: Precision::Fp16,
+        formats: Default::default(),
         kv: Precision::Fp16,
         batch,
         prompt,
