@@ -615,8 +615,18 @@ const GPUS: &[GpuRow] = &[
     },
 ];
 
-/// Rows of `shared/reference/gpus.tsv` left out of the catalog, and why.
+/// Rows left out of the catalog, and why: GPUs of `shared/reference/gpus.tsv` (and of
+/// `tests/data/gpus-2026.tsv`) by their row name, and models that were asked for but could not
+/// be sourced, by their name.
 pub const SKIPPED: &[(&str, &str)] = &[
+    (
+        "Gemma 3 1B",
+        "no citable copy of google/gemma-3-1b config.json found: its dimensions (hidden 1152, \
+         intermediate 6912, 26 layers, 4 heads, 1 KV head, head_dim 256, vocab 262144, tied) \
+         agree with keras-hub's exact count (gemma3_presets.py: 999,885,952) but its \
+         sliding_window (512) and max_position_embeddings (32768) were seen only in code \
+         excerpts whose repository is not named; MaxText has no gemma3-1b config",
+    ),
     (
         "H100 NVL (per GPU)",
         "no compute figures retrieved from a reliable source (memory and power only); needs the \
@@ -998,6 +1008,104 @@ pub fn models() -> Vec<Model> {
              not modelled)")
             .head_dim(128).qkv_bias()
             .moe(Moe { experts: 160, active: 8, shared: 1, expert_intermediate: 1536, dense_layers: 3 }),
+        // Sourced elsewhere (no verbatim config.json in the corpus; the source says where).
+        llama("qwen3-4b",        "Qwen3-4B",        2560,  9728,  36,  32,  8,  151936, 40960,
+            "Qwen/Qwen3-4B via github AI-Hypercomputer/maxtext src/MaxText/utils/ckpt_conversion/\
+             utils/hf_model_configs.py @ 02b47fd815659b2d3119206cb25c05b5a0a74dbc \
+             (qwen3_4b_config: vocab 151936, hidden 2560, intermediate 9728, 36 layers, 32 heads, \
+             8 KV heads, head_dim 128 > hidden/heads = 80, max_position_embeddings 40960, tied); \
+             the verbatim Qwen3-4B-Base config (tests/data/configs/qwen3-4b-base.json, \
+             Robojiang/qwen_mlsys @ a33ae42) has the same shape with a 32768 context")
+            .head_dim(128).tied(),
+        llama("qwen3-14b",       "Qwen3-14B",       5120,  17408, 40,  40,  8,  151936, 40960,
+            "Qwen/Qwen3-14B via github AI-Hypercomputer/maxtext src/MaxText/utils/ckpt_conversion/\
+             utils/hf_model_configs.py @ 02b47fd815659b2d3119206cb25c05b5a0a74dbc \
+             (qwen3_14b_config: vocab 151936, hidden 5120, intermediate 17408, 40 layers, 40 \
+             heads, 8 KV heads, head_dim 128, max_position_embeddings 40960, untied)")
+            .head_dim(128),
+        llama("glm-4.5-air",     "GLM-4.5-Air",     4096,  10944, 46,  96,  8,  151552, 131072,
+            "zai-org/GLM-4.5-Air config via github NVIDIA-NeMo/Megatron-Bridge \
+             tests/unit_tests/models/glm/test_glm45_bridge.py @ \
+             067f987df03b8355b03192d88d70f1709fedf51a (glm45_air_106b_config, a mock of the HF \
+             config whose GLM-4.5 twin matches tests/data/configs/glm-4.5.json key for key: \
+             hidden 4096, intermediate 10944, 46 layers, 96 heads, 8 KV heads, head_dim 128, \
+             128 routed + 1 shared experts of 1408, top-8, first_k_dense_replace 1, \
+             attention_bias true, vocab 151552, 131072 context, untied); a convert_to_hf.py \
+             CONFIG seen in the code index (repository not named) gives the same numbers; the \
+             MTP layer, QK norm and partial rotary are not modelled")
+            .head_dim(128).qkv_bias()
+            .moe(Moe { experts: 128, active: 8, shared: 1, expert_intermediate: 1408, dense_layers: 1 }),
+        llama("llama-3.3-70b",   "Llama-3.3-70B-Instruct", 8192, 28672, 80, 64, 8, 128256, 131072,
+            "meta-llama/Llama-3.3-70B-Instruct config.json via github ai-dynamo/aiconfigurator \
+             src/aiconfigurator/model_configs/meta-llama--Llama-3.3-70B-Instruct_config.json @ \
+             f577ab8432dfc9970fea27853a24861a6d3076cf (removed later; kept out of the corpus \
+             because eos_token_id is written on one line, but every shape key is there: hidden \
+             8192, intermediate 28672, 80 layers, 64 heads, 8 KV heads, vocab 128256, 131072 \
+             context, tie_word_embeddings false); Llama 3.1 70B's shape"),
+        llama("mistral-small-3", "Mistral-Small-24B-Instruct-2501 (Mistral Small 3)", 5120, 32768, 40, 32, 8, 131072, 32768,
+            "mistralai/Mistral-Small-24B-Instruct-2501: Mistral's params.json via github \
+             OpenMOSE/RWKV-LM-RLHF main/tokenizer/mistralsmall3/params.json @ \
+             c394e06d2ea0fdad4679af83b9dd77b517a87f49 (dim 5120, n_layers 40, head_dim 128 ≠ \
+             hidden/heads = 160, hidden_dim 32768, n_heads 32, n_kv_heads 8, vocab_size 131072, \
+             max_seq_len 32768); untied: model.safetensors.index.json there @ 7e8f62a lists \
+             lm_head.weight beside model.embed_tokens.weight, total_size 47,144,806,400 bytes \
+             (bf16: 23,572,403,200 parameters)")
+            .head_dim(128),
+        llama("llama-4-scout",   "Llama-4-Scout-17B-16E-Instruct", 5120, 16384, 48, 40, 8, 202048, 10485760,
+            "meta-llama/Llama-4-Scout-17B-16E-Instruct text_config via github \
+             ai-dynamo/aiconfigurator aic-core/src/aiconfigurator_core/model_configs/\
+             meta-llama--Llama-4-Scout-17B-16E-Instruct_config.json @ 095f58a5 (trimmed: hidden \
+             5120, intermediate_size 8192 per expert, intermediate_size_mlp 16384, 48 layers, 40 \
+             heads, 8 KV heads, head_dim 128, 16 experts top-1, interleave_moe_layer_step 1, \
+             attention_chunk_size 8192, vocab 202048, max_position_embeddings 10485760); the \
+             keys it drops take the defaults of huggingface/transformers \
+             src/transformers/models/llama4/configuration_llama4.py @ 008e574: no_rope_layers \
+             from no_rope_layer_interval 4 (36 chunked RoPE layers, 12 global NoPE layers; the \
+             pattern [1,1,1,0,…] printed in a Scout config quoted in vllm-project/vllm#20581), \
+             tie_word_embeddings false, one shared expert of intermediate_size; the vision \
+             encoder is not counted")
+            .head_dim(128).chunked(8192, 36)
+            .moe(Moe { experts: 16, active: 1, shared: 1, expert_intermediate: 8192, dense_layers: 0 }),
+        llama("llama-4-maverick", "Llama-4-Maverick-17B-128E-Instruct", 5120, 16384, 48, 40, 8, 202048, 1048576,
+            "meta-llama/Llama-4-Maverick-17B-128E-Instruct text_config via github \
+             ai-dynamo/aiconfigurator aic-core/src/aiconfigurator_core/model_configs/\
+             meta-llama--Llama-4-Maverick-17B-128E-Instruct_config.json @ 095f58a5 (trimmed: \
+             as Scout but 128 experts, interleave_moe_layer_step 2, max_position_embeddings \
+             1048576): experts on every 2nd layer, so 48 − 48/2 = 24 layers have a dense MLP of \
+             intermediate_size_mlp 16384; defaults from huggingface/transformers \
+             configuration_llama4.py @ 008e574 (no_rope_layer_interval 4: 36 chunked layers; \
+             untied; one shared expert); vision encoder not counted")
+            .head_dim(128).chunked(8192, 36)
+            .moe(Moe { experts: 128, active: 1, shared: 1, expert_intermediate: 8192, dense_layers: 24 }),
+        llama("gemma-3-4b",      "Gemma-3-4B",      2560,  10240, 34,  8,   4,  262144, 131072,
+            "google/gemma-3-4b text_config via github AI-Hypercomputer/maxtext \
+             src/MaxText/utils/ckpt_conversion/utils/hf_model_configs.py @ \
+             02b47fd815659b2d3119206cb25c05b5a0a74dbc (gemma3_4b_config: hidden 2560, \
+             intermediate 10240, 34 layers, 8 heads, 4 KV heads, head_dim 256, sliding_window \
+             1024, sliding_window_pattern 6, vocab 262144): one global layer in 6, 34 − 34/6 = 29 \
+             sliding; tie_word_embeddings true and max_position_embeddings 131072 are the \
+             huggingface/transformers Gemma3TextConfig defaults (configuration_gemma3.py @ \
+             008f5c8; MaxText's dump says 163840); GeGLU; the extra pre/post-FFN and QK norms and \
+             the vision tower are not counted")
+            .head_dim(256).tied().window(1024, 29),
+        llama("gemma-3-12b",     "Gemma-3-12B",     3840,  15360, 48,  16,  8,  262144, 131072,
+            "google/gemma-3-12b text_config via github AI-Hypercomputer/maxtext \
+             src/MaxText/utils/ckpt_conversion/utils/hf_model_configs.py @ \
+             02b47fd815659b2d3119206cb25c05b5a0a74dbc (gemma3_12b_config: hidden 3840, \
+             intermediate 15360, 48 layers, 16 heads, 8 KV heads, head_dim 256, sliding_window \
+             1024, pattern 6, vocab 262144): 48 − 8 = 40 sliding layers; tied and 131072 context \
+             from the transformers Gemma3TextConfig defaults (@ 008f5c8); vision tower not \
+             counted")
+            .head_dim(256).tied().window(1024, 40),
+        llama("gemma-3-27b",     "Gemma-3-27B",     5376,  21504, 62,  32,  16, 262144, 131072,
+            "google/gemma-3-27b text_config via github AI-Hypercomputer/maxtext \
+             src/MaxText/utils/ckpt_conversion/utils/hf_model_configs.py @ \
+             02b47fd815659b2d3119206cb25c05b5a0a74dbc (gemma3_27b_config: hidden 5376, \
+             intermediate 21504, 62 layers, 32 heads, 16 KV heads, head_dim 128 ≠ hidden/heads \
+             = 168, sliding_window 1024, pattern 6, vocab 262144): 62 − 10 = 52 sliding layers; \
+             tied and 131072 context from the transformers Gemma3TextConfig defaults (@ \
+             008f5c8); vision tower not counted")
+            .head_dim(128).tied().window(1024, 52),
     ]
 }
 
