@@ -62,7 +62,7 @@ pub fn Embed(id: String) -> impl IntoView {
                 <a href=open target="_blank" rel="noopener">"Open in Ridgepoint ↗"</a>
                 <span class="embed-scenario">
                     {move || st.scenario.with(|s| format!("{} · {} · {} · batch {} · {}+{} tokens",
-                        s.model.name, s.gpu.name, s.weights.label(), s.batch, s.prompt, s.output))}
+                        s.model.name, s.gpu.name, s.weights_label(), s.batch, s.prompt, s.output))}
                 </span>
                 {move || st.pinned.with(|p| p.as_ref().map(|p| view! {
                     <span class="embed-scenario" data-testid="embed-pinned">

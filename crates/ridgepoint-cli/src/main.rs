@@ -31,7 +31,12 @@ const SCENARIO_FLAGS: &str = "\
 Scenario flags (defaults: the seed scenario):
   --gpu ID        GPU id (see `ridgepoint gpus`)                  [a100-80gb-sxm]
   --model ID      model id (see `ridgepoint models`)              [llama-2-7b]
-  --weights P     weight format: fp32 fp16 bf16 fp8 int8 int4 fp4 [fp16]
+  --weights P     weight format: fp32 fp16 bf16 fp8 fp8_block int8 int4 fp4 (NVFP4)
+                  mxfp4 q8_0 q4_k_m q4_0                           [fp16]
+  --weights-attention P, --weights-mlp P, --weights-experts P, --weights-embedding P,
+  --weights-head P
+                  a tensor group in a format of its own (gpt-oss: --weights bf16
+                  --weights-experts mxfp4); a --config's quantization_config sets them
   --kv P          KV-cache format, same choices                   [fp16]
   --batch N       requests run together (1–4096)                  [1]
   --prompt N      input tokens per request (1–1048576)            [2048]
@@ -323,10 +328,15 @@ fn list(gpus: bool, args: &[String]) -> Result<(), Fail> {
 }
 
 /// Flag name → query key of [`Spec::from_query`].
-const SCENARIO_KEYS: [(&str, &str); 8] = [
+const SCENARIO_KEYS: [(&str, &str); 13] = [
     ("gpu", "gpu"),
     ("model", "model"),
     ("weights", "w"),
+    ("weights-attention", "w.att"),
+    ("weights-mlp", "w.mlp"),
+    ("weights-experts", "w.exp"),
+    ("weights-embedding", "w.emb"),
+    ("weights-head", "w.head"),
     ("kv", "kv"),
     ("batch", "batch"),
     ("prompt", "prompt"),
@@ -364,7 +374,9 @@ fn read_config(path: &str) -> Result<String, Fail> {
 /// `config.json`.
 fn scenario_from(flags: &Flags) -> Result<(Spec, Scenario), Fail> {
     if flags.value("config").is_some() && flags.value("model").is_some() {
-        return Err(usage_error("--config and --model both name the model; give one"));
+        return Err(usage_error(
+            "--config and --model both name the model; give one",
+        ));
     }
     let from_flags: Vec<(&str, &str)> = SCENARIO_KEYS
         .iter()
@@ -410,7 +422,11 @@ fn scenario_from(flags: &Flags) -> Result<(Spec, Scenario), Fail> {
                 format!("{flag}: {msg}{hint}")
             })
             .collect();
-        let from = if flags.value("link").is_some() { "--link: " } else { "" };
+        let from = if flags.value("link").is_some() {
+            "--link: "
+        } else {
+            ""
+        };
         return Err(usage_error(format!("{from}{}", msgs.join("\n"))));
     }
     if let Some(path) = flags.value("config") {
@@ -422,6 +438,14 @@ fn scenario_from(flags: &Flags) -> Result<(Spec, Scenario), Fail> {
         }
         spec.model = ridgepoint::query::CUSTOM.into();
         spec.custom_model = Some(imported.model);
+        // The checkpoint's stored formats, unless the command line chose formats.
+        let chose = SCENARIO_KEYS[2..8]
+            .iter()
+            .any(|(f, _)| flags.value(f).is_some());
+        if let (Some((base, formats)), false) = (imported.stored, chose) {
+            spec.weights = base;
+            spec.formats = formats;
+        }
     }
     let scenario = spec.scenario();
     Ok((spec, scenario))
@@ -553,7 +577,7 @@ fn headline(s: &Scenario) -> String {
         s.model.name,
         s.gpus,
         s.gpu.name,
-        s.weights.label(),
+        s.weights_label(),
         s.kv.label(),
         s.batch,
         s.prompt,

@@ -430,7 +430,10 @@ fn chart_refuses_an_unknown_id_and_a_missing_output() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("needs -o FILE.svg"));
 }
 
-const CONFIGS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../ridgepoint/tests/data/configs");
+const CONFIGS: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../ridgepoint/tests/data/configs"
+);
 
 #[test]
 fn config_gives_the_same_json_keys_as_a_catalog_model() {
@@ -440,7 +443,12 @@ fn config_gives_the_same_json_keys_as_a_catalog_model() {
     assert!(pasted.status.success(), "{}", stderr(&pasted));
     let a: Value = serde_json::from_slice(&pasted.stdout).unwrap();
     let b = seed_json();
-    for key in ["/params/total", "/params/active", "/memory/kv_cache_bytes", "/max_batch"] {
+    for key in [
+        "/params/total",
+        "/params/active",
+        "/memory/kv_cache_bytes",
+        "/max_batch",
+    ] {
         assert_eq!(a.pointer(key), b.pointer(key), "{key}");
         assert!(a.pointer(key).is_some(), "{key} missing");
     }
@@ -457,7 +465,12 @@ fn config_from_standard_input_and_its_refusals() {
         .stderr(std::process::Stdio::piped())
         .spawn()
         .unwrap();
-    child.stdin.take().unwrap().write_all(text.as_bytes()).unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(text.as_bytes())
+        .unwrap();
     let out = child.wait_with_output().unwrap();
     assert!(out.status.success(), "{}", stderr(&out));
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
@@ -468,7 +481,11 @@ fn config_from_standard_input_and_its_refusals() {
     assert!(stderr(&out).contains("mxfp4"), "{}", stderr(&out));
 
     // A refusal names the key and exits 2.
-    let bad = ridgepoint(&["estimate", "--config", &format!("{CONFIGS}/qwen3-next-80b-a3b-thinking.json")]);
+    let bad = ridgepoint(&[
+        "estimate",
+        "--config",
+        &format!("{CONFIGS}/qwen3-next-80b-a3b-thinking.json"),
+    ]);
     assert_eq!(bad.status.code(), Some(2));
     assert!(stderr(&bad).contains("model_type"), "{}", stderr(&bad));
     let both = ridgepoint(&["estimate", "--config", "x.json", "--model", "llama-2-7b"]);
@@ -479,21 +496,40 @@ fn config_from_standard_input_and_its_refusals() {
 
 #[test]
 fn link_estimates_exactly_the_pages_scenario() {
-    let link = "http://127.0.0.1:8080/?v=1&gpu=h100-sxm&model=llama-2-70b&w=fp8&gpus=2&batch=8#roofline";
+    let link =
+        "http://127.0.0.1:8080/?v=1&gpu=h100-sxm&model=llama-2-70b&w=fp8&gpus=2&batch=8#roofline";
     let from_link = ridgepoint(&["estimate", "--link", link, "--json"]);
     assert!(from_link.status.success(), "{}", stderr(&from_link));
     let flags = ridgepoint(&[
-        "estimate", "--gpu", "h100-sxm", "--model", "llama-2-70b", "--weights", "fp8", "--gpus",
-        "2", "--batch", "8", "--json",
+        "estimate",
+        "--gpu",
+        "h100-sxm",
+        "--model",
+        "llama-2-70b",
+        "--weights",
+        "fp8",
+        "--gpus",
+        "2",
+        "--batch",
+        "8",
+        "--json",
     ]);
     assert_eq!(stdout(&from_link), stdout(&flags));
     // A flag overrides the link; a bad field in the link is named by its key.
     let over = ridgepoint(&["estimate", "--link", link, "--batch", "1", "--json"]);
     let v: Value = serde_json::from_slice(&over.stdout).unwrap();
-    assert_eq!(v.pointer("/scenario/batch").and_then(Value::as_u64), Some(1), "{v}");
+    assert_eq!(
+        v.pointer("/scenario/batch").and_then(Value::as_u64),
+        Some(1),
+        "{v}"
+    );
     let bad = ridgepoint(&["estimate", "--link", "?v=1&batch=99999"]);
     assert_eq!(bad.status.code(), Some(2));
-    assert!(stderr(&bad).contains("\u{201c}batch\u{201d}"), "{}", stderr(&bad));
+    assert!(
+        stderr(&bad).contains("\u{201c}batch\u{201d}"),
+        "{}",
+        stderr(&bad)
+    );
     let empty = ridgepoint(&["estimate", "--link", "http://example.com/"]);
     assert_eq!(empty.status.code(), Some(2));
 }

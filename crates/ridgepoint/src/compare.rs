@@ -92,7 +92,7 @@ pub fn summary(s: &Scenario) -> String {
         "{} on {}{gpus}, {} (KV {}), batch {}, {}→{} tokens",
         s.model.name,
         s.gpu.name,
-        s.weights.label(),
+        s.weights_label(),
         s.kv.label(),
         s.batch,
         Unit::Count.format(s.prompt as f64),
@@ -112,11 +112,7 @@ pub fn compare(sa: &Scenario, ea: &Estimate, sb: &Scenario, eb: &Estimate) -> Co
     input("GPU", sa.gpu.name.clone(), sb.gpu.name.clone());
     input("GPUs", sa.gpus.to_string(), sb.gpus.to_string());
     input("Model", sa.model.name.clone(), sb.model.name.clone());
-    input(
-        "Weight precision",
-        sa.weights.label().into(),
-        sb.weights.label().into(),
-    );
+    input("Weight precision", sa.weights_label(), sb.weights_label());
     input(
         "KV-cache precision",
         sa.kv.label().into(),

@@ -7,6 +7,8 @@
 use crate::hardware::Gpu;
 use crate::json::{self, Json, Object};
 use crate::model::{Mla, Mlp, Model, Moe};
+use crate::precision::Precision;
+use crate::scenario::GroupFormats;
 use std::fmt;
 
 /// Why a config or a custom entry was refused. The message names the field.
@@ -136,6 +138,116 @@ pub struct Imported {
     /// Each default applied for an absent key, and each reading a reader should know of
     /// (a feature approximated, a count left out), in words naming the key.
     pub assumptions: Vec<String>,
+    /// The formats the checkpoint stores, from its `quantization_config`: the unconverted
+    /// tensors' format and the groups converted to another (gpt-oss: BF16, experts MXFP4).
+    pub stored: Option<(Precision, GroupFormats)>,
+}
+
+/// The checkpoint's formats from `quantization_config`: which method, which format, which
+/// tensor groups it converts (linear layers: attention, MLP, experts; never the embedding
+/// gather; the LM head only when nothing says it is kept). `None` when the method is one the
+/// engine has no format for (the reason is noted).
+fn stored_formats(
+    q: &Object,
+    f: &Fields,
+    notes: &mut Vec<String>,
+) -> Option<(Precision, GroupFormats)> {
+    let method = q
+        .get("quant_method")
+        .and_then(Json::as_str)
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    let bits = q.get("bits").and_then(Json::as_u64);
+    let text = |k: &str| {
+        q.get(k)
+            .and_then(Json::as_str)
+            .unwrap_or("")
+            .to_ascii_lowercase()
+    };
+    let format = match method.as_str() {
+        "mxfp4" => Some(Precision::Mxfp4),
+        "fp8" | "fbgemm_fp8" => Some(if q.contains_key("weight_block_size") {
+            Precision::Fp8Block
+        } else {
+            Precision::Fp8
+        }),
+        "awq" | "gptq" | "autoround" => match bits {
+            Some(4) => Some(Precision::Int4),
+            Some(8) => Some(Precision::Int8),
+            _ => None,
+        },
+        "modelopt" => match text("quant_algo").as_str() {
+            "fp8" => Some(Precision::Fp8),
+            "nvfp4" => Some(Precision::Fp4),
+            _ => None,
+        },
+        "compressed-tensors" => match text("format").as_str() {
+            "nvfp4-pack-quantized" => Some(Precision::Fp4),
+            "float-quantized" => Some(Precision::Fp8),
+            "pack-quantized" => Some(Precision::Int4),
+            "int-quantized" => Some(Precision::Int8),
+            _ => None,
+        },
+        _ => None,
+    };
+    let Some(format) = format else {
+        notes.push(format!(
+            "\"quantization_config\" (\"{method}\"): not a format Ridgepoint models; the stored format is not applied, choose the weight format yourself"
+        ));
+        return None;
+    };
+    // What stays unconverted: modules_to_not_convert (transformers), ignore (compressed-tensors),
+    // and lm_head unless a GPTQ-style "lm_head": true says otherwise.
+    let mut kept: Vec<String> = Vec::new();
+    for key in ["modules_to_not_convert", "ignore", "exclude_modules"] {
+        if let Some(Json::Array(a)) = q.get(key) {
+            kept.extend(
+                a.iter()
+                    .filter_map(Json::as_str)
+                    .map(str::to_ascii_lowercase),
+            );
+        }
+    }
+    let keeps = |words: &[&str]| kept.iter().any(|k| words.iter().any(|w| k.contains(w)));
+    let base = match f.string("torch_dtype").or_else(|| f.string("dtype")) {
+        Some("float16") => Precision::Fp16,
+        Some("float32") => Precision::Fp32,
+        _ => Precision::Bf16,
+    };
+    let quantized = |kept: bool| (!kept).then_some(format);
+    let head_quantized = q.get("lm_head").and_then(|v| match v {
+        Json::Bool(b) => Some(*b),
+        _ => None,
+    }) == Some(true);
+    let formats = GroupFormats {
+        attention: quantized(keeps(&["self_attn", "attn", "attention"])),
+        mlp: quantized(keeps(&["mlp.", "shared_expert", "dense"]) && !keeps(&["experts"])),
+        experts: quantized(keeps(&["experts"])),
+        embedding: None,
+        lm_head: head_quantized.then_some(format),
+    };
+    // gpt-oss keeps the router out of MXFP4 but converts the experts: the dense-MLP group of an
+    // MoE model holds only routers and shared experts, kept when the router is.
+    let formats = GroupFormats {
+        mlp: if keeps(&["router"]) && !keeps(&["experts"]) {
+            None
+        } else {
+            formats.mlp
+        },
+        ..formats
+    };
+    let converted: Vec<&str> = crate::scenario::Group::ALL
+        .iter()
+        .filter(|g| formats.get(**g).is_some())
+        .map(|g| g.label())
+        .collect();
+    notes.push(format!(
+        "\"quantization_config\" ({method}): {} stored as {}, the rest as {}",
+        converted.join(", "),
+        format.label(),
+        base.label()
+    ));
+    Some((base, formats))
 }
 
 /// Architectures whose layers are not all transformer attention (state-space, linear or
@@ -145,16 +257,34 @@ const UNSUPPORTED_TYPES: &[(&str, &str)] = &[
     ("mamba", "state-space (Mamba) layers"),
     ("mamba2", "state-space (Mamba-2) layers"),
     ("falcon_mamba", "state-space (Mamba) layers"),
-    ("falcon_h1", "hybrid attention + state-space (Mamba-2) layers"),
+    (
+        "falcon_h1",
+        "hybrid attention + state-space (Mamba-2) layers",
+    ),
     ("jamba", "hybrid attention + state-space (Mamba) layers"),
     ("zamba", "hybrid attention + state-space (Mamba) layers"),
     ("zamba2", "hybrid attention + state-space (Mamba-2) layers"),
-    ("nemotron_h", "hybrid attention + state-space (Mamba-2) layers"),
+    (
+        "nemotron_h",
+        "hybrid attention + state-space (Mamba-2) layers",
+    ),
     ("bamba", "hybrid attention + state-space (Mamba-2) layers"),
-    ("granitemoehybrid", "hybrid attention + state-space (Mamba-2) layers"),
-    ("qwen3_next", "hybrid full + linear-attention (Gated DeltaNet) layers"),
-    ("minimax", "hybrid softmax + lightning (linear) attention layers"),
-    ("minimax_m1", "hybrid softmax + lightning (linear) attention layers"),
+    (
+        "granitemoehybrid",
+        "hybrid attention + state-space (Mamba-2) layers",
+    ),
+    (
+        "qwen3_next",
+        "hybrid full + linear-attention (Gated DeltaNet) layers",
+    ),
+    (
+        "minimax",
+        "hybrid softmax + lightning (linear) attention layers",
+    ),
+    (
+        "minimax_m1",
+        "hybrid softmax + lightning (linear) attention layers",
+    ),
     ("rwkv", "recurrent (RWKV) layers"),
     ("rwkv5", "recurrent (RWKV) layers"),
     ("rwkv6", "recurrent (RWKV) layers"),
@@ -320,7 +450,14 @@ pub fn import_hf_config(text: &str) -> Result<Imported, ConfigError> {
     // GPTBigCodeConfig, CohereConfig, Cohere2Config); false for the rest.
     let tie_default = matches!(
         fam,
-        "gemma" | "gemma2" | "gemma3" | "gpt2" | "opt" | "falcon" | "gpt_bigcode" | "cohere"
+        "gemma"
+            | "gemma2"
+            | "gemma3"
+            | "gpt2"
+            | "opt"
+            | "falcon"
+            | "gpt_bigcode"
+            | "cohere"
             | "cohere2"
     );
     let tied = match f.boolean("tie_word_embeddings")? {
@@ -328,7 +465,11 @@ pub fn import_hf_config(text: &str) -> Result<Imported, ConfigError> {
         None => {
             notes.push(format!(
                 "\"tie_word_embeddings\" absent: {tie_default} ({} default)",
-                if known { "the architecture's" } else { "transformers'" }
+                if known {
+                    "the architecture's"
+                } else {
+                    "transformers'"
+                }
             ));
             tie_default
         }
@@ -407,16 +548,14 @@ pub fn import_hf_config(text: &str) -> Result<Imported, ConfigError> {
         "opt" => max_context + 2,
         _ => 0,
     };
-    if let Some(q) = map
+    let stored = match map
         .get("quantization_config")
         .or_else(|| outer.get("quantization_config"))
         .and_then(Json::as_object)
     {
-        let method = q.get("quant_method").and_then(Json::as_str).unwrap_or("?");
-        notes.push(format!(
-            "\"quantization_config\" ({method}): the checkpoint's stored format is not applied; choose the weight format yourself"
-        ));
-    }
+        Some(q) => stored_formats(q, &f, &mut notes),
+        None => None,
+    };
     let name = f
         .string("_name_or_path")
         .or_else(|| outer.get("_name_or_path").and_then(Json::as_str))
@@ -450,6 +589,7 @@ pub fn import_hf_config(text: &str) -> Result<Imported, ConfigError> {
         model_type,
         known,
         assumptions: notes,
+        stored,
     })
 }
 
@@ -529,7 +669,12 @@ fn moe(
     notes: &mut Vec<String>,
 ) -> Result<Option<Moe>, ConfigError> {
     let experts = f.optional(
-        &["num_local_experts", "n_routed_experts", "num_experts", "moe_num_experts"],
+        &[
+            "num_local_experts",
+            "n_routed_experts",
+            "num_experts",
+            "moe_num_experts",
+        ],
         1,
         MAX_COUNT,
     )?;
@@ -540,7 +685,12 @@ fn moe(
         return Ok(None);
     }
     let active = f.required(
-        &["num_experts_per_tok", "experts_per_token", "moe_top_k", "top_k"],
+        &[
+            "num_experts_per_tok",
+            "experts_per_token",
+            "moe_top_k",
+            "top_k",
+        ],
         1,
         experts,
     )?;
@@ -571,7 +721,9 @@ fn moe(
         .unwrap_or(0);
     // Qwen-MoE: decoder_sparse_step k puts experts on every k-th layer; mlp_only_layers are dense.
     if matches!(fam, "qwen2_moe" | "qwen3_moe") {
-        let step = f.optional(&["decoder_sparse_step"], 1, layers)?.unwrap_or(1);
+        let step = f
+            .optional(&["decoder_sparse_step"], 1, layers)?
+            .unwrap_or(1);
         let only: Vec<u64> = match f.map.get("mlp_only_layers") {
             Some(Json::Array(a)) => a.iter().filter_map(Json::as_u64).collect(),
             _ => Vec::new(),
@@ -696,9 +848,7 @@ fn attention_layers(
             if f.boolean("use_sliding_window")? != Some(true) {
                 return Ok((None, None));
             }
-            let from = f
-                .optional(&["max_window_layers"], 0, layers)?
-                .unwrap_or(0);
+            let from = f.optional(&["max_window_layers"], 0, layers)?.unwrap_or(0);
             Some((w, layers - from)).filter(|(_, n)| *n > 0)
         }
         _ if f.boolean("use_sliding_window")? == Some(false) => None,

@@ -214,7 +214,11 @@ impl<'a> Ctx<'a> {
             + (p.mlp_total - p.experts_total) * mlp.bytes
             + p.experts_total * experts.bytes
             + p.embedding * s.format(Group::Embedding).bytes()
-            + if m.tied_embeddings { 0.0 } else { p.lm_head * lm_head.bytes }
+            + if m.tied_embeddings {
+                0.0
+            } else {
+                p.lm_head * lm_head.bytes
+            }
             + p.other * s.weights.bytes();
         // The roof drawn: the peak of the group with the most matmul FLOPs per token.
         let per_token = [
@@ -265,8 +269,14 @@ impl<'a> Ctx<'a> {
     fn matmuls(&self, body_tokens: f64, head_tokens: f64, attention: f64) -> (f64, f64) {
         let p = &self.params;
         let groups = [
-            (2.0 * body_tokens * p.attention + attention, self.attention.peak),
-            (2.0 * body_tokens * (p.mlp_active - p.experts_active), self.mlp.peak),
+            (
+                2.0 * body_tokens * p.attention + attention,
+                self.attention.peak,
+            ),
+            (
+                2.0 * body_tokens * (p.mlp_active - p.experts_active),
+                self.mlp.peak,
+            ),
             (2.0 * body_tokens * p.experts_active, self.experts.peak),
             (2.0 * head_tokens * p.lm_head, self.lm_head.peak),
         ];
@@ -289,8 +299,11 @@ impl<'a> Ctx<'a> {
     pub(crate) fn step(&self, batch: f64, per_seq: f64, context: f64) -> Work {
         let m = &self.s.model;
         let tokens = batch * per_seq;
-        let (flops, compute) =
-            self.matmuls(tokens, tokens, tokens * m.attention_flops_per_token(context));
+        let (flops, compute) = self.matmuls(
+            tokens,
+            tokens,
+            tokens * m.attention_flops_per_token(context),
+        );
         let kv = batch * m.kv_elements(context + per_seq) * self.kvb;
         Work {
             tokens,

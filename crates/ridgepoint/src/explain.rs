@@ -345,7 +345,11 @@ fn tpot(s: &Scenario, e: &Estimate) -> Derivation {
             t("t_mem", e.decode.memory_time.get(), Seconds),
             t("eff_b", eff.bandwidth.max(1e-3), Percent),
             t("t_comm", e.decode.comm_time.get(), Seconds),
-            t("t_step", eff.layer_overhead.get() * s.model.layers as f64, Seconds),
+            t(
+                "t_step",
+                eff.layer_overhead.get() * s.model.layers as f64,
+                Seconds,
+            ),
         ],
         e.calibrated.tpot.get(),
         Seconds,
@@ -372,7 +376,10 @@ fn speculative_tpot(
         label,
         "t_tok",
         "t_spec / E",
-        vec![t("t_spec", step, Seconds), t("E", sp.tokens_per_step, Ratio)],
+        vec![
+            t("t_spec", step, Seconds),
+            t("E", sp.tokens_per_step, Ratio),
+        ],
         value,
         Seconds,
         Some(if floor {
@@ -455,14 +462,21 @@ fn weights(s: &Scenario, e: &Estimate) -> Derivation {
             "Weights in memory",
             "W",
             "P × b_w",
-            vec![t("P", e.params.total, Count), t("b_w", s.weights.bytes(), Bytes)],
+            vec![
+                t("P", e.params.total, Count),
+                t("b_w", s.weights.bytes(), Bytes),
+            ],
             e.weights.get(),
             Bytes,
             Some(s.weights.bits_note()),
         );
     }
     let p = &e.params;
-    let head = if s.model.tied_embeddings { 0.0 } else { p.lm_head };
+    let head = if s.model.tied_embeddings {
+        0.0
+    } else {
+        p.lm_head
+    };
     d(
         "memory.weights_bytes",
         "Weights in memory",

@@ -371,7 +371,8 @@ impl Model {
                 let expert = self.mlp_params(m.expert_intermediate);
                 (
                     dense * self.mlp_params(self.intermediate)
-                        + moe_layers * (m.shared as f64 * expert + (self.hidden * m.experts) as f64),
+                        + moe_layers
+                            * (m.shared as f64 * expert + (self.hidden * m.experts) as f64),
                     moe_layers * self.experts_read(tokens) * expert,
                 )
             }

@@ -93,8 +93,8 @@ pub fn ops(s: &Scenario, step: Step) -> Vec<Op> {
         bytes: (o_weights * wb + tokens * (o_in + h) * ACT) * layers / n,
     };
     let reads = m.reads(tokens);
-    let mlp_bytes =
-        reads.dense * s.format(Group::Mlp).bytes() + reads.experts * s.format(Group::Experts).bytes();
+    let mlp_bytes = reads.dense * s.format(Group::Mlp).bytes()
+        + reads.experts * s.format(Group::Experts).bytes();
     let inter = match m.moe {
         Some(moe) => ((moe.active + moe.shared) * moe.expert_intermediate) as f64,
         None => m.intermediate as f64,
@@ -112,7 +112,9 @@ pub fn ops(s: &Scenario, step: Step) -> Vec<Op> {
     let head = Op {
         name: "LM head",
         flops: 2.0 * head_tokens * p.lm_head / n,
-        bytes: (p.lm_head * s.format(Group::LmHead).bytes() + head_tokens * (h * ACT + vocab * 4.0)) / n,
+        bytes: (p.lm_head * s.format(Group::LmHead).bytes()
+            + head_tokens * (h * ACT + vocab * 4.0))
+            / n,
     };
     vec![qkv, attention, out, mlp, head]
 }

@@ -127,8 +127,8 @@ pub const KEYS: &[&str] = &[
     "ovh", "draft", "k", "acc", "g.name", "g.mem", "g.bw", "g.fp16", "g.fp8", "g.int8", "g.fp4",
     "g.link", "g.fp32", "g.sms", "g.sram", "g.l2", "m.name", "m.h", "m.i", "m.l", "m.nh", "m.kv",
     "m.hd", "m.v", "m.ctx", "m.tie", "m.bias", "m.mlp", "m.pos", "m.e", "m.ea", "m.es", "m.ei",
-    "m.ed", "m.qr", "m.kvr", "m.nope", "m.rope", "m.vd", "m.sw", "m.swl", "m.ck", "m.ckl",
-    "w.att", "w.mlp", "w.exp", "w.emb", "w.head",
+    "m.ed", "m.qr", "m.kvr", "m.nope", "m.rope", "m.vd", "m.sw", "m.swl", "m.ck", "m.ckl", "w.att",
+    "w.mlp", "w.exp", "w.emb", "w.head",
 ];
 
 /// Shortens what a stranger typed before echoing it in a message.

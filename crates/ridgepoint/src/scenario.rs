@@ -144,6 +144,22 @@ pub struct Scenario {
 }
 
 impl Scenario {
+    /// The weights' format in words, with the groups stored otherwise: "BF16 (experts MXFP4)".
+    pub fn weights_label(&self) -> String {
+        let others: Vec<String> = Group::ALL
+            .iter()
+            .filter_map(|&g| {
+                let p = self.formats.get(g).filter(|p| *p != self.weights)?;
+                Some(format!("{} {}", g.label(), p.label()))
+            })
+            .collect();
+        if others.is_empty() {
+            self.weights.label().to_string()
+        } else {
+            format!("{} ({})", self.weights.label(), others.join(", "))
+        }
+    }
+
     /// The format tensor group `g` is stored in.
     pub fn format(&self, g: Group) -> Precision {
         self.formats.get(g).unwrap_or(self.weights)

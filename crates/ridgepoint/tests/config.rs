@@ -179,8 +179,18 @@ fn falcon_old_decoder_with_multi_query_has_one_kv_head_whatever_num_kv_heads_say
     let m = read(r#""model_type":"falcon","new_decoder_architecture":true,"num_kv_heads":4"#).model;
     assert_eq!(m.kv_heads, 4);
     // The remote-code names: RefinedWeb is the new decoder, RefinedWebModel the old one.
-    assert_eq!(read(r#""model_type":"RefinedWeb","n_head_kv":8"#).model.kv_heads, 8);
-    assert_eq!(read(r#""model_type":"RefinedWebModel","n_head_kv":8"#).model.kv_heads, 1);
+    assert_eq!(
+        read(r#""model_type":"RefinedWeb","n_head_kv":8"#)
+            .model
+            .kv_heads,
+        8
+    );
+    assert_eq!(
+        read(r#""model_type":"RefinedWebModel","n_head_kv":8"#)
+            .model
+            .kv_heads,
+        1
+    );
 }
 
 #[test]
@@ -206,8 +216,10 @@ fn qwen_moe_shared_expert_counts_its_width() {
 
 #[test]
 fn gemma_3_keeps_one_global_layer_in_six() {
-    let i = read(r#""model_type":"gemma3_text","head_dim":256,"num_key_value_heads":8,
-        "sliding_window":1024,"sliding_window_pattern":6"#);
+    let i = read(
+        r#""model_type":"gemma3_text","head_dim":256,"num_key_value_heads":8,
+        "sliding_window":1024,"sliding_window_pattern":6"#,
+    );
     assert_eq!(i.model.sliding_window, Some((1024, 10))); // 12 layers: 2 global, 10 local
     assert!(i.model.tied_embeddings);
     // Gemma 2 alternates one to one.
@@ -218,10 +230,19 @@ fn gemma_3_keeps_one_global_layer_in_six() {
 #[test]
 fn layer_types_decide_when_present() {
     let types = (0..12)
-        .map(|i| if i % 3 == 2 { "\"full_attention\"" } else { "\"sliding_attention\"" })
+        .map(|i| {
+            if i % 3 == 2 {
+                "\"full_attention\""
+            } else {
+                "\"sliding_attention\""
+            }
+        })
         .collect::<Vec<_>>()
         .join(",");
-    let m = read(&format!(r#""model_type":"llama","sliding_window":512,"layer_types":[{types}]"#)).model;
+    let m = read(&format!(
+        r#""model_type":"llama","sliding_window":512,"layer_types":[{types}]"#
+    ))
+    .model;
     assert_eq!(m.sliding_window, Some((512, 8)));
     let e = import_hf_config(&format!(
         r#"{{{BASE},"model_type":"llama","layer_types":["linear_attention"{}]}}"#,
@@ -236,7 +257,13 @@ fn layer_types_decide_when_present() {
 fn cohere_ties_its_embeddings_when_the_key_is_absent() {
     let i = read(r#""model_type":"cohere""#);
     assert!(i.model.tied_embeddings);
-    assert!(i.assumptions.iter().any(|a| a.contains("tie_word_embeddings")), "{:?}", i.assumptions);
+    assert!(
+        i.assumptions
+            .iter()
+            .any(|a| a.contains("tie_word_embeddings")),
+        "{:?}",
+        i.assumptions
+    );
 }
 
 #[test]
@@ -244,7 +271,11 @@ fn an_unknown_model_type_is_read_through_the_common_keys_and_says_so() {
     let i = read(r#""model_type":"brand_new_lm","num_key_value_heads":4"#);
     assert!(!i.known);
     assert_eq!(i.model.kv_heads, 4);
-    assert!(i.assumptions.iter().any(|a| a.contains("brand_new_lm")), "{:?}", i.assumptions);
+    assert!(
+        i.assumptions.iter().any(|a| a.contains("brand_new_lm")),
+        "{:?}",
+        i.assumptions
+    );
     let e = import_hf_config(&format!(r#"{{{BASE},"model_type":"jamba"}}"#)).unwrap_err();
     assert_eq!(e.field, "model_type");
     assert!(e.message.contains("state-space"));
@@ -259,7 +290,10 @@ fn chatglm_names_its_own_keys() {
     )
     .unwrap()
     .model;
-    assert_eq!((m.kv_heads, m.head_dim, m.vocab, m.layers), (2, 128, 65024, 28));
+    assert_eq!(
+        (m.kv_heads, m.head_dim, m.vocab, m.layers),
+        (2, 128, 65024, 28)
+    );
     assert!(m.qkv_bias && !m.tied_embeddings);
 }
 
@@ -278,7 +312,10 @@ fn llama_4_chunks_three_layers_in_four_and_round_trips_through_a_link() {
     assert_eq!(m.chunked, Some((8192, 6)));
     assert_eq!(m.sliding_window, None);
     let moe = m.moe.unwrap();
-    assert_eq!((moe.experts, moe.active, moe.shared, moe.dense_layers), (16, 1, 1, 4));
+    assert_eq!(
+        (moe.experts, moe.active, moe.shared, moe.dense_layers),
+        (16, 1, 1, 4)
+    );
     assert_eq!((moe.expert_intermediate, m.intermediate), (512, 2048));
     assert!(i.assumptions.iter().any(|a| a.contains("text_config")));
     // The custom model survives a link.

@@ -124,7 +124,11 @@ fn within(actual: f64, published: &str, rel: f64, nominal: bool) -> Result<(), S
     };
     // The published figure is only known to half a unit of its last digit; the engine's error
     // budget comes on top of that.
-    let allowed = if nominal { 0.05 * value } else { rel * value + half_unit };
+    let allowed = if nominal {
+        0.05 * value
+    } else {
+        rel * value + half_unit
+    };
     if (actual - value).abs() <= allowed {
         Ok(())
     } else {
@@ -150,9 +154,16 @@ fn every_config_in_the_corpus_has_its_expectations() {
     for id in &files {
         let listed = LAYERS.iter().any(|r| r.0 == id) || REFUSED.iter().any(|r| r.0 == id);
         assert!(listed, "{id}.json has no row in LAYERS or REFUSED");
-        assert!(sources.contains_key(id), "{id}.json has no row in SOURCES.tsv");
+        assert!(
+            sources.contains_key(id),
+            "{id}.json has no row in SOURCES.tsv"
+        );
     }
-    assert!(files.len() >= 30, "the corpus holds {} configs", files.len());
+    assert!(
+        files.len() >= 30,
+        "the corpus holds {} configs",
+        files.len()
+    );
 }
 
 #[test]
@@ -179,13 +190,21 @@ fn parameter_counts_match_the_published_ones() {
         } else {
             active
         };
-        if let Err(e) = within(active_count, published_active, 0.02, nominal && active.is_empty()) {
+        if let Err(e) = within(
+            active_count,
+            published_active,
+            0.02,
+            nominal && active.is_empty(),
+        ) {
             failures.push(format!("{id} active ({convention:?}): {e}"));
         }
         checked += parse_count(total).is_some() as usize;
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
-    assert!(checked >= 28, "only {checked} configs have a published total");
+    assert!(
+        checked >= 28,
+        "only {checked} configs have a published total"
+    );
 }
 
 #[test]
@@ -233,8 +252,14 @@ fn what_the_reader_assumed_is_listed() {
     // Falcon-40B's remote-code config names no FFN width or tie: the defaults are listed.
     let falcon = read("falcon-40b");
     assert!(falcon.known);
-    assert!(falcon.assumptions.iter().any(|a| a.contains("intermediate_size")));
-    assert!(falcon.assumptions.iter().any(|a| a.contains("tie_word_embeddings")));
+    assert!(falcon
+        .assumptions
+        .iter()
+        .any(|a| a.contains("intermediate_size")));
+    assert!(falcon
+        .assumptions
+        .iter()
+        .any(|a| a.contains("tie_word_embeddings")));
     // A Llama config that names every key needs no assumption.
     assert_eq!(read("llama-3.1-8b").assumptions, Vec::<String>::new());
 }
@@ -250,4 +275,31 @@ fn parse_count_reads_rounding() {
     assert!(within(68.0e9, "70B", 0.01, false).is_err());
     assert!(within(68.0e9, "70B", 0.01, true).is_ok());
     assert!(within(46.9e9, "46.7B", 0.001, false).is_err());
+}
+
+#[test]
+fn quantization_config_sets_the_stored_formats() {
+    use ridgepoint::{GroupFormats, Precision};
+    let read = |id: &str| {
+        let text = std::fs::read_to_string(dir().join(format!("{id}.json"))).unwrap();
+        import_hf_config(&text).unwrap().stored
+    };
+    // gpt-oss: MXFP4 experts; attention, router, embedding and LM head kept in BF16.
+    let want = GroupFormats {
+        experts: Some(Precision::Mxfp4),
+        ..Default::default()
+    };
+    assert_eq!(read("gpt-oss-120b"), Some((Precision::Bf16, want)));
+    // DeepSeek-V3 and Kimi K2: FP8 with 128 × 128 block scales on every linear layer but the
+    // LM head; the embedding stays BF16.
+    let fp8 = GroupFormats {
+        attention: Some(Precision::Fp8Block),
+        mlp: Some(Precision::Fp8Block),
+        experts: Some(Precision::Fp8Block),
+        ..Default::default()
+    };
+    assert_eq!(read("deepseek-v3"), Some((Precision::Bf16, fp8)));
+    assert_eq!(read("kimi-k2-instruct"), Some((Precision::Bf16, fp8)));
+    // A BF16 checkpoint has no quantization_config: nothing is imposed.
+    assert_eq!(read("llama-3.1-8b"), None);
 }

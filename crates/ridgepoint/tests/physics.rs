@@ -92,7 +92,12 @@ fn seed_prefill_of_2048_tokens_is_88_5_ms_to_0_2_percent() {
     assert_rel(e.prefill.flops.get(), flops, EXACT, "prefill FLOPs");
     assert_eq!(e.prefill.bound, Bound::Compute);
     // 0.2%: without the attention term the time is 85.0 ms (−4%); doubled, 92.1 ms (+4%).
-    assert_rel(e.prefill.time.get(), flops / A100_PEAK, 0.002, "prefill time");
+    assert_rel(
+        e.prefill.time.get(),
+        flops / A100_PEAK,
+        0.002,
+        "prefill time",
+    );
     assert_rel(e.floor.ttft.get(), 88.545e-3, 0.002, "TTFT floor");
     // Bytes: the matmul weights read once (body + LM head, FP16) plus the prompt's KV written.
     let bytes = (L7_BODY + L7_LM_HEAD) * 2.0 + n * L7_KV_TOKEN;
@@ -104,7 +109,12 @@ fn causal_prefill_attention_is_the_triangle_not_the_square() {
     let m = catalog::model("llama-2-7b").unwrap();
     for n in [1.0, 17.0, 512.0, 4096.0] {
         let expected = L7_ATTN_PAIR * 32.0 * n * (n + 1.0) / 2.0;
-        assert_rel(m.attention_flops_prefill(n), expected, EXACT, "prefill attention");
+        assert_rel(
+            m.attention_flops_prefill(n),
+            expected,
+            EXACT,
+            "prefill attention",
+        );
     }
     // One query token against c keys: decode.
     for c in [1.0, 2112.0, 4096.0] {
@@ -130,7 +140,12 @@ fn seed_decode_step_reads_weights_and_kv_at_the_mean_context() {
         assert_rel(e.decode.bytes.get(), bytes, EXACT, "decode bytes");
         // Batch 1: 13,214,154,752 + 1,107,820,544 = 14,321,975,296 B / 2.039 TB/s = 7.024 ms.
         assert_rel(e.decode.memory_time.get(), bytes / A100_BW, EXACT, "t_mem");
-        assert_rel(e.decode.compute_time.get(), flops / A100_PEAK, EXACT, "t_cmp");
+        assert_rel(
+            e.decode.compute_time.get(),
+            flops / A100_PEAK,
+            EXACT,
+            "t_cmp",
+        );
         assert_rel(e.floor.tpot.get(), bytes / A100_BW, EXACT, "TPOT floor");
     }
     let e = evaluate(&scenario("a100-80gb-sxm", "llama-2-7b", 1, 2048, 128));
@@ -147,8 +162,8 @@ fn calibrated_time_is_each_roof_at_its_efficiency_plus_the_layer_overhead() {
     let expected = bytes / (A100_BW * 0.8) + 32.0 * 60e-6;
     assert_rel(e.calibrated.tpot.get(), expected, EXACT, "calibrated TPOT");
     // Prefill is compute-bound: FLOPs / (312 T × 0.45) + 32 × 60 µs.
-    let flops = 2.0 * L7_BODY * 2048.0 + L7_ATTN_PAIR * 32.0 * 2048.0 * 2049.0 / 2.0
-        + 2.0 * L7_LM_HEAD;
+    let flops =
+        2.0 * L7_BODY * 2048.0 + L7_ATTN_PAIR * 32.0 * 2048.0 * 2049.0 / 2.0 + 2.0 * L7_LM_HEAD;
     assert_rel(
         e.calibrated.ttft.get(),
         flops / (A100_PEAK * 0.45) + 32.0 * 60e-6,
@@ -157,7 +172,12 @@ fn calibrated_time_is_each_roof_at_its_efficiency_plus_the_layer_overhead() {
     );
     // Request latency and throughput follow: T = TTFT + 127 × TPOT, X = 128 / T.
     let t = e.calibrated.ttft.get() + 127.0 * e.calibrated.tpot.get();
-    assert_rel(e.calibrated.request_latency.get(), t, EXACT, "request latency");
+    assert_rel(
+        e.calibrated.request_latency.get(),
+        t,
+        EXACT,
+        "request latency",
+    );
     assert_rel(e.calibrated.throughput, 128.0 / t, EXACT, "throughput");
 }
 
@@ -173,7 +193,12 @@ fn activations_follow_the_chunk_formula() {
     assert_eq!(PREFILL_CHUNK_TOKENS, 8192.0);
     // Seed: 2048 × 38,400 × 2 + 128,000 = 157,414,400 B.
     assert_eq!(l7_activations(1.0, 2048.0, 1.0), 157_414_400.0);
-    for (batch, prompt, gpus) in [(1u32, 2048u32, 1u32), (8, 2048, 1), (8, 2048, 2), (3, 100, 1)] {
+    for (batch, prompt, gpus) in [
+        (1u32, 2048u32, 1u32),
+        (8, 2048, 1),
+        (8, 2048, 2),
+        (3, 100, 1),
+    ] {
         let mut s = scenario("a100-80gb-sxm", "llama-2-7b", batch, prompt, 128);
         s.gpus = gpus;
         let e = evaluate(&s);
@@ -199,7 +224,12 @@ fn largest_batch_and_longest_context_solve_the_memory_equation() {
     assert!(l7_seed_memory(b_max) <= A100_CAPACITY && l7_seed_memory(b_max + 1.0) > A100_CAPACITY);
     let e = evaluate(&scenario("a100-80gb-sxm", "llama-2-7b", 1, 2048, 128));
     assert_eq!(e.max_batch as f64, b_max);
-    assert_rel(e.memory.total.get(), l7_seed_memory(1.0), EXACT, "memory at batch 1");
+    assert_rel(
+        e.memory.total.get(),
+        l7_seed_memory(1.0),
+        EXACT,
+        "memory at batch 1",
+    );
 
     // Longest context at batch 1 (the prompt is 2048 of it, so the chunk stays 2048):
     //   80e9 − 13,476,831,232 − 500,000,000 − 157,414,400 = 65,865,754,368 B of cache room
@@ -233,7 +263,10 @@ fn the_knee_is_the_first_of_the_ridge_and_the_kv_crossover() {
     let b_ridge = (w_read / (f * A100_BW / A100_PEAK - k)).ceil();
     let e = evaluate(&scenario("a100-80gb-sxm", "llama-2-7b", 1, 1, 1));
     assert_eq!((e.knee.batch, e.knee.cause), (b_ridge, KneeCause::Compute));
-    assert!((150.0..=160.0).contains(&b_ridge), "{b_ridge}: the seed's ~156");
+    assert!(
+        (150.0..=160.0).contains(&b_ridge),
+        "{b_ridge}: the seed's ~156"
+    );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -248,8 +281,18 @@ fn mistral_7b_caps_its_cache_and_attention_at_the_4096_window_at_8k() {
     let per_layer = 2.0 * 8.0 * 128.0;
     // At 8192 tokens each layer keeps 4096: 2048 × 4096 × 32 = 268,435,456 elements, half the
     // uncapped 536,870,912.
-    assert_rel(m.kv_elements(8192.0), per_layer * 4096.0 * 32.0, EXACT, "KV at 8K");
-    assert_rel(m.kv_elements(3000.0), per_layer * 3000.0 * 32.0, EXACT, "KV below window");
+    assert_rel(
+        m.kv_elements(8192.0),
+        per_layer * 4096.0 * 32.0,
+        EXACT,
+        "KV at 8K",
+    );
+    assert_rel(
+        m.kv_elements(3000.0),
+        per_layer * 3000.0 * 32.0,
+        EXACT,
+        "KV below window",
+    );
     // Decode at context 8192 attends to the last 4096 keys: 4 × 32 × 128 × 4096 × 32.
     let pair = 4.0 * 32.0 * 128.0;
     assert_rel(
@@ -270,7 +313,12 @@ fn mistral_7b_caps_its_cache_and_attention_at_the_4096_window_at_8k() {
     );
     // And the estimate's KV memory at 8000 + 192 = 8192 tokens, FP16: 536,870,912 B.
     let e = evaluate(&scenario("h100-sxm", "mistral-7b-v0.1", 1, 8000, 192));
-    assert_rel(e.memory.kv_cache.get(), per_layer * 4096.0 * 32.0 * 2.0, EXACT, "KV bytes");
+    assert_rel(
+        e.memory.kv_cache.get(),
+        per_layer * 4096.0 * 32.0 * 2.0,
+        EXACT,
+        "KV bytes",
+    );
 }
 
 #[test]
@@ -292,7 +340,12 @@ fn mla_caches_one_latent_and_decodes_absorbed() {
     let m = catalog::model("deepseek-v3").unwrap();
     // Cache: 512 + 64 = 576 elements per token per layer, no factor 2.
     assert_eq!(m.kv_elements_per_token_per_layer(), 576.0);
-    assert_rel(m.kv_elements(4096.0), 576.0 * 61.0 * 4096.0, EXACT, "MLA KV at 4K");
+    assert_rel(
+        m.kv_elements(4096.0),
+        576.0 * 61.0 * 4096.0,
+        EXACT,
+        "MLA KV at 4K",
+    );
     // Decode (absorbed): per head and key, scores over the 576-wide latent + rope and the
     // output in the 512-wide latent: 2 × (576 + 512) = 2176 FLOPs; × 128 heads × 61 layers.
     assert_rel(
@@ -326,12 +379,27 @@ fn deepseek_v3_reads_dense_layers_shared_and_routed_experts() {
     // One token: 3 dense MLPs + 58 MoE layers × (1 shared + 8 routed experts + router).
     let mlp_one = 3.0 * dense_mlp + 58.0 * (9.0 * expert + router);
     let head = 129_280.0 * 7168.0;
-    assert_rel(m.matmul_params_read(1.0), p.attention + mlp_one + head, EXACT, "reads at T=1");
+    assert_rel(
+        m.matmul_params_read(1.0),
+        p.attention + mlp_one + head,
+        EXACT,
+        "reads at T=1",
+    );
     // T tokens reach 256 × (1 − (1 − 8/256)^T) distinct routed experts per layer; T = 64:
     let reached = 256.0 * (1.0 - (1.0f64 - 8.0 / 256.0).powi(64));
-    assert_rel(m.experts_read(64.0), reached, 1e-12, "experts reached by 64 tokens");
+    assert_rel(
+        m.experts_read(64.0),
+        reached,
+        1e-12,
+        "experts reached by 64 tokens",
+    );
     let mlp_64 = 3.0 * dense_mlp + 58.0 * ((1.0 + reached) * expert + router);
-    assert_rel(m.matmul_params_read(64.0), p.attention + mlp_64 + head, 1e-12, "reads at T=64");
+    assert_rel(
+        m.matmul_params_read(64.0),
+        p.attention + mlp_64 + head,
+        1e-12,
+        "reads at T=64",
+    );
 }
 
 #[test]
@@ -349,7 +417,12 @@ fn mixtral_expert_reads_grow_as_one_minus_three_quarters_to_the_t() {
     // KV at 2.5 tokens (2 × 8 × 128 × 32 layers × 2 B per token).
     let e = evaluate(&scenario("h100-sxm", "mixtral-8x7b", 4, 1, 1));
     let kv = 4.0 * 2.5 * 2.0 * 8.0 * 128.0 * 32.0 * 2.0;
-    assert_rel(e.decode.bytes.get(), reads * 2.0 + kv, EXACT, "Mixtral decode bytes");
+    assert_rel(
+        e.decode.bytes.get(),
+        reads * 2.0 + kv,
+        EXACT,
+        "Mixtral decode bytes",
+    );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -365,10 +438,25 @@ fn all_reduce_of_llama_2_70b_on_4_h100s_over_nvlink() {
     let e = evaluate(&s);
     let ring = |tokens: f64| 20e-6 + 2.0 * 3.0 / 4.0 * tokens * 8192.0 * 2.0 / 450e9;
     // Decode, batch 1: 160 × (20 µs + 1.5 × 16,384 / 450e9) = 160 × 20.0546 µs = 3.2087 ms.
-    assert_rel(e.decode.comm_time.get(), 160.0 * ring(1.0), EXACT, "decode all-reduce");
-    assert_rel(e.decode.comm_time.get(), 3.2087e-3, 1e-4, "decode all-reduce, in ms");
+    assert_rel(
+        e.decode.comm_time.get(),
+        160.0 * ring(1.0),
+        EXACT,
+        "decode all-reduce",
+    );
+    assert_rel(
+        e.decode.comm_time.get(),
+        3.2087e-3,
+        1e-4,
+        "decode all-reduce, in ms",
+    );
     // Prefill, 2048 tokens: message 33,554,432 B; 160 × 131.85 µs = 21.10 ms.
-    assert_rel(e.prefill.comm_time.get(), 160.0 * ring(2048.0), EXACT, "prefill all-reduce");
+    assert_rel(
+        e.prefill.comm_time.get(),
+        160.0 * ring(2048.0),
+        EXACT,
+        "prefill all-reduce",
+    );
     // The floor adds it to the roofs.
     let d = e.decode;
     assert_rel(
@@ -379,8 +467,18 @@ fn all_reduce_of_llama_2_70b_on_4_h100s_over_nvlink() {
     );
     // Each GPU holds a quarter of the weights and 2 of the 8 KV heads.
     let one = evaluate(&scenario("h100-sxm", "llama-2-70b", 1, 2048, 128));
-    assert_rel(e.memory.weights.get(), one.memory.weights.get() / 4.0, EXACT, "weights / 4");
-    assert_rel(e.memory.kv_cache.get(), one.memory.kv_cache.get() / 4.0, EXACT, "KV / 4");
+    assert_rel(
+        e.memory.weights.get(),
+        one.memory.weights.get() / 4.0,
+        EXACT,
+        "weights / 4",
+    );
+    assert_rel(
+        e.memory.kv_cache.get(),
+        one.memory.kv_cache.get() / 4.0,
+        EXACT,
+        "KV / 4",
+    );
 }
 
 #[test]
@@ -439,7 +537,12 @@ fn speculative_step_is_k_draft_steps_plus_one_verification_of_k_plus_one() {
     });
     let e = evaluate(&s);
     let sp = e.speculative.unwrap();
-    assert_rel(sp.tokens_per_step, (1.0 - 0.8f64.powi(5)) / 0.2, EXACT, "E[tokens]");
+    assert_rel(
+        sp.tokens_per_step,
+        (1.0 - 0.8f64.powi(5)) / 0.2,
+        EXACT,
+        "E[tokens]",
+    );
     let mut draft = s.clone();
     draft.model = catalog::model("llama-2-7b").unwrap();
     draft.speculative = None;
@@ -495,14 +598,27 @@ fn chunked_layers_attend_within_their_chunk() {
     let mut m = catalog::model("llama-3.1-8b").unwrap();
     m.chunked = Some((1024, 24));
     let split = m.layer_split();
-    assert_eq!((split.full, split.chunked, split.chunk), (8.0, 24.0, 1024.0));
+    assert_eq!(
+        (split.full, split.chunked, split.chunk),
+        (8.0, 24.0, 1024.0)
+    );
     // Cache at 4096 tokens: 8 × 4096 + 24 × 1024 tokens × 2048 elements.
-    assert_rel(m.kv_elements(4096.0), (8.0 * 4096.0 + 24.0 * 1024.0) * 2048.0, EXACT, "KV");
+    assert_rel(
+        m.kv_elements(4096.0),
+        (8.0 * 4096.0 + 24.0 * 1024.0) * 2048.0,
+        EXACT,
+        "KV",
+    );
     // Prefill of 2500 tokens: a chunked layer sees two whole chunks (2 × 1024 × 1025 / 2 =
     // 1,049,600 pairs) and 452 tokens of the third (452 × 453 / 2 = 102,378): 1,151,978; a
     // global layer 2500 × 2501 / 2 = 3,126,250.
     let pairs = 8.0 * 3_126_250.0 + 24.0 * 1_151_978.0;
-    assert_rel(m.attention_flops_prefill(2500.0), 4.0 * 32.0 * 128.0 * pairs, EXACT, "prefill");
+    assert_rel(
+        m.attention_flops_prefill(2500.0),
+        4.0 * 32.0 * 128.0 * pairs,
+        EXACT,
+        "prefill",
+    );
     // Decode at 4096: global layers 4096 keys, chunked layers at most a chunk (upper bound).
     assert_rel(
         m.attention_flops_per_token(4096.0),
@@ -524,9 +640,17 @@ fn the_kv_derivation_writes_out_the_layer_split() {
     s.model = ridgepoint::config::model_from_hf_config(&text).unwrap();
     let e = ridgepoint::estimate(&s);
     let d = e.derivation("memory.kv_cache_bytes").unwrap();
-    assert_eq!(d.expr, "B × e × b_kv × (L_full × ctx + L_win × min(ctx, w)) × share");
+    assert_eq!(
+        d.expr,
+        "B × e × b_kv × (L_full × ctx + L_win × min(ctx, w)) × share"
+    );
     // 1 × 1024 × 2 B × (18 × 4096 + 18 × 128) = 155,713,536 B (FP16).
-    assert_rel(d.value, 1024.0 * 2.0 * (18.0 * 4096.0 + 18.0 * 128.0), EXACT, "gpt-oss KV at 4K");
+    assert_rel(
+        d.value,
+        1024.0 * 2.0 * (18.0 * 4096.0 + 18.0 * 128.0),
+        EXACT,
+        "gpt-oss KV at 4K",
+    );
     let text = d.render();
     assert!(text.contains("18 × 4,096 + 18 × min(4,096, 128)"), "{text}");
 }
@@ -555,10 +679,14 @@ fn gpt_oss_stores_mxfp4_experts_beside_bf16_attention_embedding_and_head() {
     assert_eq!(stored, 65_168_968_320.0);
     let e = evaluate(&s);
     assert_rel(e.weights.get(), stored, EXACT, "weights stored");
-    assert!(e.memory.fits, "gpt-oss-120b fits one 80 GB H100 with MXFP4 experts");
+    assert!(
+        e.memory.fits,
+        "gpt-oss-120b fits one 80 GB H100 with MXFP4 experts"
+    );
     // Decode at batch 1 reads attention, router and LM head in BF16 and 4 experts per layer in
     // MXFP4 (plus 2.5 cached tokens: 18 full + 18 sliding layers × 1024 elements × 2 B).
-    let read = (attention + router + embedding) * 2.0 + 36.0 * 4.0 * 3.0 * 2880.0 * 2880.0 * 0.53125;
+    let read =
+        (attention + router + embedding) * 2.0 + 36.0 * 4.0 * 3.0 * 2880.0 * 2880.0 * 0.53125;
     let kv = 2.5 * 36.0 * 1024.0 * 2.0;
     assert_rel(e.decode.bytes.get(), read + kv, EXACT, "decode bytes");
     // Hopper has no FP4 tensor cores: the MXFP4 experts are dequantized and run as 16-bit
@@ -583,5 +711,10 @@ fn gpt_oss_stores_mxfp4_experts_beside_bf16_attention_embedding_and_head() {
         + p.model.attention_flops_prefill(tokens)
         + 2.0 * params.lm_head;
     let fp4_flops = 2.0 * tokens * params.experts_active;
-    assert_rel(ep.prefill.compute_time.get(), bf16_flops / fp16 + fp4_flops / fp4, EXACT, "compute");
+    assert_rel(
+        ep.prefill.compute_time.get(),
+        bf16_flops / fp16 + fp4_flops / fp4,
+        EXACT,
+        "compute",
+    );
 }

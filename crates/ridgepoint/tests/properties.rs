@@ -33,23 +33,29 @@ fn pick<T: Clone + std::fmt::Debug + 'static>(v: Vec<T>) -> impl Strategy<Value 
 fn random_shape() -> impl Strategy<Value = Model> {
     let attention = (
         pick(vec![1u64, 2, 4, 8, 12, 16, 32, 40, 64, 96, 128]), // heads
-        0u32..8,                                                 // log2 of the GQA group
+        0u32..8,                                                // log2 of the GQA group
         pick(vec![32u64, 64, 80, 96, 128, 192, 256]),           // head_dim
-        any::<bool>(),                                           // hidden = heads × head_dim?
-        log_uniform(64, 16384),                                  // hidden otherwise
+        any::<bool>(),                                          // hidden = heads × head_dim?
+        log_uniform(64, 16384),                                 // hidden otherwise
     );
     let body = (
-        log_uniform(1, 128),         // layers
-        log_uniform(64, 65536),      // intermediate
-        log_uniform(256, 262_144),   // vocab
-        any::<bool>(),               // tied
-        any::<bool>(),               // qkv bias
-        any::<bool>(),               // gated MLP
-        pick(vec![0u64, 0, 2048]),   // learned positions
+        log_uniform(1, 128),       // layers
+        log_uniform(64, 65536),    // intermediate
+        log_uniform(256, 262_144), // vocab
+        any::<bool>(),             // tied
+        any::<bool>(),             // qkv bias
+        any::<bool>(),             // gated MLP
+        pick(vec![0u64, 0, 2048]), // learned positions
     );
     let moe = prop::option::weighted(
         0.3,
-        (log_uniform(2, 256), 1u64..=8, 0u64..=2, log_uniform(64, 16384), 0u64..=3),
+        (
+            log_uniform(2, 256),
+            1u64..=8,
+            0u64..=2,
+            log_uniform(64, 16384),
+            0u64..=3,
+        ),
     );
     let mla = prop::option::weighted(
         0.15,
@@ -64,7 +70,10 @@ fn random_shape() -> impl Strategy<Value = Model> {
     // Sliding window: (window, fraction of layers using it: all, ~5 in 6, half, none).
     let window = prop::option::weighted(
         0.3,
-        (log_uniform(16, 32768), pick(vec![1.0f64, 5.0 / 6.0, 0.5, 0.0])),
+        (
+            log_uniform(16, 32768),
+            pick(vec![1.0f64, 5.0 / 6.0, 0.5, 0.0]),
+        ),
     );
     // Chunked attention (Llama 4: three layers in four), on the layers not sliding.
     let chunk = prop::option::weighted(0.2, (log_uniform(16, 16384), pick(vec![1.0f64, 0.75])));
@@ -77,7 +86,11 @@ fn random_shape() -> impl Strategy<Value = Model> {
                     kv_heads /= 2;
                 }
             }
-            let hidden = if square { heads * head_dim } else { hidden as u64 };
+            let hidden = if square {
+                heads * head_dim
+            } else {
+                hidden as u64
+            };
             let layers = layers as u64;
             let m = Model {
                 id: "random".into(),
@@ -109,18 +122,22 @@ fn random_shape() -> impl Strategy<Value = Model> {
                     qk_rope_head_dim: rope,
                     v_head_dim: v,
                 }),
-                sliding_window: window.map(|(w, share)| {
-                    (w as u64, ((layers as f64) * share).round() as u64)
-                }),
+                sliding_window: window
+                    .map(|(w, share)| (w as u64, ((layers as f64) * share).round() as u64)),
                 chunked: chunk.map(|(c, share)| {
-                    let free = layers - window.map_or(0, |(_, s)| ((layers as f64) * s).round() as u64);
+                    let free =
+                        layers - window.map_or(0, |(_, s)| ((layers as f64) * s).round() as u64);
                     (c as u64, ((free as f64) * share).floor() as u64)
                 }),
                 position_embeddings: positions,
                 max_context: 1 << 20,
                 source: "proptest".into(),
             };
-            assert_eq!(check_model(&m), Ok(()), "generator made an invalid shape: {m:?}");
+            assert_eq!(
+                check_model(&m),
+                Ok(()),
+                "generator made an invalid shape: {m:?}"
+            );
             m
         },
     )
@@ -141,22 +158,25 @@ fn scenario() -> impl Strategy<Value = Scenario> {
         log_uniform(1, 1 << 20), // output
         pick(vec![1u32, 1, 2, 3, 4, 8, 16, 64]),
     );
-    let efficiency = (0.05f64..=1.0, 0.05f64..=1.0, pick(vec![0.0, 20e-6, 60e-6, 1e-3]));
+    let efficiency = (
+        0.05f64..=1.0,
+        0.05f64..=1.0,
+        pick(vec![0.0, 20e-6, 60e-6, 1e-3]),
+    );
     let speculative = prop::option::weighted(
         0.25,
         (any_model(), 1u32..=8, pick(vec![0.0, 0.3, 0.7, 0.95, 1.0])),
     );
     // Tensor groups in formats of their own (gpt-oss: MXFP4 experts, BF16 elsewhere).
     let group = || prop::option::weighted(0.25, precision());
-    let formats = (group(), group(), group(), group(), group()).prop_map(|(a, m, x, e, h)| {
-        GroupFormats {
+    let formats =
+        (group(), group(), group(), group(), group()).prop_map(|(a, m, x, e, h)| GroupFormats {
             attention: a,
             mlp: m,
             experts: x,
             embedding: e,
             lm_head: h,
-        }
-    });
+        });
     (
         pick(catalog::gpus()),
         any_model(),
@@ -166,30 +186,40 @@ fn scenario() -> impl Strategy<Value = Scenario> {
         efficiency,
         speculative,
     )
-        .prop_map(|(gpu, model, (weights, formats), kv, (batch, prompt, output, gpus), (eb, ec, oh), sp)| {
-            Scenario {
+        .prop_map(
+            |(
                 gpu,
                 model,
-                weights,
-                formats,
+                (weights, formats),
                 kv,
-                batch,
-                prompt,
-                output,
-                gpus,
-                efficiency: Efficiency {
-                    bandwidth: eb,
-                    compute: ec,
-                    layer_overhead: Seconds(oh),
-                },
-                overhead: ridgepoint::scenario::DEFAULT_OVERHEAD,
-                speculative: sp.map(|(draft, tokens, acceptance)| Speculative {
-                    draft,
-                    tokens,
-                    acceptance,
-                }),
-            }
-        })
+                (batch, prompt, output, gpus),
+                (eb, ec, oh),
+                sp,
+            )| {
+                Scenario {
+                    gpu,
+                    model,
+                    weights,
+                    formats,
+                    kv,
+                    batch,
+                    prompt,
+                    output,
+                    gpus,
+                    efficiency: Efficiency {
+                        bandwidth: eb,
+                        compute: ec,
+                        layer_overhead: Seconds(oh),
+                    },
+                    overhead: ridgepoint::scenario::DEFAULT_OVERHEAD,
+                    speculative: sp.map(|(draft, tokens, acceptance)| Speculative {
+                        draft,
+                        tokens,
+                        acceptance,
+                    }),
+                }
+            },
+        )
 }
 
 fn finite_positive(v: f64) -> bool {
@@ -336,7 +366,11 @@ impl Eval<'_> {
 /// The formula of `d` evaluated with its terms, if it is plain arithmetic over them.
 fn evaluate_formula(d: &Derivation) -> Option<f64> {
     let toks = tokenize(d.expr)?;
-    let mut e = Eval { toks: &toks, pos: 0, d };
+    let mut e = Eval {
+        toks: &toks,
+        pos: 0,
+        d,
+    };
     let v = e.sum()?;
     (e.pos == toks.len()).then_some(v)
 }
