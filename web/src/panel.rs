@@ -10,7 +10,7 @@ use ridgepoint::query::{
     OUTPUT_RANGE, OVERHEAD_MB_RANGE, PROMPT_RANGE,
 };
 use ridgepoint::units::{BytesPerSec, FlopsPerSec};
-use ridgepoint::{catalog, Precision, Spec};
+use ridgepoint::{catalog, Group, Precision, Spec};
 
 /// Named scenarios a reader can start from (query strings).
 pub const PRESETS: &[(&str, &str)] = &[
@@ -52,6 +52,15 @@ fn options(custom: &str, items: impl Iterator<Item = (String, String)>) -> Vec<(
 }
 
 /// The whole panel.
+/// The tensor groups' format selects: (element id, label, group).
+const GROUPS: [(&str, &str, Group); 5] = [
+    ("w-att", "Attention", Group::Attention),
+    ("w-mlp", "Dense MLP and shared experts", Group::Mlp),
+    ("w-exp", "Routed experts", Group::Experts),
+    ("w-emb", "Embedding", Group::Embedding),
+    ("w-head", "LM head", Group::LmHead),
+];
+
 #[component]
 pub fn Panel() -> impl IntoView {
     let st = use_state();
@@ -152,9 +161,21 @@ pub fn Panel() -> impl IntoView {
                 <Select id="weights" label="Weight precision" options=precisions.clone()
                     value=Signal::derive(move || spec.with(|s| s.weights.id().to_string()))
                     on_change=move |v: String| if let Some(p) = Precision::from_id(&v) { spec.update(|s| s.weights = p) } />
-                <Select id="kv" label="KV-cache precision" options=precisions
+                <Select id="kv" label="KV-cache precision" options=precisions.clone()
                     value=Signal::derive(move || spec.with(|s| s.kv.id().to_string()))
                     on_change=move |v: String| if let Some(p) = Precision::from_id(&v) { spec.update(|s| s.kv = p) } />
+                <Disclosure summary="Formats per tensor group">
+                    <p class="hint">"Checkpoints often mix formats: gpt-oss keeps BF16 attention, embedding and head beside MXFP4 experts."</p>
+                    {GROUPS.iter().map(|&(id, label, g)| {
+                        let mut opts = vec![("same".to_string(), "Same as weights".to_string())];
+                        opts.extend(precisions.iter().cloned());
+                        view! {
+                            <Select id=id label=label options=opts
+                                value=Signal::derive(move || spec.with(|s| s.formats.get(g).map_or("same".to_string(), |p| p.id().to_string())))
+                                on_change=move |v: String| spec.update(|s| s.formats.set(g, Precision::from_id(&v))) />
+                        }
+                    }).collect_view()}
+                </Disclosure>
             </fieldset>
             <fieldset>
                 <legend>"Workload"</legend>
@@ -300,9 +321,15 @@ fn PasteConfig() -> impl IntoView {
                 ),
             )));
             assumed.set(imported.assumptions);
+            let stored = imported.stored;
             spec.update(|s| {
                 s.model = CUSTOM.into();
                 s.custom_model = Some(m);
+                // The checkpoint's own formats (its quantization_config).
+                if let Some((base, formats)) = stored {
+                    s.weights = base;
+                    s.formats = formats;
+                }
             });
         }
         Err(e) => {
