@@ -476,19 +476,23 @@ impl Spec {
         let draft = r
             .get("draft")
             .map(|_| r.id("draft", |s| catalog::model(s).is_some(), "off"));
+        let weights = r.precision("w", d.weights);
+        // A group in the weights' own format is no group of its own (`to_query` leaves it out).
+        let mut group = |key| r.group_format(key).filter(|p| *p != weights);
+        let formats = GroupFormats {
+            attention: group("w.att"),
+            mlp: group("w.mlp"),
+            experts: group("w.exp"),
+            embedding: group("w.emb"),
+            lm_head: group("w.head"),
+        };
         let spec = Spec {
             gpu,
             model,
             custom_gpu,
             custom_model,
-            weights: r.precision("w", d.weights),
-            formats: GroupFormats {
-                attention: r.group_format("w.att"),
-                mlp: r.group_format("w.mlp"),
-                experts: r.group_format("w.exp"),
-                embedding: r.group_format("w.emb"),
-                lm_head: r.group_format("w.head"),
-            },
+            weights,
+            formats,
             kv: r.precision("kv", d.kv),
             batch: r.int("batch", BATCH_RANGE, d.batch),
             prompt: r.int("prompt", PROMPT_RANGE, d.prompt),
