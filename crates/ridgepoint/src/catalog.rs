@@ -613,6 +613,129 @@ const GPUS: &[GpuRow] = &[
                  (FP16 = FP32), scaled × 40/32 ≈ 17.2 (gpuhunter.io claims 34, likely \
                  double-counted: conflict)",
     },
+    // From tests/data/gpus-2026.tsv (sources there, one per figure).
+    GpuRow {
+        id: "h20",
+        name: "NVIDIA H20 96GB",
+        vendor: "NVIDIA",
+        memory_gb: 96.0,
+        bandwidth_gbps: 4000.0,
+        fp16_tflops: 148.0,
+        // Hopper has FP8 tensor cores, but no FP8 figure was found.
+        fp8_tflops: None,
+        int8_tops: Some(296.0),
+        fp4_tflops: None,
+        fp32_tflops: Some(44.0),
+        sms: Some(78),
+        tensor_per_sm: Some(4),
+        sram_per_sm_kb: Some(256.0),
+        l2_mb: Some(60.0),
+        interconnect_gbps: Some(450.0),
+        source: "gpus-2026.tsv (medium-low confidence: NVIDIA publishes no H20 datasheet): \
+                 willitrunai.com/es/gpus/h20-96gb (96 GB HBM3, 4,000 GB/s, 148 FP16, 296 INT8, \
+                 NVLink 4.0 900 GB/s, 400 W); zangshuxian.com (FP16 148 dense, INT8 296, FP32 44; \
+                 78 SMs from a Geekbench 6 listing); ke60.top (60 MB L2, single source); FP8 not \
+                 retrieved; 256 KB L1/shared per SM: NVIDIA Hopper whitepaper (GH100 SM); NVLink4 \
+                 900 GB/s bidirectional = 450 GB/s each way",
+    },
+    GpuRow {
+        id: "b300-sxm",
+        name: "NVIDIA B300 SXM (HGX)",
+        vendor: "NVIDIA",
+        memory_gb: 288.0,
+        bandwidth_gbps: 8000.0,
+        fp16_tflops: 2250.0,
+        fp8_tflops: Some(4500.0),
+        // Conflicting: 4,500 (stas, glennklockwood) against 150 (verda).
+        int8_tops: None,
+        fp4_tflops: Some(12600.0),
+        fp32_tflops: Some(80.0),
+        sms: Some(160),
+        tensor_per_sm: Some(4),
+        sram_per_sm_kb: None,
+        l2_mb: None,
+        interconnect_gbps: Some(900.0),
+        source: "gpus-2026.tsv: stas00/ml-engineering @744d01e (dense: FP16/BF16 2,250, FP8 \
+                 4,500, FP4 12,600 (nvfp4 15,000), FP32 80; 288 GB, 8 TB/s; L2 not disclosed; \
+                 cites the DGX B300 datasheet); glennklockwood.com/garden/processors/B300 (HGX \
+                 B300: FP16 2,250 dense / 4,500 sparse, FP4 13,125, FP32 75); verda.com GB300 blog \
+                 (B300 FP4 14,000, INT8 150, 270 GB, 7.7 TB/s): FP4, FP32 and INT8 conflict, INT8 \
+                 left out; awesomeagents.ai (160 SMs, 640 tensor cores); NVLink5 1,800 GB/s \
+                 bidirectional = 900 each way",
+    },
+    GpuRow {
+        id: "gb300",
+        name: "NVIDIA GB300 (per Blackwell Ultra GPU, NVL72, 1400 W)",
+        vendor: "NVIDIA",
+        memory_gb: 279.0,
+        bandwidth_gbps: 8000.0,
+        fp16_tflops: 2500.0,
+        fp8_tflops: Some(5000.0),
+        // Conflicting: 5,000 (stas) against 165 (verda).
+        int8_tops: None,
+        fp4_tflops: Some(15000.0),
+        fp32_tflops: Some(80.0),
+        sms: Some(160),
+        tensor_per_sm: Some(4),
+        sram_per_sm_kb: None,
+        l2_mb: None,
+        interconnect_gbps: Some(900.0),
+        source: "gpus-2026.tsv, per GPU (a GB300 superchip is 1 Grace + 2 Blackwell Ultra GPUs): \
+                 stas00/ml-engineering @744d01e and verda.com/blog/gb300-nvl72-architecture \
+                 (dense, w/o sparsity: FP16/BF16 2,500, FP8 5,000, FP4 15,000, FP32 80; verda: \
+                 279 GB, 8 TB/s, 1.4 kW; glennklockwood: NVL72 20 TB at 576 TB/s = 279 GB and \
+                 8 TB/s per GPU; awesomeagents says 288 GB); INT8 conflicting (stas 5,000, verda \
+                 165), left out; awesomeagents.ai (160 SMs); NVLink5 1,800 GB/s bidirectional = \
+                 900 each way",
+    },
+    GpuRow {
+        id: "mi355x",
+        name: "AMD Instinct MI355X",
+        vendor: "AMD",
+        memory_gb: 288.0,
+        bandwidth_gbps: 8000.0,
+        fp16_tflops: 2500.0,
+        fp8_tflops: Some(5000.0),
+        int8_tops: Some(5000.0),
+        fp4_tflops: Some(10100.0),
+        fp32_tflops: Some(157.3),
+        sms: Some(256),
+        tensor_per_sm: Some(4),
+        sram_per_sm_kb: None,
+        l2_mb: Some(32.0),
+        interconnect_gbps: Some(535.5),
+        source: "gpus-2026.tsv: stas00/ml-engineering @744d01e from AMD's MI355X page (dense: \
+                 FP16/BF16 2,500 ('2.5 PFLOPS'; 2,400 MHz × 512 × 2 × 1,024 Matrix Cores = \
+                 2,516.6), sparse exactly 2× (5,000 FP16, 10,100 FP8); FP8 and INT8 5,000; FP4/FP6 \
+                 10,100 with no sparsity qualifier; FP32 157.3; 288 GB HBM3e, 8 TB/s; 1,400 W); \
+                 256 CUs = 1,024 Matrix Cores / 4 per CU; L2 4 MB per XCD × 8 = 32 MB (plus \
+                 256 MB Infinity Cache); Infinity Fabric 535.5 GB/s unidirectional all-to-all \
+                 (76.5 × 7)",
+    },
+    GpuRow {
+        id: "rtx-pro-6000",
+        name: "NVIDIA RTX PRO 6000 Blackwell Workstation Edition (600 W)",
+        vendor: "NVIDIA",
+        memory_gb: 96.0,
+        bandwidth_gbps: 1792.0,
+        fp16_tflops: 503.8,
+        fp8_tflops: Some(1010.0),
+        int8_tops: Some(1010.0),
+        fp4_tflops: Some(2020.0),
+        fp32_tflops: Some(125.95),
+        sms: Some(188),
+        tensor_per_sm: Some(4),
+        sram_per_sm_kb: None,
+        l2_mb: Some(128.0),
+        interconnect_gbps: Some(64.0),
+        source: "gpus-2026.tsv: the Workstation Edition (600 W; the Max-Q and Server editions \
+                 clock differently): hmc-tech.com (2,617 MHz; FP16 tensor 503.8 dense with FP16 \
+                 or FP32 accumulate, 1.01 PF sparse; FP8 1.01 PF and INT8 1.01 POPS dense; FP4 \
+                 2.02 PF dense, 4.03 sparse (NVIDIA: '4000 AI TOPS'); FP32 125.95); \
+                 thefilibusterblog.com and a Tom's Hardware repost (188 SMs, 128 MB L2, 96 GB \
+                 GDDR7, 1,792 GB/s); gpu.name (PCIe Gen 5, 600 W); no NVLink: PCIe Gen5 x16 \
+                 ~64 GB/s each way (figure from the H100 PCIe row)",
+    },
 ];
 
 /// Rows left out of the catalog, and why: GPUs of `shared/reference/gpus.tsv` (and of
@@ -629,8 +752,10 @@ pub const SKIPPED: &[(&str, &str)] = &[
     ),
     (
         "H100 NVL (per GPU)",
-        "no compute figures retrieved from a reliable source (memory and power only); needs the \
-         H100 NVL datasheet with its sparse figures halved",
+        "no compute figures retrieved from a reliable source (memory and power only); searched \
+         again for the 2026 additions: the only per-GPU tables found (gpu.blog) list values the \
+         reference data already calls nonsense, and stas00/ml-engineering leaves the part out; \
+         needs the H100 NVL datasheet with its sparse figures halved",
     ),
     (
         "Apple M3 Max (40-core GPU)",

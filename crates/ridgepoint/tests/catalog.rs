@@ -459,16 +459,22 @@ fn tensor_cores_follow_the_architecture() {
 }
 
 // ---------------------------------------------------------------------------------------------
-// GPUs against gpus.tsv, row by row.
+// GPUs against gpus.tsv and gpus-2026.tsv, row by row.
 //
 // `tests/data/gpus.tsv` is `shared/reference/gpus.tsv` copied verbatim (every column, the
 // `source` of each row included). Update it by copying the reference file again, never by hand.
+// `tests/data/gpus-2026.tsv` holds the GPUs added since (H20, B300, GB300, MI355X, RTX PRO 6000
+// Blackwell) in the same columns, each row with its sources; both are read as one table.
 // Cells are free text ("66.9 (67)", "FP4 9000 dense (18000 sparse)"); `Pick` says which number
 // of a cell a catalog figure is checked against, and the conversions below turn it into the
 // catalog's units. Each catalog GPU is checked for memory, bandwidth, the dense FP16/BF16, FP8,
 // INT8 and FP4 peaks, FP32, SMs, L2 and interconnect, plus FP16 against half the sparse figure.
 
 const GPUS_TSV: &str = include_str!("data/gpus.tsv");
+
+/// GPUs added after the reference table, in the same columns (one source column per row):
+/// `tests/data/gpus-2026.tsv`. Its rows are checked exactly as gpus.tsv's.
+const GPUS_2026_TSV: &str = include_str!("data/gpus-2026.tsv");
 
 /// Catalog id → the `name` of its gpus.tsv row, and what part of the row the catalog entry is.
 #[rustfmt::skip]
@@ -499,6 +505,12 @@ const GPU_ROWS: &[(&str, &str, Scope)] = &[
     ("gaudi-3",          "Gaudi 3 (OAM)",                             Scope::Whole),
     ("m2-ultra",         "Apple M2 Ultra (76-core GPU)",              Scope::Whole),
     ("m4-max",           "Apple M4 Max (40-core GPU)",                Scope::Whole),
+    // gpus-2026.tsv
+    ("h20",              "H20",                                       Scope::Whole),
+    ("b300-sxm",         "B300 SXM (HGX)",                            Scope::Whole),
+    ("gb300",            "GB300 (per Blackwell Ultra GPU, NVL72, 1400 W)", Scope::Whole),
+    ("mi355x",           "Instinct MI355X",                           Scope::Whole),
+    ("rtx-pro-6000",     "RTX PRO 6000 Blackwell Workstation Edition", Scope::Whole),
 ];
 
 /// Catalog GPUs with no gpus.tsv row, and why (a custom part, or one absent from the
@@ -506,7 +518,8 @@ const GPU_ROWS: &[(&str, &str, Scope)] = &[
 const NO_ROW: &[(&str, &str)] = &[];
 
 // The gpus.tsv rows the catalog leaves out are `catalog::SKIPPED` (row name, why): H100 NVL
-// (no compute figures retrieved), Apple M3 Max (no FLOPS), A10G (low confidence, conflicting).
+// (no compute figures retrieved, searched again in 2026), Apple M3 Max (no FLOPS), A10G (low
+// confidence, conflicting). gpus-2026.tsv has no row left out.
 
 #[derive(Clone, Copy, Debug, PartialEq)]
 enum Scope {
@@ -804,6 +817,18 @@ fn readings() -> Vec<Reading> {
         read("gaudi-3", Interconnect, At("600 GB/s unidirectional"), "24× 200 GbE RoCE"),
         read("m2-ultra", Interconnect, Absent, "UltraFusion joins the SoC's own dies"),
         read("m4-max", Interconnect, Absent, "n/a"),
+        read("h20", Interconnect, At("900 GB/s bidirectional"),
+            "NVLink4 as on H100 SXM; the sources give 900 GB/s without a direction (pitfall 5)")
+            .then(per_direction),
+        read("b300-sxm", Interconnect, At("1800 GB/s bidirectional"), "NVLink5")
+            .then(per_direction),
+        read("gb300", Interconnect, At("1800 GB/s bidirectional"), "NVLink5")
+            .then(per_direction),
+        read("mi355x", Interconnect, At("535.5 GB/s unidirectional"), "Infinity Fabric all-to-all"),
+        read("rtx-pro-6000", Interconnect, Borrowed { row: "H100 PCIe 80GB", text: "128 GB/s (bidir)" },
+            "the row says 'none (no NVLink); PCIe Gen5 x16'; the catalog uses the card's PCIe Gen5 \
+             x16 link, figure from the H100 PCIe row")
+            .then(per_direction),
         // Cells with several figures, or figures the catalog converts or leaves out.
         read("h200-sxm", Fp16, First,
             "the row rounds H100 SXM's 989.4 (same GH100 compute); the catalog keeps 989.4")
@@ -860,6 +885,19 @@ struct Tsv {
 }
 
 impl Tsv {
+    /// gpus.tsv and gpus-2026.tsv as one table (the same columns; names unique across both).
+    fn both() -> Tsv {
+        let (a, b) = (Tsv::parse(GPUS_TSV), Tsv::parse(GPUS_2026_TSV));
+        assert_eq!(
+            a.header, b.header,
+            "gpus-2026.tsv must have gpus.tsv's columns"
+        );
+        Tsv {
+            header: a.header,
+            rows: a.rows.into_iter().chain(b.rows).collect(),
+        }
+    }
+
     fn parse(text: &'static str) -> Tsv {
         let mut lines = text.lines().filter(|l| !l.trim().is_empty());
         let header: Vec<&str> = lines
@@ -1029,7 +1067,7 @@ fn compare_gpu(tsv: &Tsv, g: &Gpu, row: &str, scope: Scope, readings: &[Reading]
 
 #[test]
 fn every_gpu_has_a_gpus_tsv_row_and_every_row_a_gpu_or_a_reason() {
-    let tsv = Tsv::parse(GPUS_TSV);
+    let tsv = Tsv::both();
     let ids: HashSet<&str> = catalog::gpu_ids().collect();
     let mapped: HashSet<&str> = GPU_ROWS.iter().map(|r| r.0).collect();
     let unmapped: HashSet<&str> = NO_ROW.iter().map(|r| r.0).collect();
@@ -1090,7 +1128,7 @@ fn every_reading_names_a_mapped_gpu_once_and_says_why() {
 
 #[test]
 fn gpus_match_gpus_tsv_row_by_row() {
-    let tsv = Tsv::parse(GPUS_TSV);
+    let tsv = Tsv::both();
     let readings = readings();
     let mut failures = Vec::new();
     for &(id, row, scope) in GPU_ROWS {
@@ -1129,7 +1167,7 @@ fn cells_are_read_as_the_readings_say() {
 
 #[test]
 fn a_wrong_figure_fails_with_gpu_field_expected_and_actual() {
-    let tsv = Tsv::parse(GPUS_TSV);
+    let tsv = Tsv::both();
     let mut g = catalog::gpu("h200-sxm").unwrap();
     g.bandwidth = ridgepoint::units::BytesPerSec(4.9e12);
     g.fp16 = ridgepoint::units::FlopsPerSec(1979e12); // the sparse figure, not halved
