@@ -1,5 +1,5 @@
 //! A mutational fuzzer for everything a stranger can hand the engine: link queries
-//! (`Spec::from_query`) and pasted `config.json` text (`config::model_from_hf_config`).
+//! (`Spec::from_query`) and pasted `config.json` text (`config::import_hf_config`).
 //!
 //! `cargo xtask fuzz [--inputs N] [--seed S] [--timeout SECS]` (default 10,000,000 inputs);
 //! `cargo xtask test` runs 200,000 of them at a fixed seed. Each input is a valid seed mutated
@@ -11,12 +11,15 @@
 //!   same spec with no problem; every 64th link gets the full estimate (derivations too), goes
 //!   through compare mode (against the seed scenario, both ways) and the published-measurement
 //!   lookup;
-//! - a config.json the import accepts gets the full estimate at several scenarios (1, 2, 8 and
-//!   64 GPUs; every format of `Precision::ALL` as weights, several as KV cache; a 128K and a
-//!   1M-token prompt; batch 1 to 4096; speculative decoding with the model as target and as
-//!   draft): every headline figure and every derivation value finite, no derivation rendering
-//!   "n/a" or "∞"; and the model survives a link: the spec holding it, `to_query`,
-//!   `from_query`, gives the same scenario with no problem;
+//! - a config.json the import accepts (`import_hf_config`) gets the full estimate at several
+//!   scenarios (the page's once pasted, in the formats its quantization_config stores; 1 to 64
+//!   GPUs; every format of `Precision::ALL` as weights, several as KV cache, a different
+//!   format per tensor group; a 128K and a 1M-token prompt; batch 1 to 4096; speculative
+//!   decoding with the model as target and as draft): every headline figure and every
+//!   derivation value finite, no derivation rendering "n/a" or "∞"; and the model survives a
+//!   link: the spec holding it, `to_query`, `from_query`, gives the same scenario with no
+//!   problem (each distinct model shape is estimated once per run; its link is checked every
+//!   time);
 //! - no input runs longer than `--timeout` seconds (default 5): a watchdog thread prints the
 //!   input and exits with status 3.
 //!
@@ -25,8 +28,9 @@
 //! around each input.
 
 use ridgepoint::compare::{compare, summary};
-use ridgepoint::config::model_from_hf_config;
-use ridgepoint::query::CUSTOM;
+use ridgepoint::config::import_hf_config;
+use ridgepoint::query::{CUSTOM, KEYS};
+use ridgepoint::scenario::GroupFormats;
 use ridgepoint::{
     catalog, estimate, evaluate, published, Estimate, Model, Precision, Scenario, Spec, Speculative,
 };
@@ -64,13 +68,8 @@ const QUERY_SEEDS: &[&str] = &[
     "v=1&draft=llama-3.2-1b&k=6&acc=80&eb=55&ec=40&layer=30&ovh=1500",
     "v=1&gpu=b200-sxm&model=deepseek-v3&w=fp4&batch=4096&prompt=1048576&output=1048576&gpus=64",
     "embed=roofline&theme=dark&v=1&w=q4_k_m",
-];
-
-const KEYS: &[&str] = &[
-    "v", "gpu", "model", "w", "kv", "batch", "prompt", "output", "gpus", "eb", "ec", "layer",
-    "ovh", "draft", "k", "acc", "g.mem", "g.bw", "g.fp16", "g.fp8", "g.fp4", "g.link", "m.h",
-    "m.i", "m.l", "m.nh", "m.kv", "m.hd", "m.v", "m.ctx", "m.e", "m.ea", "m.es", "m.ei", "m.ed",
-    "m.kvr", "m.qr", "m.nope", "m.rope", "m.vd", "m.sw", "m.swl", "m.tie", "m.mlp", "m.pos",
+    "v=1&gpu=h100-sxm&model=gpt-oss-120b&w=bf16&w.exp=mxfp4&w.emb=fp8_block&w.head=fp8&gpus=4",
+    "v=1&model=custom&m.l=48&m.ck=8192&m.ckl=36&m.e=16&m.ea=1&m.es=1&w.att=fp8&w.mlp=int4",
 ];
 
 const VALUES: &[&str] = &[
@@ -122,6 +121,9 @@ const CONFIG_SEEDS: &[&str] = &[
     r#"{"model_type":"qwen2","hidden_size":3584,"intermediate_size":18944,"num_hidden_layers":28,"num_attention_heads":28,"num_key_value_heads":4,"vocab_size":152064,"max_position_embeddings":131072,"tie_word_embeddings":false,"sliding_window":131072,"use_sliding_window":false}"#,
     r#"{"model_type":"gpt2","n_embd":768,"n_layer":12,"n_head":12,"vocab_size":50257,"n_positions":1024,"_name_or_path":"gpt2"}"#,
     r#"{"model_type":"falcon","hidden_size":4544,"num_hidden_layers":32,"num_attention_heads":71,"multi_query":true,"vocab_size":65024}"#,
+    r#"{"model_type":"gpt_oss","hidden_size":2880,"intermediate_size":2880,"num_hidden_layers":36,"num_attention_heads":64,"num_key_value_heads":8,"head_dim":64,"vocab_size":201088,"num_local_experts":128,"num_experts_per_tok":4,"sliding_window":128,"max_position_embeddings":131072,"quantization_config":{"quant_method":"mxfp4","modules_to_not_convert":["model.layers.*.self_attn","model.layers.*.mlp.router","model.embed_tokens","lm_head"]}}"#,
+    r#"{"model_type":"deepseek_v3","hidden_size":7168,"intermediate_size":18432,"num_hidden_layers":61,"num_attention_heads":128,"num_key_value_heads":128,"vocab_size":129280,"n_routed_experts":256,"num_experts_per_tok":8,"n_shared_experts":1,"moe_intermediate_size":2048,"first_k_dense_replace":3,"q_lora_rank":1536,"kv_lora_rank":512,"qk_nope_head_dim":128,"qk_rope_head_dim":64,"v_head_dim":128,"torch_dtype":"bfloat16","quantization_config":{"quant_method":"fp8","weight_block_size":[128,128]}}"#,
+    r#"{"model_type":"llama","hidden_size":4096,"intermediate_size":14336,"num_hidden_layers":32,"num_attention_heads":32,"num_key_value_heads":8,"vocab_size":128256,"torch_dtype":"float16","quantization_config":{"quant_method":"awq","bits":4,"group_size":128}}"#,
     r#"{"model_type":"mistral","hidden_size":4096,"intermediate_size":14336,"num_hidden_layers":32,"num_attention_heads":32,"num_key_value_heads":8,"vocab_size":32000,"max_position_embeddings":32768,"sliding_window":4096,"attention_bias":true,"_name_or_path":"mistralai/Mistral-7B-v0.1"}"#,
 ];
 
@@ -182,9 +184,15 @@ fn query(rng: &mut Rng) -> String {
     let mut q = rng.pick(QUERY_SEEDS).to_string();
     for _ in 0..rng.below(6) {
         q.push('&');
+        // Every key a link may carry (the engine's list, so new keys are fuzzed at once), and a
+        // hostile value or, one time in four, a format id.
         q.push_str(rng.pick(KEYS));
         q.push('=');
-        q.push_str(rng.pick(VALUES));
+        if rng.below(4) == 0 {
+            q.push_str(Precision::ALL[rng.below(Precision::ALL.len())].id());
+        } else {
+            q.push_str(rng.pick(VALUES));
+        }
     }
     if rng.below(2) == 0 {
         let mut b = q.into_bytes();
@@ -396,11 +404,12 @@ fn gpu(id: &str) -> ridgepoint::Gpu {
 }
 
 /// The scenarios an imported model is estimated at: one per line, named for the failure
-/// message. Between them: 1, 2, 8 and 64 GPUs; every format of `Precision::ALL` as weights
-/// and six as KV cache (the GGUF ones included); prompts of 1 token to 1M; batch 1 to 4096;
+/// message. Between them: 1, 2, 4, 8 and 64 GPUs; every format of `Precision::ALL` as weights
+/// (a format no line names gets a line of its own) and seven as KV cache (the GGUF ones
+/// included); one format per tensor group; prompts of 1 token to 1M; batch 1 to 4096;
 /// speculative decoding with the model as target (catalog draft) and as draft (catalog
 /// target), at low, high and full acceptance.
-fn config_scenarios(m: &Model) -> Vec<(&'static str, Scenario)> {
+fn config_scenarios(m: &Model) -> Vec<(String, Scenario)> {
     use Precision::*;
     let base = Scenario {
         model: m.clone(),
@@ -424,7 +433,7 @@ fn config_scenarios(m: &Model) -> Vec<(&'static str, Scenario)> {
     };
     let draft = catalog::model("llama-3.2-1b").expect("llama-3.2-1b is in the catalog");
     let target = catalog::model("llama-3.1-70b").expect("llama-3.1-70b is in the catalog");
-    vec![
+    let mut v: Vec<(String, Scenario)> = [
         (
             "the default scenario (A100, FP16, batch 1, 2K prompt)",
             base.clone(),
@@ -483,7 +492,31 @@ fn config_scenarios(m: &Model) -> Vec<(&'static str, Scenario)> {
                 ..at("h100-sxm", 8, Fp8, Fp8, 8, 131_072, 512)
             },
         ),
+        (
+            "H100 ×4, BF16 with MXFP4 experts and MLP, FP8 attention, block-FP8 embedding, \
+             Q8_0 head",
+            Scenario {
+                formats: GroupFormats {
+                    attention: Some(Fp8),
+                    mlp: Some(Mxfp4),
+                    experts: Some(Mxfp4),
+                    embedding: Some(Fp8Block),
+                    lm_head: Some(Q8_0),
+                },
+                ..at("h100-sxm", 4, Bf16, Fp8, 16, 8192, 1024)
+            },
+        ),
     ]
+    .map(|(what, s)| (what.to_string(), s))
+    .into();
+    // Formats added to the engine later get a scenario of their own.
+    for p in Precision::ALL {
+        if !v.iter().any(|(_, s)| s.weights == p) {
+            let what = format!("B200 ×2, {} weights and KV, batch 16", p.label());
+            v.push((what, at("b200-sxm", 2, p, p, 16, 4096, 512)));
+        }
+    }
+    v
 }
 
 /// The same model shape: everything but the id, the display name (which a link shortens and
@@ -510,25 +543,35 @@ enum Import {
 /// the estimate depends on the shape alone, so a shape is estimated at the scenarios once per
 /// run (its link is checked every time, since it carries the name).
 fn check_config(c: &str, seen: &mut HashSet<u64>) -> Import {
-    let Ok(m) = model_from_hf_config(c) else {
+    let Ok(imported) = import_hf_config(c) else {
         return Import::Refused;
     };
-    let mut h = DefaultHasher::new();
-    format!("{:?}", shape(&m)).hash(&mut h);
-    let new = seen.insert(h.finish());
-    if new {
-        for (what, s) in config_scenarios(&m) {
-            let e = estimate(&s);
-            check_estimate(&format!("imported model at {what}"), &e, true);
-        }
-    }
-    // The page puts a pasted model into the spec as the custom model; its link must bring
-    // back the same scenario.
-    let spec = Spec {
+    let m = imported.model;
+    // The page puts a pasted model into the spec as the custom model, with the formats its
+    // quantization_config says the checkpoint stores.
+    let mut spec = Spec {
         model: CUSTOM.into(),
         custom_model: Some(m.clone()),
         ..Spec::default()
     };
+    if let Some((weights, formats)) = imported.stored {
+        spec.weights = weights;
+        spec.formats = formats;
+    }
+    let mut h = DefaultHasher::new();
+    format!("{:?} {:?}", shape(&m), imported.stored).hash(&mut h);
+    let new = seen.insert(h.finish());
+    if new {
+        let pasted = (
+            "the page's scenario once pasted".to_string(),
+            spec.scenario(),
+        );
+        for (what, s) in std::iter::once(pasted).chain(config_scenarios(&m)) {
+            let e = estimate(&s);
+            check_estimate(&format!("imported model at {what}"), &e, true);
+        }
+    }
+    // Its link must bring back the same scenario.
     let link = spec.to_query();
     let (again, problems) = Spec::from_query(&link);
     assert!(
@@ -696,7 +739,7 @@ fn main() {
             eprintln!("  {} inputs, {:.0} s", i + 1, start.elapsed().as_secs_f64());
         }
     }
-    let scenarios = config_scenarios(&seed_scenario().model).len();
+    let scenarios = 1 + config_scenarios(&seed_scenario().model).len();
     println!(
         "fuzz: {inputs} inputs ({queries} link queries, {configs} config.json texts of which \
          {imported} imported, {} distinct shapes each estimated at {scenarios} scenarios), no \

@@ -50,9 +50,10 @@ Commands:
                           optimized, overflow checks and debug assertions on, panics caught).
                           Every input must decode without panicking or hanging, and its link
                           must round-trip; a link's estimate must be finite, and an imported
-                          model's full estimate (derivations too) at 12 scenarios (1-64 GPUs,
-                          every format, 128K and 1M prompts, batch 1-4096, speculative as
-                          target and draft). A failure prints the input and a replay command.
+                          model's full estimate (derivations too) at 16 scenarios (1-64 GPUs,
+                          every format, per-group formats, 128K and 1M prompts, batch 1-4096,
+                          speculative as target and draft). A failure prints the input and a
+                          replay command.
         [--inputs N]      How many inputs [10000000].
         [--seed S]        Generator seed (decimal).
         [--timeout SECS]  Longest one input may run before it counts as a hang [5].
