@@ -315,9 +315,10 @@ impl<'a> Reader<'a> {
             fp4: self.optional_decimal("g.fp4", 1e6, T).map(FlopsPerSec),
             fp32: self.optional_decimal("g.fp32", 1e6, T).map(FlopsPerSec),
             tensor_cores: None,
+            // A count: rounded, and at least one (0 would not read back from the link).
             sms: self
                 .optional_decimal("g.sms", 1e5, 1.0)
-                .map(|v| v.round() as u32),
+                .map(|v| v.round().max(1.0) as u32),
             sram_per_sm: self.optional_decimal("g.sram", 1e5, 1024.0).map(Bytes),
             l2: self
                 .optional_decimal("g.l2", 1e5, 1024.0 * 1024.0)

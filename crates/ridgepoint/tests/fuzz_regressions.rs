@@ -21,3 +21,18 @@ fn a_group_in_the_weights_format_is_no_group_of_its_own() {
     assert!(problems.is_empty(), "{problems:?}");
     assert_eq!(again, spec, "{link}");
 }
+
+/// `g.sms=1e-3`: a custom GPU's SM count is read as a decimal from 0.001 and rounded, so a
+/// value under 0.5 became 0 SMs, which the link then wrote as `g.sms=0` and refused on the way
+/// back. Found at seed 42, input #816520 (a query).
+#[test]
+fn a_custom_gpu_has_at_least_one_sm() {
+    let q = "v=1&gpu=custom&g.name=X&g.mem=48&g.bw=960&g.fp16=181&g.sms=1e-3";
+    let (spec, problems) = Spec::from_query(q);
+    assert!(problems.is_empty(), "{problems:?}");
+    assert_eq!(spec.custom_gpu.as_ref().and_then(|g| g.sms), Some(1));
+    let link = spec.to_query();
+    let (again, problems) = Spec::from_query(&link);
+    assert!(problems.is_empty(), "{link}: {problems:?}");
+    assert_eq!(again.to_query(), link);
+}
