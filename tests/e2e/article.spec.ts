@@ -269,7 +269,8 @@ test.describe('Memory', () => {
     const modelOptions = await app.select('Model').locator('option').count();
     // One row per catalog model (the Model select also offers "Custom model…").
     await expect(app.tableRows('fit-matrix')).toHaveCount(modelOptions - 1);
-    await expect(app.table('fit-matrix').locator('thead th')).toHaveText(['model', 'FP16', 'FP8', 'INT8', 'INT4', 'FP4']);
+    // FP4 is labelled by its format, NVFP4 (Precision::label).
+    await expect(app.table('fit-matrix').locator('thead th')).toHaveText(['model', 'FP16', 'FP8', 'INT8', 'INT4', 'NVFP4']);
   });
 
   test("the fit matrix answers the seed's question: Llama-2-70B FP16 no, INT4 yes", async ({ page }) => {
@@ -280,7 +281,7 @@ test.describe('Memory', () => {
     const row = app.tableRows('fit-matrix').filter({ has: page.getByRole('cell', { name: 'Llama-2-70B', exact: true }) });
     await expect(row).toHaveCount(1);
     const cells = row.getByRole('cell');
-    // columns: model, FP16, FP8, INT8, INT4, FP4
+    // columns: model, FP16, FP8, INT8, INT4, NVFP4
     await expect(cells.nth(1)).toHaveText(/\(does not fit\)$/);
     await expect(cells.nth(4)).toHaveText(/\(fits\)$/);
     const seedRow = app.tableRows('fit-matrix').filter({ has: page.getByRole('cell', { name: 'Llama-2-7B', exact: true }) });
