@@ -223,10 +223,15 @@ impl<'a> Reader<'a> {
         match crate::units::parse_decimal(s.trim()) {
             Some(v) if v.is_finite() && v >= 0.001 && v <= hi => v * scale,
             _ => {
+                // An optional figure (NaN default) is left out rather than replaced.
+                let instead = if default.is_nan() {
+                    "leaving it out".to_string()
+                } else {
+                    format!("using {}", crate::units::sig3(default / scale))
+                };
                 let m = format!(
-                    "{field} {} is not a number from 0.001 to {hi}; using {}",
-                    shown(s),
-                    crate::units::sig3(default / scale)
+                    "{field} {} is not a number from 0.001 to {hi}; {instead}",
+                    shown(s)
                 );
                 self.problem(field, m);
                 default
