@@ -35,6 +35,7 @@ struct GpuRow {
 impl GpuRow {
     fn build(&self) -> Gpu {
         Gpu {
+            bf16_tensor_cores: !NO_BF16.contains(&self.id),
             id: self.id.into(),
             name: self.name.into(),
             vendor: self.vendor.into(),
@@ -55,6 +56,14 @@ impl GpuRow {
         }
     }
 }
+
+/// GPUs without BF16 (compute capability below 8.0): vLLM refuses BF16 on them ("Bfloat16 is
+/// only supported on GPUs with compute capability of at least 8.0. Your Tesla V100-SXM2-32GB
+/// GPU has compute capability 7.0", github vllm-project/vllm#946, a maintainer: "bfloat16 is
+/// not natively supported by Turing and Volta GPUs"; the T4's 7.5 in vllm#1157), and libraries
+/// that accept it emulate it in FP32 (github microsoft/VPTQ#51: "for those old GPU like
+/// V100/T4 … the computation actually happens in float32").
+const NO_BF16: &[&str] = &["v100-sxm2-32gb", "t4"];
 
 const GPUS: &[GpuRow] = &[
     GpuRow {

@@ -25,6 +25,10 @@ pub struct Gpu {
     pub bandwidth: BytesPerSec,
     /// Dense FP16/BF16 tensor peak (FP32 accumulate where it differs).
     pub fp16: FlopsPerSec,
+    /// BF16 runs on the tensor cores at the FP16 rate. Volta and Turing (V100, T4) have no
+    /// BF16 at all: frameworks emulate it in FP32.
+    #[serde(default = "yes")]
+    pub bf16_tensor_cores: bool,
     /// Dense FP8 peak, if the hardware has FP8 matmuls.
     pub fp8: Option<FlopsPerSec>,
     /// Dense INT8 peak, if the hardware has INT8 matmuls.
@@ -47,11 +51,16 @@ pub struct Gpu {
     pub source: String,
 }
 
+fn yes() -> bool {
+    true
+}
+
 impl Gpu {
     /// The dense peak for matmuls in `p`, if the GPU runs that format natively.
     pub fn peak(&self, p: Precision) -> Option<FlopsPerSec> {
         match p {
-            Precision::Fp16 | Precision::Bf16 => Some(self.fp16),
+            Precision::Fp16 => Some(self.fp16),
+            Precision::Bf16 => self.bf16_tensor_cores.then_some(self.fp16),
             Precision::Fp32 => self.fp32,
             Precision::Fp8 => self.fp8,
             Precision::Int8 => self.int8,
@@ -92,7 +101,9 @@ impl Gpu {
             Precision::Fp8 | Precision::Fp8Block if self.fp8.is_some() => Precision::Fp8,
             // Blackwell's FP4 tensor cores take both NVFP4 and MXFP4 blocks.
             Precision::Fp4 | Precision::Mxfp4 if self.fp4.is_some() => Precision::Fp4,
-            Precision::Bf16 => Precision::Bf16,
+            Precision::Bf16 if self.bf16_tensor_cores => Precision::Bf16,
+            // No BF16 tensor cores: emulated in FP32 (at the FP32 rate, where it is known).
+            Precision::Bf16 if self.fp32.is_some() => Precision::Fp32,
             _ => Precision::Fp16,
         }
     }

@@ -315,6 +315,7 @@ impl<'a> Reader<'a> {
             memory: Bytes(self.decimal("g.mem", 1e5, base.memory.get(), G)),
             bandwidth: BytesPerSec(self.decimal("g.bw", 1e6, base.bandwidth.get(), G)),
             fp16: FlopsPerSec(self.decimal("g.fp16", 1e6, base.fp16.get(), T)),
+            bf16_tensor_cores: true,
             fp8: self.optional_decimal("g.fp8", 1e6, T).map(FlopsPerSec),
             int8: self.optional_decimal("g.int8", 1e6, T).map(FlopsPerSec),
             fp4: self.optional_decimal("g.fp4", 1e6, T).map(FlopsPerSec),

@@ -718,3 +718,25 @@ fn gpt_oss_stores_mxfp4_experts_beside_bf16_attention_embedding_and_head() {
         "compute",
     );
 }
+
+#[test]
+fn bf16_on_volta_and_turing_runs_at_the_fp32_rate() {
+    // V100 and T4 have no BF16 (compute capability 7.0 / 7.5; vLLM refuses it, libraries emulate
+    // it in FP32): BF16 weights compute at the FP32 peak (V100 15.7 TFLOP/s, T4 8.1), FP16 at the
+    // tensor rate (125 and 65). An A100 runs both at 312.
+    for (gpu, fp16, fp32) in [("v100-sxm2-32gb", 125e12, 15.7e12), ("t4", 65e12, 8.1e12)] {
+        let mut s = scenario(gpu, "llama-3.2-1b", 1, 512, 1);
+        s.weights = Precision::Fp16;
+        assert_eq!(evaluate(&s).peak.get(), fp16, "{gpu} FP16");
+        s.weights = Precision::Bf16;
+        let e = evaluate(&s);
+        assert_eq!(
+            (e.compute_precision, e.peak.get()),
+            (Precision::Fp32, fp32),
+            "{gpu} BF16"
+        );
+    }
+    let mut s = scenario("a100-80gb-sxm", "llama-3.2-1b", 1, 512, 1);
+    s.weights = Precision::Bf16;
+    assert_eq!(evaluate(&s).peak.get(), A100_PEAK);
+}

@@ -61,9 +61,14 @@ pub fn GpuCard() -> impl IntoView {
             .into_iter()
             .filter_map(|p| Some((p, g.peak(p)?, g.ridge(p)?)))
             .map(|(p, f, ridge)| {
+                let label = match p {
+                    Precision::Fp16 if g.bf16_tensor_cores => "FP16 / BF16",
+                    Precision::Fp16 => "FP16 (no BF16: emulated in FP32)",
+                    _ => p.label(),
+                };
                 view! {
                     <tr>
-                        <th scope="row">{if p == Precision::Fp16 { "FP16 / BF16" } else { p.label() }}</th>
+                        <th scope="row">{label}</th>
                         <td>{Unit::FlopsPerSec.format(f.get())}</td>
                         <td>{Unit::FlopPerByte.format(ridge.get())}</td>
                     </tr>
