@@ -228,8 +228,12 @@ fn old_links_keep_working() {
 
 #[test]
 fn a_refused_optional_gpu_figure_is_left_out_and_says_so() {
-    let (spec, problems) = Spec::from_query("v=1&gpu=custom&g.mem=80&g.bw=2000&g.fp16=300&g.fp8=abc");
-    let p = problems.iter().find(|p| p.field == "g.fp8").expect("g.fp8 is named");
+    let (spec, problems) =
+        Spec::from_query("v=1&gpu=custom&g.mem=80&g.bw=2000&g.fp16=300&g.fp8=abc");
+    let p = problems
+        .iter()
+        .find(|p| p.field == "g.fp8")
+        .expect("g.fp8 is named");
     assert!(p.message.ends_with("leaving it out"), "{}", p.message);
     assert!(!p.message.contains("NaN"), "{}", p.message);
     assert_eq!(spec.custom_gpu.map(|g| g.fp8), Some(None));
