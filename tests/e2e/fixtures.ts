@@ -17,11 +17,8 @@ import { expect, test as base } from '@playwright/test';
  * `allowConsole`, not here.
  */
 const KNOWN_PAGE_WARNINGS: RegExp[] = [
-  // Chromium, on Trunk's `<link rel=preload as=fetch type=application/wasm integrity=…>` in
-  // dist/index.html: SRI is not applied to fetch preloads (https://crbug.com/981419). Harmless
-  // (the wasm is same-origin under `script-src 'self'`), but it is the page's, and it belongs
-  // fixed in the build (web/index.html / crates/xtask), not hidden here for good.
-  /^The `integrity` attribute is currently ignored for preload destinations that do not support subresource integrity\. See https:\/\/crbug\.com\/981419 for more information$/,
+  // (empty: Chromium's warning about `integrity` on the wasm's fetch preload is gone since
+  // crates/xtask/src/csp.rs drops that attribute from fetch preloads.)
 ];
 
 export type Options = {

@@ -45,7 +45,46 @@ pub fn rewrite(html: &str) -> Result<(String, String, String), String> {
         .find_map(|m| out.find(m).map(|i| i + m.len()))
         .ok_or("dist/index.html has no <meta charset>")?;
     out.insert_str(at, &meta);
-    Ok((out, name, script))
+    Ok((drop_fetch_preload_integrity(&out), name, script))
+}
+
+/// Removes `integrity=…` from `<link … as=fetch …>` tags. Chromium does not apply subresource
+/// integrity to fetch preloads and warns on every load ("The `integrity` attribute is
+/// currently ignored for preload destinations that do not support subresource integrity",
+/// crbug.com/981419); the wasm is same-origin under `script-src 'self'`, so the attribute
+/// protects nothing there. Other tags keep theirs.
+fn drop_fetch_preload_integrity(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(i) = rest.find("<link") {
+        let Some(len) = rest[i..].find('>') else {
+            break;
+        };
+        let tag = &rest[i..i + len + 1];
+        out.push_str(&rest[..i]);
+        if tag.contains(" as=fetch") || tag.contains(" as=\"fetch\"") {
+            out.push_str(&without_attribute(tag, "integrity"));
+        } else {
+            out.push_str(tag);
+        }
+        rest = &rest[i + len + 1..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// `tag` without the attribute `name` (quoted or not).
+fn without_attribute(tag: &str, name: &str) -> String {
+    let key = format!(" {name}=");
+    let Some(start) = tag.find(&key) else {
+        return tag.to_string();
+    };
+    let value = &tag[start + key.len()..];
+    let end = match value.chars().next() {
+        Some(q @ ('"' | '\'')) => value[1..].find(q).map_or(value.len(), |j| j + 2),
+        _ => value.find([' ', '>']).unwrap_or(value.len()),
+    };
+    format!("{}{}", &tag[..start], &value[end..])
 }
 
 /// Applies [`rewrite`] to `dist/index.html`.
@@ -73,6 +112,16 @@ mod tests {
         assert!(!out.contains("await init"));
         assert!(out.contains("Content-Security-Policy"));
         assert!(out.find("charset").unwrap() < out.find("Content-Security-Policy").unwrap());
+    }
+
+    #[test]
+    fn fetch_preloads_lose_their_integrity_attribute_and_nothing_else_does() {
+        let html = "<meta charset=utf-8><script type=module>x</script><link href=./s.css integrity=sha384-AAA rel=stylesheet><link as=fetch crossorigin href=./a.wasm integrity=sha384-BBB rel=preload type=application/wasm><link as=\"fetch\" href=b integrity=\"sha384-C C\" rel=preload>";
+        let (out, _, _) = rewrite(html).unwrap();
+        assert!(out.contains("<link href=./s.css integrity=sha384-AAA rel=stylesheet>"), "{out}");
+        assert!(out.contains("<link as=fetch crossorigin href=./a.wasm rel=preload type=application/wasm>"), "{out}");
+        assert!(out.contains("<link as=\"fetch\" href=b rel=preload>"), "{out}");
+        assert!(!out.contains("BBB") && !out.contains("sha384-C"));
     }
 
     #[test]
