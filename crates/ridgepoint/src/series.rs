@@ -199,13 +199,15 @@ pub fn fit(s: &Scenario) -> (f64, Fit) {
 }
 
 /// Memory and verdict for every model × precision on `s`'s GPU at its workload:
-/// `cells[model][precision]`.
+/// `cells[model][precision]`. Each column is one format for every tensor group (the
+/// scenario's own per-group formats belong to its model, not to the catalog's).
 pub fn fit_matrix(
     s: &Scenario,
     models: &[crate::Model],
     precisions: &[crate::Precision],
 ) -> Vec<Vec<(f64, Fit)>> {
     let mut t = s.clone();
+    t.formats = crate::scenario::GroupFormats::default();
     models
         .iter()
         .map(|m| {
@@ -224,6 +226,18 @@ pub fn fit_matrix(
 #[cfg(test)]
 mod crossing_tests {
     use super::*;
+
+    #[test]
+    fn the_fit_matrix_compares_uniform_formats() {
+        let mut s = crate::Spec::default().scenario();
+        let models = [crate::catalog::model("mixtral-8x7b").unwrap()];
+        s.model = models[0].clone();
+        let plain = fit_matrix(&s, &models, &[crate::Precision::Fp16]);
+        s.formats.experts = Some(crate::Precision::Fp4);
+        assert_eq!(fit_matrix(&s, &models, &[crate::Precision::Fp16]), plain);
+        // …while the scenario itself stores its experts in FP4.
+        assert!(fit(&s).0 < plain[0][0].0);
+    }
 
     #[test]
     fn crossings_interpolate_between_the_samples_around_the_level() {
