@@ -394,12 +394,19 @@ mod tests {
         assert_eq!(attr("data-drawn"), None);
         assert_eq!(attr("data-draws"), None);
         let error = attr("data-draw-error").expect("the failure is recorded");
-        assert!(error.starts_with("chart draw failed: LayoutError"), "{error}");
+        assert!(
+            error.starts_with("chart draw failed: LayoutError"),
+            "{error}"
+        );
 
         paint(&c, (200.0, 100.0), false, &*working());
         assert_eq!(attr("data-drawn").as_deref(), Some("1"));
         assert_eq!(attr("data-draws").as_deref(), Some("1"));
-        assert_eq!(attr("data-draw-error"), None, "a good draw clears the error");
+        assert_eq!(
+            attr("data-draw-error"),
+            None,
+            "a good draw clears the error"
+        );
 
         // A redraw that fails unmarks the chart and does not count.
         paint(&c, (200.0, 100.0), false, &*failing());
@@ -422,7 +429,10 @@ mod tests {
         assert!(doc.starts_with("<svg"), "{doc}");
         assert_eq!(png_2x(&c, false, &*failing()), None);
         let error = c.get_attribute("data-draw-error").expect("recorded");
-        assert!(error.starts_with("PNG export failed: LayoutError"), "{error}");
+        assert!(
+            error.starts_with("PNG export failed: LayoutError"),
+            "{error}"
+        );
         assert!(png_2x(&c, false, &*working())
             .expect("a PNG")
             .starts_with("data:image/png"));

@@ -118,9 +118,20 @@ mod tests {
     fn fetch_preloads_lose_their_integrity_attribute_and_nothing_else_does() {
         let html = "<meta charset=utf-8><script type=module>x</script><link href=./s.css integrity=sha384-AAA rel=stylesheet><link as=fetch crossorigin href=./a.wasm integrity=sha384-BBB rel=preload type=application/wasm><link as=\"fetch\" href=b integrity=\"sha384-C C\" rel=preload>";
         let (out, _, _) = rewrite(html).unwrap();
-        assert!(out.contains("<link href=./s.css integrity=sha384-AAA rel=stylesheet>"), "{out}");
-        assert!(out.contains("<link as=fetch crossorigin href=./a.wasm rel=preload type=application/wasm>"), "{out}");
-        assert!(out.contains("<link as=\"fetch\" href=b rel=preload>"), "{out}");
+        assert!(
+            out.contains("<link href=./s.css integrity=sha384-AAA rel=stylesheet>"),
+            "{out}"
+        );
+        assert!(
+            out.contains(
+                "<link as=fetch crossorigin href=./a.wasm rel=preload type=application/wasm>"
+            ),
+            "{out}"
+        );
+        assert!(
+            out.contains("<link as=\"fetch\" href=b rel=preload>"),
+            "{out}"
+        );
         assert!(!out.contains("BBB") && !out.contains("sha384-C"));
     }
 

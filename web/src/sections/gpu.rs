@@ -57,24 +57,30 @@ pub fn GpuCard() -> impl IntoView {
     };
     let peaks = move || {
         let g = gpu.get();
-        [Precision::Fp32, Precision::Fp16, Precision::Fp8, Precision::Int8, Precision::Fp4]
-            .into_iter()
-            .filter_map(|p| Some((p, g.peak(p)?, g.ridge(p)?)))
-            .map(|(p, f, ridge)| {
-                let label = match p {
-                    Precision::Fp16 if g.bf16_tensor_cores => "FP16 / BF16",
-                    Precision::Fp16 => "FP16 (no BF16: emulated in FP32)",
-                    _ => p.label(),
-                };
-                view! {
-                    <tr>
-                        <th scope="row">{label}</th>
-                        <td>{Unit::FlopsPerSec.format(f.get())}</td>
-                        <td>{Unit::FlopPerByte.format(ridge.get())}</td>
-                    </tr>
-                }
-            })
-            .collect_view()
+        [
+            Precision::Fp32,
+            Precision::Fp16,
+            Precision::Fp8,
+            Precision::Int8,
+            Precision::Fp4,
+        ]
+        .into_iter()
+        .filter_map(|p| Some((p, g.peak(p)?, g.ridge(p)?)))
+        .map(|(p, f, ridge)| {
+            let label = match p {
+                Precision::Fp16 if g.bf16_tensor_cores => "FP16 / BF16",
+                Precision::Fp16 => "FP16 (no BF16: emulated in FP32)",
+                _ => p.label(),
+            };
+            view! {
+                <tr>
+                    <th scope="row">{label}</th>
+                    <td>{Unit::FlopsPerSec.format(f.get())}</td>
+                    <td>{Unit::FlopPerByte.format(ridge.get())}</td>
+                </tr>
+            }
+        })
+        .collect_view()
     };
     let hierarchy = move || {
         let g = gpu.get();
