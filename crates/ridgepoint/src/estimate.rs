@@ -209,29 +209,21 @@ impl<'a> Ctx<'a> {
             cost(Group::Experts),
             cost(Group::LmHead),
         );
-        let p = params;
-        let stored = p.attention * attention.bytes
-            + (p.mlp_total - p.experts_total) * mlp.bytes
-            + p.experts_total * experts.bytes
-            + p.embedding * s.format(Group::Embedding).bytes()
-            + if m.tied_embeddings {
-                0.0
-            } else {
-                p.lm_head * lm_head.bytes
-            }
-            + p.other * s.weights.bytes();
+        let stored = Group::ALL
+            .iter()
+            .map(|&g| params.stored(g) * s.format(g).bytes())
+            .sum::<f64>()
+            + params.other * s.weights.bytes();
         // The roof drawn: the peak of the group with the most matmul FLOPs per token.
-        let per_token = [
-            (p.attention, Group::Attention, attention.peak),
-            (p.mlp_active - p.experts_active, Group::Mlp, mlp.peak),
-            (p.experts_active, Group::Experts, experts.peak),
-            (p.lm_head, Group::LmHead, lm_head.peak),
-        ];
-        let (_, main, peak) = per_token.iter().fold(
-            (f64::NEG_INFINITY, Group::Attention, attention.peak),
-            |best, &(w, g, pk)| if w > best.0 { (w, g, pk) } else { best },
-        );
+        let main = Group::ALL.into_iter().fold(Group::Attention, |best, g| {
+            if params.per_token(g) > params.per_token(best) {
+                g
+            } else {
+                best
+            }
+        });
         let compute_precision = s.gpu.compute_precision(s.format(main));
+        let peak = cost(main).peak;
         Ctx {
             s,
             n,
@@ -270,15 +262,18 @@ impl<'a> Ctx<'a> {
         let p = &self.params;
         let groups = [
             (
-                2.0 * body_tokens * p.attention + attention,
+                2.0 * body_tokens * p.per_token(Group::Attention) + attention,
                 self.attention.peak,
             ),
+            (2.0 * body_tokens * p.per_token(Group::Mlp), self.mlp.peak),
             (
-                2.0 * body_tokens * (p.mlp_active - p.experts_active),
-                self.mlp.peak,
+                2.0 * body_tokens * p.per_token(Group::Experts),
+                self.experts.peak,
             ),
-            (2.0 * body_tokens * p.experts_active, self.experts.peak),
-            (2.0 * head_tokens * p.lm_head, self.lm_head.peak),
+            (
+                2.0 * head_tokens * p.per_token(Group::LmHead),
+                self.lm_head.peak,
+            ),
         ];
         groups
             .iter()

@@ -472,30 +472,26 @@ fn weights(s: &Scenario, e: &Estimate) -> Derivation {
         );
     }
     let p = &e.params;
-    let head = if s.model.tied_embeddings {
-        0.0
-    } else {
-        p.lm_head
+    let term = |count: &'static str, bytes: &'static str, g: Group| {
+        [
+            t(count, p.stored(g), Count),
+            t(bytes, s.format(g).bytes(), Bytes),
+        ]
     };
     d(
         "memory.weights_bytes",
         "Weights in memory",
         "W",
         "P_att × b_att + P_mlp × b_mlp + P_exp × b_exp + P_emb × b_emb + P_head × b_head + P_norm × b_w",
-        vec![
-            t("P_att", p.attention, Count),
-            t("b_att", s.format(Group::Attention).bytes(), Bytes),
-            t("P_mlp", p.mlp_total - p.experts_total, Count),
-            t("b_mlp", s.format(Group::Mlp).bytes(), Bytes),
-            t("P_exp", p.experts_total, Count),
-            t("b_exp", s.format(Group::Experts).bytes(), Bytes),
-            t("P_emb", p.embedding, Count),
-            t("b_emb", s.format(Group::Embedding).bytes(), Bytes),
-            t("P_head", head, Count),
-            t("b_head", s.format(Group::LmHead).bytes(), Bytes),
-            t("P_norm", p.other, Count),
-            t("b_w", s.weights.bytes(), Bytes),
-        ],
+        [
+            term("P_att", "b_att", Group::Attention),
+            term("P_mlp", "b_mlp", Group::Mlp),
+            term("P_exp", "b_exp", Group::Experts),
+            term("P_emb", "b_emb", Group::Embedding),
+            term("P_head", "b_head", Group::LmHead),
+            [t("P_norm", p.other, Count), t("b_w", s.weights.bytes(), Bytes)],
+        ]
+        .concat(),
         e.weights.get(),
         Bytes,
         Some("each tensor group in its own format (b: stored bytes per weight, scales included)"),

@@ -1,5 +1,6 @@
 //! Transformer shapes, and the parameter, FLOP and KV-cache counts that follow from them.
 
+use crate::scenario::Group;
 use serde::{Deserialize, Serialize};
 
 /// The feed-forward block.
@@ -107,6 +108,35 @@ pub struct ParamCounts {
     pub experts_active: f64,
     /// Norm weights and biases.
     pub other: f64,
+    /// The LM head is the embedding matrix (stored once).
+    pub tied: bool,
+}
+
+impl ParamCounts {
+    /// Parameters stored in tensor group `g`: the dense group holds dense MLPs, shared experts
+    /// and routers; a tied LM head stores none of its own. Norms (`other`) belong to no group.
+    pub fn stored(&self, g: Group) -> f64 {
+        match g {
+            Group::Attention => self.attention,
+            Group::Mlp => self.mlp_total - self.experts_total,
+            Group::Experts => self.experts_total,
+            Group::Embedding => self.embedding,
+            Group::LmHead if self.tied => 0.0,
+            Group::LmHead => self.lm_head,
+        }
+    }
+
+    /// Parameters one token multiplies in tensor group `g` (the embedding is gathered, not
+    /// multiplied: none).
+    pub fn per_token(&self, g: Group) -> f64 {
+        match g {
+            Group::Attention => self.attention,
+            Group::Mlp => self.mlp_active - self.experts_active,
+            Group::Experts => self.experts_active,
+            Group::Embedding => 0.0,
+            Group::LmHead => self.lm_head,
+        }
+    }
 }
 
 /// Matmul weights one forward step reads, by tensor group.
@@ -247,14 +277,8 @@ impl Model {
             experts_total,
             experts_active,
             other,
+            tied: self.tied_embeddings,
         }
-    }
-
-    /// Weights multiplied per token: attention, active MLP and the LM head; not the embedding
-    /// table, of which each token only gathers one row.
-    pub fn matmul_params_per_token(&self) -> f64 {
-        let p = self.params();
-        p.attention + p.mlp_active + p.lm_head
     }
 
     /// KV-cache elements stored per token per layer: 2 × kv_heads × head_dim (K and V), or the
