@@ -8,7 +8,7 @@ use crate::hardware::Gpu;
 use crate::json::{self, Json, Object};
 use crate::model::{Mla, Mlp, Model, Moe};
 use crate::precision::Precision;
-use crate::scenario::GroupFormats;
+use crate::scenario::{Group, GroupFormats};
 use std::fmt;
 
 /// Why a config or a custom entry was refused. The message names the field.
@@ -143,6 +143,25 @@ pub struct Imported {
     pub stored: Option<(Precision, GroupFormats)>,
 }
 
+/// The tensor group a module path of a checkpoint names (routers and shared experts belong to
+/// the dense-MLP group), if any.
+fn module_group(path: &str) -> Option<Group> {
+    let has = |w: &str| path.contains(w);
+    Some(if has("embed") {
+        Group::Embedding
+    } else if has("lm_head") {
+        Group::LmHead
+    } else if has("attn") || has("attention") {
+        Group::Attention
+    } else if has("experts") && !has("shared_expert") {
+        Group::Experts
+    } else if has("mlp") || has("router") || has("gate") || has("shared_expert") || has("dense") {
+        Group::Mlp
+    } else {
+        return None;
+    })
+}
+
 /// The checkpoint's formats from `quantization_config`: which method, which format, which
 /// tensor groups it converts (linear layers: attention, MLP, experts; never the embedding
 /// gather; the LM head only when nothing says it is kept). `None` when the method is one the
@@ -208,35 +227,24 @@ fn stored_formats(
             );
         }
     }
-    let keeps = |words: &[&str]| kept.iter().any(|k| words.iter().any(|w| k.contains(w)));
     let base = match f.string("torch_dtype").or_else(|| f.string("dtype")) {
         Some("float16") => Precision::Fp16,
         Some("float32") => Precision::Fp32,
         _ => Precision::Bf16,
     };
-    let quantized = |kept: bool| (!kept).then_some(format);
-    let head_quantized = q.get("lm_head").and_then(|v| match v {
-        Json::Bool(b) => Some(*b),
-        _ => None,
-    }) == Some(true);
-    let formats = GroupFormats {
-        attention: quantized(keeps(&["self_attn", "attn", "attention"])),
-        mlp: quantized(keeps(&["mlp.", "shared_expert", "dense"]) && !keeps(&["experts"])),
-        experts: quantized(keeps(&["experts"])),
-        embedding: None,
-        lm_head: head_quantized.then_some(format),
-    };
-    // gpt-oss keeps the router out of MXFP4 but converts the experts: the dense-MLP group of an
-    // MoE model holds only routers and shared experts, kept when the router is.
-    let formats = GroupFormats {
-        mlp: if keeps(&["router"]) && !keeps(&["experts"]) {
-            None
-        } else {
-            formats.mlp
-        },
-        ..formats
-    };
-    let converted: Vec<&str> = crate::scenario::Group::ALL
+    // Each module left unconverted names one tensor group ("model.layers.*.self_attn",
+    // "model.layers.*.mlp.router", "lm_head", …); the embedding is never converted, the LM
+    // head only when the config says so (GPTQ's "lm_head": true).
+    let kept: Vec<Group> = kept.iter().filter_map(|k| module_group(k)).collect();
+    let head_converted = matches!(q.get("lm_head"), Some(Json::Bool(true)));
+    let mut formats = GroupFormats::default();
+    for g in [Group::Attention, Group::Mlp, Group::Experts] {
+        formats.set(g, (!kept.contains(&g)).then_some(format));
+    }
+    if head_converted && !kept.contains(&Group::LmHead) {
+        formats.lm_head = Some(format);
+    }
+    let converted: Vec<&str> = Group::ALL
         .iter()
         .filter(|g| formats.get(**g).is_some())
         .map(|g| g.label())

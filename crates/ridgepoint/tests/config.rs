@@ -328,3 +328,35 @@ fn llama_4_chunks_three_layers_in_four_and_round_trips_through_a_link() {
     assert_eq!(problems, vec![]);
     assert_eq!(back.custom_model.unwrap().chunked, m.chunked);
 }
+
+#[test]
+fn quantization_config_names_the_groups_it_leaves_alone() {
+    use ridgepoint::Precision;
+    // GPTQ 4-bit with the LM head converted too; the shared expert kept in BF16.
+    let i = read(
+        r#""model_type":"qwen2_moe","num_experts":8,"num_experts_per_tok":2,
+        "moe_intermediate_size":512,"shared_expert_intermediate_size":1024,
+        "quantization_config":{"quant_method":"gptq","bits":4,"lm_head":true,
+        "modules_to_not_convert":["model.layers.*.mlp.shared_expert"]}"#,
+    );
+    let (base, f) = i.stored.unwrap();
+    assert_eq!(base, Precision::Bf16);
+    assert_eq!(
+        (f.attention, f.mlp, f.experts, f.embedding, f.lm_head),
+        (
+            Some(Precision::Int4),
+            None,
+            Some(Precision::Int4),
+            None,
+            Some(Precision::Int4)
+        )
+    );
+    // A method with no format here is named, not applied.
+    let i = read(r#""model_type":"llama","quantization_config":{"quant_method":"bitsandbytes"}"#);
+    assert_eq!(i.stored, None);
+    assert!(
+        i.assumptions.iter().any(|a| a.contains("bitsandbytes")),
+        "{:?}",
+        i.assumptions
+    );
+}
