@@ -439,9 +439,9 @@ fn scenario_from(flags: &Flags) -> Result<(Spec, Scenario), Fail> {
         spec.model = ridgepoint::query::CUSTOM.into();
         spec.custom_model = Some(imported.model);
         // The checkpoint's stored formats, unless the command line chose formats.
-        let chose = SCENARIO_KEYS[2..8]
+        let chose = SCENARIO_KEYS
             .iter()
-            .any(|(f, _)| flags.value(f).is_some());
+            .any(|(f, key)| (*key == "w" || key.starts_with("w.")) && flags.value(f).is_some());
         if let (Some((base, formats)), false) = (imported.stored, chose) {
             spec.weights = base;
             spec.formats = formats;

@@ -485,14 +485,10 @@ impl Spec {
             .map(|_| r.id("draft", |s| catalog::model(s).is_some(), "off"));
         let weights = r.precision("w", d.weights);
         // A group in the weights' own format is no group of its own (`to_query` leaves it out).
-        let mut group = |key| r.group_format(key).filter(|p| *p != weights);
-        let formats = GroupFormats {
-            attention: group("w.att"),
-            mlp: group("w.mlp"),
-            experts: group("w.exp"),
-            embedding: group("w.emb"),
-            lm_head: group("w.head"),
-        };
+        let mut formats = GroupFormats::default();
+        for (key, g) in GROUP_KEYS {
+            formats.set(g, r.group_format(key).filter(|p| *p != weights));
+        }
         let spec = Spec {
             gpu,
             model,
