@@ -9,9 +9,9 @@
 //!   sequence's cache including the new token's entry.
 //! - Tolerances: `EXACT` (1e-9, for sums of integers carried in f64) unless a test says why not.
 
-use ridgepoint::scenario::{DEFAULT_OVERHEAD, PREFILL_CHUNK_TOKENS};
+use ridgepoint::scenario::PREFILL_CHUNK_TOKENS;
 use ridgepoint::units::Seconds;
-use ridgepoint::{catalog, evaluate, Bound, Efficiency, KneeCause, Model, Precision, Scenario};
+use ridgepoint::{catalog, evaluate, Bound, Efficiency, KneeCause, Model, Precision};
 
 const EXACT: f64 = 1e-9;
 
@@ -26,22 +26,8 @@ fn assert_rel(actual: f64, expected: f64, rel: f64, what: &str) {
     );
 }
 
-fn scenario(gpu: &str, model: &str, batch: u32, prompt: u32, output: u32) -> Scenario {
-    Scenario {
-        gpu: catalog::gpu(gpu).unwrap(),
-        model: catalog::model(model).unwrap(),
-        weights: Precision::Fp16,
-        formats: Default::default(),
-        kv: Precision::Fp16,
-        batch,
-        prompt,
-        output,
-        gpus: 1,
-        efficiency: Efficiency::PEAK,
-        overhead: DEFAULT_OVERHEAD,
-        speculative: None,
-    }
-}
+mod common;
+use common::floor_scenario as scenario;
 
 // ---------------------------------------------------------------------------------------------
 // Llama-2-7B (config.json: hidden 4096, intermediate 11008, 32 layers, 32 heads, 32 KV heads,

@@ -2,24 +2,13 @@
 //! own numbers, checked"). Where the engine differs from the seed's rounding, the test says why.
 
 use ridgepoint::units::{BytesPerSec, FlopsPerSec};
-use ridgepoint::{catalog, estimate, Bound, Efficiency, Precision, Scenario};
+use ridgepoint::{catalog, estimate, Bound, Scenario};
 
-/// The seed's scenario: Llama-2-7B on an A100 80GB SXM at FP16.
+mod common;
+
+/// The seed's scenario: Llama-2-7B on an A100 80GB SXM at FP16, at the floor.
 fn seed(batch: u32, prompt: u32, output: u32) -> Scenario {
-    Scenario {
-        gpu: catalog::gpu("a100-80gb-sxm").unwrap(),
-        model: catalog::model("llama-2-7b").unwrap(),
-        weights: Precision::Fp16,
-        formats: Default::default(),
-        kv: Precision::Fp16,
-        batch,
-        prompt,
-        output,
-        gpus: 1,
-        efficiency: Efficiency::PEAK,
-        overhead: ridgepoint::scenario::DEFAULT_OVERHEAD,
-        speculative: None,
-    }
+    common::floor_scenario("a100-80gb-sxm", "llama-2-7b", batch, prompt, output)
 }
 
 fn close(actual: f64, expected: f64, rel: f64) -> bool {
