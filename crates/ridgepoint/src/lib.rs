@@ -4,6 +4,7 @@
 //! Pure Rust with no browser or drawing dependencies; the web page, the chart crate and the
 //! `ridgepoint` CLI all call [`estimate`].
 
+pub mod advise;
 pub mod catalog;
 pub mod compare;
 pub mod config;
@@ -20,6 +21,7 @@ pub mod published;
 pub mod query;
 pub mod report;
 pub mod scenario;
+pub mod serve;
 pub mod series;
 pub mod takeaways;
 pub mod units;

@@ -1,0 +1,1 @@
+//! (placeholder: the advise module lands here)

@@ -1,0 +1,1 @@
+//! (placeholder: the serve module lands here)
