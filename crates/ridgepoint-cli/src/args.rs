@@ -27,7 +27,6 @@ Scenario flags (defaults: the seed scenario):
 Flags take `--flag VALUE` or `--flag=VALUE`. A bad value is an error (exit 2), never
 silently replaced by a default.";
 
-
 /// A command-line failure: the message and the exit status.
 pub(crate) struct Fail(pub(crate) String, pub(crate) u8);
 
@@ -122,7 +121,6 @@ pub(crate) fn print_json(v: &Value) {
         serde_json::to_string_pretty(v).expect("JSON values serialise")
     );
 }
-
 
 /// Flag name → query key of [`Spec::from_query`].
 pub(crate) const SCENARIO_KEYS: [(&str, &str); 13] = [
@@ -247,4 +245,3 @@ pub(crate) fn scenario_from(flags: &Flags) -> Result<(Spec, Scenario), Fail> {
     let scenario = spec.scenario();
     Ok((spec, scenario))
 }
-

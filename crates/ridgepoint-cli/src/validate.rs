@@ -1,0 +1,192 @@
+//! `ridgepoint validate`: the engine against published measurements.
+
+use crate::args::{print_json, usage_error, Fail, Flags};
+use ridgepoint::units::Seconds;
+use ridgepoint::validate::{self, Grid, ParseError};
+use ridgepoint::Efficiency;
+use serde_json::json;
+
+pub(crate) const HELP: &str = "\
+ridgepoint validate — compare the engine with published measurements
+
+Reads a measurements file (tab-separated, with the header of shared/reference/measurements.tsv;
+the crate's copy is built in), maps each row to a scenario and a metric class, estimates it and
+prints one line per figure (id, class, scenario, estimate, measured, error = estimate /
+measured − 1), the median |error| per class against its bar, and every skipped row with the
+reason. Approximations made in mapping a row are printed as notes under it.
+
+Classes: tpot_bs1 (time per output token at batch 1; bar: median |error| ≤ 15%), tpot (ITL at
+batch > 1), ttft (time to first token, or a prefill time from prompt tokens/s; ≤ 25%),
+throughput (output tokens/s, per GPU where the row says so; ≤ 25%), latency (end to end).
+
+Usage: ridgepoint validate [--file PATH] [--json] [--bandwidth F] [--compute F]
+                           [--layer-overhead-us US]
+                           [--sweep [--top N] [--max-layer-overhead-us US]]
+
+  --file PATH             read this file instead of the built-in measurements
+  --json                  print one JSON object
+  --bandwidth F           bandwidth efficiency (0–1]   [default: Efficiency::CALIBRATED]
+  --compute F             compute efficiency (0–1]     [default: Efficiency::CALIBRATED]
+  --layer-overhead-us US   fixed cost per layer of each forward step, µs [default: Efficiency::CALIBRATED]
+  --sweep                 grid-search the efficiencies instead: bandwidth 0.40–1.00 and
+                          compute 0.30–1.00 in steps of 0.01, step overhead 0–200 µs in steps
+                          of 5 µs (177,571 points); minimises max(median |err| tpot_bs1 / 0.15,
+                          median |err| throughput / 0.25, median |err| ttft / 0.25), so ≤ 1
+                          meets every bar. Prints the best points, what each class reaches
+                          fitted alone, and the full report at the best point. The fit is
+                          in-sample (the same rows it is scored on): treat it as optimistic.
+                          Build with --release: it evaluates ~6 million scenarios.
+  --top N                 with --sweep, how many best points to print [10]
+  --max-layer-overhead-us US
+                          with --sweep, search step overhead over 0–US µs in 40 steps instead
+                          of 0–200 µs in steps of 5 µs (a diagnostic: larger overheads stand
+                          in for framework costs the engine does not model)
+  -h, --help              this text
+";
+
+fn parse_fraction(flags: &Flags, name: &str, default: f64) -> Result<f64, Fail> {
+    match flags.value(name) {
+        None => Ok(default),
+        Some(v) => match v.trim().parse::<f64>() {
+            Ok(x) if x > 0.0 && x <= 1.0 => Ok(x),
+            _ => Err(usage_error(format!(
+                "--{name}: \u{201c}{v}\u{201d} is not a fraction in (0, 1]"
+            ))),
+        },
+    }
+}
+
+pub(crate) fn run(args: &[String]) -> Result<(), Fail> {
+    let Some(flags) = Flags::parse(
+        "validate",
+        args,
+        &[
+            "file",
+            "bandwidth",
+            "compute",
+            "layer-overhead-us",
+            "top",
+            "max-layer-overhead-us",
+        ],
+        &["json", "sweep"],
+    )?
+    else {
+        print!("{HELP}");
+        return Ok(());
+    };
+    let d = Efficiency::CALIBRATED;
+    let bandwidth = parse_fraction(&flags, "bandwidth", d.bandwidth)?;
+    let compute = parse_fraction(&flags, "compute", d.compute)?;
+    let step = match flags.value("layer-overhead-us") {
+        None => d.layer_overhead,
+        Some(v) => match v.trim().parse::<f64>() {
+            Ok(x) if x >= 0.0 && x.is_finite() => Seconds(x * 1e-6),
+            _ => {
+                return Err(usage_error(format!(
+                    "--layer-overhead-us: \u{201c}{v}\u{201d} is not a non-negative number of µs"
+                )))
+            }
+        },
+    };
+    let top = match flags.value("top") {
+        None => 10,
+        Some(v) => match v.trim().parse::<usize>() {
+            Ok(n) if n >= 1 => n,
+            _ => {
+                return Err(usage_error(format!(
+                    "--top: \u{201c}{v}\u{201d} is not a positive whole number"
+                )))
+            }
+        },
+    };
+    let sweeping = flags.has("sweep");
+    if sweeping
+        && ["bandwidth", "compute", "layer-overhead-us"]
+            .iter()
+            .any(|f| flags.value(f).is_some())
+    {
+        return Err(usage_error(
+            "--sweep searches the efficiencies itself; drop --bandwidth, --compute and \
+             --layer-overhead-us",
+        ));
+    }
+    for f in ["top", "max-layer-overhead-us"] {
+        if !sweeping && flags.value(f).is_some() {
+            return Err(usage_error(format!("--{f} only applies with --sweep")));
+        }
+    }
+    let mut grid = Grid::DEFAULT;
+    if let Some(v) = flags.value("max-layer-overhead-us") {
+        match v.trim().parse::<f64>() {
+            Ok(x) if x > 0.0 && x.is_finite() => {
+                grid.layer_overhead.to = x * 1e-6;
+                grid.layer_overhead.step = x * 1e-6 / 40.0;
+            }
+            _ => {
+                return Err(usage_error(format!(
+                    "--max-layer-overhead-us: \u{201c}{v}\u{201d} is not a positive number of µs"
+                )))
+            }
+        }
+    }
+    let text = match flags.value("file") {
+        Some(path) => std::fs::read_to_string(path)
+            .map_err(|e| Fail(format!("cannot read {path}: {e}"), 1))?,
+        None => validate::MEASUREMENTS.to_string(),
+    };
+    let source = flags.value("file").unwrap_or("built-in measurements.tsv");
+    let cases = validate::load(&text).map_err(|e: ParseError| Fail(format!("{source}: {e}"), 1))?;
+    let json = flags.has("json");
+    if sweeping {
+        let sweep = validate::sweep(&cases, &grid, top);
+        let best = sweep
+            .best
+            .first()
+            .map(|p| p.efficiency)
+            .unwrap_or(Efficiency::CALIBRATED);
+        let report = validate::run(&cases, &best);
+        let current = validate::run(&cases, &Efficiency::CALIBRATED);
+        if json {
+            print_json(&json!({
+                "source": source,
+                "sweep": sweep.to_json(),
+                "at_best": report.to_json(),
+                "at_defaults": {
+                    "efficiency": {
+                        "bandwidth": current.efficiency.bandwidth,
+                        "compute": current.efficiency.compute,
+                        "layer_overhead_s": current.efficiency.layer_overhead.get(),
+                    },
+                    "objective": current.objective(),
+                    "classes": current.to_json()["classes"].clone(),
+                },
+            }));
+        } else {
+            println!("Source: {source}\n");
+            print!("{}", sweep.render(&grid));
+            println!(
+                "\nAt the current defaults ({}): worst of median/bar {:.3}",
+                validate::efficiency_text(&current.efficiency),
+                current.objective()
+            );
+            println!("\nFull report at the best point:\n");
+            print!("{}", report.render());
+        }
+        return Ok(());
+    }
+    let eff = Efficiency {
+        bandwidth,
+        compute,
+        layer_overhead: step,
+    };
+    let report = validate::run(&cases, &eff);
+    if json {
+        let mut v = report.to_json();
+        v["source"] = json!(source);
+        print_json(&v);
+    } else {
+        println!("Source: {source}");
+        print!("{}", report.render());
+    }
+    Ok(())
+}
