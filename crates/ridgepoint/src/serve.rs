@@ -1,1 +1,1567 @@
-//! (placeholder: the serve module lands here)
+//! Serving under load: a deterministic simulation of one replica with continuous batching.
+//!
+//! [`simulate`] takes a [`ServeInput`] (the scenario, an arrival process, length
+//! distributions, the scheduler's budgets, the SLOs) and returns a [`ServeResult`] (every
+//! request's times, TTFT / TPOT / latency percentiles, throughput, goodput, the running batch,
+//! KV blocks and queue over time, one step's time with its derivation). [`sweep`] runs it at
+//! several Poisson rates (the `serving-load` chart), [`capacity`] finds the highest rate that
+//! meets both SLOs by bisection.
+//!
+//! Three parts a reader can name:
+//!
+//! - **the step model** ([`mixed_step`]): one forward step's work composed from the same
+//!   pieces as the static estimate (`estimate::Ctx`): decode sequences as `Ctx::step` at their
+//!   mean context, each prefill chunk as the difference of two `Ctx::prefill` prompts (the
+//!   chunk's causal attention against the tokens before it), the LM head on each prompt that
+//!   completes, the matmul weights read once for all the step's tokens. A step of decodes
+//!   alone is exactly `Ctx::step`; a whole prompt alone is exactly `Ctx::prefill`.
+//! - **the scheduler** (in [`simulate`]'s loop, iteration-level as vLLM's): decodes first
+//!   (each may need a new KV block; when none is free the newest running request is
+//!   preempted and later recomputed), then prefills in progress (chunked to the token
+//!   budget), then waiting requests first come first served while the running cap allows and
+//!   their blocks are free.
+//! - **the clock**: steps follow each other; between them the replica idles until the next
+//!   arrival. Occupancy (queued plus running) is integrated exactly between arrivals and
+//!   finishes, so Little's law holds by measurement, not by construction.
+//!
+//! Deterministic: a seeded SplitMix64 of its own (one stream per purpose, so changing the
+//! lengths does not move the arrivals). Bounded: requests, steps, simulated time and
+//! scheduled work are capped whatever the input, and the result says so in `warnings`.
+
+use crate::derivation::Derivation;
+use crate::estimate::{derivation, term, Ctx, Work};
+use crate::query::Problem;
+use crate::scenario::{Group, Scenario};
+use crate::units::Unit;
+use std::collections::VecDeque;
+use std::fmt;
+
+/// vLLM's default KV-cache block: `--block-size` 16 tokens (vLLM engine arguments,
+/// `vllm/engine/arg_utils.py` `EngineArgs.block_size = 16`).
+pub const DEFAULT_BLOCK_TOKENS: u32 = 16;
+/// vLLM's default `--gpu-memory-utilization` 0.90 (`EngineArgs.gpu_memory_utilization`).
+pub const DEFAULT_GPU_MEMORY_UTILIZATION: f64 = 0.9;
+/// Tokens per step, prefill chunks and decodes together: vLLM's V1 scheduler default
+/// `max_num_batched_tokens` 8192 (`SchedulerConfig`, and vLLM's test helper
+/// `create_vllm_config`), the same as [`crate::scenario::PREFILL_CHUNK_TOKENS`].
+pub const DEFAULT_MAX_BATCH_TOKENS: u32 = 8192;
+/// vLLM's default `--max-num-seqs` 256 (`SchedulerConfig.max_num_seqs`).
+pub const DEFAULT_MAX_RUNNING: u32 = 256;
+/// The example SLO ("p99 TTFT under 2 s"); a setting the user changes.
+pub const DEFAULT_TTFT_SLO: f64 = 2.0;
+/// An example SLO on time per output token (20 tokens/s per stream); a setting, not a
+/// published figure.
+pub const DEFAULT_TPOT_SLO: f64 = 0.05;
+
+/// At most this many requests per run (a trace is cut here).
+pub const MAX_REQUESTS: u32 = 20_000;
+/// Requests per second accepted for a Poisson arrival process.
+pub const MAX_RATE: f64 = 1e5;
+/// Closed-loop clients accepted.
+pub const MAX_CLIENTS: u32 = 4096;
+/// Running requests accepted (`max_running`).
+pub const MAX_RUNNING_CAP: u32 = 4096;
+/// Token budget per step accepted (`max_batch_tokens`).
+pub const MAX_BATCH_TOKENS_CAP: u32 = 1 << 20;
+/// Forward steps per run.
+pub const MAX_STEPS: u64 = 1_000_000;
+/// Request-steps (running requests summed over steps) per run.
+pub const MAX_WORK: u64 = 50_000_000;
+/// Simulated seconds per run (≈ 11.6 days).
+pub const MAX_SIM_TIME: f64 = 1e6;
+/// Timeline samples kept (older ones are thinned to every 2nd, 4th, … step).
+pub const MAX_SAMPLES: usize = 512;
+
+/// How requests arrive.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Arrivals {
+    /// Open loop: exponential gaps at `rate` requests per second.
+    Poisson { rate: f64 },
+    /// Closed loop: `clients` clients, each sending its next request when the last one ends.
+    Closed { clients: u32 },
+    /// Given requests (see [`parse_trace`]); `requests` and the length distributions are
+    /// ignored.
+    Trace(Vec<TraceRequest>),
+}
+
+/// One request of a trace.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct TraceRequest {
+    /// Seconds from the start.
+    pub arrival: f64,
+    pub prompt: u32,
+    pub output: u32,
+}
+
+/// A distribution of token counts.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Lengths {
+    /// The scenario's own prompt (or output) length for every request.
+    Fixed,
+    /// Uniform over `lo..=hi` tokens.
+    Uniform { lo: u32, hi: u32 },
+    /// Lognormal with mean `mean` tokens; `spread` is σ of the logarithm.
+    LogNormal { mean: f64, spread: f64 },
+}
+
+/// Service-level objectives, met by a request when both hold; [`capacity`] asks both at p99.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Slo {
+    pub ttft_s: f64,
+    pub tpot_s: f64,
+}
+
+/// Everything a serving run needs.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ServeInput {
+    /// GPU, model, formats, parallelism, efficiency (its `batch` is not used).
+    pub scenario: Scenario,
+    pub arrivals: Arrivals,
+    pub prompt: Lengths,
+    pub output: Lengths,
+    /// Requests simulated (not for a trace).
+    pub requests: u32,
+    pub seed: u64,
+    /// Tokens per KV-cache block.
+    pub block_tokens: u32,
+    /// Share of GPU memory the server may use for weights, activations and KV cache.
+    pub gpu_memory_utilization: f64,
+    /// Tokens per step (chunked prefill and decodes together).
+    pub max_batch_tokens: u32,
+    /// Requests running at once.
+    pub max_running: u32,
+    /// Share of each prompt already in the prefix cache (0–1): its prefill is skipped and
+    /// its blocks are shared by every request.
+    pub prefix_share: f64,
+    pub slo: Slo,
+}
+
+impl ServeInput {
+    /// The defaults around `scenario`: Poisson at 1 request/s, the scenario's lengths, 500
+    /// requests, seed 1, vLLM's scheduler defaults, no prefix cache.
+    pub fn new(scenario: Scenario) -> ServeInput {
+        ServeInput {
+            scenario,
+            arrivals: Arrivals::Poisson { rate: 1.0 },
+            prompt: Lengths::Fixed,
+            output: Lengths::Fixed,
+            requests: 500,
+            seed: 1,
+            block_tokens: DEFAULT_BLOCK_TOKENS,
+            gpu_memory_utilization: DEFAULT_GPU_MEMORY_UTILIZATION,
+            max_batch_tokens: DEFAULT_MAX_BATCH_TOKENS,
+            max_running: DEFAULT_MAX_RUNNING,
+            prefix_share: 0.0,
+            slo: Slo {
+                ttft_s: DEFAULT_TTFT_SLO,
+                tpot_s: DEFAULT_TPOT_SLO,
+            },
+        }
+    }
+}
+
+/// What happened to one request. Times are seconds from the start of the run.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct RequestRecord {
+    pub arrival: f64,
+    pub prompt: u32,
+    pub output: u32,
+    /// Prompt tokens found in the prefix cache (whole blocks).
+    pub cached: u32,
+    /// When its first output token was produced (`None`: never).
+    pub first_token: Option<f64>,
+    /// When its last output token was produced (`None`: not finished).
+    pub finish: Option<f64>,
+    /// Times it was preempted (its KV freed, recomputed later).
+    pub preemptions: u32,
+}
+
+impl RequestRecord {
+    pub fn ttft(&self) -> Option<f64> {
+        self.first_token.map(|f| f - self.arrival)
+    }
+
+    /// Mean time per output token after the first: (finish − first) / (output − 1); `None`
+    /// for one-token outputs and unfinished requests.
+    pub fn tpot(&self) -> Option<f64> {
+        match (self.first_token, self.finish) {
+            (Some(f), Some(e)) if self.output > 1 => Some((e - f) / (self.output - 1) as f64),
+            _ => None,
+        }
+    }
+
+    /// From arrival to the last token.
+    pub fn e2e(&self) -> Option<f64> {
+        self.finish.map(|e| e - self.arrival)
+    }
+
+    /// Finished with both SLOs met (a one-token output meets any TPOT).
+    pub fn meets(&self, slo: &Slo) -> bool {
+        self.finish.is_some()
+            && self.ttft().is_some_and(|t| t <= slo.ttft_s)
+            && self.tpot().is_none_or(|t| t <= slo.tpot_s)
+    }
+}
+
+/// Summary of a sample (linear interpolation between order statistics; all 0 when empty).
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Percentiles {
+    pub p50: f64,
+    pub p90: f64,
+    pub p99: f64,
+    pub mean: f64,
+    pub count: usize,
+}
+
+impl Percentiles {
+    pub fn of(mut values: Vec<f64>) -> Percentiles {
+        values.retain(|v| v.is_finite());
+        if values.is_empty() {
+            return Percentiles::default();
+        }
+        values.sort_by(f64::total_cmp);
+        let at = |q: f64| {
+            let pos = q * (values.len() - 1) as f64;
+            let (i, frac) = (pos.floor() as usize, pos - pos.floor());
+            let next = values[(i + 1).min(values.len() - 1)];
+            values[i] + (next - values[i]) * frac
+        };
+        Percentiles {
+            p50: at(0.50),
+            p90: at(0.90),
+            p99: at(0.99),
+            mean: values.iter().sum::<f64>() / values.len() as f64,
+            count: values.len(),
+        }
+    }
+}
+
+/// The replica at the start of one step.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Sample {
+    pub t: f64,
+    /// Requests in the step's batch.
+    pub running: u32,
+    /// KV blocks held (the shared prefix blocks included).
+    pub kv_blocks: u64,
+    /// Requests waiting (arrived, not running; preempted ones too).
+    pub queue: u32,
+}
+
+/// The outcome of one run.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ServeResult {
+    /// Every request in arrival order.
+    pub records: Vec<RequestRecord>,
+    pub ttft: Percentiles,
+    pub tpot: Percentiles,
+    pub e2e: Percentiles,
+    /// Requests finished / span (first arrival to last finish).
+    pub requests_per_s: f64,
+    pub output_tokens_per_s: f64,
+    /// Requests finished meeting both SLOs / span.
+    pub goodput_requests_per_s: f64,
+    /// Time-averaged requests in the step's batch over the span.
+    pub running_mean: f64,
+    /// Time-averaged requests queued plus running over the span.
+    pub in_system_mean: f64,
+    pub span_s: f64,
+    pub finished: usize,
+    pub steps: u64,
+    pub preemptions: u64,
+    pub kv_blocks_total: u64,
+    pub block_tokens: u32,
+    /// Running batch, KV blocks and queue over the run.
+    pub timeline: Vec<Sample>,
+    /// `serve.kv_blocks` and `serve.step_time` (a decode step at the mean running batch and
+    /// mean context).
+    pub derivations: Vec<Derivation>,
+    /// Input problems (each with the default taken) and what the run could not do.
+    pub warnings: Vec<String>,
+}
+
+impl ServeResult {
+    pub fn derivation(&self, key: &str) -> Option<&Derivation> {
+        self.derivations.iter().find(|d| d.key == key)
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Checking input
+
+fn problem(field: &'static str, message: String) -> Problem {
+    Problem { field, message }
+}
+
+fn fmt_num(v: f64) -> String {
+    if v.is_finite() {
+        format!("{v}")
+    } else {
+        "not a number".into()
+    }
+}
+
+fn context_limit(s: &Scenario) -> u64 {
+    if s.model.max_context > 0 {
+        s.model.max_context
+    } else {
+        u64::MAX
+    }
+}
+
+fn check_lengths(
+    field: &'static str,
+    l: Lengths,
+    fixed: u32,
+    limit: u64,
+    out: &mut Vec<Problem>,
+) -> Lengths {
+    let bad = |msg: String| problem(field, format!("{field}: {msg}; using the fixed length"));
+    match l {
+        Lengths::Fixed => {
+            if fixed == 0 {
+                out.push(problem(
+                    field,
+                    format!("{field}: a fixed length of 0 tokens"),
+                ));
+            }
+            Lengths::Fixed
+        }
+        Lengths::Uniform { lo, hi } => {
+            if lo == 0 {
+                out.push(bad("uniform lower bound must be at least 1 token".into()));
+                Lengths::Fixed
+            } else if hi < lo {
+                out.push(bad(format!(
+                    "uniform range {lo}–{hi} ends before it starts"
+                )));
+                Lengths::Fixed
+            } else if hi as u64 >= limit {
+                out.push(bad(format!(
+                    "uniform upper bound {hi} reaches the model's context window of {limit} tokens"
+                )));
+                Lengths::Fixed
+            } else {
+                l
+            }
+        }
+        Lengths::LogNormal { mean, spread } => {
+            if !(mean.is_finite() && mean >= 1.0) {
+                out.push(bad(format!(
+                    "lognormal mean {} is not a length of at least 1 token",
+                    fmt_num(mean)
+                )));
+                Lengths::Fixed
+            } else if mean >= limit as f64 {
+                out.push(bad(format!(
+                    "lognormal mean {mean} reaches the model's context window of {limit} tokens"
+                )));
+                Lengths::Fixed
+            } else if !(spread.is_finite() && (0.0..=4.0).contains(&spread)) {
+                out.push(bad(format!(
+                    "lognormal spread {} is not a σ of the logarithm in 0–4",
+                    fmt_num(spread)
+                )));
+                Lengths::Fixed
+            } else {
+                l
+            }
+        }
+    }
+}
+
+fn check_fraction(
+    field: &'static str,
+    v: f64,
+    lo_open: bool,
+    default: f64,
+    out: &mut Vec<Problem>,
+) -> f64 {
+    let ok = v.is_finite() && v <= 1.0 && if lo_open { v > 0.0 } else { v >= 0.0 };
+    if ok {
+        return v;
+    }
+    let range = if lo_open { "(0, 1]" } else { "[0, 1]" };
+    out.push(problem(
+        field,
+        format!(
+            "{field}: {} is not a fraction in {range}; using {default}",
+            fmt_num(v)
+        ),
+    ));
+    default
+}
+
+fn check_count(field: &'static str, v: u32, max: u32, default: u32, out: &mut Vec<Problem>) -> u32 {
+    if v == 0 {
+        out.push(problem(
+            field,
+            format!("{field}: 0 is not allowed (at least 1); using {default}"),
+        ));
+        default
+    } else if v > max {
+        out.push(problem(
+            field,
+            format!("{field}: {v} is more than the {max} simulated; using {max}"),
+        ));
+        max
+    } else {
+        v
+    }
+}
+
+fn check_slo(field: &'static str, v: f64, default: f64, out: &mut Vec<Problem>) -> f64 {
+    if v.is_finite() && v > 0.0 && v <= MAX_SIM_TIME {
+        v
+    } else {
+        out.push(problem(
+            field,
+            format!(
+                "{field}: {} s is not a positive time up to {MAX_SIM_TIME} s; using {default} s",
+                fmt_num(v)
+            ),
+        ));
+        default
+    }
+}
+
+/// Checks every field of `input`: the input with each bad field replaced by a safe default
+/// (named in its [`Problem`]), and the problems. A run of the returned input cannot fail.
+pub fn check(input: &ServeInput) -> (ServeInput, Vec<Problem>) {
+    let mut p = Vec::new();
+    let mut v = input.clone();
+    let s = &input.scenario;
+    let limit = context_limit(s);
+    v.arrivals = match &input.arrivals {
+        Arrivals::Poisson { rate } => {
+            let rate = *rate;
+            if !(rate.is_finite() && rate > 0.0) {
+                p.push(problem(
+                    "rate",
+                    format!(
+                        "rate: {} is not a positive number of requests per second; using 1",
+                        fmt_num(rate)
+                    ),
+                ));
+                Arrivals::Poisson { rate: 1.0 }
+            } else if rate > MAX_RATE {
+                p.push(problem(
+                    "rate",
+                    format!("rate: {rate} requests/s is more than the {MAX_RATE} simulated; using {MAX_RATE}"),
+                ));
+                Arrivals::Poisson { rate: MAX_RATE }
+            } else {
+                Arrivals::Poisson { rate }
+            }
+        }
+        Arrivals::Closed { clients } => Arrivals::Closed {
+            clients: check_count("clients", *clients, MAX_CLIENTS, 1, &mut p),
+        },
+        Arrivals::Trace(t) => {
+            let mut ok = Vec::with_capacity(t.len().min(MAX_REQUESTS as usize));
+            for (i, r) in t.iter().enumerate() {
+                let n = i + 1;
+                let why = if !(r.arrival.is_finite() && r.arrival >= 0.0) {
+                    Some(format!(
+                        "arrival {} is not a time of at least 0 s",
+                        fmt_num(r.arrival)
+                    ))
+                } else if r.arrival > MAX_SIM_TIME {
+                    Some(format!(
+                        "arrival {} s is past the {MAX_SIM_TIME} s simulated",
+                        r.arrival
+                    ))
+                } else if r.prompt == 0 {
+                    Some("prompt of 0 tokens".into())
+                } else if r.output == 0 {
+                    Some("output of 0 tokens".into())
+                } else if r.prompt as u64 + r.output as u64 > limit {
+                    Some(format!(
+                        "prompt {} + output {} tokens exceed the model's context window of {limit}",
+                        r.prompt, r.output
+                    ))
+                } else {
+                    None
+                };
+                match why {
+                    Some(w) => p.push(problem(
+                        "trace",
+                        format!("trace: request {n}: {w}; request left out"),
+                    )),
+                    None => ok.push(*r),
+                }
+            }
+            if ok.len() > MAX_REQUESTS as usize {
+                p.push(problem(
+                    "trace",
+                    format!(
+                        "trace: {} requests are more than the {MAX_REQUESTS} simulated; using the first {MAX_REQUESTS}",
+                        ok.len()
+                    ),
+                ));
+                ok.truncate(MAX_REQUESTS as usize);
+            }
+            if ok.is_empty() {
+                p.push(problem(
+                    "trace",
+                    "trace: no request to simulate; using Poisson arrivals at 1 request/s".into(),
+                ));
+                Arrivals::Poisson { rate: 1.0 }
+            } else {
+                ok.sort_by(|a, b| a.arrival.total_cmp(&b.arrival));
+                Arrivals::Trace(ok)
+            }
+        }
+    };
+    v.requests = check_count("requests", input.requests, MAX_REQUESTS, 500, &mut p);
+    v.prompt = check_lengths("prompt", input.prompt, s.prompt, limit, &mut p);
+    v.output = check_lengths("output", input.output, s.output, limit, &mut p);
+    if !matches!(v.arrivals, Arrivals::Trace(_))
+        && v.prompt == Lengths::Fixed
+        && v.output == Lengths::Fixed
+        && s.prompt as u64 + s.output as u64 > limit
+    {
+        p.push(problem(
+            "prompt",
+            format!(
+                "prompt: {} + output {} tokens exceed the model's context window of {limit}; each request is cut to fit",
+                s.prompt, s.output
+            ),
+        ));
+    }
+    v.block_tokens = check_count(
+        "block_tokens",
+        input.block_tokens,
+        1024,
+        DEFAULT_BLOCK_TOKENS,
+        &mut p,
+    );
+    v.gpu_memory_utilization = check_fraction(
+        "gpu_memory_utilization",
+        input.gpu_memory_utilization,
+        true,
+        DEFAULT_GPU_MEMORY_UTILIZATION,
+        &mut p,
+    );
+    v.max_batch_tokens = check_count(
+        "max_batch_tokens",
+        input.max_batch_tokens,
+        MAX_BATCH_TOKENS_CAP,
+        DEFAULT_MAX_BATCH_TOKENS,
+        &mut p,
+    );
+    v.max_running = check_count(
+        "max_running",
+        input.max_running,
+        MAX_RUNNING_CAP,
+        DEFAULT_MAX_RUNNING,
+        &mut p,
+    );
+    v.prefix_share = check_fraction("prefix_share", input.prefix_share, false, 0.0, &mut p);
+    v.slo.ttft_s = check_slo("slo.ttft_s", input.slo.ttft_s, DEFAULT_TTFT_SLO, &mut p);
+    v.slo.tpot_s = check_slo("slo.tpot_s", input.slo.tpot_s, DEFAULT_TPOT_SLO, &mut p);
+    (v, p)
+}
+
+/// Why a trace line was refused.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TraceError {
+    /// 1-based line number (0: the trace as a whole).
+    pub line: usize,
+    /// `arrival`, `prompt`, `output`, or `trace`.
+    pub field: &'static str,
+    pub message: String,
+}
+
+impl fmt::Display for TraceError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.line == 0 {
+            write!(f, "trace: {}", self.message)
+        } else {
+            write!(
+                f,
+                "trace line {}: {}: {}",
+                self.line, self.field, self.message
+            )
+        }
+    }
+}
+
+/// Reads a trace: one request per line, `arrival_seconds prompt_tokens output_tokens`
+/// separated by spaces, tabs or commas; `#` starts a comment; blank lines are skipped. The
+/// requests come back sorted by arrival.
+pub fn parse_trace(text: &str) -> Result<Vec<TraceRequest>, TraceError> {
+    let mut out = Vec::new();
+    for (i, raw) in text.lines().enumerate() {
+        let line = i + 1;
+        let body = raw.split('#').next().unwrap_or("").trim();
+        if body.is_empty() {
+            continue;
+        }
+        if out.len() >= MAX_REQUESTS as usize {
+            return Err(TraceError {
+                line,
+                field: "trace",
+                message: format!("more than {MAX_REQUESTS} requests"),
+            });
+        }
+        let fields: Vec<&str> = body
+            .split(|c: char| c == ',' || c.is_whitespace())
+            .filter(|f| !f.is_empty())
+            .collect();
+        let err = |field: &'static str, message: String| TraceError {
+            line,
+            field,
+            message,
+        };
+        if fields.len() != 3 {
+            return Err(err(
+                "trace",
+                format!(
+                    "expected 3 fields (arrival seconds, prompt tokens, output tokens), found {}",
+                    fields.len()
+                ),
+            ));
+        }
+        let arrival: f64 = fields[0].parse().map_err(|_| {
+            err(
+                "arrival",
+                format!("\u{201c}{}\u{201d} is not a number of seconds", fields[0]),
+            )
+        })?;
+        if !(arrival.is_finite() && arrival >= 0.0) {
+            return Err(err(
+                "arrival",
+                format!("{} is not a time of at least 0 s", fields[0]),
+            ));
+        }
+        let count = |field: &'static str, s: &str| -> Result<u32, TraceError> {
+            match s.parse::<u32>() {
+                Ok(0) => Err(err(field, "0 tokens (at least 1)".into())),
+                Ok(n) => Ok(n),
+                Err(_) => Err(err(
+                    field,
+                    format!("\u{201c}{s}\u{201d} is not a whole number of tokens"),
+                )),
+            }
+        };
+        let prompt = count("prompt", fields[1])?;
+        let output = count("output", fields[2])?;
+        out.push(TraceRequest {
+            arrival,
+            prompt,
+            output,
+        });
+    }
+    if out.is_empty() {
+        return Err(TraceError {
+            line: 0,
+            field: "trace",
+            message:
+                "no request in it (one per line: arrival seconds, prompt tokens, output tokens)"
+                    .into(),
+        });
+    }
+    out.sort_by(|a, b| a.arrival.total_cmp(&b.arrival));
+    Ok(out)
+}
+
+/// Reads a length distribution: `fixed`, `uniform:LO:HI`, `lognormal:MEAN:SPREAD`.
+pub fn parse_lengths(text: &str) -> Result<Lengths, String> {
+    let parts: Vec<&str> = text.trim().split(':').collect();
+    let num = |s: &str| -> Result<f64, String> {
+        s.trim()
+            .parse::<f64>()
+            .map_err(|_| format!("\u{201c}{s}\u{201d} is not a number"))
+    };
+    let tokens = |s: &str| -> Result<u32, String> {
+        s.trim()
+            .parse::<u32>()
+            .map_err(|_| format!("\u{201c}{s}\u{201d} is not a whole number of tokens"))
+    };
+    match parts.as_slice() {
+        ["fixed"] => Ok(Lengths::Fixed),
+        ["uniform", lo, hi] => Ok(Lengths::Uniform {
+            lo: tokens(lo)?,
+            hi: tokens(hi)?,
+        }),
+        ["lognormal", mean, spread] => Ok(Lengths::LogNormal {
+            mean: num(mean)?,
+            spread: num(spread)?,
+        }),
+        _ => Err(format!(
+            "\u{201c}{}\u{201d} is not fixed, uniform:LO:HI or lognormal:MEAN:SPREAD",
+            text.trim()
+        )),
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Randomness
+
+/// SplitMix64 (Steele, Lea and Flood, "Fast splittable pseudorandom number generators",
+/// OOPSLA 2014): one add and a mixing function per draw; streams differ by their start.
+struct Rng(u64);
+
+impl Rng {
+    fn new(seed: u64, stream: u64) -> Rng {
+        let mut r = Rng(seed ^ stream.wrapping_mul(0xD1B5_4A32_D192_ED03));
+        r.next();
+        r
+    }
+
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    /// Uniform in (0, 1).
+    fn unit(&mut self) -> f64 {
+        ((self.next() >> 11) as f64 + 0.5) / (1u64 << 53) as f64
+    }
+
+    /// Standard normal (Box–Muller).
+    fn normal(&mut self) -> f64 {
+        let (u, v) = (self.unit(), self.unit());
+        (-2.0 * u.ln()).sqrt() * (std::f64::consts::TAU * v).cos()
+    }
+}
+
+fn draw(l: Lengths, fixed: u32, rng: &mut Rng) -> u64 {
+    match l {
+        Lengths::Fixed => fixed as u64,
+        Lengths::Uniform { lo, hi } => {
+            let span = (hi - lo) as u64 + 1;
+            lo as u64 + ((rng.unit() * span as f64) as u64).min(span - 1)
+        }
+        Lengths::LogNormal { mean, spread } => {
+            let mu = mean.ln() - spread * spread / 2.0;
+            let x = (mu + spread * rng.normal()).exp().round();
+            if x.is_finite() {
+                x.clamp(1.0, u32::MAX as f64) as u64
+            } else {
+                1
+            }
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// The step model
+
+/// A step's batch: decode sequences and prefill chunks.
+#[derive(Clone, Copy, Debug, Default)]
+struct Batch {
+    /// Decode sequences and the sum of their contexts (tokens before the one processed).
+    decodes: u64,
+    decode_context: f64,
+    /// Prefill tokens, their FLOPs and compute time, KV elements they touch, prompts that
+    /// complete (each runs the LM head once).
+    prefill_tokens: f64,
+    prefill_flops: f64,
+    prefill_compute: f64,
+    prefill_kv: f64,
+    completed: u64,
+}
+
+impl Batch {
+    fn add_chunk(&mut self, c: &Ctx, before: u64, tokens: u64) {
+        let (a, b) = (before as f64, (before + tokens) as f64);
+        let hi = c.prefill(1.0, b);
+        let lo = c.prefill(1.0, a);
+        // The difference keeps the chunk's matmuls and its causal attention against the `a`
+        // tokens before it; the LM head of both cancels.
+        self.prefill_tokens += tokens as f64;
+        self.prefill_flops += hi.flops - lo.flops;
+        self.prefill_compute += hi.compute - lo.compute;
+        // The chunk reads the KV of the tokens before it and writes its own.
+        self.prefill_kv += c.s.model.kv_elements(b);
+    }
+}
+
+/// One step's work per GPU: decodes as `Ctx::step` at their mean context, each chunk's
+/// share of `Ctx::prefill`, the LM head for every prompt completing, weights read once.
+fn mixed_step(c: &Ctx, b: &Batch) -> Work {
+    let m = &c.s.model;
+    let d = b.decodes as f64;
+    let mean = if b.decodes > 0 {
+        b.decode_context / d
+    } else {
+        0.0
+    };
+    if b.prefill_tokens == 0.0 {
+        return c.step(d, 1.0, mean);
+    }
+    let tokens = d + b.prefill_tokens;
+    let kv_byte = c.kvb * c.kv_share;
+    // The weights `tokens` tokens read, per GPU: a step of them minus its KV term.
+    let all = c.step(tokens, 1.0, 0.0);
+    let weights = all.bytes - tokens * m.kv_elements(1.0) * kv_byte;
+    let head = 2.0 * c.params.per_token(Group::LmHead) * b.completed as f64 / c.n;
+    let (mut flops, mut compute, mut kv) = (b.prefill_flops, b.prefill_compute, b.prefill_kv);
+    flops += head;
+    compute += head / c.lm_head.peak;
+    if b.decodes > 0 {
+        let dec = c.step(d, 1.0, mean);
+        flops += dec.flops;
+        compute += dec.compute;
+        kv += d * m.kv_elements(mean + 1.0);
+    }
+    Work {
+        tokens,
+        flops,
+        bytes: weights + kv * kv_byte,
+        comm: c.comm(tokens),
+        compute,
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// The simulation
+
+#[derive(Clone, Copy, Debug)]
+struct Req {
+    arrival: f64,
+    prompt: u64,
+    output: u64,
+    /// Prompt tokens in the shared prefix cache (whole blocks).
+    cached: u64,
+    /// Tokens to compute before the next token comes out: the prompt, or after a preemption
+    /// the prompt and the tokens generated so far.
+    target: u64,
+    computed: u64,
+    generated: u64,
+    /// Blocks of its own (beyond the shared prefix).
+    blocks: u64,
+    first: Option<f64>,
+    finish: Option<f64>,
+    preemptions: u32,
+    dropped: bool,
+}
+
+impl Req {
+    fn blocks_for(&self, tokens: u64, bt: u64) -> u64 {
+        tokens.div_ceil(bt).saturating_sub(self.cached / bt)
+    }
+}
+
+/// KV blocks: memory left at the utilization after weights, activations and overhead, per
+/// GPU, over the bytes a block holds.
+struct Blocks {
+    total: u64,
+    capacity: f64,
+    weights: f64,
+    activations: f64,
+    overhead: f64,
+    per_token: f64,
+}
+
+fn kv_blocks(c: &Ctx, input: &ServeInput) -> Blocks {
+    let running = input.max_running as f64;
+    let mem = c.memory(running, input.max_batch_tokens as f64 / running, 0.0);
+    let per_token = c.s.model.kv_elements(1.0) * c.kvb * c.kv_share;
+    let usable = input.gpu_memory_utilization * mem.capacity.get()
+        - mem.weights.get()
+        - mem.activations.get()
+        - mem.overhead.get();
+    let block = per_token * input.block_tokens as f64;
+    let total = if usable <= 0.0 {
+        0
+    } else if block > 0.0 {
+        (usable / block).floor().min(1e15) as u64
+    } else {
+        1 << 50
+    };
+    Blocks {
+        total,
+        capacity: mem.capacity.get(),
+        weights: mem.weights.get(),
+        activations: mem.activations.get(),
+        overhead: mem.overhead.get(),
+        per_token,
+    }
+}
+
+fn make_requests(v: &ServeInput, warnings: &mut Vec<String>) -> Vec<Req> {
+    let s = &v.scenario;
+    let limit = context_limit(s).min(u32::MAX as u64);
+    let mut raw: Vec<(f64, u64, u64)> = match &v.arrivals {
+        Arrivals::Trace(t) => t
+            .iter()
+            .map(|r| (r.arrival, r.prompt as u64, r.output as u64))
+            .collect(),
+        arrivals => {
+            let n = v.requests as usize;
+            let mut gaps = Rng::new(v.seed, 1);
+            let mut prompts = Rng::new(v.seed, 2);
+            let mut outputs = Rng::new(v.seed, 3);
+            let mut t = 0.0;
+            (0..n)
+                .map(|_| {
+                    let arrival = match arrivals {
+                        Arrivals::Poisson { rate } => {
+                            t += -gaps.unit().ln() / rate;
+                            t
+                        }
+                        _ => 0.0,
+                    };
+                    (
+                        arrival,
+                        draw(v.prompt, s.prompt, &mut prompts),
+                        draw(v.output, s.output, &mut outputs),
+                    )
+                })
+                .collect()
+        }
+    };
+    let mut cut = 0;
+    for r in &mut raw {
+        let (p, o) = (r.1.clamp(1, limit.saturating_sub(1).max(1)), r.2.max(1));
+        let o = o.min(limit.saturating_sub(p).max(1));
+        if (p, o) != (r.1, r.2) {
+            cut += 1;
+        }
+        (r.1, r.2) = (p, o);
+    }
+    if cut > 0 {
+        warnings.push(format!(
+            "{cut} requests were cut to fit the model's context window of {limit} tokens"
+        ));
+    }
+    let bt = v.block_tokens as u64;
+    raw.into_iter()
+        .map(|(arrival, prompt, output)| {
+            // Whole blocks only, and at least one prompt token is computed (it yields the
+            // first output token).
+            let share = (prompt as f64 * v.prefix_share).floor() as u64;
+            let cached = share.min(prompt - 1) / bt * bt;
+            Req {
+                arrival,
+                prompt,
+                output,
+                cached,
+                target: prompt,
+                computed: 0,
+                generated: 0,
+                blocks: 0,
+                first: None,
+                finish: None,
+                preemptions: 0,
+                dropped: false,
+            }
+        })
+        .collect()
+}
+
+/// Occupancy integrals over time.
+#[derive(Default)]
+struct Clock {
+    last: f64,
+    in_system: u64,
+    in_system_area: f64,
+    running_area: f64,
+}
+
+impl Clock {
+    fn advance(&mut self, t: f64) {
+        if t > self.last {
+            self.in_system_area += self.in_system as f64 * (t - self.last);
+            self.last = t;
+        }
+    }
+}
+
+/// Runs the simulation. Bad fields of `input` take their defaults and are reported in
+/// `warnings`; the run is bounded by [`MAX_STEPS`], [`MAX_WORK`] and [`MAX_SIM_TIME`].
+pub fn simulate(input: &ServeInput) -> ServeResult {
+    let (v, problems) = check(input);
+    let mut warnings: Vec<String> = problems.into_iter().map(|p| p.message).collect();
+    if v.scenario.speculative.is_some() {
+        warnings.push("speculative decoding is not simulated: steps decode one token".into());
+    }
+    let s = &v.scenario;
+    let params = s.model.params();
+    let c = Ctx::new(s, params);
+    let eff = s.efficiency;
+    let bt = v.block_tokens as u64;
+    let blocks = kv_blocks(&c, &v);
+    if blocks.total == 0 {
+        warnings.push(
+            "no KV cache fits: the weights, activations and overhead fill the memory at this utilization"
+                .into(),
+        );
+    }
+
+    let mut reqs = make_requests(&v, &mut warnings);
+    let closed = match v.arrivals {
+        Arrivals::Closed { clients } => Some(clients as usize),
+        _ => None,
+    };
+    // Requests whose arrival is known; a closed loop learns the rest as requests finish.
+    let mut issued = closed.map_or(reqs.len(), |k| k.min(reqs.len()));
+    let mut next = 0usize;
+    let mut waiting: VecDeque<usize> = VecDeque::new();
+    let mut running: Vec<usize> = Vec::new();
+    let mut free = blocks.total;
+    let mut pool = 0u64; // shared prefix blocks, held for the whole run
+    let mut clock = Clock::default();
+    let first_arrival = reqs.first().map_or(0.0, |r| r.arrival);
+    clock.last = first_arrival;
+    let mut t = first_arrival;
+    let (mut steps, mut work_done, mut preemptions) = (0u64, 0u64, 0u64);
+    let mut dropped = 0usize;
+    let mut timeline: Vec<Sample> = Vec::new();
+    let mut stride = 1u64;
+    let mut finished_now: Vec<usize> = Vec::new();
+    let mut decoding: Vec<usize> = Vec::new();
+    let mut stop: Option<String> = None;
+
+    loop {
+        // Arrivals up to now join the queue.
+        while next < issued && reqs[next].arrival <= t {
+            clock.advance(reqs[next].arrival);
+            clock.in_system += 1;
+            waiting.push_back(next);
+            next += 1;
+        }
+        if running.is_empty() && waiting.is_empty() {
+            if next >= issued {
+                break;
+            }
+            t = reqs[next].arrival;
+            continue;
+        }
+        if steps >= MAX_STEPS {
+            stop = Some(format!("stopped after {MAX_STEPS} steps"));
+            break;
+        }
+        if work_done >= MAX_WORK {
+            stop = Some(format!("stopped after {MAX_WORK} request-steps"));
+            break;
+        }
+        if t - first_arrival > MAX_SIM_TIME {
+            stop = Some(format!("stopped after {MAX_SIM_TIME} simulated seconds"));
+            break;
+        }
+
+        // Schedule: decodes, prefills in progress, then waiting requests.
+        let mut budget = v.max_batch_tokens as u64;
+        let mut batch = Batch::default();
+        decoding.clear();
+        let mut i = 0;
+        while i < running.len() {
+            let r = running[i];
+            if reqs[r].computed < reqs[r].target {
+                i += 1;
+                continue;
+            }
+            if budget == 0 {
+                break;
+            }
+            let need = reqs[r].blocks_for(reqs[r].prompt + reqs[r].generated, bt);
+            let extra = need.saturating_sub(reqs[r].blocks);
+            let mut self_preempted = false;
+            while free < extra {
+                // Preempt the newest running request (recompute later).
+                let Some(victim) = running.pop() else { break };
+                let q = &mut reqs[victim];
+                free += q.blocks;
+                q.blocks = 0;
+                q.computed = 0;
+                q.target = q.prompt + q.generated;
+                q.preemptions += 1;
+                preemptions += 1;
+                waiting.push_front(victim);
+                if victim == r {
+                    self_preempted = true;
+                    break;
+                }
+            }
+            if self_preempted {
+                break;
+            }
+            free -= extra;
+            reqs[r].blocks += extra;
+            batch.decodes += 1;
+            decoding.push(r);
+            batch.decode_context += (reqs[r].prompt + reqs[r].generated - 1) as f64;
+            budget -= 1;
+            i += 1;
+        }
+        let mut chunks: Vec<(usize, u64)> = Vec::new();
+        for &r in &running {
+            let q = &reqs[r];
+            if q.computed < q.target && budget > 0 {
+                let n = (q.target - q.computed).min(budget);
+                budget -= n;
+                chunks.push((r, n));
+            }
+        }
+        while budget > 0 && running.len() < v.max_running as usize {
+            let Some(&r) = waiting.front() else { break };
+            let q = &reqs[r];
+            let shared = q.cached / bt;
+            let grow_pool = shared.saturating_sub(pool);
+            let need = q.blocks_for(q.target, bt);
+            let lifetime = q.blocks_for(q.prompt + q.output, bt) + pool.max(shared);
+            if lifetime > blocks.total {
+                // It can never hold its KV cache: leave it out rather than wait forever.
+                waiting.pop_front();
+                let q = &mut reqs[r];
+                q.dropped = true;
+                dropped += 1;
+                clock.advance(t);
+                clock.in_system -= 1;
+                if closed.is_some() && issued < reqs.len() {
+                    reqs[issued].arrival = t;
+                    issued += 1;
+                }
+                continue;
+            }
+            if free < need + grow_pool {
+                break;
+            }
+            waiting.pop_front();
+            free -= need + grow_pool;
+            pool += grow_pool;
+            let q = &mut reqs[r];
+            q.blocks = need;
+            q.computed = q.cached.min(q.target - 1);
+            let n = (q.target - q.computed).min(budget);
+            budget -= n;
+            chunks.push((r, n));
+            running.push(r);
+        }
+        for &(r, n) in &chunks {
+            let q = &reqs[r];
+            batch.add_chunk(&c, q.computed, n);
+            if q.computed + n == q.target {
+                batch.completed += 1;
+            }
+        }
+        if batch.decodes == 0 && chunks.is_empty() {
+            if running.is_empty() {
+                // Nothing runs and nothing was admitted (cannot happen after the lifetime
+                // check above); wait for the next arrival so the loop always moves.
+                if next < issued {
+                    t = t.max(reqs[next].arrival);
+                    continue;
+                }
+                stop = Some("the scheduler could not run the waiting requests".into());
+                break;
+            }
+            stop = Some("the scheduler found no work for the running requests".into());
+            break;
+        }
+
+        let used = blocks.total - free;
+        if steps % stride == 0 {
+            timeline.push(Sample {
+                t,
+                running: running.len() as u32,
+                kv_blocks: used,
+                queue: waiting.len() as u32,
+            });
+            if timeline.len() >= 2 * MAX_SAMPLES {
+                let mut k = 0;
+                timeline.retain(|_| {
+                    k += 1;
+                    k % 2 == 1
+                });
+                stride *= 2;
+            }
+        }
+        let dt = c.phase(mixed_step(&c, &batch), &eff).calibrated_time.get();
+        let dt = if dt.is_finite() && dt > 0.0 { dt } else { 1e-6 };
+        let t1 = t + dt;
+        steps += 1;
+        work_done += running.len() as u64;
+        clock.running_area += running.len() as f64 * dt;
+        // Arrivals during the step are counted from their own time.
+        while next < issued && reqs[next].arrival <= t1 {
+            clock.advance(reqs[next].arrival);
+            clock.in_system += 1;
+            waiting.push_back(next);
+            next += 1;
+        }
+        clock.advance(t1);
+
+        // Tokens out.
+        finished_now.clear();
+        for &r in &decoding {
+            reqs[r].generated += 1;
+        }
+        for &(r, n) in &chunks {
+            let q = &mut reqs[r];
+            q.computed += n;
+            if q.computed == q.target {
+                if q.first.is_none() {
+                    q.first = Some(t1);
+                }
+                // The step that completes a prompt yields the next token.
+                q.generated += 1;
+            }
+        }
+        for &r in &running {
+            let q = &reqs[r];
+            if q.generated >= q.output {
+                finished_now.push(r);
+            }
+        }
+        for &r in &finished_now {
+            let q = &mut reqs[r];
+            q.finish = Some(t1);
+            free += q.blocks;
+            q.blocks = 0;
+            clock.in_system -= 1;
+            if closed.is_some() && issued < reqs.len() {
+                reqs[issued].arrival = t1;
+                issued += 1;
+            }
+        }
+        if !finished_now.is_empty() {
+            running.retain(|r| reqs[*r].finish.is_none());
+        }
+        t = t1;
+    }
+
+    if let Some(why) = stop {
+        warnings.push(format!(
+            "the run was cut short: {why}; unfinished requests are left out of the figures"
+        ));
+    }
+    if dropped > 0 {
+        warnings.push(format!(
+            "{dropped} requests never fit the KV cache ({} blocks of {bt} tokens) and were left out",
+            blocks.total
+        ));
+    }
+    summarize(
+        &v,
+        &c,
+        &blocks,
+        reqs,
+        clock,
+        steps,
+        preemptions,
+        timeline,
+        warnings,
+    )
+}
+
+#[allow(clippy::too_many_arguments)]
+fn summarize(
+    v: &ServeInput,
+    c: &Ctx,
+    blocks: &Blocks,
+    reqs: Vec<Req>,
+    clock: Clock,
+    steps: u64,
+    preemptions: u64,
+    timeline: Vec<Sample>,
+    mut warnings: Vec<String>,
+) -> ServeResult {
+    let records: Vec<RequestRecord> = reqs
+        .iter()
+        .map(|q| RequestRecord {
+            arrival: q.arrival,
+            prompt: q.prompt as u32,
+            output: q.output as u32,
+            cached: q.cached as u32,
+            first_token: q.first,
+            finish: q.finish,
+            preemptions: q.preemptions,
+        })
+        .collect();
+    let done: Vec<&RequestRecord> = records.iter().filter(|r| r.finish.is_some()).collect();
+    let first = records
+        .iter()
+        .map(|r| r.arrival)
+        .fold(f64::INFINITY, f64::min);
+    let last = done
+        .iter()
+        .filter_map(|r| r.finish)
+        .fold(f64::NEG_INFINITY, f64::max);
+    let span = if done.is_empty() { 0.0 } else { last - first };
+    let per_s = |x: f64| if span > 0.0 { x / span } else { 0.0 };
+    let tokens: f64 = done.iter().map(|r| r.output as f64).sum();
+    let good = done.iter().filter(|r| r.meets(&v.slo)).count();
+    if done.is_empty() {
+        warnings.push("no request finished".into());
+    }
+    let ttft = Percentiles::of(done.iter().filter_map(|r| r.ttft()).collect());
+    let tpot = Percentiles::of(done.iter().filter_map(|r| r.tpot()).collect());
+    let e2e = Percentiles::of(done.iter().filter_map(|r| r.e2e()).collect());
+    let running_mean = per_s(clock.running_area);
+    let in_system_mean = per_s(clock.in_system_area);
+
+    // One decode step at the mean running batch and mean decode context.
+    let batch = running_mean.round().max(1.0);
+    let context = if done.is_empty() {
+        v.scenario.prompt as f64 + v.scenario.output as f64 / 2.0
+    } else {
+        done.iter()
+            .map(|r| r.prompt as f64 + r.output as f64 / 2.0)
+            .sum::<f64>()
+            / done.len() as f64
+    };
+    let w = c.step(batch, 1.0, context);
+    let phase = c.phase(w, &v.scenario.efficiency);
+    let eff = &v.scenario.efficiency;
+    use Unit::*;
+    let derivations = vec![
+        derivation(
+            "serve.kv_blocks",
+            "KV-cache blocks",
+            "N_blk",
+            "floor((u × M − W − A − O) / (b × kv))",
+            vec![
+                term("u", v.gpu_memory_utilization, Percent),
+                term("M", blocks.capacity, Bytes),
+                term("W", blocks.weights, Bytes),
+                term("A", blocks.activations, Bytes),
+                term("O", blocks.overhead, Bytes),
+                term("b", v.block_tokens as f64, Count),
+                term("kv", blocks.per_token, Bytes),
+            ],
+            blocks.total as f64,
+            Count,
+            Some("per GPU; activations for one step's token budget and the running cap's logits; kv is one token's cache on this GPU"),
+        ),
+        derivation(
+            "serve.step_time",
+            "One decode step at the mean running batch",
+            "t_step",
+            "max(C / e_c, Q / (e_bw × BW)) + t_comm + L × t_layer",
+            vec![
+                term("C", w.compute, Seconds),
+                term("e_c", eff.compute, Percent),
+                term("Q", w.bytes, Bytes),
+                term("e_bw", eff.bandwidth, Percent),
+                term("BW", c.bw, BytesPerSec),
+                term("t_comm", w.comm, Seconds),
+                term("L", v.scenario.model.layers as f64, Count),
+                term("t_layer", eff.layer_overhead.get(), Seconds),
+            ],
+            phase.calibrated_time.get(),
+            Seconds,
+            Some("e_c, e_bw: the compute and bandwidth efficiencies; C: the step's FLOPs at each tensor group's peak; batch = the mean running batch rounded, at the mean context prompt + output/2 of the finished requests"),
+        ),
+    ];
+    ServeResult {
+        ttft,
+        tpot,
+        e2e,
+        requests_per_s: per_s(done.len() as f64),
+        output_tokens_per_s: per_s(tokens),
+        goodput_requests_per_s: per_s(good as f64),
+        running_mean,
+        in_system_mean,
+        span_s: span,
+        finished: done.len(),
+        steps,
+        preemptions,
+        kv_blocks_total: blocks.total,
+        block_tokens: v.block_tokens,
+        timeline,
+        derivations,
+        warnings,
+        records,
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Load and capacity
+
+/// One point of the load curve.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LoadPoint {
+    /// Offered Poisson rate, requests per second.
+    pub rate: f64,
+    pub ttft: Percentiles,
+    pub tpot: Percentiles,
+    pub e2e: Percentiles,
+    pub requests_per_s: f64,
+    pub output_tokens_per_s: f64,
+    pub goodput_requests_per_s: f64,
+    pub running_mean: f64,
+    /// Every request finished with p99 TTFT and p99 TPOT within the SLOs.
+    pub meets_slo: bool,
+}
+
+fn point(input: &ServeInput, r: &ServeResult, rate: f64) -> LoadPoint {
+    let all = r.finished == r.records.len() && r.finished > 0;
+    LoadPoint {
+        rate,
+        ttft: r.ttft,
+        tpot: r.tpot,
+        e2e: r.e2e,
+        requests_per_s: r.requests_per_s,
+        output_tokens_per_s: r.output_tokens_per_s,
+        goodput_requests_per_s: r.goodput_requests_per_s,
+        running_mean: r.running_mean,
+        meets_slo: all
+            && r.ttft.p99 <= input.slo.ttft_s
+            && (r.tpot.count == 0 || r.tpot.p99 <= input.slo.tpot_s),
+    }
+}
+
+/// `input` under Poisson arrivals at `rate` (its other arrivals are replaced).
+pub fn load_point(input: &ServeInput, rate: f64) -> LoadPoint {
+    let mut i = input.clone();
+    i.arrivals = Arrivals::Poisson { rate };
+    let r = simulate(&i);
+    point(&i, &r, rate)
+}
+
+/// The load curve: [`load_point`] at each rate.
+pub fn sweep(input: &ServeInput, rates: &[f64]) -> Vec<LoadPoint> {
+    rates.iter().map(|&r| load_point(input, r)).collect()
+}
+
+/// What one replica sustains within the SLOs, and what that means for a target and a price.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Capacity {
+    /// Highest Poisson rate found meeting both SLOs at p99 (`None`: not even a light load).
+    pub max_rate: Option<f64>,
+    /// The run at `max_rate`.
+    pub at_max: Option<LoadPoint>,
+    /// Output tokens per second per GPU at `max_rate`.
+    pub output_tokens_per_gpu_s: Option<f64>,
+    pub target_rate: Option<f64>,
+    /// Replicas for `target_rate`: ceil(target / max_rate).
+    pub replicas: Option<u64>,
+    /// GPUs for `target_rate`: replicas × GPUs per replica.
+    pub gpus: Option<u64>,
+    pub price_per_gpu_hour: Option<f64>,
+    /// price × GPUs per replica / 3600 / output tokens per second × 10⁶.
+    pub cost_per_million_output_tokens: Option<f64>,
+    /// Simulations run by the search.
+    pub runs: u32,
+    pub warnings: Vec<String>,
+}
+
+/// Bisection steps after the bracket is found (the rate to within 2⁻¹⁰ of the bracket).
+const BISECTIONS: u32 = 10;
+
+/// Finds the highest Poisson rate meeting both SLOs (p99 TTFT and p99 TPOT, every request
+/// finished) by doubling from a light load and then bisecting; each probe is a full
+/// deterministic run of `input` at that rate. Meeting the SLOs need not be monotone in the
+/// rate for a finite run: the search reports a boundary it bracketed. `target_rate` and
+/// `price_per_gpu_hour` (a price the user enters; there are none built in) give replicas and
+/// cost.
+pub fn capacity(
+    input: &ServeInput,
+    target_rate: Option<f64>,
+    price_per_gpu_hour: Option<f64>,
+) -> Capacity {
+    let (v, problems) = check(input);
+    let mut warnings: Vec<String> = problems.into_iter().map(|p| p.message).collect();
+    if !matches!(input.arrivals, Arrivals::Poisson { .. }) {
+        warnings.push(
+            "capacity searches Poisson arrival rates; the arrival process given is not used".into(),
+        );
+    }
+    let target_rate = target_rate.filter(|r| {
+        let ok = r.is_finite() && *r > 0.0;
+        if !ok {
+            warnings.push(format!(
+                "target_rate: {} is not a positive rate; no replica count",
+                fmt_num(*r)
+            ));
+        }
+        ok
+    });
+    let price = price_per_gpu_hour.filter(|p| {
+        let ok = p.is_finite() && *p >= 0.0;
+        if !ok {
+            warnings.push(format!(
+                "price_per_gpu_hour: {} is not a price of at least 0; no cost",
+                fmt_num(*p)
+            ));
+        }
+        ok
+    });
+    // A light load: a tenth of what one request at a time would sustain.
+    let e = crate::estimate::evaluate(&Scenario {
+        batch: 1,
+        ..v.scenario.clone()
+    });
+    let alone = e.calibrated.request_latency.get();
+    let mut runs = 0u32;
+    let mut probe = |rate: f64| {
+        runs += 1;
+        load_point(&v, rate)
+    };
+    let start = if alone.is_finite() && alone > 0.0 {
+        (0.1 / alone).min(MAX_RATE)
+    } else {
+        1.0
+    };
+    let mut best: Option<LoadPoint> = None;
+    let first = probe(start);
+    if first.meets_slo {
+        let mut lo = start;
+        best = Some(first);
+        let mut hi = None;
+        let mut r = start;
+        for _ in 0..40 {
+            r = (r * 2.0).min(MAX_RATE);
+            let p = probe(r);
+            if p.meets_slo {
+                lo = r;
+                best = Some(p);
+                if r >= MAX_RATE {
+                    break;
+                }
+            } else {
+                hi = Some(r);
+                break;
+            }
+        }
+        if let Some(mut hi) = hi {
+            for _ in 0..BISECTIONS {
+                let mid = (lo + hi) / 2.0;
+                let p = probe(mid);
+                if p.meets_slo {
+                    lo = mid;
+                    best = Some(p);
+                } else {
+                    hi = mid;
+                }
+            }
+        }
+    } else {
+        warnings.push(format!(
+            "the SLOs are missed even at {start:.3} requests/s (a tenth of one request at a time)"
+        ));
+    }
+    let gpus = v.scenario.gpus.max(1) as f64;
+    let max_rate = best.as_ref().map(|p| p.rate);
+    let per_gpu = best.as_ref().map(|p| p.output_tokens_per_s / gpus);
+    let replicas = match (target_rate, max_rate) {
+        (Some(t), Some(m)) if m > 0.0 => Some((t / m).ceil().min(1e15) as u64),
+        _ => None,
+    };
+    let cost = match (price, &best) {
+        (Some(p), Some(b)) if b.output_tokens_per_s > 0.0 => {
+            Some(p * gpus / 3600.0 / b.output_tokens_per_s * 1e6)
+        }
+        _ => None,
+    };
+    Capacity {
+        max_rate,
+        at_max: best,
+        output_tokens_per_gpu_s: per_gpu,
+        target_rate,
+        replicas,
+        gpus: replicas.map(|r| r.saturating_mul(gpus as u64)),
+        price_per_gpu_hour: price,
+        cost_per_million_output_tokens: cost,
+        runs,
+        warnings,
+    }
+}
