@@ -189,9 +189,12 @@ fn kv_blocks_are_the_memory_left_over_the_block_size() {
     // Activations: one 8192-token step (vLLM's max_num_batched_tokens) at 2 bytes over
     // 4 × hidden + 2 × intermediate, plus FP32 logits of the 256 running (max_num_seqs).
     let activations = 8192.0 * (4.0 * 4096.0 + 2.0 * 11008.0) * 2.0 + 256.0 * 32000.0 * 4.0;
-    // A100-80GB: nvidia-smi's 81920 MiB (the catalog's reported capacity); vLLM's 0.9
-    // utilization; 0.5 GB overhead.
-    let left = 0.9 * 81920.0 * 1024.0 * 1024.0 - weights - activations - 0.5e9;
+    // A100-80GB: the catalog's capacity (the datasheet's 80 GB, or nvidia-smi's 81920 MiB
+    // where the catalog records what the tool reports); vLLM's 0.9 utilization; 0.5 GB
+    // overhead.
+    let capacity = catalog::gpu("a100-80gb-sxm").unwrap().memory.get();
+    assert!(capacity == 80e9 || capacity == 81920.0 * 1024.0 * 1024.0);
+    let left = 0.9 * capacity - weights - activations - 0.5e9;
     // KV per token: 2 (K, V) × 32 layers × 32 heads × 128 × 2 bytes; 16 tokens per block.
     let block = 2.0 * 32.0 * 32.0 * 128.0 * 2.0 * 16.0;
     assert_eq!(r.kv_blocks_total, (left / block).floor() as u64);
