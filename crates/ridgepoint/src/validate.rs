@@ -6,14 +6,22 @@
 //! units — or into a [`Skip`] saying why the row cannot be compared honestly; [`run`] estimates
 //! every case with an [`Efficiency`] and summarises the signed relative errors
 //! (estimate / measured − 1) per class; [`sweep`] grid-searches efficiencies for the smallest
-//! [`objective`].
+//! [`objective`]; [`summarise`] gives median, p90 and bias per class, batch band (1, 2–31,
+//! ≥ 32), model kind (dense, MoE), GPU count (one, many), engine and load (static batch,
+//! serving, max load); [`loso`] fits the efficiencies without each source in turn and predicts
+//! that source's figures (leave one source out), the figure that says how the estimator does
+//! on a deployment it has not seen.
 //!
 //! Mapping rules, in brief (each approximation is written into the case's notes):
 //! - GPU and model names are matched to catalog ids; Llama-3-8B, Llama-3-70B and Llama-3.3-70B
 //!   use the Llama-3.1 shapes, as the file's notes say.
 //! - GGUF Q4_0 / Q4_K_M and AWQ map to `int4` (4.25 bits in the engine; Q4_0 stores ≈4.5 and
 //!   Q4_K_M ≈4.85 bits per weight, so those weight reads are undercounted).
-//! - `tensor_parallel` gives the GPUs. A llama.cpp layer split at batch 1 runs the GPUs one after
+//! - The optional [`EXTRA_COLUMNS`] (engine, engine version, KV format, TP/PP/EP, concurrency,
+//!   request rate) refine a row: `tp` gives the tensor-parallel GPUs, `kv_format` the cache
+//!   format, `concurrency` a serving row's batch; `concurrency = max` (or a batch written
+//!   `max load`) marks a max-load offline run, estimated at the engine's largest batch.
+//! - `tensor_parallel` gives the GPUs when `tp` is absent. A llama.cpp layer split at batch 1 runs the GPUs one after
 //!   another, so it is approximated as one GPU streaming every weight (memory fit not checked).
 //! - Metrics: batch-1 per-sequence decode rates, ITL or `derived_ms_per_token_bs1` →
 //!   `tpot_bs1`; ITL at batch > 1 → `tpot`; TTFT, and prompt-processing tokens/s turned into a
@@ -23,7 +31,10 @@
 //! - Skipped: unknown GPU or model, precision or parallelism not stated, a batch chosen by the
 //!   runtime, dataset-distributed lengths, request-level metrics, speculative decoding without
 //!   an acceptance rate, serving rows whose concurrency does not fit in memory (the running
-//!   batch is unknown), and total-vs-per-GPU ambiguity on multi-GPU rows.
+//!   batch is unknown), and total-vs-per-GPU ambiguity on multi-GPU rows; what the step model
+//!   does not cover yet: pipeline parallelism (PP > 1, but for llama.cpp's batch-1 layer split),
+//!   expert parallelism (EP > 1, or not stated for a MoE model), more than one 8-GPU node, and
+//!   serving TTFT at concurrency > 1 (queueing: for the serving simulation).
 
 use crate::estimate::{evaluate, Estimate};
 use crate::scenario::{Efficiency, Scenario, DEFAULT_OVERHEAD};
@@ -60,6 +71,22 @@ pub const COLUMNS: [&str; 21] = [
     "source",
 ];
 
+/// Columns a measurements file may add after [`COLUMNS`] (files without them still parse; an
+/// absent column reads as empty): the engine's normalised id (`vllm`, `sglang`, `trtllm`,
+/// `llama.cpp`, `gpt-fast`, `lmdeploy`, `tgi`), its version, the KV-cache format, the
+/// tensor-, pipeline- and expert-parallel degrees, and for serving rows the concurrency (`max`
+/// for a max-load offline run) or the request rate (requests/s, `inf` for all at once).
+pub const EXTRA_COLUMNS: [&str; 8] = [
+    "engine",
+    "engine_version",
+    "kv_format",
+    "tp",
+    "pp",
+    "ep",
+    "concurrency",
+    "request_rate",
+];
+
 /// One row of a measurements file, every field as written.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Row {
@@ -86,6 +113,14 @@ pub struct Row {
     pub derived_ms_per_token_bs1: String,
     pub comparability_notes: String,
     pub source: String,
+    pub engine: String,
+    pub engine_version: String,
+    pub kv_format: String,
+    pub tp: String,
+    pub pp: String,
+    pub ep: String,
+    pub concurrency: String,
+    pub request_rate: String,
 }
 
 impl Row {
@@ -112,7 +147,15 @@ impl Row {
             "derived_ms_per_token_bs1" => &mut self.derived_ms_per_token_bs1,
             "comparability_notes" => &mut self.comparability_notes,
             "source" => &mut self.source,
-            _ => unreachable!("only COLUMNS are looked up"),
+            "engine" => &mut self.engine,
+            "engine_version" => &mut self.engine_version,
+            "kv_format" => &mut self.kv_format,
+            "tp" => &mut self.tp,
+            "pp" => &mut self.pp,
+            "ep" => &mut self.ep,
+            "concurrency" => &mut self.concurrency,
+            "request_rate" => &mut self.request_rate,
+            _ => unreachable!("only COLUMNS and EXTRA_COLUMNS are looked up"),
         }
     }
 }
@@ -143,8 +186,9 @@ impl fmt::Display for ParseError {
             ParseError::UnknownColumn { column, position } => write!(
                 f,
                 "unknown column \u{201c}{column}\u{201d} (header field {position}); the columns \
-                 are: {}",
-                COLUMNS.join(", ")
+                 are: {} (and optionally {})",
+                COLUMNS.join(", "),
+                EXTRA_COLUMNS.join(", ")
             ),
             ParseError::MissingColumn { column } => {
                 write!(
@@ -172,8 +216,8 @@ impl fmt::Display for ParseError {
 
 impl std::error::Error for ParseError {}
 
-/// Reads a measurements file: a header row naming every one of [`COLUMNS`] (any order), then
-/// one tab-separated row per measurement. Blank lines are ignored; `\r\n` is accepted.
+/// Reads a measurements file: a header row naming every one of [`COLUMNS`] and any of
+/// [`EXTRA_COLUMNS`] (any order), then one tab-separated row per measurement. Blank lines are ignored; `\r\n` is accepted.
 pub fn parse(text: &str) -> Result<Vec<Row>, ParseError> {
     let mut lines = text
         .lines()
@@ -185,7 +229,11 @@ pub fn parse(text: &str) -> Result<Vec<Row>, ParseError> {
     let mut order: Vec<&'static str> = Vec::new();
     for (i, name) in header.split('\t').enumerate() {
         let name = name.trim();
-        let Some(&known) = COLUMNS.iter().find(|c| **c == name) else {
+        let Some(&known) = COLUMNS
+            .iter()
+            .chain(EXTRA_COLUMNS.iter())
+            .find(|c| **c == name)
+        else {
             return Err(ParseError::UnknownColumn {
                 column: name.to_string(),
                 position: i + 1,
@@ -296,9 +344,59 @@ pub struct Case {
     pub per_gpu: bool,
     /// Approximations and assumptions made in mapping the row.
     pub notes: Vec<String>,
+    /// The engine's normalised id (the `engine` column, or read from `framework`; empty when
+    /// neither names a known engine).
+    pub engine: String,
+    /// The row's `source` column: the unit left out together by [`loso`].
+    pub source: String,
+    /// A serving benchmark (concurrent streams or a request rate), not one static batch.
+    pub serving: bool,
+    /// A max-load offline run whose batch the runtime chose: the scenario's batch is the
+    /// engine's largest batch that fits (capped at [`MAX_LOAD_BATCH_CAP`]).
+    pub max_load: bool,
 }
 
+/// The batch bands, model kinds, GPU counts, engines and load kinds the validation reports
+/// errors by (besides the class): `(axis, group)` pairs.
+pub const AXES: [&str; 6] = ["class", "batch", "model", "gpus", "engine", "load"];
+
 impl Case {
+    /// The case's group on every one of [`AXES`].
+    pub fn groups(&self) -> Vec<(&'static str, String)> {
+        let s = &self.scenario;
+        let batch = match s.batch {
+            0 | 1 => "1",
+            2..=31 => "2–31",
+            _ => "≥32",
+        };
+        let model = if s.model.moe.is_some() {
+            "MoE"
+        } else {
+            "dense"
+        };
+        let gpus = if s.gpus <= 1 { "1 GPU" } else { "many GPUs" };
+        let engine = if self.engine.is_empty() {
+            "unknown".to_string()
+        } else {
+            self.engine.clone()
+        };
+        let load = if self.max_load {
+            "max load"
+        } else if self.serving {
+            "serving"
+        } else {
+            "static batch"
+        };
+        vec![
+            ("class", self.class.id().to_string()),
+            ("batch", batch.to_string()),
+            ("model", model.to_string()),
+            ("gpus", gpus.to_string()),
+            ("engine", engine),
+            ("load", load.to_string()),
+        ]
+    }
+
     /// The estimated figure, in the unit of [`Case::measured`].
     pub fn figure(&self, e: &Estimate) -> f64 {
         let t = &e.calibrated;
@@ -405,7 +503,16 @@ fn gpu_id(name: &str) -> Result<(&'static str, Option<String>), String> {
             .then(|| format!("GPU {}: variant presumed by the source", quoted(name)));
         (id, note)
     };
-    let r = if has("h100") {
+    let r = if has("pro 6000") && has("blackwell") {
+        let note = has("server").then(|| {
+            format!(
+                "GPU {}: the catalog's RTX PRO 6000 is the Workstation Edition (600 W); the \
+                 Server Edition's own figures are not in the catalog",
+                quoted(name)
+            )
+        });
+        ("rtx-pro-6000", note)
+    } else if has("h100") {
         if has("nvl") {
             ("h100-nvl", None)
         } else if has("pcie") {
@@ -755,6 +862,73 @@ fn extra_ttft(row: &Row) -> Option<f64> {
     Some(v * time_scale(unit)?)
 }
 
+/// The largest batch a max-load row is given: the top of the CUDA-graph batch sizes the
+/// TensorRT-LLM perf-overview runs configure (`batch_sizes` up to 8192 in its `llm_options.yml`).
+pub const MAX_LOAD_BATCH_CAP: u32 = 8192;
+
+/// GPUs in one node unless a GPU says otherwise (issue 10); more GPUs cross nodes, which the
+/// step model does not cover yet.
+pub const NODE_GPUS: u32 = 8;
+
+/// The normalised engine id for a `framework` text (`TensorRT-LLM v0.6.1`, `NVIDIA NIM
+/// (TRT-LLM)`, `vLLM (ROCm 6.2)`, …), or "" when none is recognised.
+pub fn engine_id(framework: &str) -> &'static str {
+    let f = framework.to_ascii_lowercase();
+    let has = |k: &str| f.contains(k);
+    if has("tensorrt-llm") || has("trt-llm") || has("trtllm") {
+        "trtllm"
+    } else if has("vllm") {
+        "vllm"
+    } else if has("sglang") {
+        "sglang"
+    } else if has("gpt-fast") {
+        "gpt-fast"
+    } else if has("llama.cpp") {
+        "llama.cpp"
+    } else if has("lmdeploy") {
+        "lmdeploy"
+    } else if has("tgi") || has("text-generation-inference") {
+        "tgi"
+    } else {
+        ""
+    }
+}
+
+/// The row's engine: its `engine` column (lower-cased), else [`engine_id`] of `framework`.
+pub fn row_engine(row: &Row) -> String {
+    let e = row.engine.trim();
+    if e.is_empty() {
+        engine_id(&row.framework).to_string()
+    } else {
+        e.to_ascii_lowercase()
+    }
+}
+
+/// The distinct engines of `rows`, sorted.
+pub fn engines(rows: &[Row]) -> Vec<String> {
+    let mut v: Vec<String> = rows
+        .iter()
+        .map(row_engine)
+        .filter(|e| !e.is_empty())
+        .collect();
+    v.sort();
+    v.dedup();
+    v
+}
+
+/// The row is a serving benchmark: its notes or batch say so, the metric is marked
+/// `(serving)`, or the `concurrency` / `request_rate` columns hold a number.
+fn serving_row(row: &Row) -> bool {
+    is_serving(row)
+        || row.metric.to_ascii_lowercase().contains("(serving)")
+        || whole(&row.concurrency).is_some()
+        || row
+            .request_rate
+            .trim()
+            .parse::<f64>()
+            .is_ok_and(f64::is_finite)
+}
+
 /// Turns one row into cases (its main metric, and a TTFT from `other_metrics_same_run` where
 /// one is given) or skips, each with its reason.
 pub fn map_row(row: &Row) -> Vec<Result<Case, Skip>> {
@@ -780,6 +954,7 @@ pub fn map_row(row: &Row) -> Vec<Result<Case, Skip>> {
 
     let mut reasons = Vec::new();
     let mut notes = Vec::new();
+    let serving = serving_row(row);
     let model = model_id(&row.model)
         .map(|(m, note)| {
             notes.extend(note);
@@ -801,12 +976,19 @@ pub fn map_row(row: &Row) -> Vec<Result<Case, Skip>> {
         })
         .map_err(|e| reasons.push(e))
         .ok();
-    let kv = precision("KV", &row.compute_kv_precision)
-        .map(|(p, _)| p)
-        .map_err(|e| reasons.push(e))
-        .ok();
+    // The kv_format column, where given, names the cache format; otherwise the first format
+    // of compute_kv_precision (the compute format, which is also the cache's in older rows).
+    let kv = if row.kv_format.trim().is_empty() {
+        precision("KV", &row.compute_kv_precision)
+    } else {
+        precision("kv_format", &row.kv_format)
+    }
+    .map(|(p, _)| p)
+    .map_err(|e| reasons.push(e))
+    .ok();
 
-    // GPUs: the tensor-parallel degree; a layer split is approximated as one GPU.
+    // GPUs: the tensor-parallel degree (the `tp` column where given, else
+    // `tensor_parallel`); a llama.cpp layer split is approximated as one GPU.
     let tp_text = row.tensor_parallel.to_ascii_lowercase();
     let layer_split = tp_text.contains("layer split")
         || row
@@ -814,6 +996,7 @@ pub fn map_row(row: &Row) -> Vec<Result<Case, Skip>> {
             .to_ascii_lowercase()
             .contains("layer split");
     let count = whole(&row.gpu_count);
+    let pp = whole(&row.pp).filter(|p| *p >= 1);
     let gpus = if layer_split {
         notes.push(format!(
             "layer split over {} GPUs (llama.cpp, pipeline-style): at batch 1 the GPUs run one \
@@ -822,8 +1005,16 @@ pub fn map_row(row: &Row) -> Vec<Result<Case, Skip>> {
             row.gpu_count
         ));
         Some(1)
+    } else if let Some(p) = pp.filter(|p| *p > 1) {
+        reasons.push(format!(
+            "pipeline parallel PP{p}: pipeline stages and their bubbles are not modelled yet"
+        ));
+        None
     } else {
-        match (whole(&row.tensor_parallel), count) {
+        let tp = whole(&row.tp)
+            .filter(|t| *t >= 1)
+            .or_else(|| whole(&row.tensor_parallel));
+        match (tp, count) {
             (Some(tp), Some(n)) if tp == n => Some(tp),
             (Some(tp), Some(n)) => {
                 reasons.push(format!(
@@ -841,15 +1032,57 @@ pub fn map_row(row: &Row) -> Vec<Result<Case, Skip>> {
             }
         }
     };
+    if let Some(n) = gpus.filter(|n| *n > NODE_GPUS) {
+        reasons.push(format!(
+            "{n} GPUs: more than one {NODE_GPUS}-GPU node; links between nodes are not modelled yet"
+        ));
+    }
+    let is_moe = model
+        .as_deref()
+        .and_then(catalog::model)
+        .is_some_and(|m| m.moe.is_some());
+    let ep_text = row.ep.trim();
+    match whole(ep_text) {
+        Some(e) if e > 1 => reasons.push(format!(
+            "expert parallel EP{e}: the all-to-all dispatch and combine are not modelled yet"
+        )),
+        Some(_) => {}
+        None if !ep_text.is_empty() && is_moe => reasons.push(format!(
+            "expert-parallel degree {} for a MoE model: the split of the experts is unknown",
+            quoted(ep_text)
+        )),
+        None => {}
+    }
 
-    let batch = whole(&row.batch_or_concurrency).filter(|b| *b >= 1);
-    if batch.is_none() {
+    let batch_text = row.batch_or_concurrency.to_ascii_lowercase();
+    let max_load = row.concurrency.trim().eq_ignore_ascii_case("max")
+        || batch_text.starts_with("max load")
+        || batch_text.starts_with("offline");
+    let mut batch = whole(&row.batch_or_concurrency)
+        .or_else(|| whole(&row.concurrency))
+        .filter(|b| *b >= 1);
+    let metric = metric(row, batch, gpus).map_err(|e| reasons.push(e)).ok();
+    let max_load = max_load && batch.is_none() && matches!(metric, Some(Metric::Throughput { .. }));
+    if max_load {
+        // Placeholder: replaced by the engine's largest batch once the scenario is built.
+        batch = Some(1);
+    } else if batch.is_none() {
         reasons.push(format!(
             "batch {} is not a stated number (chosen by the runtime or a load level)",
             quoted(&row.batch_or_concurrency)
         ));
     }
-    let metric = metric(row, batch, gpus).map_err(|e| reasons.push(e)).ok();
+    if serving
+        && batch.is_some_and(|b| b > 1)
+        && matches!(metric, Some(Metric::Time(Class::Ttft, _)))
+    {
+        reasons.push(format!(
+            "TTFT at concurrency {}: under serving it includes queueing and interleaving with \
+             other requests; compared once validate runs serving rows through the serving \
+             simulation (issue 11)",
+            row.batch_or_concurrency
+        ));
+    }
 
     // Lengths, as each class needs them.
     let input = length(&row.input_len);
@@ -859,6 +1092,7 @@ pub fn map_row(row: &Row) -> Vec<Result<Case, Skip>> {
     let per_token = matches!(metric, Some(Metric::DecodeRate(_)))
         || matches!(metric, Some(Metric::Time(Class::TpotBs1 | Class::Tpot, _)))
         || (batch == Some(1)
+            && !max_load
             && matches!(metric, Some(Metric::Throughput { .. }))
             && !row.derived_ms_per_token_bs1.trim().is_empty());
     if metric.is_some() {
@@ -926,7 +1160,7 @@ pub fn map_row(row: &Row) -> Vec<Result<Case, Skip>> {
     let (Some(gpu), Some(model)) = (catalog::gpu(gpu), catalog::model(&model)) else {
         return skip("catalog lookup failed".to_string());
     };
-    let scenario = Scenario {
+    let mut scenario = Scenario {
         gpu,
         model,
         weights,
@@ -940,6 +1174,29 @@ pub fn map_row(row: &Row) -> Vec<Result<Case, Skip>> {
         overhead: DEFAULT_OVERHEAD,
         speculative: None,
     };
+    if max_load {
+        let largest = evaluate(&scenario).max_batch;
+        if largest == 0 {
+            return skip(format!(
+                "max-load run, but not one sequence of {} tokens fits by the engine's count",
+                prompt as u64 + output as u64
+            ));
+        }
+        scenario.batch = largest.min(MAX_LOAD_BATCH_CAP);
+        notes.push(format!(
+            "max-load run (batch chosen by the runtime): estimated at the engine's largest batch \
+             that fits at prompt + output = {} tokens, {}{} (the runtime's continuous batch \
+             holds sequences at every context, so it can run more)",
+            prompt as u64 + output as u64,
+            scenario.batch,
+            if largest > MAX_LOAD_BATCH_CAP {
+                format!(" (capped from {largest} at the source's largest CUDA-graph batch)")
+            } else {
+                String::new()
+            }
+        ));
+    }
+    let batch = scenario.batch;
     let derived_ms: Option<f64> = row.derived_ms_per_token_bs1.trim().parse().ok();
     let (class, measured, per_gpu) = match metric {
         Metric::Time(class, t) => (class, t, false),
@@ -956,7 +1213,7 @@ pub fn map_row(row: &Row) -> Vec<Result<Case, Skip>> {
             (Class::Ttft, batch as f64 * prompt as f64 / r, false)
         }
         Metric::Throughput { value, per_gpu } => match (batch, derived_ms) {
-            (1, Some(ms)) => {
+            (1, Some(ms)) if !max_load => {
                 notes.push(format!(
                     "batch-1 output throughput {} tok/s read as {} ms per token \
                      (derived_ms_per_token_bs1)",
@@ -970,7 +1227,7 @@ pub fn map_row(row: &Row) -> Vec<Result<Case, Skip>> {
 
     let e = evaluate(&scenario);
     let mut mapped = Vec::new();
-    if is_serving(row) && batch > 1 {
+    if serving && batch > 1 {
         notes.push(
             "serving benchmark (continuous batching): the measured figure includes prefills of \
              arriving requests interleaved with the decode; the engine's is a static batch"
@@ -978,7 +1235,7 @@ pub fn map_row(row: &Row) -> Vec<Result<Case, Skip>> {
         );
     }
     if !e.memory.fits && !layer_split {
-        if is_serving(row) && batch > 1 {
+        if serving && batch > 1 {
             return skip(format!(
                 "concurrency {batch} does not fit in memory by the engine's count ({} per GPU \
                  > {}; largest batch {}): the server queues the rest, so the running batch is \
@@ -991,10 +1248,12 @@ pub fn map_row(row: &Row) -> Vec<Result<Case, Skip>> {
             e.memory.total, e.memory.capacity
         ));
     }
+    let engine = row_engine(row);
+    let source = row.source.trim().to_string();
 
     if let Some(t) = extra_ttft(row) {
         let tid = format!("{id}/ttft");
-        if batch > 1 && is_serving(row) {
+        if batch > 1 && serving {
             mapped.push(Err(Skip {
                 id: tid,
                 reason: format!(
@@ -1014,6 +1273,10 @@ pub fn map_row(row: &Row) -> Vec<Result<Case, Skip>> {
                     "from other_metrics_same_run: {}",
                     quoted(&row.other_metrics_same_run)
                 )],
+                engine: engine.clone(),
+                source: source.clone(),
+                serving,
+                max_load: false,
             }));
         }
     }
@@ -1026,6 +1289,10 @@ pub fn map_row(row: &Row) -> Vec<Result<Case, Skip>> {
             measured,
             per_gpu,
             notes,
+            engine,
+            source,
+            serving,
+            max_load,
         }),
     );
     mapped
@@ -1042,6 +1309,10 @@ pub struct Outcome {
     /// estimate / measured − 1.
     pub error: f64,
     pub notes: Vec<String>,
+    /// See [`Case::engine`], [`Case::source`], [`Case::groups`].
+    pub engine: String,
+    pub source: String,
+    pub groups: Vec<(&'static str, String)>,
 }
 
 /// The errors of one class.
@@ -1087,6 +1358,111 @@ pub fn median(mut v: Vec<f64>) -> Option<f64> {
     })
 }
 
+/// The `q` quantile of `v` (0 ≤ q ≤ 1), linearly interpolated between the closest ranks
+/// (None when `v` is empty): `quantile(v, 0.5)` is the [`median`].
+pub fn quantile(mut v: Vec<f64>, q: f64) -> Option<f64> {
+    if v.is_empty() {
+        return None;
+    }
+    v.sort_by(f64::total_cmp);
+    let pos = q.clamp(0.0, 1.0) * (v.len() - 1) as f64;
+    let lo = pos.floor() as usize;
+    let hi = pos.ceil() as usize;
+    Some(v[lo] + (v[hi] - v[lo]) * (pos - lo as f64))
+}
+
+/// The errors of one group of outcomes (one class, batch band, model kind, GPU count, engine
+/// or load kind: see [`AXES`]).
+#[derive(Clone, Debug, PartialEq)]
+pub struct GroupSummary {
+    /// One of [`AXES`].
+    pub axis: &'static str,
+    pub group: String,
+    pub count: usize,
+    pub median_abs_error: Option<f64>,
+    /// 90th percentile of |error|.
+    pub p90_abs_error: Option<f64>,
+    /// Median signed error: the bias.
+    pub median_error: Option<f64>,
+}
+
+/// Median, p90 and bias of the errors on every axis of [`AXES`], groups in order of first
+/// appearance within each axis.
+pub fn summarise(outcomes: &[Outcome]) -> Vec<GroupSummary> {
+    let mut out: Vec<GroupSummary> = Vec::new();
+    for axis in AXES {
+        let mut names: Vec<String> = Vec::new();
+        for o in outcomes {
+            for (a, g) in &o.groups {
+                if *a == axis && !names.contains(g) {
+                    names.push(g.clone());
+                }
+            }
+        }
+        if axis == "class" {
+            names.sort_by_key(|n| Class::ALL.iter().position(|c| c.id() == n));
+        }
+        for name in names {
+            let errs: Vec<f64> = outcomes
+                .iter()
+                .filter(|o| o.groups.iter().any(|(a, g)| *a == axis && *g == name))
+                .map(|o| o.error)
+                .collect();
+            let abs: Vec<f64> = errs.iter().map(|e| e.abs()).collect();
+            out.push(GroupSummary {
+                axis,
+                group: name,
+                count: errs.len(),
+                median_abs_error: median(abs.clone()),
+                p90_abs_error: quantile(abs, 0.9),
+                median_error: median(errs),
+            });
+        }
+    }
+    out
+}
+
+fn groups_text(groups: &[GroupSummary]) -> String {
+    let mut s = String::new();
+    let w = groups
+        .iter()
+        .map(|g| g.group.chars().count())
+        .max()
+        .unwrap_or(5)
+        .max(5);
+    let f = |v: Option<f64>| v.map(pct).unwrap_or_else(|| "n/a".into());
+    for g in groups {
+        let pad = w - g.group.chars().count();
+        s.push_str(&format!(
+            "  {:<7} {}{}  {:>4} figures  median |error| {:>6}  p90 |error| {:>7}  median error {:>7}\n",
+            g.axis,
+            g.group,
+            " ".repeat(pad),
+            g.count,
+            f(g.median_abs_error),
+            f(g.p90_abs_error),
+            g.median_error
+                .map(signed_pct)
+                .unwrap_or_else(|| "n/a".into())
+        ));
+    }
+    s
+}
+
+fn groups_json(groups: &[GroupSummary]) -> Value {
+    json!(groups
+        .iter()
+        .map(|g| json!({
+            "axis": g.axis,
+            "group": g.group,
+            "count": g.count,
+            "median_abs_error": g.median_abs_error,
+            "p90_abs_error": g.p90_abs_error,
+            "median_error": g.median_error,
+        }))
+        .collect::<Vec<_>>())
+}
+
 /// max over the classes with a bar of median |error| / bar: at most 1 when every bar is met.
 /// Classes without rows are left out.
 pub fn objective(medians: &[(Class, Option<f64>)]) -> f64 {
@@ -1111,6 +1487,9 @@ pub fn run(cases: &Cases, eff: &Efficiency) -> Report {
                 measured: c.measured,
                 error: estimate / c.measured - 1.0,
                 notes: c.notes.clone(),
+                engine: c.engine.clone(),
+                source: c.source.clone(),
+                groups: c.groups(),
             }
         })
         .collect();
@@ -1190,6 +1569,11 @@ impl Report {
     /// See [`objective`].
     pub fn objective(&self) -> f64 {
         objective(&self.medians())
+    }
+
+    /// Median, p90 and bias per class, batch band, model kind, GPU count, engine and load.
+    pub fn groups(&self) -> Vec<GroupSummary> {
+        summarise(&self.outcomes)
     }
 
     /// Every class with a bar and rows meets it.
@@ -1276,6 +1660,8 @@ impl Report {
                 "a bar is not met"
             }
         ));
+        s.push_str("\nBy group (in-sample at these efficiencies):\n");
+        s.push_str(&groups_text(&self.groups()));
         s.push_str(&format!("\nSkipped ({}):\n", self.skipped.len()));
         let kw = self.skipped.iter().map(|k| k.id.len()).max().unwrap_or(2);
         for k in &self.skipped {
@@ -1309,6 +1695,7 @@ impl Report {
             })).collect::<Vec<_>>(),
             "objective": self.objective(),
             "meets_bars": self.meets_bars(),
+            "groups": groups_json(&self.groups()),
             "skipped": self.skipped.iter().map(|k| json!({
                 "id": k.id,
                 "reason": k.reason,
@@ -1359,6 +1746,27 @@ impl Grid {
             from: 0.0,
             to: 200e-6,
             step: 5e-6,
+        },
+    };
+
+    /// The grid `ridgepoint validate --loso` fits each fold on: bandwidth 0.40–1.00 in steps of
+    /// 0.05, compute 0.30–1.00 in steps of 0.10, step overhead 0–200 µs in steps of 20 µs
+    /// (1,144 points; a fold of ~150 figures takes about a second in a release build).
+    pub const LOSO: Grid = Grid {
+        bandwidth: Steps {
+            from: 0.40,
+            to: 1.00,
+            step: 0.05,
+        },
+        compute: Steps {
+            from: 0.30,
+            to: 1.00,
+            step: 0.10,
+        },
+        layer_overhead: Steps {
+            from: 0.0,
+            to: 200e-6,
+            step: 20e-6,
         },
     };
 
@@ -1558,6 +1966,202 @@ impl Sweep {
             "points": self.points,
             "best": self.best.iter().map(point).collect::<Vec<_>>(),
             "best_alone": self.best_alone.iter().map(|(c, p)| (c.id().to_string(), point(p))).collect::<serde_json::Map<_, _>>(),
+        })
+    }
+}
+
+/// The rows of one engine (see [`row_engine`]), or an error naming the engines there are.
+pub fn only_engine(rows: &[Row], engine: &str) -> Result<Vec<Row>, String> {
+    let want = engine.trim().to_ascii_lowercase();
+    let kept: Vec<Row> = rows
+        .iter()
+        .filter(|r| row_engine(r) == want)
+        .cloned()
+        .collect();
+    if kept.is_empty() {
+        return Err(format!(
+            "no rows for engine {}; the engines in the file are: {}",
+            quoted(engine),
+            engines(rows).join(", ")
+        ));
+    }
+    Ok(kept)
+}
+
+/// One held-out source of a [`loso`] run.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Fold {
+    pub source: String,
+    /// Its figures (predicted without them).
+    pub held_out: usize,
+    /// The figures the efficiencies were fitted on.
+    pub trained_on: usize,
+    /// The best point of the sweep without this source.
+    pub efficiency: Efficiency,
+}
+
+/// Leave-one-source-out validation: for each distinct source, the efficiencies are fitted by
+/// [`sweep`] on every other source's figures and that source's figures are predicted; the
+/// errors are pooled. `in_sample` holds every figure at the fit on all of them.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Loso {
+    pub grid_points: usize,
+    pub rows: usize,
+    pub in_sample_efficiency: Efficiency,
+    pub in_sample: Vec<Outcome>,
+    /// Every figure, predicted by the fit that left its source out.
+    pub held_out: Vec<Outcome>,
+    pub folds: Vec<Fold>,
+    pub skipped: Vec<Skip>,
+}
+
+fn fit(cases: &Cases, grid: &Grid) -> Efficiency {
+    sweep(cases, grid, 1)
+        .best
+        .first()
+        .map(|p| p.efficiency)
+        .unwrap_or(Efficiency::CALIBRATED)
+}
+
+/// See [`Loso`]. Costs (sources + 1) sweeps over `grid`: use a coarse grid in tests.
+pub fn loso(cases: &Cases, grid: &Grid) -> Loso {
+    let mut sources: Vec<String> = Vec::new();
+    for c in &cases.cases {
+        if !sources.contains(&c.source) {
+            sources.push(c.source.clone());
+        }
+    }
+    let in_sample_efficiency = fit(cases, grid);
+    let in_sample = run(cases, &in_sample_efficiency).outcomes;
+    let mut held_out = Vec::new();
+    let mut folds = Vec::new();
+    for source in sources {
+        let (test, train): (Vec<Case>, Vec<Case>) = cases
+            .cases
+            .iter()
+            .cloned()
+            .partition(|c| c.source == source);
+        let train = Cases {
+            rows: cases.rows,
+            cases: train,
+            skipped: Vec::new(),
+        };
+        let efficiency = fit(&train, grid);
+        let test = Cases {
+            rows: cases.rows,
+            cases: test,
+            skipped: Vec::new(),
+        };
+        let predicted = run(&test, &efficiency).outcomes;
+        folds.push(Fold {
+            source,
+            held_out: predicted.len(),
+            trained_on: train.cases.len(),
+            efficiency,
+        });
+        held_out.extend(predicted);
+    }
+    // Report the held-out figures in the file's order.
+    let order = |id: &str| cases.cases.iter().position(|c| c.id == id);
+    held_out.sort_by_key(|o| order(&o.id));
+    Loso {
+        grid_points: grid.points().len(),
+        rows: cases.rows,
+        in_sample_efficiency,
+        in_sample,
+        held_out,
+        folds,
+        skipped: cases.skipped.clone(),
+    }
+}
+
+impl Loso {
+    pub fn in_sample_groups(&self) -> Vec<GroupSummary> {
+        summarise(&self.in_sample)
+    }
+
+    pub fn held_out_groups(&self) -> Vec<GroupSummary> {
+        summarise(&self.held_out)
+    }
+
+    /// The held-out summary of one group (`("class", "ttft")`, `("batch", "≥32")`, …).
+    pub fn held_out_group(&self, axis: &str, group: &str) -> Option<GroupSummary> {
+        self.held_out_groups()
+            .into_iter()
+            .find(|g| g.axis == axis && g.group == group)
+    }
+
+    pub fn render(&self) -> String {
+        let mut s = format!(
+            "Leave one source out: {} rows, {} figures from {} sources, {} skipped; each fold \
+             fits the efficiencies by a sweep over {} points on the other sources' figures and \
+             predicts the held-out source's.\n\
+             error = estimate / measured − 1 (times: positive = estimate slower; throughput: \
+             positive = estimate faster)\n\nFolds:\n",
+            self.rows,
+            self.held_out.len(),
+            self.folds.len(),
+            self.skipped.len(),
+            self.grid_points
+        );
+        for f in &self.folds {
+            s.push_str(&format!(
+                "  {:>3} held out, fitted on {:>3} at {}: {}\n",
+                f.held_out,
+                f.trained_on,
+                efficiency_text(&f.efficiency),
+                f.source
+            ));
+        }
+        s.push_str(&format!(
+            "\nIn-sample (one fit on every figure: {}):\n",
+            efficiency_text(&self.in_sample_efficiency)
+        ));
+        s.push_str(&groups_text(&self.in_sample_groups()));
+        s.push_str("\nLeave one source out (pooled held-out errors):\n");
+        s.push_str(&groups_text(&self.held_out_groups()));
+        s.push_str("\nHeld-out figures:\n");
+        let idw = self.held_out.iter().map(|o| o.id.len()).max().unwrap_or(2);
+        for o in &self.held_out {
+            s.push_str(&format!(
+                "  {:<idw$}  {:<10}  {:>12}  {:>12}  {:>8}  {}\n",
+                o.id,
+                o.class.id(),
+                o.class.unit().format(o.estimate),
+                o.class.unit().format(o.measured),
+                signed_pct(o.error),
+                o.summary
+            ));
+        }
+        s
+    }
+
+    pub fn to_json(&self) -> Value {
+        json!({
+            "grid_points": self.grid_points,
+            "rows": self.rows,
+            "in_sample_efficiency": efficiency_json(&self.in_sample_efficiency),
+            "in_sample": groups_json(&self.in_sample_groups()),
+            "held_out": groups_json(&self.held_out_groups()),
+            "folds": self.folds.iter().map(|f| json!({
+                "source": f.source,
+                "held_out": f.held_out,
+                "trained_on": f.trained_on,
+                "efficiency": efficiency_json(&f.efficiency),
+            })).collect::<Vec<_>>(),
+            "results": self.held_out.iter().map(|o| json!({
+                "id": o.id,
+                "class": o.class.id(),
+                "engine": o.engine,
+                "scenario": o.summary,
+                "estimate": o.estimate,
+                "measured": o.measured,
+                "error": o.error,
+            })).collect::<Vec<_>>(),
+            "skipped": self.skipped.iter().map(|k| json!({
+                "id": k.id,
+                "reason": k.reason,
+            })).collect::<Vec<_>>(),
         })
     }
 }

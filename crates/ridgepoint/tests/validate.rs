@@ -372,7 +372,13 @@ fn the_error_is_estimate_over_measured_minus_one() {
 #[test]
 fn the_embedded_file_parses_and_every_row_is_compared_or_skipped_with_a_reason() {
     let rows = parse(validate::MEASUREMENTS).unwrap();
-    assert_eq!(rows.len(), 62);
+    assert!(rows.len() >= 150, "{} rows", rows.len());
+    // Every row names its source, and ids are unique.
+    assert!(rows.iter().all(|r| !r.source.trim().is_empty()));
+    let mut ids: Vec<&str> = rows.iter().map(|r| r.id.as_str()).collect();
+    ids.sort();
+    ids.dedup();
+    assert_eq!(ids.len(), rows.len(), "duplicate ids");
     let cases = validate::embedded();
     let mut seen: Vec<&str> = cases
         .cases
@@ -426,10 +432,15 @@ fn embedded_rows_map_as_the_file_describes_them() {
     assert_eq!(get("m099/ttft").class, Class::Ttft);
     assert_eq!(get("m091").class, Class::Ttft);
     assert_eq!(get("m115").class, Class::Latency);
-    for id in [
-        "m039", "m047", "m053", "m055", "m075", "m089", "m105", "m107", "m123",
-    ] {
+    for id in ["m053", "m055", "m075", "m089", "m105", "m107", "m123"] {
         assert!(skipped(id), "{id} should be skipped");
+    }
+    // Max-load offline runs: throughput at the engine's largest batch, capped at 8192.
+    for id in ["m039", "m047"] {
+        let c = get(id);
+        assert!(c.max_load && c.class == Class::Throughput, "{id}");
+        assert!(c.scenario.batch > 1 && c.scenario.batch <= validate::MAX_LOAD_BATCH_CAP);
+        assert_eq!(c.engine, "trtllm");
     }
 }
 
@@ -475,13 +486,26 @@ fn a_tiny_sweep_agrees_with_run() {
     assert!(best.objective <= at_default.objective() + 1e-12);
 }
 
-/// The accuracy bar with the engine's default efficiencies: median |error| ≤ 15% for batch-1
-/// time per output token, ≤ 25% for TTFT and for throughput. Failing here is information
-/// about the engine's defaults and model (see `ridgepoint validate --sweep`), not about the
-/// validation code.
+/// The figures `Efficiency::CALIBRATED` was fitted on: the 62 rows m001–m123 of the reference
+/// file as it was (static batches and batch-1 runs; the max-load rows among them were skipped
+/// then and are left out here).
+fn calibration_cases() -> validate::Cases {
+    let mut cases = validate::embedded();
+    cases.cases.retain(|c| {
+        let n: u32 = c.id[1..4].parse().unwrap();
+        n <= 123 && !c.max_load
+    });
+    cases
+}
+
+/// The accuracy bar with the engine's default efficiencies, on the figures they were fitted
+/// on (see [`calibration_cases`]): median |error| ≤ 15% for batch-1 time per output token,
+/// ≤ 25% for TTFT and for throughput. Failing here is information about the engine's defaults
+/// and model (see `ridgepoint validate --sweep`), not about the validation code. The rows added
+/// since are judged out of sample by `leave_one_source_out_*`.
 #[test]
 fn the_default_efficiencies_meet_the_accuracy_bar() {
-    let report = validate::run(&validate::embedded(), &Efficiency::CALIBRATED);
+    let report = validate::run(&calibration_cases(), &Efficiency::CALIBRATED);
     let misses: Vec<String> = report
         .summaries
         .iter()
@@ -502,4 +526,413 @@ fn the_default_efficiencies_meet_the_accuracy_bar() {
         Efficiency::CALIBRATED,
         misses.join("\n")
     );
+}
+
+// ---- the columns added for engine profiles and serving ----
+
+/// [`tsv`] with the extra columns appended: `extra` are (column, value) for every row.
+fn tsv_extra(rows: &[&[(&str, &str)]], extra: &[(&str, &str)]) -> String {
+    let base = tsv(rows);
+    let mut lines = base.lines();
+    let mut s = lines.next().unwrap().to_string();
+    for (k, _) in extra {
+        s.push('\t');
+        s.push_str(k);
+    }
+    s.push('\n');
+    for l in lines {
+        s.push_str(l);
+        for (_, v) in extra {
+            s.push('\t');
+            s.push_str(v);
+        }
+        s.push('\n');
+    }
+    s
+}
+
+fn one_extra(overrides: &[(&str, &str)], extra: &[(&str, &str)]) -> Vec<Result<Case, Skip>> {
+    let rows = parse(&tsv_extra(&[overrides], extra)).expect("parses");
+    map_row(&rows[0])
+}
+
+fn case_extra(overrides: &[(&str, &str)], extra: &[(&str, &str)]) -> Case {
+    match one_extra(overrides, extra).into_iter().next().unwrap() {
+        Ok(c) => c,
+        Err(s) => panic!("skipped: {}", s.reason),
+    }
+}
+
+fn skip_extra(overrides: &[(&str, &str)], extra: &[(&str, &str)]) -> String {
+    match one_extra(overrides, extra).into_iter().next().unwrap() {
+        Ok(c) => panic!("mapped to {:?}, expected a skip", c.class),
+        Err(s) => s.reason,
+    }
+}
+
+#[test]
+fn the_extra_columns_are_optional_and_read_by_name() {
+    // A file without them parses (every test above), and with them each lands in its field.
+    let extra: Vec<(&str, &str)> = validate::EXTRA_COLUMNS.iter().map(|c| (*c, *c)).collect();
+    let rows = parse(&tsv_extra(&[&[]], &extra)).unwrap();
+    let r = &rows[0];
+    assert_eq!(
+        [
+            &r.engine,
+            &r.engine_version,
+            &r.kv_format,
+            &r.tp,
+            &r.pp,
+            &r.ep,
+            &r.concurrency,
+            &r.request_rate
+        ],
+        validate::EXTRA_COLUMNS.map(|c| c.to_string()).each_ref()
+    );
+    let err = parse(&tsv(&[]).replacen("metric", "engin", 1)).unwrap_err();
+    assert!(err.to_string().contains("request_rate"), "{err}");
+}
+
+#[test]
+fn the_engine_is_the_column_or_read_from_the_framework() {
+    for (framework, id) in [
+        ("TensorRT-LLM", "trtllm"),
+        ("NVIDIA NIM (TRT-LLM)", "trtllm"),
+        ("vLLM (ROCm 6.2)", "vllm"),
+        ("gpt-fast (PyTorch)", "gpt-fast"),
+        ("llama.cpp", "llama.cpp"),
+        ("LMDeploy TurboMind", "lmdeploy"),
+        ("SGLang", "sglang"),
+        ("test", ""),
+    ] {
+        assert_eq!(validate::engine_id(framework), id, "{framework}");
+    }
+    let c = case(&[("framework", "vLLM")]);
+    assert_eq!(c.engine, "vllm");
+    let c = case_extra(&[("framework", "vLLM")], &[("engine", "SGLang")]);
+    assert_eq!(c.engine, "sglang");
+    assert_eq!(c.source, "inline");
+}
+
+#[test]
+fn tp_kv_format_and_concurrency_columns_set_the_scenario() {
+    let c = case_extra(
+        &[
+            ("model", "Llama-2-70B"),
+            ("gpu", "H100 SXM 80GB"),
+            ("gpu_count", "4"),
+            ("tensor_parallel", "not stated"),
+            ("compute_kv_precision", "FP16 compute"),
+        ],
+        &[("tp", "4"), ("kv_format", "FP8"), ("pp", "1"), ("ep", "1")],
+    );
+    assert_eq!(c.scenario.gpus, 4);
+    assert_eq!(c.scenario.kv, Precision::Fp8);
+    assert_eq!(c.scenario.weights, Precision::Fp16);
+    // A serving row's concurrency column is its batch.
+    let c = case_extra(
+        &[
+            ("batch_or_concurrency", "see concurrency"),
+            ("metric", "ITL (serving)"),
+            ("value", "12"),
+            ("unit", "ms"),
+        ],
+        &[("concurrency", "8")],
+    );
+    assert!(c.serving);
+    assert_eq!((c.class, c.scenario.batch), (Class::Tpot, 8));
+    assert!(c.groups().contains(&("load", "serving".to_string())));
+}
+
+#[test]
+fn what_the_engine_cannot_model_yet_is_skipped_with_a_reason() {
+    let r = skip_extra(&[("gpu_count", "2")], &[("tp", "1"), ("pp", "2")]);
+    assert!(r.contains("pipeline parallel PP2"), "{r}");
+    let moe = [
+        ("model", "Mixtral-8x7B"),
+        ("gpu_count", "2"),
+        ("tensor_parallel", "2"),
+    ];
+    let r = skip_extra(&moe, &[("ep", "2")]);
+    assert!(r.contains("expert parallel EP2"), "{r}");
+    let r = skip_extra(&moe, &[("ep", "not stated")]);
+    assert!(r.contains("expert-parallel degree"), "{r}");
+    // EP "not stated" does not matter for a dense model.
+    case_extra(&[], &[("ep", "not stated")]);
+    let r = skip(&[
+        ("model", "Llama-3.1-405B"),
+        ("gpu", "H100 SXM 80GB"),
+        ("gpu_count", "16"),
+        ("tensor_parallel", "16"),
+    ]);
+    assert!(r.contains("more than one 8-GPU node"), "{r}");
+    // Serving TTFT at concurrency > 1 waits for the serving simulation; at 1 it is a prefill.
+    let ttft = [
+        ("metric", "TTFT (serving)"),
+        ("value", "500"),
+        ("unit", "ms"),
+        ("batch_or_concurrency", "16"),
+    ];
+    let r = skip_extra(&ttft, &[("concurrency", "16")]);
+    assert!(r.contains("serving simulation"), "{r}");
+    let mut at_one = ttft.to_vec();
+    at_one[3] = ("batch_or_concurrency", "1");
+    let c = case_extra(&at_one, &[("concurrency", "1")]);
+    assert_eq!((c.class, c.scenario.batch), (Class::Ttft, 1));
+}
+
+#[test]
+fn a_max_load_run_is_throughput_at_the_largest_batch_that_fits() {
+    let rows = [
+        ("model", "Llama-3.1-8B"),
+        ("weights_precision", "FP8"),
+        ("compute_kv_precision", "FP8"),
+        ("gpu", "H100 SXM 80GB"),
+        ("batch_or_concurrency", "max load (runtime-chosen)"),
+        ("input_len", "2048"),
+        ("output_len", "2048"),
+        ("metric", "total output throughput"),
+        ("value", "9305"),
+        ("unit", "tokens/s (all GPUs)"),
+    ];
+    let c = case_extra(&rows, &[("concurrency", "max"), ("request_rate", "inf")]);
+    assert!(c.max_load && !c.serving);
+    assert_eq!(c.class, Class::Throughput);
+    let mut one = c.scenario.clone();
+    one.batch = 1;
+    let largest = ridgepoint::estimate::evaluate(&one).max_batch;
+    assert_eq!(c.scenario.batch, largest.min(validate::MAX_LOAD_BATCH_CAP));
+    let mut over = c.scenario.clone();
+    over.batch += 1;
+    assert!(
+        c.scenario.batch == validate::MAX_LOAD_BATCH_CAP
+            || !ridgepoint::estimate::evaluate(&over).memory.fits
+    );
+    assert!(c.notes.join(" ").contains("largest batch"));
+    // Without a stated batch and not marked max load, still skipped.
+    let r = skip(&[("batch_or_concurrency", "dynamic")]);
+    assert!(r.contains("not a stated number"), "{r}");
+}
+
+// ---- summaries and leave one source out ----
+
+#[test]
+fn quantiles_interpolate_between_ranks() {
+    let v: Vec<f64> = (1..=10).map(f64::from).collect();
+    // Position 0.9 × 9 = 8.1 between the 9th (9) and 10th (10) values.
+    assert!(close(
+        validate::quantile(v.clone(), 0.9).unwrap(),
+        9.1,
+        1e-12
+    ));
+    assert_eq!(
+        validate::quantile(v.clone(), 0.5),
+        validate::median(v.clone())
+    );
+    assert_eq!(validate::quantile(v, 1.0), Some(10.0));
+    assert_eq!(validate::quantile(vec![], 0.9), None);
+}
+
+#[test]
+fn summaries_group_by_class_batch_model_gpus_engine_and_load() {
+    let text = tsv(&[
+        &[
+            ("id", "a"),
+            ("metric", "time per output token"),
+            ("value", "10"),
+            ("unit", "ms"),
+        ],
+        &[
+            ("id", "b"),
+            ("metric", "time per output token"),
+            ("value", "20"),
+            ("unit", "ms"),
+        ],
+        &[
+            ("id", "c"),
+            ("metric", "ITL"),
+            ("value", "20"),
+            ("unit", "ms"),
+            ("batch_or_concurrency", "64"),
+            ("framework", "vLLM"),
+        ],
+    ]);
+    let report = validate::validate(&text, &Efficiency::CALIBRATED).unwrap();
+    let groups = report.groups();
+    let get = |axis: &str, group: &str| {
+        groups
+            .iter()
+            .find(|g| g.axis == axis && g.group == group)
+            .unwrap_or_else(|| panic!("{axis}/{group}"))
+            .clone()
+    };
+    let err = |id: &str| report.outcomes.iter().find(|o| o.id == id).unwrap().error;
+    let bs1 = get("batch", "1");
+    assert_eq!(bs1.count, 2);
+    let (ea, eb) = (err("a").abs(), err("b").abs());
+    assert!(close(bs1.median_abs_error.unwrap(), (ea + eb) / 2.0, 1e-12));
+    // p90 of two values: 10% of the way from the larger... from the smaller to the larger.
+    let (lo, hi) = (ea.min(eb), ea.max(eb));
+    assert!(close(
+        bs1.p90_abs_error.unwrap(),
+        lo + 0.9 * (hi - lo),
+        1e-12
+    ));
+    assert_eq!(get("batch", "≥32").count, 1);
+    assert_eq!(get("engine", "vllm").count, 1);
+    assert_eq!(get("engine", "unknown").count, 2);
+    assert_eq!(get("model", "dense").count, 3);
+    assert_eq!(get("gpus", "1 GPU").count, 3);
+    assert_eq!(get("class", "tpot").count, 1);
+    assert!(report.render().contains("By group"));
+}
+
+/// Two sources whose figures were made at different bandwidth efficiencies: each fold must
+/// fit the other source's efficiency and miss its own figures in the direction that implies.
+#[test]
+fn leave_one_source_out_fits_without_the_held_out_source() {
+    let grid = Grid {
+        bandwidth: Steps {
+            from: 0.5,
+            to: 1.0,
+            step: 0.5,
+        },
+        compute: Steps {
+            from: 1.0,
+            to: 1.0,
+            step: 0.1,
+        },
+        layer_overhead: Steps {
+            from: 0.0,
+            to: 0.0,
+            step: 1e-6,
+        },
+    };
+    let slow = Efficiency {
+        bandwidth: 0.5,
+        compute: 1.0,
+        layer_overhead: Seconds(0.0),
+    };
+    let fast = Efficiency {
+        bandwidth: 1.0,
+        ..slow
+    };
+    // The measured value of each row: the estimate at its source's efficiency.
+    let mut rows: Vec<Vec<(String, String)>> = Vec::new();
+    for (src, eff) in [("A", slow), ("B", fast)] {
+        for (i, prompt) in ["64", "256", "1024"].iter().enumerate() {
+            let base = [
+                ("metric", "time per output token"),
+                ("unit", "ms"),
+                ("value", "1"),
+                ("input_len", *prompt),
+            ];
+            let t = case(&base).estimate(&eff);
+            let mut r: Vec<(String, String)> = base
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect();
+            r[2].1 = format!("{}", t * 1e3);
+            r.push(("id".into(), format!("{src}{i}")));
+            r.push(("source".into(), src.into()));
+            rows.push(r);
+        }
+    }
+    let refs: Vec<Vec<(&str, &str)>> = rows
+        .iter()
+        .map(|r| r.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect())
+        .collect();
+    let slices: Vec<&[(&str, &str)]> = refs.iter().map(|r| r.as_slice()).collect();
+    let cases = validate::load(&tsv(&slices)).unwrap();
+    assert_eq!(cases.cases.len(), 6);
+    let l = validate::loso(&cases, &grid);
+    assert_eq!(l.folds.len(), 2);
+    let fold = |s: &str| l.folds.iter().find(|f| f.source == s).unwrap();
+    assert_eq!(fold("A").efficiency.bandwidth, 1.0);
+    assert_eq!(fold("B").efficiency.bandwidth, 0.5);
+    assert_eq!((fold("A").held_out, fold("A").trained_on), (3, 3));
+    assert_eq!(l.held_out.len(), 6);
+    for o in &l.held_out {
+        // A's rows predicted at twice their bandwidth: faster (negative); B's: slower.
+        if o.id.starts_with('A') {
+            assert!(o.error < -0.2, "{} {}", o.id, o.error);
+        } else {
+            assert!(o.error > 0.2, "{} {}", o.id, o.error);
+        }
+    }
+    assert!(l.render().contains("Leave one source out"));
+}
+
+/// A coarse grid, so the embedded leave-one-source-out runs in the test suite.
+const TEST_GRID: Grid = Grid {
+    bandwidth: Steps {
+        from: 0.5,
+        to: 0.9,
+        step: 0.2,
+    },
+    compute: Steps {
+        from: 0.4,
+        to: 0.8,
+        step: 0.2,
+    },
+    layer_overhead: Steps {
+        from: 0.0,
+        to: 100e-6,
+        step: 50e-6,
+    },
+};
+
+/// The embedded corpus, left out one source at a time: every compared figure is predicted
+/// once, the errors are finite, and the classes with bars are judged on enough figures. The
+/// figures themselves are information (printed with `--nocapture`); the targets of issue 10
+/// are not asserted here.
+#[test]
+fn leave_one_source_out_on_the_embedded_corpus() {
+    let cases = validate::embedded();
+    let l = validate::loso(&cases, &TEST_GRID);
+    assert_eq!(l.held_out.len(), cases.cases.len());
+    assert!(l.held_out.len() >= 100, "{} figures", l.held_out.len());
+    assert!(l.folds.len() >= 10, "{} sources", l.folds.len());
+    assert!(l
+        .held_out
+        .iter()
+        .all(|o| o.error.is_finite() && o.estimate > 0.0));
+    for (class, n) in [("tpot_bs1", 20), ("ttft", 10), ("throughput", 60)] {
+        let g = l.held_out_group("class", class).unwrap();
+        assert!(g.count >= n, "{class}: {} figures", g.count);
+        assert!(g.median_abs_error.unwrap().is_finite() && g.p90_abs_error.unwrap().is_finite());
+        assert!(g.p90_abs_error >= g.median_abs_error);
+    }
+    for (axis, group) in [
+        ("batch", "1"),
+        ("batch", "2–31"),
+        ("batch", "≥32"),
+        ("model", "dense"),
+        ("model", "MoE"),
+        ("gpus", "1 GPU"),
+        ("gpus", "many GPUs"),
+        ("engine", "trtllm"),
+        ("engine", "llama.cpp"),
+        ("engine", "vllm"),
+        ("load", "serving"),
+        ("load", "max load"),
+    ] {
+        assert!(
+            l.held_out_group(axis, group).is_some_and(|g| g.count >= 1),
+            "{axis}/{group}"
+        );
+    }
+    println!("{}", l.render());
+}
+
+/// The same on the CLI's grid (`Grid::LOSO`): slow in a debug build, so ignored; run with
+/// `cargo test --release -p ridgepoint --test validate -- --ignored --nocapture`.
+#[test]
+#[ignore]
+fn leave_one_source_out_on_the_loso_grid() {
+    let cases = validate::embedded();
+    let l = validate::loso(&cases, &Grid::LOSO);
+    assert_eq!(l.held_out.len(), cases.cases.len());
+    assert!(l.held_out.iter().all(|o| o.error.is_finite()));
+    println!("{}", l.render());
 }
