@@ -3,8 +3,11 @@
 use ridgepoint::{Scenario, Spec};
 use serde_json::Value;
 
+/// The scenario flags every scenario command takes (without `--json`, which not every command
+/// has); [`scenario_flags_help`] adds the runtime and speculative flags with their defaults and
+/// the closing lines.
 pub(crate) const SCENARIO_FLAGS: &str = "\
-Scenario flags (defaults: the seed scenario):
+Scenario flags (defaults: Llama-2-7B on an A100 80GB, FP16, a 2,048-token prompt):
   --gpu ID        GPU id (see `ridgepoint gpus`)                  [a100-80gb-sxm]
   --model ID      model id (see `ridgepoint models`)              [llama-2-7b]
   --weights P     weight format: fp32 fp16 bf16 fp8 fp8_block int8 int4 fp4 (NVFP4)
@@ -20,12 +23,42 @@ Scenario flags (defaults: the seed scenario):
   --gpus N        GPUs in tensor parallel (1–64)                  [1]
   --config FILE   the model from a Hugging Face config.json (- reads standard input);
                   the defaults it assumed go to standard error
-  --link URL      the scenario of a page link (or its ?query); other flags override it
-  --json          print one JSON object instead of text
+  --link URL      the scenario of a page link (or its ?query); other flags override it";
+
+/// [`SCENARIO_FLAGS`], the runtime and speculative-decoding flags with their defaults (read
+/// from `Spec::default()`, i.e. the calibrated efficiencies), `--json` when the command has
+/// it, and the closing lines.
+pub(crate) fn scenario_flags_help(json: bool) -> String {
+    let d = Spec::default();
+    let json_line = if json {
+        "\n  --json          print one JSON object instead of text"
+    } else {
+        ""
+    };
+    format!(
+        "{SCENARIO_FLAGS}
+  --bandwidth-eff F  share of peak memory bandwidth reached, in whole percent (0.01–1)
+                  [{bw}, fitted to published measurements]
+  --compute-eff F share of the dense compute peak reached (0.01–1)  [{ce}]
+  --layer-overhead-us US
+                  fixed cost per layer of each forward step, whole µs (0–10000)  [{lu}]
+  --overhead-gb GB  runtime memory per GPU outside weights, KV cache and activations
+                  (CUDA context, allocator), whole MB (0–100)    [{ov}]
+  --draft ID      speculative decoding with this catalog model as the draft (off: none)
+  --draft-tokens K  tokens drafted per step (1–16)                [{k}]
+  --acceptance F  chance each drafted token is accepted, whole percent (0–1)  [{acc}]{json_line}
   -h, --help      this text
 
 Flags take `--flag VALUE` or `--flag=VALUE`. A bad value is an error (exit 2), never
-silently replaced by a default.";
+silently replaced by a default.",
+        bw = d.bw_eff as f64 / 100.0,
+        ce = d.compute_eff as f64 / 100.0,
+        lu = d.layer_us,
+        ov = d.overhead_mb as f64 / 1000.0,
+        k = d.draft_tokens,
+        acc = d.acceptance as f64 / 100.0,
+    )
+}
 
 /// A command-line failure: the message and the exit status.
 pub(crate) struct Fail(pub(crate) String, pub(crate) u8);
@@ -122,8 +155,10 @@ pub(crate) fn print_json(v: &Value) {
     );
 }
 
-/// Flag name → query key of [`Spec::from_query`].
-pub(crate) const SCENARIO_KEYS: [(&str, &str); 13] = [
+/// Flag name → query key of [`Spec::from_query`]. Most values pass through as they are; the
+/// fractions and gigabytes of the runtime flags are converted to the link's whole percent and
+/// megabytes by [`key_value`].
+pub(crate) const SCENARIO_KEYS: [(&str, &str); 20] = [
     ("gpu", "gpu"),
     ("model", "model"),
     ("weights", "w"),
@@ -137,7 +172,78 @@ pub(crate) const SCENARIO_KEYS: [(&str, &str); 13] = [
     ("prompt", "prompt"),
     ("output", "output"),
     ("gpus", "gpus"),
+    ("bandwidth-eff", "eb"),
+    ("compute-eff", "ec"),
+    ("layer-overhead-us", "layer"),
+    ("overhead-gb", "ovh"),
+    ("draft", "draft"),
+    ("draft-tokens", "k"),
+    ("acceptance", "acc"),
 ];
+
+/// Every flag a scenario command takes: [`SCENARIO_KEYS`] and [`SOURCE_FLAGS`].
+pub(crate) fn scenario_flag_names() -> Vec<&'static str> {
+    let mut v: Vec<&'static str> = SCENARIO_KEYS.iter().map(|(f, _)| *f).collect();
+    v.extend(SOURCE_FLAGS);
+    v
+}
+
+/// `x × scale` as a whole number in `lo..=hi`, or a message naming the flag.
+fn scaled_whole(
+    flag: &str,
+    v: &str,
+    scale: f64,
+    (lo, hi): (f64, f64),
+    what: &str,
+) -> Result<String, Fail> {
+    let bad = || usage_error(format!("--{flag}: \u{201c}{v}\u{201d} is not {what}"));
+    let x: f64 = v.trim().parse().map_err(|_| bad())?;
+    let n = x * scale;
+    let r = n.round();
+    if !x.is_finite() || (n - r).abs() > 1e-6 * scale.max(1.0) || r < lo || r > hi {
+        return Err(bad());
+    }
+    Ok(format!("{}", r as u64))
+}
+
+/// The link value of scenario flag `flag` given as `v`.
+pub(crate) fn key_value(flag: &str, v: &str) -> Result<String, Fail> {
+    let (elo, ehi) = ridgepoint::query::EFF_RANGE;
+    let (alo, ahi) = ridgepoint::query::ACCEPT_RANGE;
+    let (olo, ohi) = ridgepoint::query::OVERHEAD_MB_RANGE;
+    match flag {
+        "bandwidth-eff" | "compute-eff" => scaled_whole(
+            flag,
+            v,
+            100.0,
+            (elo as f64, ehi as f64),
+            &format!(
+                "a share from {} to {} in whole percent (0.8 = 80%)",
+                elo as f64 / 100.0,
+                ehi as f64 / 100.0
+            ),
+        ),
+        "acceptance" => scaled_whole(
+            flag,
+            v,
+            100.0,
+            (alo as f64, ahi as f64),
+            "a rate from 0 to 1 in whole percent (0.7 = 70%)",
+        ),
+        "overhead-gb" => scaled_whole(
+            flag,
+            v,
+            1000.0,
+            (olo as f64, ohi as f64),
+            &format!(
+                "a size from {} to {} GB in whole MB (0.5 = 500 MB)",
+                olo as f64 / 1000.0,
+                ohi as f64 / 1000.0
+            ),
+        ),
+        _ => Ok(v.to_string()),
+    }
+}
 
 /// Flags every scenario command takes besides [`SCENARIO_KEYS`].
 pub(crate) const SOURCE_FLAGS: [&str; 2] = ["config", "link"];
@@ -173,10 +279,12 @@ pub(crate) fn scenario_from(flags: &Flags) -> Result<(Spec, Scenario), Fail> {
             "--config and --model both name the model; give one",
         ));
     }
-    let from_flags: Vec<(&str, &str)> = SCENARIO_KEYS
-        .iter()
-        .filter_map(|(flag, key)| flags.value(flag).map(|v| (*key, v)))
-        .collect();
+    let mut from_flags: Vec<(&str, String)> = Vec::new();
+    for (flag, key) in SCENARIO_KEYS {
+        if let Some(v) = flags.value(flag) {
+            from_flags.push((key, key_value(flag, v)?));
+        }
+    }
     let link_pairs: Vec<(String, String)> = match flags.value("link") {
         Some(link) => {
             let q = link_query(link);
@@ -195,7 +303,9 @@ pub(crate) fn scenario_from(flags: &Flags) -> Result<(Spec, Scenario), Fail> {
             query.append_pair(k, v);
         }
     }
-    let query = query.extend_pairs(from_flags).finish();
+    let query = query
+        .extend_pairs(from_flags.iter().map(|(k, v)| (*k, v.as_str())))
+        .finish();
     let (mut spec, problems) = Spec::from_query(&query);
     if !problems.is_empty() {
         let msgs: Vec<String> = problems
@@ -211,7 +321,7 @@ pub(crate) fn scenario_from(flags: &Flags) -> Result<(Spec, Scenario), Fail> {
                 let msg = p.message.split("; using ").next().unwrap_or(&p.message);
                 let hint = match p.field {
                     "gpu" => " (see `ridgepoint gpus`)",
-                    "model" => " (see `ridgepoint models`)",
+                    "model" | "draft" => " (see `ridgepoint models`)",
                     _ => "",
                 };
                 format!("{flag}: {msg}{hint}")

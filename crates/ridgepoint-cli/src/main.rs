@@ -6,69 +6,112 @@
 mod advise;
 mod args;
 mod chart;
+mod png;
 mod serve;
 mod validate;
 
-use args::{
-    print_json, scenario_from, usage_error, Fail, Flags, SCENARIO_FLAGS, SCENARIO_KEYS,
-    SOURCE_FLAGS,
-};
+use args::{print_json, scenario_from, usage_error, Fail, Flags};
 
 use ridgepoint::units::{Seconds, Unit};
 use ridgepoint::{catalog, estimate, Estimate, KneeCause, Scenario};
 use serde_json::{json, Value};
 use std::process::ExitCode;
 
-const USAGE: &str = "\
-ridgepoint — LLM inference estimates: memory, roofline, latency and throughput
+/// The summary after "—" on the first line of a command's help text.
+fn summary(help: &str) -> &str {
+    help.lines()
+        .next()
+        .and_then(|l| l.split_once('—'))
+        .map_or("", |(_, s)| s.trim())
+}
+
+fn usage() -> String {
+    format!(
+        "\
+ridgepoint {version} — LLM inference estimates: memory, roofline, latency and throughput
 
 Usage:
   ridgepoint gpus [--json]          list the built-in GPUs
   ridgepoint models [--json]        list the built-in models
   ridgepoint estimate [FLAGS]       estimate one scenario
   ridgepoint explain [FLAGS]        every figure of an estimate with its derivation
-  ridgepoint validate [FLAGS]       compare the engine with published measurements
-  ridgepoint chart ID [FLAGS] -o F  draw one of the page's charts to an SVG file
+  ridgepoint advise [FLAGS]         {advise}
+  ridgepoint validate [FLAGS]       {validate}
+  ridgepoint serve [FLAGS]          {serve}
+  ridgepoint chart ID [FLAGS] -o F  draw one of the page's charts to an SVG or PNG file
   ridgepoint help [COMMAND]         this text, or a command's
+  ridgepoint --version              the version (also `ridgepoint version`)
 
 Run `ridgepoint COMMAND --help` for a command's flags.
 Exit status: 0 success, 2 bad command-line input, 1 a file could not be read or parsed.
-";
+",
+        version = env!("CARGO_PKG_VERSION"),
+        advise = summary(&advise::help()),
+        validate = summary(validate::HELP),
+        serve = summary(serve::HELP),
+    )
+}
 
-const CHART_HELP: &str = "\
-ridgepoint chart — one of the page's charts as an SVG file, drawn by the same code
+fn chart_help() -> String {
+    format!(
+        "\
+ridgepoint chart — one of the page's charts as an SVG or PNG file, drawn by the same code
 
-Usage: ridgepoint chart ID [scenario flags] -o FILE.svg [--theme light|dark]
+Usage: ridgepoint chart ID [scenario flags] -o FILE [--theme light|dark]
                            [--width PX] [--height PX]
 
-IDs: why-decode roofline memory fit-matrix kv-crossover kv-context decode-intensity
-     prefill-intensity ttft batch-throughput
-  -o, --out FILE  where to write the SVG (- for standard output)
+IDs: {ids}
+  -o, --out FILE  where to write the chart; its extension picks the format: {formats}
+                  (- writes SVG to standard output)
   --theme T       light or dark                                     [light]
   --width PX      width in pixels (200–4000)                        [840]
-  --height PX     height in pixels (150–4000)                       [525]";
+  --height PX     height in pixels (150–4000)                       [525]
 
-const ESTIMATE_HELP: &str = "\
+{flags}
+",
+        ids = chart::IDS.join(" "),
+        formats = chart::FORMATS,
+        flags = args::scenario_flags_help(false),
+    )
+}
+
+/// The calibrated efficiencies in words, read from the constant.
+fn calibrated_words() -> String {
+    let c = ridgepoint::Efficiency::CALIBRATED;
+    format!(
+        "{:.0}% of peak bandwidth, {:.0}% of the dense compute peak, {} per layer per step, \
+         fitted to published measurements",
+        c.bandwidth * 100.0,
+        c.compute * 100.0,
+        Seconds(c.layer_overhead.get())
+    )
+}
+
+fn estimate_help() -> String {
+    format!(
+        "\
 ridgepoint estimate — estimate one scenario
 
 `--batch B` requests of `--prompt` input and `--output` output tokens run together as one
 static batch on `--gpus N` GPUs in tensor parallel. Memory figures are per GPU. Times are shown
-twice: the floor (100% of peak bandwidth and compute) and calibrated (the engine's default
-efficiencies, Efficiency::CALIBRATED).
+twice: the floor (100% of peak bandwidth and compute, no step overhead) and calibrated (by
+default {calibrated}; --bandwidth-eff, --compute-eff and --layer-overhead-us change them).
 
   ttft            until every request of the batch has its first token (the prefill)
   tpot            mean time per output token over the decode
   request latency until the last token: ttft + (output − 1) × tpot
   throughput      batch × output / request latency, prefill included, all GPUs together
 
-Usage: ridgepoint estimate [--gpu ID] [--model ID] [--weights P] [--kv P] [--batch N]
-                           [--prompt N] [--output N] [--gpus N] [--json]
+Usage: ridgepoint estimate [scenario flags] [--json]
 
 JSON keys include ttft_s, ttft_floor_s, tpot_s, tpot_floor_s, request_latency_s,
 throughput_tokens_per_s, ridge_flop_per_byte, decode.intensity, prefill.intensity,
-memory.{weights,kv_cache,activations,overhead,total,capacity}_bytes, memory.fits, max_batch,
+memory.{{weights,kv_cache,activations,overhead,total,capacity}}_bytes, memory.fits, max_batch,
 kv_crossover_batch, knee, scenario, params, decode, prefill.
-";
+",
+        calibrated = calibrated_words()
+    )
+}
 
 const EXPLAIN_HELP: &str = "\
 ridgepoint explain — every figure of an estimate with its derivation
@@ -76,8 +119,7 @@ ridgepoint explain — every figure of an estimate with its derivation
 Prints one line per figure: `label: symbol = formula = formula with values = result (note)`.
 Takes the same flags as `ridgepoint estimate`; --json prints the derivations as a JSON array.
 
-Usage: ridgepoint explain [--gpu ID] [--model ID] [--weights P] [--kv P] [--batch N]
-                          [--prompt N] [--output N] [--gpus N] [--json]
+Usage: ridgepoint explain [scenario flags] [--json]
 ";
 
 fn main() -> ExitCode {
@@ -95,16 +137,25 @@ fn main() -> ExitCode {
 
 fn run(args: &[String]) -> Result<(), Fail> {
     let Some(cmd) = args.first() else {
-        eprint!("{USAGE}");
+        eprint!("{}", usage());
         return Err(usage_error("no command given"));
     };
     let rest = &args[1..];
     match cmd.as_str() {
         "-h" | "--help" | "help" => {
             match rest.first().map(String::as_str) {
-                None => print!("{USAGE}"),
+                None => print!("{}", usage()),
                 Some(c) => print!("{}", help_of(c).ok_or_else(|| unknown_command(c))?),
             }
+            Ok(())
+        }
+        "--version" | "-V" | "version" => {
+            if let Some(extra) = rest.first() {
+                return Err(usage_error(format!(
+                    "unexpected argument \u{201c}{extra}\u{201d} for `ridgepoint {cmd}`"
+                )));
+            }
+            println!("ridgepoint {}", env!("CARGO_PKG_VERSION"));
             Ok(())
         }
         "gpus" | "models" => list(cmd == "gpus", rest),
@@ -121,7 +172,7 @@ fn run(args: &[String]) -> Result<(), Fail> {
 fn unknown_command(c: &str) -> Fail {
     usage_error(format!(
         "unknown command \u{201c}{c}\u{201d}; commands: gpus, models, estimate, explain, \
-         validate, help"
+         advise, validate, serve, chart, help, version"
     ))
 }
 
@@ -133,12 +184,13 @@ fn help_of(command: &str) -> Option<String> {
         "models" => "ridgepoint models — list the built-in models (id and name)\n\n\
                      Usage: ridgepoint models [--json]\n\n  --json   every shape of every model, with its source\n"
             .to_string(),
-        "estimate" => format!("{ESTIMATE_HELP}\n{SCENARIO_FLAGS}\n"),
-        "explain" => format!("{EXPLAIN_HELP}\n{SCENARIO_FLAGS}\n"),
+        "estimate" => format!("{}\n{}\n", estimate_help(), args::scenario_flags_help(true)),
+        "explain" => format!("{EXPLAIN_HELP}\n{}\n", args::scenario_flags_help(true)),
         "validate" => validate::HELP.to_string(),
-        "chart" => format!("{CHART_HELP}\n{SCENARIO_FLAGS}\n"),
+        "chart" => chart_help(),
         "serve" => serve::HELP.to_string(),
-        "advise" => advise::HELP.to_string(),
+        "advise" => advise::help(),
+        "version" => "ridgepoint version — print the version (also --version)\n".to_string(),
         _ => return None,
     })
 }
@@ -209,12 +261,24 @@ fn chart_cmd(args: &[String]) -> Result<(), Fail> {
             }
         })
         .collect();
-    let mut takes: Vec<&'static str> = SCENARIO_KEYS.iter().map(|(f, _)| *f).collect();
-    takes.extend(SOURCE_FLAGS);
+    let mut takes = args::scenario_flag_names();
     takes.extend(["out", "theme", "width", "height"]);
     let Some(flags) = Flags::parse("chart", &rest, &takes, &[])? else {
         print!("{}", help_of("chart").unwrap_or_default());
         return Ok(());
+    };
+    let Some(out) = flags.value("out") else {
+        return Err(usage_error(format!(
+            "`ridgepoint chart` needs -o FILE ({}; - for SVG on standard output)",
+            chart::FORMATS
+        )));
+    };
+    let Some(format) = chart::Format::of(out) else {
+        return Err(usage_error(format!(
+            "-o {out}: cannot write that format; `ridgepoint chart` writes {} (by the file's \
+             extension), or SVG to standard output with -o -",
+            chart::FORMATS
+        )));
     };
     let (_, s) = scenario_from(&flags)?;
     let theme = match flags.value("theme").unwrap_or("light") {
@@ -225,8 +289,7 @@ fn chart_cmd(args: &[String]) -> Result<(), Fail> {
                 "--theme: \u{201c}{t}\u{201d} is not light or dark"
             )))
         }
-    }
-    .for_svg();
+    };
     let px = |name: &str, default: u32, lo: u32| -> Result<u32, Fail> {
         match flags.value(name) {
             None => Ok(default),
@@ -242,25 +305,27 @@ fn chart_cmd(args: &[String]) -> Result<(), Fail> {
         }
     };
     let size = (px("width", 840, 200)?, px("height", 525, 150)?);
-    let Some(out) = flags.value("out") else {
-        return Err(usage_error(
-            "`ridgepoint chart` needs -o FILE.svg (or -o - for standard output)",
-        ));
-    };
-    let svg = chart::svg(id, &s, &theme, size).map_err(|e| Fail(e, 1))?;
-    if out == "-" {
-        print!("{svg}");
-    } else {
-        std::fs::write(out, svg).map_err(|e| Fail(format!("{out}: {e}"), 1))?;
-        eprintln!("wrote {out}");
+    match format {
+        chart::Format::Svg => {
+            let svg = chart::svg(id, &s, &theme, size).map_err(|e| Fail(e, 1))?;
+            if out == "-" {
+                print!("{svg}");
+            } else {
+                std::fs::write(out, svg).map_err(|e| Fail(format!("{out}: {e}"), 1))?;
+                eprintln!("wrote {out}");
+            }
+        }
+        chart::Format::Png => {
+            chart::png(id, &s, &theme, size, std::path::Path::new(out)).map_err(|e| Fail(e, 1))?;
+            eprintln!("wrote {out}");
+        }
     }
     Ok(())
 }
 
 fn estimate_cmd(args: &[String], explain: bool) -> Result<(), Fail> {
     let command = if explain { "explain" } else { "estimate" };
-    let mut takes: Vec<&'static str> = SCENARIO_KEYS.iter().map(|(f, _)| *f).collect();
-    takes.extend(SOURCE_FLAGS);
+    let takes = args::scenario_flag_names();
     let Some(flags) = Flags::parse(command, args, &takes, &["json"])? else {
         print!("{}", help_of(command).unwrap_or_default());
         return Ok(());

@@ -427,7 +427,7 @@ fn chart_refuses_an_unknown_id_and_a_missing_output() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("unknown chart \u{201c}pie\u{201d}"));
     let out = run(&["chart", "roofline"]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("needs -o FILE.svg"));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("needs -o FILE (.svg, .png"));
 }
 
 const CONFIGS: &str = concat!(
@@ -532,4 +532,324 @@ fn link_estimates_exactly_the_pages_scenario() {
     );
     let empty = ridgepoint(&["estimate", "--link", "http://example.com/"]);
     assert_eq!(empty.status.code(), Some(2));
+}
+
+fn estimate_of(args: &[&str]) -> Value {
+    let mut a = vec!["estimate"];
+    a.extend(args);
+    a.push("--json");
+    let o = ridgepoint(&a);
+    assert!(o.status.success(), "{args:?}: {}", stderr(&o));
+    serde_json::from_str(&stdout(&o)).unwrap()
+}
+
+#[test]
+fn version_prints_the_crate_version() {
+    for flag in ["--version", "-V", "version"] {
+        let o = ridgepoint(&[flag]);
+        assert!(o.status.success(), "{flag}");
+        assert_eq!(
+            stdout(&o),
+            format!("ridgepoint {}\n", env!("CARGO_PKG_VERSION")),
+            "{flag}"
+        );
+    }
+    assert!(stdout(&ridgepoint(&["--help"])).contains("--version"));
+    assert_eq!(ridgepoint(&["version", "extra"]).status.code(), Some(2));
+}
+
+/// Width and height from a PNG's IHDR chunk, after checking the signature and chunk name.
+fn png_size(bytes: &[u8]) -> (u32, u32) {
+    assert_eq!(&bytes[..8], b"\x89PNG\r\n\x1a\n", "PNG signature");
+    assert_eq!(&bytes[12..16], b"IHDR", "first chunk is IHDR");
+    let be = |i: usize| u32::from_be_bytes([bytes[i], bytes[i + 1], bytes[i + 2], bytes[i + 3]]);
+    (be(16), be(20))
+}
+
+#[test]
+fn chart_writes_png_when_the_file_name_asks_for_it() {
+    let dir = std::env::temp_dir().join(format!("ridgepoint-png-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    for (id, theme) in [
+        ("roofline", "light"),
+        ("ttft", "dark"),
+        ("fit-matrix", "light"),
+    ] {
+        let path = dir.join(format!("{id}.PNG"));
+        let o = ridgepoint(&[
+            "chart",
+            id,
+            "-o",
+            path.to_str().unwrap(),
+            "--width",
+            "640",
+            "--height",
+            "400",
+            "--theme",
+            theme,
+        ]);
+        assert!(o.status.success(), "{id}: {}", stderr(&o));
+        let bytes = std::fs::read(&path).unwrap();
+        assert_eq!(png_size(&bytes), (640, 400), "{id}");
+        // Bit depth 8, colour type 2 (RGB).
+        assert_eq!((bytes[24], bytes[25]), (8, 2), "{id}");
+        // A drawn chart, not a blank canvas: it compresses to more than a flat fill would.
+        assert!(bytes.len() > 10_000, "{id}: {} bytes", bytes.len());
+    }
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn chart_refuses_a_format_it_cannot_write_with_exit_2() {
+    let dir = std::env::temp_dir().join(format!("ridgepoint-jpg-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    for name in ["x.jpg", "x.pdf", "x"] {
+        let path = dir.join(name);
+        let o = ridgepoint(&["chart", "roofline", "-o", path.to_str().unwrap()]);
+        assert_eq!(o.status.code(), Some(2), "{name}");
+        assert!(stderr(&o).contains(".svg, .png"), "{name}: {}", stderr(&o));
+        assert!(!path.exists(), "{name} was written");
+    }
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+/// Every `--flag` a help text names.
+fn flags_in(help: &str) -> Vec<String> {
+    let mut v: Vec<String> = help
+        .split(|c: char| c.is_whitespace() || matches!(c, ',' | '[' | ']' | '`' | '(' | ')'))
+        .filter_map(|w| w.strip_prefix("--"))
+        .map(|w| w.split('=').next().unwrap_or(w))
+        .filter(|w| !w.is_empty() && w.chars().all(|c| c.is_ascii_lowercase() || c == '-'))
+        .map(String::from)
+        .collect();
+    v.sort();
+    v.dedup();
+    v
+}
+
+#[test]
+fn chart_help_lists_exactly_the_flags_that_work() {
+    let help = stdout(&ridgepoint(&["chart", "--help"]));
+    assert!(!help.contains("--json"), "{help}");
+    assert!(help.contains(".png"), "{help}");
+    let flags = flags_in(&help);
+    for f in [
+        "out",
+        "theme",
+        "width",
+        "height",
+        "gpu",
+        "bandwidth-eff",
+        "draft",
+        "link",
+    ] {
+        assert!(flags.iter().any(|x| x == f), "{f} missing from {flags:?}");
+    }
+    // Each named flag is accepted: a bad value, never "unknown flag".
+    for f in &flags {
+        // `--help` prints help; `--flag` is the syntax line ("`--flag VALUE` or …").
+        if f == "help" || f == "flag" {
+            continue;
+        }
+        let o = ridgepoint(&["chart", "roofline", &format!("--{f}"), "bogus!", "-o", "-"]);
+        assert!(
+            !stderr(&o).contains("unknown flag"),
+            "--{f}: {}",
+            stderr(&o)
+        );
+    }
+    let o = ridgepoint(&["chart", "roofline", "--json", "-o", "-"]);
+    assert_eq!(o.status.code(), Some(2));
+}
+
+#[test]
+fn help_lists_every_weight_format_and_no_internal_names() {
+    for cmd in ["estimate", "explain", "chart", "advise"] {
+        let help = stdout(&ridgepoint(&[cmd, "--help"]));
+        let formats = help
+            .split("--weights P")
+            .nth(1)
+            .and_then(|t| t.split("--weights-attention").next())
+            .unwrap_or_else(|| panic!("{cmd}: no --weights line"));
+        for p in ridgepoint::Precision::ALL {
+            assert!(
+                formats.split_whitespace().any(|w| w == p.id()),
+                "{cmd}: {} missing from --weights help",
+                p.id()
+            );
+        }
+        assert!(!help.contains("::"), "{cmd}: {help}");
+    }
+    let top = stdout(&ridgepoint(&["--help"]));
+    assert!(!top.contains("::"), "{top}");
+    // The calibrated defaults are stated as numbers, read from the constant: 80%, 45%, 60 µs.
+    let c = ridgepoint::Efficiency::CALIBRATED;
+    let help = stdout(&ridgepoint(&["estimate", "--help"]));
+    for n in [
+        format!("{:.0}% of peak bandwidth", c.bandwidth * 100.0),
+        format!("{:.0}% of the dense compute peak", c.compute * 100.0),
+        format!("{} µs per layer", c.layer_overhead.get() * 1e6),
+    ] {
+        assert!(help.contains(&n), "{n} missing from\n{help}");
+    }
+}
+
+#[test]
+fn runtime_flags_change_the_estimate_as_the_link_keys_do() {
+    let pairs: [(&[&str], &str); 5] = [
+        (&["--bandwidth-eff", "0.5"], "?v=1&eb=50"),
+        (&["--compute-eff", "0.9"], "?v=1&ec=90"),
+        (&["--layer-overhead-us", "100"], "?v=1&layer=100"),
+        (&["--overhead-gb", "2.5"], "?v=1&ovh=2500"),
+        (
+            &[
+                "--model",
+                "llama-3.1-70b",
+                "--gpu",
+                "h100-sxm",
+                "--gpus",
+                "2",
+                "--draft",
+                "llama-3.2-1b",
+                "--draft-tokens",
+                "3",
+                "--acceptance",
+                "0.6",
+            ],
+            "?v=1&model=llama-3.1-70b&gpu=h100-sxm&gpus=2&draft=llama-3.2-1b&k=3&acc=60",
+        ),
+    ];
+    let base = estimate_of(&[]);
+    for (flags, link) in pairs {
+        let a = estimate_of(flags);
+        let b = estimate_of(&["--link", link]);
+        for key in [
+            "ttft_s",
+            "tpot_s",
+            "throughput_tokens_per_s",
+            "memory.total_bytes",
+        ] {
+            assert_eq!(at(&a, key), at(&b, key), "{flags:?} / {link}: {key}");
+        }
+        assert_ne!(a, base, "{flags:?} changed nothing");
+    }
+    // Hand check, Llama-2-7B on the A100 80GB SXM (2,039 GB/s) at batch 1: decode is
+    // memory-bound, so at 50% of peak bandwidth a step takes bytes / (0.5 × 2.039e12) plus 32
+    // layers × 60 µs.
+    let a = estimate_of(&["--bandwidth-eff", "0.5"]);
+    let bytes = at(&a, "decode.bytes").unwrap().as_f64().unwrap();
+    let tpot = at(&a, "tpot_s").unwrap().as_f64().unwrap();
+    assert!(
+        close(tpot, bytes / (0.5 * 2.039e12) + 32.0 * 60e-6, 1e-9),
+        "{tpot}"
+    );
+    // 2.5 GB of runtime overhead per GPU.
+    let o = estimate_of(&["--overhead-gb", "2.5"]);
+    assert_eq!(
+        at(&o, "memory.overhead_bytes").unwrap().as_f64(),
+        Some(2.5e9)
+    );
+    // Speculative decoding: (1 − 0.6⁴) / (1 − 0.6) = 0.8704 / 0.4 = 2.176 tokens per step.
+    let s = estimate_of(pairs[4].0);
+    let tps = at(&s, "speculative.tokens_per_step")
+        .unwrap()
+        .as_f64()
+        .unwrap();
+    assert!(close(tps, 2.176, 1e-12), "{tps}");
+}
+
+#[test]
+fn runtime_flags_refuse_values_a_link_cannot_hold() {
+    for (flag, v) in [
+        ("--bandwidth-eff", "1.5"),
+        ("--bandwidth-eff", "0"),
+        ("--compute-eff", "0.455"),
+        ("--acceptance", "-0.1"),
+        ("--overhead-gb", "0.0005"),
+        ("--overhead-gb", "200"),
+        ("--layer-overhead-us", "20000"),
+        ("--draft-tokens", "0"),
+        ("--draft", "gpt-5"),
+    ] {
+        let o = ridgepoint(&["estimate", flag, v]);
+        assert_eq!(o.status.code(), Some(2), "{flag} {v}");
+        assert!(stderr(&o).contains(flag), "{flag} {v}: {}", stderr(&o));
+    }
+}
+
+fn advise_json(args: &[&str]) -> Value {
+    let mut a = vec!["advise"];
+    a.extend(args);
+    a.push("--json");
+    let o = ridgepoint(&a);
+    assert!(o.status.success(), "{args:?}: {}", stderr(&o));
+    serde_json::from_str(&stdout(&o)).unwrap()
+}
+
+#[test]
+fn advise_rows_are_the_estimates_with_the_lever_applied() {
+    let v = advise_json(&["--gpu", "h100-sxm"]);
+    assert_eq!(v["goal"], "latency");
+    let rows = v["rows"].as_array().unwrap();
+    assert_eq!(rows.len(), 13);
+    let base = estimate_of(&["--gpu", "h100-sxm"]);
+    assert_eq!(v["baseline"]["ttft_s"], base["ttft_s"]);
+    // Each lever that is a link change: its row's figures are `estimate` with those keys.
+    for lever in ["weights-fp8", "kv-fp8", "batch-x2", "tp-x2"] {
+        let r = rows.iter().find(|r| r["lever"] == lever).unwrap();
+        assert_eq!(r["outcome"], "applied", "{lever}");
+        let mut link = String::from("?v=1&gpu=h100-sxm");
+        for kv in r["link"].as_array().unwrap() {
+            link.push_str(&format!(
+                "&{}={}",
+                kv[0].as_str().unwrap(),
+                kv[1].as_str().unwrap()
+            ));
+        }
+        let e = estimate_of(&["--link", &link]);
+        for (row_key, est_key) in [
+            ("ttft_s", "ttft_s"),
+            ("tpot_s", "tpot_s"),
+            ("throughput_tokens_per_s", "throughput_tokens_per_s"),
+            ("memory_bytes", "memory.total_bytes"),
+            ("max_batch", "max_batch"),
+        ] {
+            assert_eq!(
+                r["after"][row_key].as_f64(),
+                at(&e, est_key).unwrap().as_f64(),
+                "{lever}: {row_key}"
+            );
+        }
+    }
+}
+
+#[test]
+fn advise_ranks_by_goal_and_says_when_a_model_does_not_fit() {
+    // Llama-2-70B at FP16 (≈ 138 GB of weights) on one A100 80GB: fit goal, INT4 first.
+    let v = advise_json(&["--model", "llama-2-70b", "--goal", "fit"]);
+    assert_eq!(v["goal"], "fit");
+    assert_eq!(v["baseline"]["fits"], false);
+    assert_eq!(v["rows"][0]["lever"], "weights-int4");
+    assert!(v["rows"][0]["why"]
+        .as_str()
+        .unwrap()
+        .starts_with("Now fits:"));
+    let o = ridgepoint(&["advise", "--model", "llama-2-70b"]);
+    assert!(o.status.success());
+    let text = stdout(&o);
+    assert!(text.contains("DOES NOT FIT"), "{text}");
+    assert!(text.contains("Still does not fit:"), "{text}");
+    for (args, msg) in [
+        (&["--goal", "speed"][..], "--goal"),
+        (&["--prefix-share", "1"][..], "--prefix-share"),
+        (&["--batch", "0"][..], "--batch"),
+    ] {
+        let mut a = vec!["advise"];
+        a.extend(args);
+        let o = ridgepoint(&a);
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+        assert!(stderr(&o).contains(msg), "{args:?}: {}", stderr(&o));
+    }
+    let help = stdout(&ridgepoint(&["advise", "--help"]));
+    assert!(help.contains("--goal") && help.contains("--json"), "{help}");
 }

@@ -834,7 +834,7 @@ fn tp_row(s: &Scenario, base: &Figures) -> Row {
             ),
         );
     }
-    if m.heads == 0 || m.heads % n2 as u64 != 0 {
+    if m.heads == 0 || !m.heads.is_multiple_of(n2 as u64) {
         return not_applied(
             Lever::TensorParallel2,
             label,
@@ -849,7 +849,7 @@ fn tp_row(s: &Scenario, base: &Figures) -> Row {
         "Each GPU holds and reads 1/2 as many weight bytes as before, but every layer adds two \
          all-reduces of the step's activations",
     );
-    if m.mla.is_none() && m.kv_heads > 0 && m.kv_heads % n2 as u64 != 0 {
+    if m.mla.is_none() && m.kv_heads > 0 && !m.kv_heads.is_multiple_of(n2 as u64) {
         note.push_str(&format!(
             "; the {} KV heads do not split over {n2} GPUs, so each keeps {} (replicated)",
             m.kv_heads,
