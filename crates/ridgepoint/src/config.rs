@@ -303,9 +303,11 @@ const UNSUPPORTED_TYPES: &[(&str, &str)] = &[
 /// `model_type`s this reader knows, with the family whose rules apply.
 fn family(model_type: &str) -> Option<&'static str> {
     Some(match model_type {
-        "llama" | "mistral" | "mixtral" | "yi" | "internlm" | "internlm2" | "internlm3"
-        | "olmo" | "olmo2" | "olmoe" | "granite" | "granitemoe" | "exaone" | "smollm3"
-        | "ministral" | "mistral3" => "llama",
+        "llama" | "mistral" | "mixtral" | "yi" | "internlm" | "internlm3" | "olmo" | "olmo2"
+        | "olmoe" | "granite" | "granitemoe" | "exaone" | "smollm3" | "ministral" | "mistral3" => {
+            "llama"
+        }
+        "internlm2" => "internlm2",
         "llama4" | "llama4_text" => "llama4",
         "qwen2" | "qwen2_vl" | "qwen2_5_vl" => "qwen2",
         "qwen2_moe" => "qwen2_moe",
@@ -455,7 +457,9 @@ pub fn import_hf_config(text: &str) -> Result<Imported, ConfigError> {
     };
     // tie_word_embeddings defaults: true for these configuration classes in transformers
     // (GemmaConfig, Gemma2Config, Gemma3TextConfig, GPT2Config, OPTConfig, FalconConfig,
-    // GPTBigCodeConfig, CohereConfig, Cohere2Config); false for the rest.
+    // GPTBigCodeConfig, CohereConfig, Cohere2Config, Starcoder2Config: its
+    // `tie_word_embeddings: bool = True`, transformers' configuration_starcoder2.py); false for
+    // the rest. StarCoder2-7B's config names no tie: untied it would count 7.40B, not 7B.
     let tie_default = matches!(
         fam,
         "gemma"
@@ -467,6 +471,7 @@ pub fn import_hf_config(text: &str) -> Result<Imported, ConfigError> {
             | "gpt_bigcode"
             | "cohere"
             | "cohere2"
+            | "starcoder2"
     );
     let tied = match f.boolean("tie_word_embeddings")? {
         Some(t) => t,
@@ -490,6 +495,15 @@ pub fn import_hf_config(text: &str) -> Result<Imported, ConfigError> {
         "starcoder2" => f.boolean("use_bias")?.unwrap_or(true),
         "chatglm" => f.boolean("add_qkv_bias")?.unwrap_or(false),
         "falcon" => f.boolean("bias")?.unwrap_or(false),
+        // InternLM2 (remote code): one `bias` for the fused wqkv and wo projections,
+        // InternLM2Config's default True (configuration_internlm2.py of internlm/internlm2-chat-7b).
+        "internlm2" => match f.boolean("bias")? {
+            Some(b) => b,
+            None => {
+                notes.push("\"bias\" absent: true (InternLM2Config's default): biases on the QKV and output projections".into());
+                true
+            }
+        },
         _ => f.boolean("attention_bias")?.unwrap_or(false),
     };
     let max_context = match f.optional(

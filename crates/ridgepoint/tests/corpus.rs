@@ -37,6 +37,17 @@ use Active::*;
 #[rustfmt::skip]
 const LAYERS: &[(&str, u64, u64, u64, u64, Active)] = &[
     // id                        full sliding window  elements  active
+    ("c4ai-command-r-v01",        40,  0,    0,     2 * 64 * 128,  WithEmbedding), // MHA: 8192 / 64
+    ("falcon-7b-instruct",        32,  0,    0,     2 * 1 * 64,    WithEmbedding), // multi_query: one K/V head, 4544 / 71
+    ("falcon-7b-instruct-rw",     32,  0,    0,     2 * 1 * 64,    WithEmbedding), // RefinedWebModel, multi_query
+    ("gemma-2-9b-it",             21,  21,   4096,  2 * 8 * 256,   WithEmbedding), // every other layer local, head_dim 256
+    ("gpt-j-6b",                  28,  0,    0,     2 * 16 * 256,  WithEmbedding), // MHA: 4096 / 16
+    ("internlm2-chat-7b",         32,  0,    0,     2 * 8 * 128,   WithEmbedding),
+    ("phi-3-medium-128k-instruct", 40, 0,    0,     2 * 10 * 128,  WithEmbedding), // sliding_window 131072 = context
+    ("phi-3-mini-128k-instruct",  32,  0,    0,     2 * 32 * 96,   WithEmbedding), // sliding_window 262144 > context
+    ("phi-3-mini-4k-instruct",    0,   32,   2047,  2 * 32 * 96,   WithEmbedding), // sliding_window 2047 < 4096 context
+    ("phi-4-mini-instruct",       32,  0,    0,     2 * 8 * 128,   WithEmbedding), // 3072 / 24; sliding_window 262144 > context
+    ("starcoder2-7b",             0,   32,   4096,  2 * 4 * 128,   WithEmbedding), // sliding_window 4096 < 16384 context
     ("chatglm3-6b",               28,  0,    0,     2 * 2 * 128,   WithEmbedding), // multi_query_group_num 2, kv_channels 128
     ("deepseek-r1",               61,  0,    0,     512 + 64,      WithEmbedding),
     ("deepseek-v2-lite",          27,  0,    0,     512 + 64,      WithoutEmbedding),
