@@ -19,11 +19,19 @@ Classes: tpot_bs1 (time per output token at batch 1; bar: median |error| ≤ 15%
 batch > 1), ttft (time to first token, or a prefill time from prompt tokens/s; ≤ 25%),
 throughput (output tokens/s, per GPU where the row says so; ≤ 25%), latency (end to end).
 
-Usage: ridgepoint validate [--file PATH] [--json] [--bandwidth F] [--compute F]
+Besides the classes, the errors are summarised (median |error|, p90 |error|, median signed
+error) per batch band (1, 2–31, ≥32), model kind (dense, MoE), GPU count (1 GPU, many GPUs),
+engine (the `engine` column, or read from `framework`) and load (static batch, serving, max
+load).
+
+Usage: ridgepoint validate [--file PATH] [--engine NAME] [--json] [--bandwidth F] [--compute F]
                            [--layer-overhead-us US]
                            [--sweep [--top N] [--max-layer-overhead-us US]]
+                           [--loso]
 
   --file PATH             read this file instead of the built-in measurements
+  --engine NAME           only the rows of this engine (trtllm, vllm, sglang, llama.cpp,
+                          gpt-fast, lmdeploy, tgi: whichever the file has)
   --json                  print one JSON object
   --bandwidth F           bandwidth efficiency (0–1]   [default: Efficiency::CALIBRATED]
   --compute F             compute efficiency (0–1]     [default: Efficiency::CALIBRATED]
@@ -36,6 +44,14 @@ Usage: ridgepoint validate [--file PATH] [--json] [--bandwidth F] [--compute F]
                           fitted alone, and the full report at the best point. The fit is
                           in-sample (the same rows it is scored on): treat it as optimistic.
                           Build with --release: it evaluates ~6 million scenarios.
+  --loso                  leave one source out: for each source (the `source` column), fit the
+                          efficiencies by a sweep over a coarser grid (bandwidth 0.40–1.00 step
+                          0.05, compute 0.30–1.00 step 0.10, step overhead 0–200 µs step 20 µs:
+                          1,144 points) on every other source's figures and predict that
+                          source's; prints each fold's fit, median and p90 |error| per class,
+                          batch band, model kind, GPU count, engine and load, in-sample (one fit
+                          on all figures) and held out. The held-out figures are the ones to
+                          quote. Build with --release.
   --top N                 with --sweep, how many best points to print [10]
   --max-layer-overhead-us US
                           with --sweep, search step overhead over 0–US µs in 40 steps instead
@@ -67,8 +83,9 @@ pub(crate) fn run(args: &[String]) -> Result<(), Fail> {
             "layer-overhead-us",
             "top",
             "max-layer-overhead-us",
+            "engine",
         ],
-        &["json", "sweep"],
+        &["json", "sweep", "loso"],
     )?
     else {
         print!("{HELP}");
@@ -100,15 +117,23 @@ pub(crate) fn run(args: &[String]) -> Result<(), Fail> {
         },
     };
     let sweeping = flags.has("sweep");
-    if sweeping
-        && ["bandwidth", "compute", "layer-overhead-us"]
-            .iter()
-            .any(|f| flags.value(f).is_some())
-    {
+    let loso = flags.has("loso");
+    if sweeping && loso {
         return Err(usage_error(
-            "--sweep searches the efficiencies itself; drop --bandwidth, --compute and \
-             --layer-overhead-us",
+            "--sweep and --loso are two different fits; give one of them",
         ));
+    }
+    for (on, name) in [(sweeping, "--sweep"), (loso, "--loso")] {
+        if on
+            && ["bandwidth", "compute", "layer-overhead-us"]
+                .iter()
+                .any(|f| flags.value(f).is_some())
+        {
+            return Err(usage_error(format!(
+                "{name} searches the efficiencies itself; drop --bandwidth, --compute and \
+                 --layer-overhead-us"
+            )));
+        }
     }
     for f in ["top", "max-layer-overhead-us"] {
         if !sweeping && flags.value(f).is_some() {
@@ -135,8 +160,30 @@ pub(crate) fn run(args: &[String]) -> Result<(), Fail> {
         None => validate::MEASUREMENTS.to_string(),
     };
     let source = flags.value("file").unwrap_or("built-in measurements.tsv");
-    let cases = validate::load(&text).map_err(|e: ParseError| Fail(format!("{source}: {e}"), 1))?;
+    let mut rows =
+        validate::parse(&text).map_err(|e: ParseError| Fail(format!("{source}: {e}"), 1))?;
+    if let Some(engine) = flags.value("engine") {
+        rows = validate::only_engine(&rows, engine)
+            .map_err(|e| usage_error(format!("--engine: {e}")))?;
+    }
+    let cases = validate::cases(&rows);
     let json = flags.has("json");
+    if loso {
+        let l = validate::loso(&cases, &Grid::LOSO);
+        if json {
+            let mut v = l.to_json();
+            v["source"] = json!(source);
+            v["engine"] = json!(flags.value("engine"));
+            print_json(&v);
+        } else {
+            println!("Source: {source}");
+            if let Some(e) = flags.value("engine") {
+                println!("Engine: {e}");
+            }
+            print!("{}", l.render());
+        }
+        return Ok(());
+    }
     if sweeping {
         let sweep = validate::sweep(&cases, &grid, top);
         let best = sweep
@@ -183,6 +230,7 @@ pub(crate) fn run(args: &[String]) -> Result<(), Fail> {
     if json {
         let mut v = report.to_json();
         v["source"] = json!(source);
+        v["engine"] = json!(flags.value("engine"));
         print_json(&v);
     } else {
         println!("Source: {source}");

@@ -1683,6 +1683,7 @@ impl Report {
                 "measured": o.measured,
                 "unit": if o.class == Class::Throughput { "tokens/s" } else { "s" },
                 "error": o.error,
+                "engine": o.engine,
                 "notes": o.notes,
             })).collect::<Vec<_>>(),
             "classes": self.summaries.iter().map(|c| json!({
