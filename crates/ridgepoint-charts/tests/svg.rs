@@ -466,7 +466,7 @@ fn memory_bar_states_the_verdict() {
     let svg = by_id(&seed, "memory");
     for s in [
         "fits (64.7 GB free)",
-        "80 GB capacity",
+        "85.9 GB capacity",
         "total 15.3 GB",
         "weights 13.5 GB",
         "13.5 GB",
@@ -589,16 +589,16 @@ fn kv_charts_mark_crossover_out_of_memory_and_current() {
     let svg = by_id(&all, "kv-crossover");
     for s in [
         "KV = weights at batch 12",
-        "out of memory at batch 58",
+        "out of memory at batch 63",
         "batch 1: 15.3 GB",
-        "80 GB capacity",
+        "85.9 GB capacity",
     ] {
         assert!(has_text(svg, s), "missing {s:?} in {:?}", text_of(svg));
     }
     // Current batch: a dot on the KV line and one on the total, plus nothing else round.
     assert_eq!(svg.matches("<circle").count(), 2);
     let svg = by_id(&all, "kv-context");
-    for s in ["out of memory past 126k tokens", "2.18k tokens: 15.3 GB"] {
+    for s in ["out of memory past 137k tokens", "2.18k tokens: 15.3 GB"] {
         assert!(has_text(svg, s), "missing {s:?} in {:?}", text_of(svg));
     }
     let narrow = render_all(&c, NARROW, &light());

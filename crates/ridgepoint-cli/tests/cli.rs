@@ -113,7 +113,8 @@ fn estimate_json_matches_the_seed_figures() {
     let latency = f("ttft_s") + 127.0 * f("tpot_s");
     assert!(close(f("request_latency_s"), latency, 1e-9));
     assert!(close(f("throughput_tokens_per_s"), 128.0 / latency, 1e-9));
-    assert_eq!(f("memory.capacity_bytes"), 80e9);
+    // nvidia-smi: 81920MiB (the catalog row cites where).
+    assert_eq!(f("memory.capacity_bytes"), 81920.0 * 1024.0 * 1024.0);
 }
 
 #[test]
@@ -135,7 +136,7 @@ fn estimate_text_shows_floor_and_calibrated_figures() {
         "time per output token",
         "request latency",
         "throughput",
-        "largest batch that fits: 57",
+        "largest batch that fits: 62",
         "KV cache outweighs the weights from batch 12",
         "knee",
     ] {

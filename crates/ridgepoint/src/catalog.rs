@@ -30,6 +30,30 @@ struct GpuRow {
     /// Each direction.
     interconnect_gbps: Option<f64>,
     source: &'static str,
+    /// The capacity as the device reports it (`nvidia-smi`'s total, `rocm-smi`'s VRAM total, a
+    /// vendor document's usable GiB), and where that figure was seen. `None`: no device report
+    /// was found, and the vendor's decimal GB stand.
+    reported: Option<(Reported, &'static str)>,
+}
+
+/// A memory capacity in the unit a tool prints it.
+#[derive(Clone, Copy)]
+enum Reported {
+    /// `nvidia-smi`: binary megabytes.
+    MiB(f64),
+    /// Binary gigabytes, as vendor documents for HBM state them.
+    GiB(f64),
+    Bytes(f64),
+}
+
+impl Reported {
+    fn bytes(self) -> f64 {
+        match self {
+            Reported::MiB(v) => v * 1024.0 * 1024.0,
+            Reported::GiB(v) => v * 1024.0 * 1024.0 * 1024.0,
+            Reported::Bytes(v) => v,
+        }
+    }
 }
 
 impl GpuRow {
@@ -39,7 +63,8 @@ impl GpuRow {
             id: self.id.into(),
             name: self.name.into(),
             vendor: self.vendor.into(),
-            memory: Bytes(self.memory_gb * G),
+            memory: Bytes(self.reported.map_or(self.memory_gb * G, |(r, _)| r.bytes())),
+            memory_nominal: Some(Bytes(self.memory_gb * G)),
             bandwidth: BytesPerSec(self.bandwidth_gbps * G),
             fp16: FlopsPerSec(self.fp16_tflops * T),
             fp8: self.fp8_tflops.map(|v| FlopsPerSec(v * T)),
@@ -52,7 +77,12 @@ impl GpuRow {
             // Vendors quote cache sizes in binary megabytes.
             l2: self.l2_mb.map(|mb| Bytes(mb * 1024.0 * 1024.0)),
             interconnect: self.interconnect_gbps.map(|v| BytesPerSec(v * G)),
-            source: self.source.into(),
+            source: match self.reported {
+                Some((_, seen)) => {
+                    format!("{}; memory as the device reports it: {seen}", self.source)
+                }
+                None => self.source.into(),
+            },
         }
     }
 }
@@ -89,6 +119,10 @@ const GPUS: &[GpuRow] = &[
                  ozyphus.github.io/gpu-maths.html; hmc-tech.com (125.34 TF FP16 tensor at \
                  1530 MHz; no INT8 tensor cores); Volta has no sparsity; NVLink2 bandwidth not \
                  retrieved",
+        reported: Some((
+            Reported::MiB(32768.0),
+            "nvidia-smi (driver 525.105.17): 32768 MiB (https://github.com/Wan-Video/Wan2.1/issues/5)",
+        )),
     },
     GpuRow {
         id: "a100-40gb-sxm",
@@ -111,6 +145,10 @@ const GPUS: &[GpuRow] = &[
                  stas00/ml-engineering accelerator tables @744d01e (dense TFLOPS: 312 FP16, \
                  624 sparse); 192 KB L1/shared per SM: NVIDIA A100 whitepaper (same GA100 SM as \
                  the 80 GB part); NVLink3 600 GB/s bidirectional = 300 GB/s each way",
+        reported: Some((
+            Reported::MiB(40960.0),
+            "nvidia-smi (driver 580.126.09): 40960 MiB (https://github.com/bottlerocket-os/bottlerocket-core-kit/pull/834)",
+        )),
     },
     GpuRow {
         id: "a100-80gb-sxm",
@@ -132,6 +170,10 @@ const GPUS: &[GpuRow] = &[
                  glennklockwood.com/garden/processors/A100; stas00/ml-engineering accelerator \
                  tables @744d01e (dense TFLOPS); 192 KB L1/shared per SM: NVIDIA A100 whitepaper; \
                  NVLink3 600 GB/s bidirectional = 300 GB/s each way",
+        reported: Some((
+            Reported::MiB(81920.0),
+            "nvidia-smi: 81920 MiB (https://github.com/NVIDIA/nccl-tests/issues/228)",
+        )),
     },
     GpuRow {
         id: "a100-80gb-pcie",
@@ -154,6 +196,10 @@ const GPUS: &[GpuRow] = &[
                  300 W, so sustained clocks may be lower); 192 KB L1/shared per SM: NVIDIA A100 \
                  whitepaper (same GA100 SM); interconnect = PCIe Gen4 x16 ~31.5 GB/s each way \
                  (an NVLink bridge gives 600 GB/s bidirectional = 300 each way, pairs only)",
+        reported: Some((
+            Reported::MiB(81920.0),
+            "nvidia-smi (driver 550.54.15): 81920 MiB (https://github.com/vllm-project/vllm/issues/7992)",
+        )),
     },
     GpuRow {
         id: "h100-sxm",
@@ -175,6 +221,10 @@ const GPUS: &[GpuRow] = &[
                  3,958* → 1,978.9) via glennklockwood.com/garden/processors/h100 and \
                  stas00/ml-engineering @744d01e; 256 KB L1/shared per SM: NVIDIA Hopper \
                  whitepaper; NVLink4 900 GB/s bidirectional = 450 GB/s each way",
+        reported: Some((
+            Reported::MiB(81559.0),
+            "nvidia-smi (driver 550.54.15): 81559 MiB (https://github.com/NVIDIA/nccl/issues/1264)",
+        )),
     },
     GpuRow {
         id: "h100-pcie",
@@ -197,6 +247,10 @@ const GPUS: &[GpuRow] = &[
                  stas00/ml-engineering @744d01e; 256 KB L1/shared per SM: NVIDIA Hopper \
                  whitepaper (same GH100 SM); interconnect = PCIe Gen5 128 GB/s bidirectional = \
                  64 each way (an NVLink bridge gives 600 bidirectional = 300 each way, pairs only)",
+        reported: Some((
+            Reported::MiB(81559.0),
+            "nvidia-smi (driver 535.129.03): 81559 MiB (https://github.com/triton-inference-server/tensorrtllm_backend/blob/0b9d7d5a195820d53abadfcf7208d0ccdbfd5332/docs/llama.md)",
+        )),
     },
     GpuRow {
         id: "h200-sxm",
@@ -220,6 +274,10 @@ const GPUS: &[GpuRow] = &[
                  H200-SXM-141GBx8 system JSON ('18x 4th Gen NVLink, 900GB/s'); gentic.news \
                  (132 SMs); 256 KB L1/shared per SM: NVIDIA Hopper whitepaper; NVLink4 900 GB/s \
                  bidirectional = 450 GB/s each way",
+        reported: Some((
+            Reported::MiB(143771.0),
+            "nvidia-smi (driver 575.57.08): 143771 MiB (https://github.com/TuftsRT/guides/blob/8e29b6037e1052ac82a5f9161aa52d5257a6bc09/source/hpc/slurm/utilization.md)",
+        )),
     },
     GpuRow {
         id: "b200-sxm",
@@ -242,6 +300,10 @@ const GPUS: &[GpuRow] = &[
                  @744d01e (L2 not disclosed; NVIDIA docs disagree on 180 vs 192 GB: 180 is \
                  NVIDIA's platform value, 192 physical per TechPowerUp); SM count not retrieved; \
                  NVLink5 1,800 GB/s bidirectional = 900 each way",
+        reported: Some((
+            Reported::MiB(183359.0),
+            "nvidia-smi (driver 580.95.05): 183359 MiB (https://github.com/NVIDIA/TensorRT-LLM/issues/10278)",
+        )),
     },
     GpuRow {
         id: "gb200",
@@ -266,6 +328,10 @@ const GPUS: &[GpuRow] = &[
                  mlcommons/inference_results_v6.1 Crusoe GB200-NVL72 system JSON (186 GB; \
                  TensorRT-LLM calls it 'GB200 192GB'); SM count not retrieved; NVLink5 1,800 GB/s \
                  bidirectional = 900 each way",
+        reported: Some((
+            Reported::MiB(189471.0),
+            "nvidia-smi (driver 590.48.01): 189471 MiB (https://github.com/SlinkyProject/slurm-operator/blob/f2ed3fc5325271cef6311c1f92c6c75efe122bb1/docs/installation.md)",
+        )),
     },
     GpuRow {
         id: "l4",
@@ -288,6 +354,10 @@ const GPUS: &[GpuRow] = &[
                  fpsbench.com (7,424 shaders = 58 SMs, 48 MB L2, 30.29 FP32; fpsbench also lists \
                  60 SMs: conflict; hmc-tech's 125.3 TF assumes 60 SMs, datasheet 121 used); \
                  PCIe Gen4 x16 only, ~31.5 GB/s each way (figure from the A100 PCIe row)",
+        reported: Some((
+            Reported::MiB(23034.0),
+            "nvidia-smi (totals listed by Modal): 23034 MiB (https://github.com/modal-labs/modal-client/pull/2797)",
+        )),
     },
     GpuRow {
         id: "l40s",
@@ -310,6 +380,10 @@ const GPUS: &[GpuRow] = &[
                  362 dense, 1,466 FP8 → 733); stas00/ml-engineering @744d01e (INT8 733); \
                  m.reach.dog (142 SMs); L2 uncertain (48 vs 96 MB), left out; PCIe Gen4 x16 \
                  64 GB/s bidirectional = 32 each way, no NVLink",
+        reported: Some((
+            Reported::MiB(46068.0),
+            "nvidia-smi --query-gpu=memory.total (driver 595.71.05): 46068 MiB (https://github.com/akash-network/provider-configs/pull/99)",
+        )),
     },
     GpuRow {
         id: "a10",
@@ -331,6 +405,10 @@ const GPUS: &[GpuRow] = &[
         source: "gpus.tsv (medium confidence): gist.github.com/kimbochen (125 TFLOP/s, 0.6 TB/s, \
                  24 GB, 150 W); sysrqmts.com (600.2 GB/s, 72 SMs, 6 MB L2, 31.24 FP32); INT8 not \
                  retrieved; PCIe Gen4 x16 ~31.5 GB/s each way (figure from the A100 PCIe row)",
+        reported: Some((
+            Reported::Bytes(24146608128.0),
+            "NVML memoryInfo.Total (detect-gpu, driver 535.129.03): 24146608128 bytes (https://github.com/mayooot/detect-gpu/issues/3)",
+        )),
     },
     GpuRow {
         id: "t4",
@@ -352,6 +430,10 @@ const GPUS: &[GpuRow] = &[
         source: "geektopia.es NVIDIA T4 launch coverage (8.1 FP32, 65 FP16 mixed precision, \
                  130 INT8, 260 INT4; Turing has no sparsity); sysrqmts.com (320 GB/s, 40 SMs, \
                  4 MB L2, 70 W); hmc-tech.com; PCIe Gen3 x16 (bandwidth not retrieved)",
+        reported: Some((
+            Reported::MiB(15360.0),
+            "nvidia-smi (driver 580.126.09): 15360 MiB (https://github.com/bottlerocket-os/bottlerocket-kernel-kit/pull/381)",
+        )),
     },
     GpuRow {
         id: "rtx-3090",
@@ -376,6 +458,10 @@ const GPUS: &[GpuRow] = &[
                  rate (what LLM kernels use) is half the FP16-accumulate rate on GA10x per \
                  gist getianao/33fb5306 → 71 DERIVED, not retrieved from a datasheet; INT8 and \
                  NVLink bridge bandwidth not retrieved",
+        reported: Some((
+            Reported::MiB(24576.0),
+            "nvidia-smi (driver 595.84): 24576 MiB (https://github.com/noonghunna/club-3090/issues/1128)",
+        )),
     },
     GpuRow {
         id: "rtx-4090",
@@ -399,6 +485,10 @@ const GPUS: &[GpuRow] = &[
                  techgoing.com (72 MB L2); gist mikasenghaas accelerator-intensity.py (165e12 \
                  dense bf16); no NVLink: PCIe Gen4 x16 ~31.5 GB/s each way (figure from the A100 \
                  PCIe row)",
+        reported: Some((
+            Reported::MiB(24564.0),
+            "nvidia-smi (driver 550.163.01): 24564 MiB (https://github.com/RLinf/RLinf/issues/255)",
+        )),
     },
     GpuRow {
         id: "rtx-5090",
@@ -423,6 +513,10 @@ const GPUS: &[GpuRow] = &[
                  1,792 GB/s, 575 W); accumulate dtype of the FP16 figure not stated (GeForce \
                  FP32-accumulate may be lower); INT8 not retrieved; no NVLink: PCIe Gen5 x16 \
                  ~64 GB/s each way (figure from the H100 PCIe row)",
+        reported: Some((
+            Reported::MiB(32607.0),
+            "nvidia-smi (driver 610.57.04): 32607 MiB (https://github.com/noonghunna/club-3090/issues/1261)",
+        )),
     },
     GpuRow {
         id: "mi250x-gcd",
@@ -447,6 +541,10 @@ const GPUS: &[GpuRow] = &[
                  sparsity on CDNA2) → 64 GB, 1,638.4 GB/s, 191.5, 23.95, 110 CUs; gpt-fast MI250X \
                  numbers are per GCD; L2 not retrieved; Infinity Fabric figures are per package \
                  (350 GB/s unidirectional all-to-all), no per-GCD figure",
+        reported: Some((
+            Reported::Bytes(68702699520.0),
+            "rocminfo (GPU agent pool, COARSE GRAINED): 67092480 KiB (https://github.com/ROCm/rocm_smi_lib/issues/160)",
+        )),
     },
     GpuRow {
         id: "mi300x",
@@ -470,6 +568,10 @@ const GPUS: &[GpuRow] = &[
                  mlcommons/inference_results_v4.1 'MI300X-NPS1-SPX-192GB-750W'; 304 CUs (8 XCD × \
                  38); L2 4 MB per XCD = 32 MB (plus 256 MB Infinity Cache); Infinity Fabric \
                  448 GB/s unidirectional all-to-all",
+        reported: Some((
+            Reported::Bytes(206141652992.0),
+            "rocm-smi --showmeminfo vram (SPX mode): 206141652992 bytes (https://github.com/ROCm/legacy-rocm-build/issues/4750)",
+        )),
     },
     GpuRow {
         id: "mi325x",
@@ -491,6 +593,10 @@ const GPUS: &[GpuRow] = &[
                  256 GB HBM3e, 6 TB/s, 1,000 W peak TBP); stas00/ml-engineering @744d01e; \
                  unanswered.io MI325X guide; L2 32 MB plus 256 MB Infinity Cache; Infinity \
                  Fabric 448 GB/s unidirectional all-to-all",
+        reported: Some((
+            Reported::Bytes(274861129728.0),
+            "rocminfo (GPU agent pool): 268419072 KiB (https://github.com/ROCm/rocm-systems/issues/8263)",
+        )),
     },
     GpuRow {
         id: "tpu-v5e",
@@ -512,6 +618,7 @@ const GPUS: &[GpuRow] = &[
                  says '800 GiBps'), 197 BF16, 393 INT8 (stas: 394); FP8/FP32 not published; \
                  1 TensorCore); stas00/ml-engineering @744d01e; ICI 400 GB/s bidirectional per \
                  chip = 200 each way, 2D torus. The FP16 figure is the BF16 rate",
+        reported: None,
     },
     GpuRow {
         id: "tpu-v5p",
@@ -533,6 +640,7 @@ const GPUS: &[GpuRow] = &[
                  say both GB and GiB; 2,765 GB/s; 459 BF16; FP8 459 listed in one revision only); \
                  stas00/ml-engineering @744d01e (INT8 918); FP32 not published; ICI 1,200 GB/s \
                  bidirectional per chip = 600 each way, 3D torus. The FP16 figure is the BF16 rate",
+        reported: None,
     },
     GpuRow {
         id: "tpu-v6e",
@@ -554,6 +662,7 @@ const GPUS: &[GpuRow] = &[
                  918 BF16, 1,836 INT8); stas00/ml-engineering @744d01e (FP8 918, not in Google's \
                  table); FP32 not published; ICI 800 GB/s bidirectional per chip = 400 each way, \
                  2D torus. The FP16 figure is the BF16 rate",
+        reported: None,
     },
     GpuRow {
         id: "gaudi-3",
@@ -579,6 +688,10 @@ const GPUS: &[GpuRow] = &[
                  24 MB × 4 DCOREs; 24× 200 GbE RoCE = 600 GB/s unidirectional); GenZ-LLM-Analyzer \
                  system_configs.py lists 144 GB / 1,600 TF / 3,675 GB/s (memory conflicts with \
                  Intel's 128 GB); INT8 not published",
+        reported: Some((
+            Reported::MiB(131072.0),
+            "hl-smi CSV (example line in a parser's doc comment): 131072 MiB (https://github.com/lablup/all-smi/blob/b92ea0a08a8f77ac6acdf724d883ebbd92563c7b/src/device/hlsmi/parser.rs)",
+        )),
     },
     GpuRow {
         id: "m2-ultra",
@@ -600,6 +713,7 @@ const GPUS: &[GpuRow] = &[
                  FLOPS LOW CONFIDENCE, DERIVED: hmc-tech.com lists the 60-core M2 Ultra at \
                  21.47 TF with FP16 = FP32, scaled × 76/60 at the same clock ≈ 27.2; usable GPU \
                  memory is ~75% of unified RAM",
+        reported: None,
     },
     GpuRow {
         id: "m4-max",
@@ -621,6 +735,7 @@ const GPUS: &[GpuRow] = &[
                  FLOPS LOW CONFIDENCE, DERIVED: hmc-tech.com lists the 32-core M4 Max at 13.74 TF \
                  (FP16 = FP32), scaled × 40/32 ≈ 17.2 (gpuhunter.io claims 34, likely \
                  double-counted: conflict)",
+        reported: None,
     },
     // From tests/data/gpus-2026.tsv (sources there, one per figure).
     GpuRow {
@@ -646,6 +761,10 @@ const GPUS: &[GpuRow] = &[
                  78 SMs from a Geekbench 6 listing); ke60.top (60 MB L2, single source); FP8 not \
                  retrieved; 256 KB L1/shared per SM: NVIDIA Hopper whitepaper (GH100 SM); NVLink4 \
                  900 GB/s bidirectional = 450 GB/s each way",
+        reported: Some((
+            Reported::MiB(97871.0),
+            "nvidia-smi (driver 580.95.05): 97871 MiB (https://github.com/NVIDIA/nvtrust/issues/128)",
+        )),
     },
     GpuRow {
         id: "b300-sxm",
@@ -671,6 +790,10 @@ const GPUS: &[GpuRow] = &[
                  (B300 FP4 14,000, INT8 150, 270 GB, 7.7 TB/s): FP4, FP32 and INT8 conflict, INT8 \
                  left out; awesomeagents.ai (160 SMs, 640 tensor cores); NVLink5 1,800 GB/s \
                  bidirectional = 900 each way",
+        reported: Some((
+            Reported::MiB(275040.0),
+            "nvidia-smi: 275040 MiB (https://github.com/oracle-quickstart/oci-gpu-quickstarts/blob/6a0abdc78b574b28eb10926387615c8414ed8c1d/nvidia/B300/README-B300.md)",
+        )),
     },
     GpuRow {
         id: "gb300",
@@ -696,6 +819,10 @@ const GPUS: &[GpuRow] = &[
                  8 TB/s per GPU; awesomeagents says 288 GB); INT8 conflicting (stas 5,000, verda \
                  165), left out; awesomeagents.ai (160 SMs); NVLink5 1,800 GB/s bidirectional = \
                  900 each way",
+        reported: Some((
+            Reported::MiB(284208.0),
+            "nvidia-smi: 284208 MiB (https://github.com/oracle-quickstart/oci-gpu-quickstarts/blob/6a0abdc78b574b28eb10926387615c8414ed8c1d/nvidia/GB300/README-GB300.md)",
+        )),
     },
     GpuRow {
         id: "mi355x",
@@ -720,6 +847,10 @@ const GPUS: &[GpuRow] = &[
                  256 CUs = 1,024 Matrix Cores / 4 per CU; L2 4 MB per XCD × 8 = 32 MB (plus \
                  256 MB Infinity Cache); Infinity Fabric 535.5 GB/s unidirectional all-to-all \
                  (76.5 × 7)",
+        reported: Some((
+            Reported::Bytes(309220868096.0),
+            "rocminfo (GPU agent pool): 301973504 KiB (https://github.com/ROCm/rocm-libraries/issues/9055)",
+        )),
     },
     GpuRow {
         id: "rtx-pro-6000",
@@ -744,6 +875,10 @@ const GPUS: &[GpuRow] = &[
                  thefilibusterblog.com and a Tom's Hardware repost (188 SMs, 128 MB L2, 96 GB \
                  GDDR7, 1,792 GB/s); gpu.name (PCIe Gen 5, 600 W); no NVLink: PCIe Gen5 x16 \
                  ~64 GB/s each way (figure from the H100 PCIe row)",
+        reported: Some((
+            Reported::MiB(97887.0),
+            "nvidia-smi (driver 580.95.05; name truncated by nvidia-smi): 97887 MiB (https://github.com/zmarty/zmarty.github.io/blob/a33d0e97ef3c2820c282bce8ea914f5e62ca5e77/_posts/2025-10-23-speculative-decoding.md)",
+        )),
     },
 ];
 

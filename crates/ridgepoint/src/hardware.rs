@@ -19,8 +19,13 @@ pub struct Gpu {
     /// Display name.
     pub name: String,
     pub vendor: String,
-    /// HBM/GDDR capacity (decimal GB as the vendor states it).
+    /// HBM/GDDR capacity as the device reports it (`nvidia-smi`'s total: an "80 GB" A100 has
+    /// 81,920 MiB = 85.9 × 10⁹ bytes), where a report was found; else the vendor's decimal GB.
     pub memory: Bytes,
+    /// The capacity the vendor's name and datasheet give ("80 GB"), for display beside
+    /// `memory`; `None` for a custom GPU.
+    #[serde(default)]
+    pub memory_nominal: Option<Bytes>,
     /// Peak memory bandwidth.
     pub bandwidth: BytesPerSec,
     /// Dense FP16/BF16 tensor peak (FP32 accumulate where it differs).

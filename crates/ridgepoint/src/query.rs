@@ -313,6 +313,7 @@ impl<'a> Reader<'a> {
             name: self.text("g.name", "Custom GPU"),
             vendor: "custom".into(),
             memory: Bytes(self.decimal("g.mem", 1e5, base.memory.get(), G)),
+            memory_nominal: None,
             bandwidth: BytesPerSec(self.decimal("g.bw", 1e6, base.bandwidth.get(), G)),
             fp16: FlopsPerSec(self.decimal("g.fp16", 1e6, base.fp16.get(), T)),
             bf16_tensor_cores: true,

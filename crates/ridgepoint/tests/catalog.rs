@@ -451,7 +451,7 @@ fn skipped_rows_are_not_in_the_catalog() {
 #[test]
 fn mi250x_is_one_gcd() {
     let g = catalog::gpu("mi250x-gcd").unwrap();
-    assert_eq!(g.memory.get(), 64e9);
+    assert_eq!(g.memory_nominal.map(|b| b.get()), Some(64e9));
     assert_eq!(g.bandwidth.get(), 3276.8e9 / 2.0);
     assert_eq!(g.fp16.get(), 383e12 / 2.0);
 }
@@ -539,9 +539,9 @@ enum Scope {
 
 // Conversions from gpus.tsv units to the catalog's (`Gpu`'s doc comments in `hardware.rs`).
 
-/// Memory: `Gpu::memory` is decimal GB as the vendor states it, and so is `memory_GB`:
-/// bytes = GB × 10^9. When the catalog moves to the binary GiB the device reports, this is the
-/// one place to change.
+/// Memory: `memory_GB` is decimal GB as the vendor states it, and so is
+/// `Gpu::memory_nominal`: bytes = GB × 10^9. (`Gpu::memory` is what the device reports, checked
+/// against `gpu-memory.tsv` by `memory_is_what_the_device_reports`.)
 fn memory_bytes(gb: f64) -> f64 {
     gb * 1e9
 }
@@ -696,7 +696,7 @@ impl Field {
 
     fn catalog(self, g: &Gpu) -> Option<f64> {
         match self {
-            Field::Memory => Some(g.memory.get()),
+            Field::Memory => g.memory_nominal.map(|b| b.get()),
             Field::Bandwidth => Some(g.bandwidth.get()),
             Field::Fp16 | Field::Fp16FromSparse => Some(g.fp16.get()),
             Field::Fp8 => g.fp8.map(|v| v.get()),
@@ -1183,4 +1183,86 @@ fn a_wrong_figure_fails_with_gpu_field_expected_and_actual() {
     assert!(failures[0].starts_with("h200-sxm bandwidth: expected 4800 GB/s, actual 4900 GB/s"));
     assert!(failures[1].starts_with("h200-sxm fp16: expected 989 TFLOP/s, actual 1979 TFLOP/s"));
     assert!(failures[2].starts_with("h200-sxm fp16 (half the sparse figure)"));
+}
+
+/// `tests/data/gpu-memory.tsv`: each catalog GPU's capacity as the device reports it
+/// (`nvidia-smi`'s total in MiB, `rocm-smi`'s bytes, a vendor document's GiB), with the page
+/// where that output was seen. A row with an empty figure says why none was found.
+#[test]
+fn memory_is_what_the_device_reports() {
+    let text = include_str!("data/gpu-memory.tsv");
+    let mut lines = text.lines().filter(|l| !l.trim().is_empty());
+    let header: Vec<&str> = lines.next().unwrap().split('\t').collect();
+    assert_eq!(header[..4], ["id", "reported", "unit", "tool"]);
+    let mut seen = Vec::new();
+    let mut failures = Vec::new();
+    for line in lines {
+        let cells: Vec<&str> = line.split('\t').collect();
+        let (id, value, unit) = (cells[0], cells[1].trim(), cells[2].trim());
+        let source = cells.get(4).copied().unwrap_or("").trim();
+        seen.push(id.to_string());
+        let Some(g) = catalog::gpu(id) else {
+            // A row for a GPU the catalog leaves out (listed in SKIPPED) is allowed.
+            assert!(
+                catalog::SKIPPED
+                    .iter()
+                    .any(|(name, _)| name.to_lowercase().contains(&id.replace('-', " "))),
+                "{id}: in gpu-memory.tsv but neither in the catalog nor in SKIPPED"
+            );
+            continue;
+        };
+        let nominal = g
+            .memory_nominal
+            .expect("catalog GPUs carry the vendor's figure")
+            .get();
+        if value.is_empty() {
+            // No device report found: the vendor's decimal GB stand, and the row says why.
+            assert!(
+                !line.split('\t').skip(3).all(|c| c.trim().is_empty()),
+                "{id}: say why"
+            );
+            if g.memory.get() != nominal {
+                failures.push(format!(
+                    "{id}: no report, so memory should be {nominal}, is {}",
+                    g.memory.get()
+                ));
+            }
+            continue;
+        }
+        let v: f64 = value
+            .replace(',', "")
+            .parse()
+            .unwrap_or_else(|_| panic!("{id}: {value}"));
+        let bytes = match unit {
+            "MiB" => v * 1024.0 * 1024.0,
+            "GiB" => v * 1024.0 * 1024.0 * 1024.0,
+            "KiB" => v * 1024.0,
+            "bytes" | "B" => v,
+            // A vendor document's decimal GB (TPUs): no device figure, the nominal stands.
+            "GB" => v * 1e9,
+            other => panic!("{id}: unit {other}"),
+        };
+        if g.memory.get() != bytes {
+            failures.push(format!(
+                "{id}: device reports {v} {unit} = {bytes} B, catalog {}",
+                g.memory.get()
+            ));
+        }
+        // A unit slip (MiB read as MB, GiB as GB twice) lands outside this band.
+        let ratio = bytes / nominal;
+        if !(0.9..=1.1).contains(&ratio) {
+            failures.push(format!("{id}: reported/nominal = {ratio:.3}"));
+        }
+        if unit != "GB" && !source.is_empty() && !g.source.contains(value) {
+            failures.push(format!(
+                "{id}: the catalog's source does not cite the figure {value}"
+            ));
+        }
+    }
+    for g in catalog::gpus() {
+        if !seen.contains(&g.id) {
+            failures.push(format!("{}: no row in gpu-memory.tsv", g.id));
+        }
+    }
+    assert!(failures.is_empty(), "\n{}", failures.join("\n"));
 }

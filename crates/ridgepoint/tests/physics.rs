@@ -50,7 +50,9 @@ const L7_TOTAL: f64 = 32000.0 * 4096.0 + L7_BODY + L7_LM_HEAD + 65.0 * 4096.0; /
 
 const A100_PEAK: f64 = 312e12; // dense FP16 tensor
 const A100_BW: f64 = 2.039e12;
-const A100_CAPACITY: f64 = 80e9; // as the catalog stores it (vendor GB)
+/// As the device reports it: nvidia-smi prints 81920MiB for an A100-SXM4-80GB (see the
+/// catalog row's source), 81,920 × 2^20 B — not the 80 × 10^9 B its name suggests.
+const A100_CAPACITY: f64 = 81920.0 * 1024.0 * 1024.0; // 85,899,345,920
 
 #[test]
 fn llama_2_7b_parameters_add_up_from_the_config() {
@@ -201,12 +203,12 @@ fn l7_seed_memory(batch: f64) -> f64 {
 #[test]
 fn largest_batch_and_longest_context_solve_the_memory_equation() {
     // B ≥ 4 fills the 8192-token chunk, so M(B) = 13,476,831,232 + 500,000,000 + 629,145,600
-    //   + B × (2176 × 524,288 + 128,000) = 14,605,976,832 + B × 1,140,978,688 ≤ 80e9
-    //   → B ≤ 57.31: 57.
+    //   + B × (2176 × 524,288 + 128,000) = 14,605,976,832 + B × 1,140,978,688
+    //   ≤ 85,899,345,920 → B ≤ 62.48: 62.
     let fixed = L7_TOTAL * 2.0 + 0.5e9 + 8192.0 * 38_400.0 * 2.0;
     let per_seq = 2176.0 * L7_KV_TOKEN + 32000.0 * 4.0;
     let b_max = ((A100_CAPACITY - fixed) / per_seq).floor();
-    assert_eq!(b_max, 57.0);
+    assert_eq!(b_max, 62.0);
     assert!(l7_seed_memory(b_max) <= A100_CAPACITY && l7_seed_memory(b_max + 1.0) > A100_CAPACITY);
     let e = evaluate(&scenario("a100-80gb-sxm", "llama-2-7b", 1, 2048, 128));
     assert_eq!(e.max_batch as f64, b_max);
@@ -218,11 +220,11 @@ fn largest_batch_and_longest_context_solve_the_memory_equation() {
     );
 
     // Longest context at batch 1 (the prompt is 2048 of it, so the chunk stays 2048):
-    //   80e9 − 13,476,831,232 − 500,000,000 − 157,414,400 = 65,865,754,368 B of cache room
-    //   / 524,288 B per token = 125,628.7 → 125,628 tokens.
+    //   85,899,345,920 − 13,476,831,232 − 500,000,000 − 157,414,400 = 71,765,100,288 B of
+    //   cache room / 524,288 B per token = 136,881.07 → 136,881 tokens.
     let room = A100_CAPACITY - L7_TOTAL * 2.0 - 0.5e9 - l7_activations(1.0, 2048.0, 1.0);
     let ctx_max = (room / L7_KV_TOKEN).floor();
-    assert_eq!(ctx_max, 125_628.0);
+    assert_eq!(ctx_max, 136_881.0);
     assert_eq!(e.max_context as f64, ctx_max);
     // At batch 4 the chunk is 8192 and four caches share the room.
     let e4 = evaluate(&scenario("a100-80gb-sxm", "llama-2-7b", 4, 2048, 128));

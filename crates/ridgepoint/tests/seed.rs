@@ -125,7 +125,7 @@ fn derivations_show_formula_values_and_result() {
         KV cache per GPU: KV = B × kv × ctx × share = 1 × 524 kB × 2,176 × 1 = 1.14 GB  (share: the part one GPU holds (1/N of the KV heads, at least one head; MLA's latent on every GPU))
         Activations (peak): A = chunk × (4 × h + 2 × i) × 2 / N + B × vocab × 4 = 2,048 × (4 × 4,096 + 2 × 11,008) × 2 / 1 + 1 × 32,000 × 4 = 157 MB  (one prefill chunk in flight (at most 8192 tokens) at 2 bytes per FP16 value, plus 4-byte FP32 logits for each sequence; for MoE, i is the active experts' width)
         Memory per GPU: M = W / N + KV + A + overhead = 13.5 GB / 1 + 1.14 GB + 157 MB + 500 MB = 15.3 GB  (fits in the GPU's memory)
-        Largest batch that fits: B_max = largest B with M(B) ≤ capacity = largest B with M(B) ≤ 80 GB = 57  (every sequence at its full prompt + output length)
+        Largest batch that fits: B_max = largest B with M(B) ≤ capacity = largest B with M(B) ≤ 85.9 GB = 62  (every sequence at its full prompt + output length)
         Ridge point: I_ridge = F / BW = 312 TFLOP/s / 2.04 TB/s = 153 FLOP/B  (dense peak for the precision the matmuls run in)
         Decode arithmetic intensity: I_dec = FLOPs / bytes = 14.3 GFLOP / 14.3 GB = 1 FLOP/B  (one step of the batch at the mean context prompt + output/2: weights read once, each sequence's KV cache read)
         Decode step, memory time: t_mem = bytes / BW = 14.3 GB / 2.04 TB/s = 7.02 ms
