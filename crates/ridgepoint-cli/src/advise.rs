@@ -2,7 +2,7 @@
 //! the engine, ranked by the goal (`ridgepoint::advise`).
 
 use crate::args::{print_json, scenario_flag_names, scenario_from, usage_error, Fail, Flags};
-use ridgepoint::advise::{advise, Advice, AdviseInput, Figures, Goal, Outcome, Row};
+use ridgepoint::advise::{advise, Advice, AdviseInput, Figures, FitChange, Goal, Outcome, Row};
 use ridgepoint::units::Unit;
 use serde_json::{json, Value};
 
@@ -142,7 +142,12 @@ fn row_json(r: &Row) -> Value {
             "max_batch_before": c.max_batch.0,
             "max_batch_after": c.max_batch.1,
         })),
-        "fit": r.fit.map(|f| format!("{f:?}")),
+        "fit": r.fit.map(|f| match f {
+            FitChange::StillFits => "still_fits",
+            FitChange::StopsFitting => "stops_fitting",
+            FitChange::NowFits => "now_fits",
+            FitChange::StillDoesNotFit => "still_does_not_fit",
+        }),
         "link": r.link.iter().map(|(k, v)| json!([k, v])).collect::<Vec<_>>(),
         "why": r.why,
     })
@@ -207,8 +212,14 @@ fn advice_text(input: &AdviseInput, a: &Advice) -> String {
             Goal::Fit => "memory per GPU",
         }
     ));
+    let w = a
+        .rows
+        .iter()
+        .map(|r| r.label.chars().count())
+        .max()
+        .unwrap_or(5);
     o.push_str(&format!(
-        "{:>2}  {:<52} {:>8} {:>8} {:>8} {:>10} {:>9}  {}\n",
+        "{:>2}  {:<w$} {:>8} {:>8} {:>8} {:>10} {:>9}  {}\n",
         "#", "lever", "TTFT", "TPOT", "tok/s", "memory", "max batch", "decode after"
     ));
     for (i, r) in a.rows.iter().enumerate() {
@@ -235,7 +246,13 @@ fn advice_text(input: &AdviseInput, a: &Advice) -> String {
                 }
             ),
         };
-        o.push_str(&format!("{:>2}  {:<52} {cols}\n", i + 1, r.label));
+        let pad = w.saturating_sub(r.label.chars().count());
+        o.push_str(&format!(
+            "{:>2}  {}{} {cols}\n",
+            i + 1,
+            r.label,
+            " ".repeat(pad)
+        ));
         o.push_str(&format!("    {}\n", r.why));
     }
     o.push_str("\n! does not fit in memory\n");

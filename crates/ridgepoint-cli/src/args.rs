@@ -31,32 +31,49 @@ Scenario flags (defaults: Llama-2-7B on an A100 80GB, FP16, a 2,048-token prompt
 pub(crate) fn scenario_flags_help(json: bool) -> String {
     let d = Spec::default();
     let json_line = if json {
-        "\n  --json          print one JSON object instead of text"
+        "\n  --json                print one JSON object instead of text"
     } else {
         ""
     };
+    let q = |r: (u32, u32)| (r.0, r.1);
+    let (elo, ehi) = q(ridgepoint::query::EFF_RANGE);
+    let (llo, lhi) = q(ridgepoint::query::LAYER_US_RANGE);
+    let (olo, ohi) = q(ridgepoint::query::OVERHEAD_MB_RANGE);
+    let (klo, khi) = q(ridgepoint::query::DRAFT_TOKENS_RANGE);
+    let (alo, ahi) = q(ridgepoint::query::ACCEPT_RANGE);
+    let pct = |v: u32| v as f64 / 100.0;
     format!(
         "{SCENARIO_FLAGS}
-  --bandwidth-eff F  share of peak memory bandwidth reached, in whole percent (0.01–1)
-                  [{bw}, fitted to published measurements]
-  --compute-eff F share of the dense compute peak reached (0.01–1)  [{ce}]
-  --layer-overhead-us US
-                  fixed cost per layer of each forward step, whole µs (0–10000)  [{lu}]
-  --overhead-gb GB  runtime memory per GPU outside weights, KV cache and activations
-                  (CUDA context, allocator), whole MB (0–100)    [{ov}]
-  --draft ID      speculative decoding with this catalog model as the draft (off: none)
-  --draft-tokens K  tokens drafted per step (1–16)                [{k}]
-  --acceptance F  chance each drafted token is accepted, whole percent (0–1)  [{acc}]{json_line}
-  -h, --help      this text
+Runtime (the efficiency defaults are fitted to published measurements):
+  --bandwidth-eff F     share of peak memory bandwidth reached, {el}–{eh} in
+                        whole percent                                   [{bw}]
+  --compute-eff F       share of the dense compute peak reached, {el}–{eh}   [{ce}]
+  --layer-overhead-us US  fixed cost per layer of each forward step, whole µs,
+                        {llo}–{lhi}                                         [{lu}]
+  --overhead-gb GB      runtime memory per GPU besides weights, KV cache and
+                        activations (CUDA context, allocator), {ol}–{oh} GB in
+                        whole MB                                        [{ov}]
+Speculative decoding (off unless --draft is given):
+  --draft ID            the draft model, a catalog id (see `ridgepoint models`)
+  --draft-tokens K      tokens drafted per step, {klo}–{khi}                     [{k}]
+  --acceptance F        chance each drafted token is accepted, {al}–{ah} in
+                        whole percent                                   [{acc}]{json_line}
+  -h, --help            this text
 
 Flags take `--flag VALUE` or `--flag=VALUE`. A bad value is an error (exit 2), never
 silently replaced by a default.",
-        bw = d.bw_eff as f64 / 100.0,
-        ce = d.compute_eff as f64 / 100.0,
+        el = pct(elo),
+        eh = pct(ehi),
+        al = pct(alo),
+        ah = pct(ahi),
+        ol = olo as f64 / 1000.0,
+        oh = ohi as f64 / 1000.0,
+        bw = pct(d.bw_eff),
+        ce = pct(d.compute_eff),
         lu = d.layer_us,
         ov = d.overhead_mb as f64 / 1000.0,
         k = d.draft_tokens,
-        acc = d.acceptance as f64 / 100.0,
+        acc = pct(d.acceptance),
     )
 }
 

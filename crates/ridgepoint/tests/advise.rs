@@ -438,3 +438,46 @@ fn every_goal_id_round_trips() {
     }
     assert_eq!(Goal::from_id("speed"), None);
 }
+
+#[test]
+fn every_row_is_finite_and_explained_across_the_catalog() {
+    let models = [
+        "llama-2-7b",
+        "llama-3.1-405b",
+        "mixtral-8x7b",
+        "gpt-oss-120b",
+        "deepseek-v3",
+        "gemma-2-9b",
+    ];
+    for g in catalog::gpus() {
+        for m in models {
+            let Some(model) = catalog::model(m) else {
+                continue;
+            };
+            for (batch, prompt, output, gpus) in [(1, 2048, 128, 1), (4096, 1, 1, 8)] {
+                let s = Scenario {
+                    gpu: g.clone(),
+                    model: model.clone(),
+                    batch,
+                    prompt,
+                    output,
+                    gpus,
+                    ..calibrated(floor_scenario("a100-80gb-sxm", "llama-2-7b", 1, 1, 1))
+                };
+                for goal in Goal::ALL {
+                    let a = run(&s, goal);
+                    assert_eq!(a.rows.len(), Lever::ALL.len());
+                    for r in &a.rows {
+                        let ctx = format!("{} {m} b{batch} {}", g.id, r.label);
+                        assert!(!r.why.is_empty() && !r.why.contains("NaN"), "{ctx}");
+                        if let Some(c) = &r.change {
+                            for v in [c.ttft, c.tpot, c.latency, c.throughput, c.memory.get()] {
+                                assert!(v.is_finite(), "{ctx}: {c:?}");
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
