@@ -66,6 +66,8 @@ const LAYERS: &[(&str, u64, u64, u64, u64, Active)] = &[
     ("llama-3.1-8b",              32,  0,    0,     2 * 8 * 128,   WithEmbedding),
     ("llama-3.2-1b-instruct",     16,  0,    0,     2 * 8 * 64,    WithEmbedding),
     ("llama-3.2-3b-instruct",     28,  0,    0,     2 * 8 * 128,   WithEmbedding),
+    ("mistral-7b-v0.1",           0,   32,   4096,  2 * 8 * 128,   WithEmbedding), // sliding_window 4096 < 32768 context
+    ("olmo-2-1124-13b",           40,  0,    0,     2 * 40 * 128,  WithEmbedding), // MHA: 5120 / 40
     ("mixtral-8x22b",             56,  0,    0,     2 * 8 * 128,   WithEmbedding),
     ("mixtral-8x7b",              32,  0,    0,     2 * 8 * 128,   WithEmbedding),
     ("phi-4",                     40,  0,    0,     2 * 10 * 128,  WithEmbedding),
