@@ -10,6 +10,7 @@ pub mod compare;
 pub mod config;
 pub mod derivation;
 pub mod estimate;
+pub mod gpu_arch;
 mod explain;
 pub mod hardware;
 pub mod json;
