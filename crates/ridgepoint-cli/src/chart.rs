@@ -112,17 +112,15 @@ pub fn svg(id: &str, s: &Scenario, theme: &Theme, size: (u32, u32)) -> Result<St
     Ok(out)
 }
 
-/// Chart `id` of scenario `s` written to `path` as a PNG of `size` pixels.
-pub fn png(
-    id: &str,
-    s: &Scenario,
-    theme: &Theme,
-    size: (u32, u32),
-    path: &std::path::Path,
-) -> Result<(), String> {
-    let backend = crate::png::TextBitmap::to_file(path, size)?;
-    let root = backend.into_drawing_area();
-    draw(id, s, theme, &root)?;
-    root.present()
-        .map_err(|e| format!("{}: {e:?}", path.display()))
+/// Chart `id` of scenario `s` as PNG bytes of `size` pixels, in `theme` (text at the canvas's
+/// sizes).
+pub fn png(id: &str, s: &Scenario, theme: &Theme, size: (u32, u32)) -> Result<Vec<u8>, String> {
+    let mut buf = vec![0u8; size.0 as usize * size.1 as usize * 3];
+    {
+        let root = crate::png::TextBitmap::with_buffer(&mut buf, size)?.into_drawing_area();
+        draw(id, s, theme, &root)?;
+        root.present()
+            .map_err(|e| format!("drawing {id} failed: {e:?}"))?;
+    }
+    crate::png::encode(buf, size)
 }

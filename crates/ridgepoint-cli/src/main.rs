@@ -317,7 +317,8 @@ fn chart_cmd(args: &[String]) -> Result<(), Fail> {
             }
         }
         chart::Format::Png => {
-            chart::png(id, &s, &theme, size, std::path::Path::new(out)).map_err(|e| Fail(e, 1))?;
+            let png = chart::png(id, &s, &theme, size).map_err(|e| Fail(e, 1))?;
+            std::fs::write(out, png).map_err(|e| Fail(format!("{out}: {e}"), 1))?;
             eprintln!("wrote {out}");
         }
     }

@@ -25,14 +25,24 @@ pub(crate) struct TextBitmap<'a> {
 }
 
 impl<'a> TextBitmap<'a> {
-    /// A backend that writes `path` when presented (the format from its extension: PNG).
-    pub(crate) fn to_file(path: &'a std::path::Path, size: (u32, u32)) -> Result<Self, String> {
+    /// A backend drawing into `buf`, RGB, `width × height × 3` bytes.
+    pub(crate) fn with_buffer(buf: &'a mut [u8], size: (u32, u32)) -> Result<Self, String> {
         let font = FontRef::try_from_slice(FONT).map_err(|e| format!("bundled font: {e}"))?;
         Ok(TextBitmap {
-            inner: BitMapBackend::new(path, size),
+            inner: BitMapBackend::with_buffer(buf, size),
             font,
         })
     }
+}
+
+/// An RGB buffer of `size` encoded as PNG.
+pub(crate) fn encode(buf: Vec<u8>, (w, h): (u32, u32)) -> Result<Vec<u8>, String> {
+    let img = image::RgbImage::from_raw(w, h, buf)
+        .ok_or_else(|| format!("a {w} × {h} image needs {} bytes", w as u64 * h as u64 * 3))?;
+    let mut out = std::io::Cursor::new(Vec::new());
+    img.write_to(&mut out, image::ImageOutputFormat::Png)
+        .map_err(|e| format!("PNG encoding failed: {e}"))?;
+    Ok(out.into_inner())
 }
 
 type E = <BitMapBackend<'static> as DrawingBackend>::ErrorType;
