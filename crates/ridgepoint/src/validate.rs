@@ -1063,9 +1063,21 @@ pub fn map_row(row: &Row) -> Vec<Result<Case, Skip>> {
         .filter(|b| *b >= 1);
     let metric = metric(row, batch, gpus).map_err(|e| reasons.push(e)).ok();
     let max_load = max_load && batch.is_none() && matches!(metric, Some(Metric::Throughput { .. }));
+    let rate = row
+        .request_rate
+        .trim()
+        .parse::<f64>()
+        .ok()
+        .filter(|r| r.is_finite() && *r > 0.0);
     if max_load {
         // Placeholder: replaced by the engine's largest batch once the scenario is built.
         batch = Some(1);
+    } else if let (None, Some(r)) = (batch, rate) {
+        reasons.push(format!(
+            "serving at {r} requests/s: the running batch follows from the arrivals, not a \
+             stated number; compared once validate runs serving rows through the serving \
+             simulation (issue 11)"
+        ));
     } else if batch.is_none() {
         reasons.push(format!(
             "batch {} is not a stated number (chosen by the runtime or a load level)",

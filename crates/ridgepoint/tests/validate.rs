@@ -936,3 +936,19 @@ fn leave_one_source_out_on_the_loso_grid() {
     assert!(l.held_out.iter().all(|o| o.error.is_finite()));
     println!("{}", l.render());
 }
+
+#[test]
+fn a_request_rate_serving_row_waits_for_the_serving_simulation() {
+    let r = skip_extra(
+        &[
+            ("batch_or_concurrency", "QPS=4"),
+            ("metric", "mean ITL (serving)"),
+            ("unit", "ms"),
+        ],
+        &[("request_rate", "4")],
+    );
+    assert!(
+        r.contains("4 requests/s") && r.contains("serving simulation"),
+        "{r}"
+    );
+}
