@@ -330,8 +330,10 @@ fn family(model_type: &str) -> Option<&'static str> {
         "starcoder2" => "starcoder2",
         "cohere" => "cohere",
         "cohere2" => "cohere2",
-        "chatglm" | "glm" => "chatglm",
-        "glm4" => "glm4",
+        "chatglm" => "chatglm",
+        // GlmConfig (in-library GLM-4-9B, "-hf" repos) and Glm4Config (GLM-4-0414) name the common
+        // keys; only ChatGLM's remote code uses num_layers / multi_query_group_num.
+        "glm" | "glm4" => "glm4",
         "glm4_moe" => "glm4_moe",
         _ => return None,
     })
@@ -494,6 +496,18 @@ pub fn import_hf_config(text: &str) -> Result<Imported, ConfigError> {
         }
         "starcoder2" => f.boolean("use_bias")?.unwrap_or(true),
         "chatglm" => f.boolean("add_qkv_bias")?.unwrap_or(false),
+        // GlmConfig and Glm4Config: `attention_bias: bool = True` (transformers'
+        // configuration_glm.py, configuration_glm4.py).
+        "glm4" => match f.boolean("attention_bias")? {
+            Some(b) => b,
+            None => {
+                notes.push(
+                    "\"attention_bias\" absent: true (GlmConfig's default): biases on Q, K and V"
+                        .into(),
+                );
+                true
+            }
+        },
         "falcon" => f.boolean("bias")?.unwrap_or(false),
         // InternLM2 (remote code): one `bias` for the fused wqkv and wo projections,
         // InternLM2Config's default True (configuration_internlm2.py of internlm/internlm2-chat-7b).
@@ -670,6 +684,11 @@ fn kv_heads(
         MAX_COUNT,
     )? {
         Some(kv) => Ok(kv),
+        // GlmConfig / Glm4Config: `num_key_value_heads = 2`.
+        None if fam == "glm4" && heads.is_multiple_of(2) => {
+            notes.push("\"num_key_value_heads\" absent: 2 (GlmConfig's default)".into());
+            Ok(2)
+        }
         None if f.boolean("multi_query")? == Some(true) => Ok(1),
         None => {
             if !matches!(fam, "gpt2" | "gptj" | "gpt_neox" | "opt" | "phi") {

@@ -360,3 +360,59 @@ fn quantization_config_names_the_groups_it_leaves_alone() {
         i.assumptions
     );
 }
+
+#[test]
+fn glm_in_library_config_reads_the_common_keys_and_glm_defaults() {
+    // GlmConfig (model_type "glm", the "-hf" GLM-4-9B repos) names num_key_value_heads, not
+    // ChatGLM's multi_query_group_num; absent, transformers applies num_key_value_heads = 2 and
+    // attention_bias = True.
+    let i = read(r#""model_type":"glm","head_dim":64"#);
+    assert!(i.known);
+    assert_eq!(i.model.kv_heads, 2);
+    assert!(i.model.qkv_bias);
+    for key in ["num_key_value_heads", "attention_bias"] {
+        assert!(
+            i.assumptions.iter().any(|a| a.contains(key)),
+            "{key}: {:?}",
+            i.assumptions
+        );
+    }
+    // Per layer: q 1024 × 16·64, k and v 1024 × 2·64 each, o 16·64 × 1024, biases (16 + 2·2)·64.
+    let per_layer = 1024.0 * 1024.0 + 2.0 * 1024.0 * 128.0 + 1024.0 * 1024.0 + 20.0 * 64.0;
+    assert_eq!(i.model.params().attention, 12.0 * per_layer);
+    // KV per token per layer: 2 × 2 heads × 64.
+    assert_eq!(i.model.kv_elements_per_token_per_layer(), 256.0);
+    // Said explicitly, the keys win.
+    let m = read(r#""model_type":"glm","num_key_value_heads":4,"attention_bias":false"#).model;
+    assert_eq!((m.kv_heads, m.qkv_bias), (4, false));
+}
+
+#[test]
+fn internlm2_reads_its_bias_key_and_defaults_it_to_true() {
+    let i = read(r#""model_type":"internlm2","num_key_value_heads":8"#);
+    assert!(i.model.qkv_bias, "InternLM2Config's bias defaults to True");
+    assert!(
+        i.assumptions.iter().any(|a| a.contains("\"bias\"")),
+        "{:?}",
+        i.assumptions
+    );
+    let m = read(r#""model_type":"internlm2","num_key_value_heads":8,"bias":false"#).model;
+    assert!(!m.qkv_bias);
+}
+
+#[test]
+fn starcoder2_ties_its_embeddings_when_the_key_is_absent() {
+    // Starcoder2Config: tie_word_embeddings = True.
+    let i = read(r#""model_type":"starcoder2","num_key_value_heads":4"#);
+    assert!(i.model.tied_embeddings);
+    assert!(i
+        .assumptions
+        .iter()
+        .any(|a| a.contains("tie_word_embeddings")));
+    // The LM head is the embedding: 1000 × 1024 stored once.
+    let p = i.model.params();
+    assert_eq!(
+        p.total - p.embedding - p.attention - p.mlp_total - p.other,
+        0.0
+    );
+}

@@ -53,6 +53,7 @@ const LAYERS: &[(&str, u64, u64, u64, u64, Active)] = &[
     ("deepseek-v2-lite",          27,  0,    0,     512 + 64,      WithoutEmbedding),
     ("deepseek-v3",               61,  0,    0,     512 + 64,      WithEmbedding),
     ("falcon-40b",                60,  0,    0,     2 * 8 * 64,    WithEmbedding), // n_head_kv 8, 8192 / 128
+    ("glm-4-9b-chat-hf",          40,  0,    0,     2 * 2 * 128,   WithEmbedding), // num_key_value_heads 2, head_dim 128
     ("glm-4.5",                   92,  0,    0,     2 * 8 * 128,   WithoutEmbeddingOrHead),
     ("gpt-oss-120b",              18,  18,   128,   2 * 8 * 64,    WithoutEmbedding), // layer_types alternate
     ("gpt-oss-20b",               12,  12,   128,   2 * 8 * 64,    WithoutEmbedding),
