@@ -854,3 +854,52 @@ fn advise_ranks_by_goal_and_says_when_a_model_does_not_fit() {
     let help = stdout(&ridgepoint(&["advise", "--help"]));
     assert!(help.contains("--goal") && help.contains("--json"), "{help}");
 }
+
+#[test]
+fn advise_takes_the_draft_flags_for_its_speculative_row() {
+    let args = [
+        "--model",
+        "llama-3.1-70b",
+        "--gpu",
+        "h100-sxm",
+        "--gpus",
+        "2",
+        "--draft",
+        "llama-3.1-8b",
+        "--draft-tokens",
+        "2",
+        "--acceptance",
+        "0.5",
+    ];
+    let v = advise_json(&args);
+    // The baseline is the scenario without speculation …
+    let plain = estimate_of(&args[..6]);
+    assert_eq!(v["baseline"]["tpot_s"], plain["tpot_s"]);
+    // … and the row is the estimate with it.
+    let row = v["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["lever"] == "speculative")
+        .unwrap();
+    assert!(
+        row["label"].as_str().unwrap().contains("Llama-3.1-8B"),
+        "{row}"
+    );
+    let with = estimate_of(&args);
+    assert_eq!(row["after"]["tpot_s"], with["tpot_s"]);
+    // (1 − 0.5³) / (1 − 0.5) = 1.75 tokens per step.
+    assert!(
+        row["why"].as_str().unwrap().contains("emits 1.75 tokens"),
+        "{row}"
+    );
+}
+
+#[test]
+fn chart_to_an_unwritable_path_exits_1_naming_it() {
+    for name in ["/nonexistent-dir/x.png", "/nonexistent-dir/x.svg"] {
+        let o = ridgepoint(&["chart", "memory", "-o", name]);
+        assert_eq!(o.status.code(), Some(1), "{name}");
+        assert!(stderr(&o).contains(name), "{name}: {}", stderr(&o));
+    }
+}

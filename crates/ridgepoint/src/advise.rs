@@ -947,21 +947,44 @@ fn speculative_row(input: &AdviseInput, base: &Figures) -> Row {
         ..s.clone()
     });
     let mut note = match e2.speculative {
-        Some(sf) => format!(
-            "Decode is {}: each target step checks {} drafted tokens in one pass over the \
-             weights and KV cache ({} per GPU) and emits {} tokens on average; a step costs {} ({} draft \
-             steps and the check) against {} for one plain decode step, so time per output \
-             token {} → {}.",
-            base.decode.bound.label(),
-            draft.tokens,
-            by(base.decode.bytes.get()),
-            crate::units::sig3(sf.tokens_per_step),
-            t(sf.step_time),
-            draft.tokens,
-            t(base.decode.calibrated_time),
-            t(base.timing.tpot),
-            t(after.timing.tpot)
-        ),
+        Some(sf) => {
+            let check = match base.decode.bound {
+                Bound::Memory => format!(
+                    "Decode is memory-bound: the check reads the weights and KV cache once ({} \
+                     per GPU, as a plain step does) for {} drafted tokens",
+                    by(base.decode.bytes.get()),
+                    draft.tokens
+                ),
+                Bound::Compute => format!(
+                    "Decode is compute-bound: the check runs {} tokens per sequence, {}× the \
+                     FLOPs of a plain step ({} per GPU)",
+                    draft.tokens + 1,
+                    draft.tokens + 1,
+                    fl(base.decode.flops.get())
+                ),
+            };
+            let slower = if after.timing.tpot.get() > base.timing.tpot.get() * (1.0 + SAME) {
+                format!(
+                    " Slower: the {} draft steps and the check cost more than the {} tokens a \
+                     step emits save.",
+                    draft.tokens,
+                    crate::units::sig3(sf.tokens_per_step)
+                )
+            } else {
+                String::new()
+            };
+            format!(
+                "{check}, and emits {} tokens per step on average; a step costs {} ({} draft \
+                 steps and the check) against {} for one plain decode step, so time per output \
+                 token {} → {}.{slower}",
+                crate::units::sig3(sf.tokens_per_step),
+                t(sf.step_time),
+                draft.tokens,
+                t(base.decode.calibrated_time),
+                t(base.timing.tpot),
+                t(after.timing.tpot)
+            )
+        }
         None => String::new(),
     };
     note.push_str(&format!(

@@ -295,7 +295,8 @@ fn speculative_decoding_uses_a_smaller_model_of_the_family_and_the_engine() {
     let r = row(&a, Lever::Speculative);
     assert_eq!(r.outcome, Outcome::Applied);
     // (1 − 0.7⁵) / (1 − 0.7) = 0.83193 / 0.3 = 2.7731 tokens per target step.
-    assert!(r.why.contains("emits 2.77 tokens"), "{}", r.why);
+    assert!(r.why.contains("emits 2.77 tokens per step"), "{}", r.why);
+    assert!(r.why.starts_with("Decode is memory-bound"), "{}", r.why);
     assert!(r.why.contains("draft's own"), "{}", r.why);
     // A draft the reader gives is used as given.
     let mut input = AdviseInput::new(s.clone(), Goal::Latency);
@@ -310,6 +311,24 @@ fn speculative_decoding_uses_a_smaller_model_of_the_family_and_the_engine() {
     assert_eq!(r.after.as_ref().unwrap().timing, e.calibrated);
     // (1 − 0.5³) / (1 − 0.5) = 1.75
     assert!(close(e.speculative.unwrap().tokens_per_step, 1.75, 1e-12));
+    // At batch 4,096 and a 1-token prompt decode is compute-bound: checking 5 tokens per
+    // sequence costs 5× a plain step's FLOPs for 2.77 tokens, so the row says it is slower.
+    let busy = Scenario {
+        batch: 4096,
+        prompt: 1,
+        output: 2,
+        ..s.clone()
+    };
+    let a = run(&busy, Goal::Latency);
+    check_rows_against_engine(&busy, &a);
+    let r = row(&a, Lever::Speculative);
+    assert_eq!(a.baseline.decode.bound, Bound::Compute);
+    assert!(r.why.contains("5× the FLOPs"), "{}", r.why);
+    assert!(
+        r.change.unwrap().tpot > 1.0 && r.why.contains("Slower"),
+        "{}",
+        r.why
+    );
     // Already on: said so, no change.
     let on = Scenario {
         speculative: r.scenario.as_ref().unwrap().speculative.clone(),
