@@ -661,7 +661,7 @@ fn weights_row(lever: Lever, p: Precision, s: &Scenario, base: &Figures) -> Row 
             label,
             Outcome::CannotApply,
             format!(
-                "The weights are already stored in {} ({} bits or fewer per weight): nothing \
+                "The weights are already stored in {}, {} bits or fewer per weight: nothing \
                  to gain from {}.",
                 s.weights_label(),
                 crate::units::sig3(p.bits()),
