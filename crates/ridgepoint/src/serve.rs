@@ -294,11 +294,14 @@ fn problem(field: &'static str, message: String) -> Problem {
     Problem { field, message }
 }
 
+/// A number as the user wrote it, in exponent form when very large or small.
 fn fmt_num(v: f64) -> String {
-    if v.is_finite() {
-        format!("{v}")
-    } else {
+    if !v.is_finite() {
         "not a number".into()
+    } else if v != 0.0 && !(1e-4..1e9).contains(&v.abs()) {
+        format!("{v:e}")
+    } else {
+        format!("{v}")
     }
 }
 
@@ -355,7 +358,8 @@ fn check_lengths(
                 Lengths::Fixed
             } else if mean >= limit as f64 {
                 out.push(bad(format!(
-                    "lognormal mean {mean} reaches the model's context window of {limit} tokens"
+                    "lognormal mean {} reaches the model's context window of {limit} tokens",
+                    fmt_num(mean)
                 )));
                 Lengths::Fixed
             } else if !(spread.is_finite() && (0.0..=4.0).contains(&spread)) {
@@ -448,7 +452,7 @@ pub fn check(input: &ServeInput) -> (ServeInput, Vec<Problem>) {
             } else if rate > MAX_RATE {
                 p.push(problem(
                     "rate",
-                    format!("rate: {rate} requests/s is more than the {MAX_RATE} simulated; using {MAX_RATE}"),
+                    format!("rate: {} requests/s is more than the {MAX_RATE} simulated; using {MAX_RATE}", fmt_num(rate)),
                 ));
                 Arrivals::Poisson { rate: MAX_RATE }
             } else {
@@ -470,7 +474,7 @@ pub fn check(input: &ServeInput) -> (ServeInput, Vec<Problem>) {
                 } else if r.arrival > MAX_SIM_TIME {
                     Some(format!(
                         "arrival {} s is past the {MAX_SIM_TIME} s simulated",
-                        r.arrival
+                        fmt_num(r.arrival)
                     ))
                 } else if r.prompt == 0 {
                     Some("prompt of 0 tokens".into())
