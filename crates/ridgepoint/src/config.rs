@@ -93,6 +93,37 @@ impl Fields<'_> {
         }
     }
 
+    /// The first of `names` present, else the configuration class's default for `names[0]`
+    /// (noted), else `None`.
+    fn optional_or_default(
+        &self,
+        fam: &str,
+        names: &[&str],
+        lo: u64,
+        hi: u64,
+        notes: &mut Vec<String>,
+    ) -> Result<Option<u64>, ConfigError> {
+        if let Some(v) = self.optional(names, lo, hi)? {
+            return Ok(Some(v));
+        }
+        Ok(class_default(fam, names[0]).map(|(v, class)| {
+            notes.push(format!("\"{}\" absent: {v} ({class}'s default)", names[0]));
+            v
+        }))
+    }
+
+    fn required_or_default(
+        &self,
+        fam: &str,
+        names: &[&str],
+        lo: u64,
+        hi: u64,
+        notes: &mut Vec<String>,
+    ) -> Result<u64, ConfigError> {
+        self.optional_or_default(fam, names, lo, hi, notes)?
+            .ok_or_else(|| err(names[0], format!("missing field \"{}\"", names[0])))
+    }
+
     fn boolean(&self, name: &str) -> Result<Option<bool>, ConfigError> {
         match self.map.get(name) {
             None | Some(Json::Null) => Ok(None),
@@ -300,6 +331,60 @@ const UNSUPPORTED_TYPES: &[(&str, &str)] = &[
     ("xlstm", "recurrent (xLSTM) layers"),
 ];
 
+/// What a configuration class in transformers fills in for a key the `config.json` leaves out,
+/// by family: (value, class). Gemma 3's published configs name only a few text keys (gemma-3-4b-it:
+/// hidden_size, intermediate_size, num_hidden_layers, sliding_window) and lean on the rest.
+/// Sources: `Gemma3TextConfig.__init__` (configuration_gemma3.py), `GlmConfig` (configuration_glm.py),
+/// `Starcoder2Config` (configuration_starcoder2.py) in huggingface/transformers.
+fn class_default(fam: &str, key: &str) -> Option<(u64, &'static str)> {
+    let (class, table): (&str, &[(&str, u64)]) = match fam {
+        "gemma3" => (
+            "Gemma3TextConfig",
+            &[
+                ("vocab_size", 262_208),
+                ("hidden_size", 2304),
+                ("intermediate_size", 9216),
+                ("num_hidden_layers", 26),
+                ("num_attention_heads", 8),
+                ("num_key_value_heads", 4),
+                ("head_dim", 256),
+                ("max_position_embeddings", 131_072),
+                ("sliding_window", 4096),
+            ],
+        ),
+        "glm4" => (
+            "GlmConfig",
+            &[
+                ("vocab_size", 151_552),
+                ("hidden_size", 4096),
+                ("intermediate_size", 13_696),
+                ("num_hidden_layers", 40),
+                ("num_attention_heads", 32),
+                ("num_key_value_heads", 2),
+                ("head_dim", 128),
+                ("max_position_embeddings", 131_072),
+            ],
+        ),
+        "starcoder2" => (
+            "Starcoder2Config",
+            &[
+                ("vocab_size", 49_152),
+                ("hidden_size", 3072),
+                ("intermediate_size", 12_288),
+                ("num_hidden_layers", 30),
+                ("num_attention_heads", 24),
+                ("num_key_value_heads", 2),
+                ("max_position_embeddings", 4096),
+            ],
+        ),
+        _ => return None,
+    };
+    table
+        .iter()
+        .find(|(k, _)| *k == key)
+        .map(|(_, v)| (*v, class))
+}
+
 /// `model_type`s this reader knows, with the family whose rules apply.
 fn family(model_type: &str) -> Option<&'static str> {
     Some(match model_type {
@@ -394,17 +479,21 @@ pub fn import_hf_config(text: &str) -> Result<Imported, ConfigError> {
         ));
     }
 
-    let hidden = f.required(&["hidden_size", "n_embd", "d_model"], 1, MAX_DIM)?;
-    let layers = f.required(
+    let n = &mut notes;
+    let hidden =
+        f.required_or_default(fam, &["hidden_size", "n_embd", "d_model"], 1, MAX_DIM, n)?;
+    let layers = f.required_or_default(
+        fam,
         &["num_hidden_layers", "n_layer", "num_layers"],
         1,
         MAX_COUNT,
+        n,
     )?;
-    let heads = f.required(&["num_attention_heads", "n_head"], 1, MAX_COUNT)?;
+    let heads = f.required_or_default(fam, &["num_attention_heads", "n_head"], 1, MAX_COUNT, n)?;
     let vocab = if fam == "chatglm" {
         f.required(&["padded_vocab_size", "vocab_size"], 1, MAX_DIM)?
     } else {
-        f.required(&["vocab_size", "padded_vocab_size"], 1, MAX_DIM)?
+        f.required_or_default(fam, &["vocab_size", "padded_vocab_size"], 1, MAX_DIM, n)?
     };
     let plain_mlp = match fam {
         "gpt2" | "gpt_bigcode" | "gptj" | "gpt_neox" | "opt" | "falcon" | "phi" => true,
@@ -412,10 +501,12 @@ pub fn import_hf_config(text: &str) -> Result<Imported, ConfigError> {
         "starcoder2" => true,
         _ => matches!(f.string("mlp_type"), Some("default" | "plain" | "gelu")) && !known,
     };
-    let intermediate = match f.optional(
+    let intermediate = match f.optional_or_default(
+        fam,
         &["intermediate_size", "n_inner", "ffn_dim", "ffn_hidden_size"],
         1,
         MAX_DIM,
+        &mut notes,
     )? {
         Some(i) => i,
         None => {
@@ -443,7 +534,13 @@ pub fn import_hf_config(text: &str) -> Result<Imported, ConfigError> {
             ),
         ));
     }
-    let head_dim = match f.optional(&["head_dim", "kv_channels"], 1, MAX_DIM)? {
+    let head_dim = match f.optional_or_default(
+        fam,
+        &["head_dim", "kv_channels"],
+        1,
+        MAX_DIM,
+        &mut notes,
+    )? {
         Some(d) => d,
         None => {
             if hidden % heads != 0 {
@@ -520,7 +617,8 @@ pub fn import_hf_config(text: &str) -> Result<Imported, ConfigError> {
         },
         _ => f.boolean("attention_bias")?.unwrap_or(false),
     };
-    let max_context = match f.optional(
+    let max_context = match f.optional_or_default(
+        fam,
         &[
             "max_position_embeddings",
             "n_positions",
@@ -530,6 +628,7 @@ pub fn import_hf_config(text: &str) -> Result<Imported, ConfigError> {
         ],
         1,
         1 << 30,
+        &mut notes,
     )? {
         Some(c) => c,
         None => {
@@ -684,10 +783,13 @@ fn kv_heads(
         MAX_COUNT,
     )? {
         Some(kv) => Ok(kv),
-        // GlmConfig / Glm4Config: `num_key_value_heads = 2`.
-        None if fam == "glm4" && heads.is_multiple_of(2) => {
-            notes.push("\"num_key_value_heads\" absent: 2 (GlmConfig's default)".into());
-            Ok(2)
+        // The class's own default (GlmConfig, Gemma3TextConfig, Starcoder2Config).
+        None if class_default(fam, "num_key_value_heads").is_some() => {
+            let (kv, class) = class_default(fam, "num_key_value_heads").unwrap_or((heads, ""));
+            notes.push(format!(
+                "\"num_key_value_heads\" absent: {kv} ({class}'s default)"
+            ));
+            Ok(kv)
         }
         None if f.boolean("multi_query")? == Some(true) => Ok(1),
         None => {
@@ -802,7 +904,7 @@ fn attention_layers(
     max_context: u64,
     notes: &mut Vec<String>,
 ) -> Result<Windows, ConfigError> {
-    let window = f.optional(&["sliding_window"], 1, 1 << 30)?;
+    let window = f.optional_or_default(fam, &["sliding_window"], 1, 1 << 30, notes)?;
     if let Some(Json::Array(types)) = f.map.get("layer_types") {
         let mut sliding = 0u64;
         for (i, t) in types.iter().enumerate() {

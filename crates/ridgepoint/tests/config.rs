@@ -416,3 +416,35 @@ fn starcoder2_ties_its_embeddings_when_the_key_is_absent() {
         0.0
     );
 }
+
+#[test]
+fn gemma_3_text_config_leans_on_the_class_defaults() {
+    // google/gemma-3-4b-it's config.json: a text_config with four shape keys. Gemma3TextConfig
+    // supplies 8 heads, 4 KV heads, head_dim 256 (not 2560 / 8 = 320), vocab 262208, context
+    // 131072, and ties the head.
+    let i = import_hf_config(
+        r#"{"model_type":"gemma3","text_config":{"hidden_size":2560,"intermediate_size":10240,
+            "model_type":"gemma3_text","num_hidden_layers":34,"sliding_window":1024},
+            "vision_config":{"hidden_size":1152}}"#,
+    )
+    .unwrap();
+    let m = &i.model;
+    assert_eq!(
+        (m.heads, m.kv_heads, m.head_dim, m.vocab, m.max_context),
+        (8, 4, 256, 262_208, 131_072)
+    );
+    assert!(m.tied_embeddings);
+    // 34 layers, one global in six: layers 6, 12, 18, 24, 30 are global, 29 local.
+    assert_eq!(m.sliding_window, Some((1024, 29)));
+    // Embedding 262208 × 2560 once; per layer q, k, v, o = 2560 × (2048 + 1024 + 1024) + 2048 × 2560
+    // and the gated MLP 3 × 2560 × 10240; two norms per layer and a final one.
+    let per_layer = 2560.0 * 4096.0 + 2048.0 * 2560.0 + 3.0 * 2560.0 * 10240.0 + 2.0 * 2560.0;
+    let expected = 262_208.0 * 2560.0 + 34.0 * per_layer + 2560.0;
+    assert_eq!(m.params().total, expected);
+    // Another family's config still has to name its keys.
+    let e = import_hf_config(
+        r#"{"model_type":"llama","hidden_size":64,"num_hidden_layers":2,"vocab_size":10}"#,
+    )
+    .unwrap_err();
+    assert_eq!(e.field, "num_attention_heads");
+}

@@ -41,6 +41,7 @@ const LAYERS: &[(&str, u64, u64, u64, u64, Active)] = &[
     ("falcon-7b-instruct",        32,  0,    0,     2 * 1 * 64,    WithEmbedding), // multi_query: one K/V head, 4544 / 71
     ("falcon-7b-instruct-rw",     32,  0,    0,     2 * 1 * 64,    WithEmbedding), // RefinedWebModel, multi_query
     ("gemma-2-9b-it",             21,  21,   4096,  2 * 8 * 256,   WithEmbedding), // every other layer local, head_dim 256
+    ("gemma-3-4b-it",             5,   29,   1024,  2 * 4 * 256,   WithEmbedding), // text_config names 4 keys: Gemma3TextConfig defaults (8 heads, 4 KV, head_dim 256), 1 global layer in 6
     ("gpt-j-6b",                  28,  0,    0,     2 * 16 * 256,  WithEmbedding), // MHA: 4096 / 16
     ("internlm2-chat-7b",         32,  0,    0,     2 * 8 * 128,   WithEmbedding),
     ("phi-3-medium-128k-instruct", 40, 0,    0,     2 * 10 * 128,  WithEmbedding), // sliding_window 131072 = context
@@ -274,7 +275,39 @@ fn what_the_reader_assumed_is_listed() {
         .assumptions
         .iter()
         .any(|a| a.contains("tie_word_embeddings")));
-    // A Llama config that names every key needs no assumption.
+    // gemma-3-4b-it's text_config names four shape keys; the rest are Gemma3TextConfig's.
+    let gemma3 = read("gemma-3-4b-it");
+    for key in [
+        "num_attention_heads",
+        "num_key_value_heads",
+        "head_dim",
+        "vocab_size",
+    ] {
+        assert!(
+            gemma3
+                .assumptions
+                .iter()
+                .any(|a| a.contains(key) && a.contains("Gemma3TextConfig")),
+            "{key}: {:?}",
+            gemma3.assumptions
+        );
+    }
+    assert_eq!(
+        (
+            gemma3.model.heads,
+            gemma3.model.kv_heads,
+            gemma3.model.head_dim
+        ),
+        (8, 4, 256)
+    );
+    // StarCoder2-7B names no tie; InternLM2 and GLM-4-9B-hf name their biases.
+    assert!(read("starcoder2-7b")
+        .assumptions
+        .iter()
+        .any(|a| a.contains("tie_word_embeddings")));
+    assert!(!read("internlm2-chat-7b").model.qkv_bias); // "bias": false
+    assert!(read("glm-4-9b-chat-hf").model.qkv_bias); // "attention_bias": true
+                                                      // A Llama config that names every key needs no assumption.
     assert_eq!(read("llama-3.1-8b").assumptions, Vec::<String>::new());
 }
 
