@@ -115,9 +115,10 @@ pub fn svg(id: &str, s: &Scenario, theme: &Theme, size: (u32, u32)) -> Result<St
 /// Chart `id` of scenario `s` as PNG bytes of `size` pixels, in `theme` (text at the canvas's
 /// sizes).
 pub fn png(id: &str, s: &Scenario, theme: &Theme, size: (u32, u32)) -> Result<Vec<u8>, String> {
+    let font = crate::png::find_font()?;
     let mut buf = vec![0u8; size.0 as usize * size.1 as usize * 3];
     {
-        let root = crate::png::TextBitmap::with_buffer(&mut buf, size)?.into_drawing_area();
+        let root = crate::png::TextBitmap::with_buffer(&mut buf, size, &font)?.into_drawing_area();
         draw(id, s, theme, &root)?;
         root.present()
             .map_err(|e| format!("drawing {id} failed: {e:?}"))?;

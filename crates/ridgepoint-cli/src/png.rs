@@ -1,5 +1,6 @@
 //! PNG output for `ridgepoint chart -o FILE.png`: plotters' bitmap backend, with text drawn
-//! here from the bundled DejaVu Sans (assets/, Bitstream Vera licence beside it).
+//! here from a TrueType font found on the machine ([`find_font`]: `RIDGEPOINT_FONT`, else the
+//! usual places of DejaVu Sans, Liberation Sans, Arial). No font ships with the project.
 //!
 //! plotters draws text on a bitmap through its font feature (`ttf` looks up system fonts,
 //! `ab_glyph` needs a registered font); without one, drawing text panics. Turning either on
@@ -15,19 +16,52 @@ use plotters_backend::{
     FontStyle,
 };
 
-/// DejaVu Sans 2.37 (fonts-dejavu-core), Bitstream Vera licence: assets/DejaVuSans-LICENSE.txt.
-static FONT: &[u8] = include_bytes!("../assets/DejaVuSans.ttf");
+/// Where fonts are looked for, in order, after `RIDGEPOINT_FONT`: Debian's fonts-dejavu-core
+/// and fonts-liberation, Fedora's paths, macOS and Windows.
+const FONT_PLACES: [&str; 7] = [
+    "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
+    "/usr/share/fonts/dejavu/DejaVuSans.ttf",
+    "/usr/share/fonts/dejavu-sans-fonts/DejaVuSans.ttf",
+    "/usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf",
+    "/usr/share/fonts/liberation-sans/LiberationSans-Regular.ttf",
+    "/Library/Fonts/Arial.ttf",
+    "C:\\Windows\\Fonts\\arial.ttf",
+];
 
-/// The bitmap backend with text drawn from DejaVu Sans.
+/// The bytes of the first TrueType font found, or a message saying where it looked.
+pub(crate) fn find_font() -> Result<Vec<u8>, String> {
+    if let Some(path) = std::env::var_os("RIDGEPOINT_FONT") {
+        return std::fs::read(&path)
+            .map_err(|e| format!("RIDGEPOINT_FONT={}: {e}", path.to_string_lossy()));
+    }
+    FONT_PLACES
+        .iter()
+        .find_map(|p| std::fs::read(p).ok())
+        .ok_or_else(|| {
+            format!(
+                "a PNG needs a TrueType font for its text and none was found (looked in {}); \
+                 install one (Debian: fonts-dejavu-core), set RIDGEPOINT_FONT=FILE.ttf, or \
+                 write .svg",
+                FONT_PLACES.join(", ")
+            )
+        })
+}
+
+/// The bitmap backend with text drawn from the font found.
 pub(crate) struct TextBitmap<'a> {
     inner: BitMapBackend<'a>,
-    font: FontRef<'static>,
+    font: FontRef<'a>,
 }
 
 impl<'a> TextBitmap<'a> {
-    /// A backend drawing into `buf`, RGB, `width × height × 3` bytes.
-    pub(crate) fn with_buffer(buf: &'a mut [u8], size: (u32, u32)) -> Result<Self, String> {
-        let font = FontRef::try_from_slice(FONT).map_err(|e| format!("bundled font: {e}"))?;
+    /// A backend drawing into `buf`, RGB, `width × height × 3` bytes, with text from `font`
+    /// (the bytes of a TrueType file).
+    pub(crate) fn with_buffer(
+        buf: &'a mut [u8],
+        size: (u32, u32),
+        font: &'a [u8],
+    ) -> Result<Self, String> {
+        let font = FontRef::try_from_slice(font).map_err(|e| format!("font: {e}"))?;
         Ok(TextBitmap {
             inner: BitMapBackend::with_buffer(buf, size),
             font,

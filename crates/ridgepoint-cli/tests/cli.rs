@@ -903,3 +903,30 @@ fn chart_to_an_unwritable_path_exits_1_naming_it() {
         assert!(stderr(&o).contains(name), "{name}: {}", stderr(&o));
     }
 }
+
+#[test]
+fn chart_png_without_a_font_says_where_it_looked_and_writes_nothing() {
+    let dir = std::env::temp_dir().join(format!("ridgepoint-nofont-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("roofline.png");
+    let o = Command::new(env!("CARGO_BIN_EXE_ridgepoint"))
+        .args(["chart", "roofline", "-o", path.to_str().unwrap()])
+        .env("RIDGEPOINT_FONT", dir.join("missing.ttf"))
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(stderr(&o).contains("RIDGEPOINT_FONT="), "{}", stderr(&o));
+    assert!(!path.exists());
+    // A file that is not a font is refused by name too.
+    let junk = dir.join("junk.ttf");
+    std::fs::write(&junk, b"not a font").unwrap();
+    let o = Command::new(env!("CARGO_BIN_EXE_ridgepoint"))
+        .args(["chart", "roofline", "-o", path.to_str().unwrap()])
+        .env("RIDGEPOINT_FONT", &junk)
+        .output()
+        .unwrap();
+    assert_ne!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stderr(&o).contains("font"), "{}", stderr(&o));
+    assert!(!path.exists());
+    std::fs::remove_dir_all(&dir).ok();
+}

@@ -30,8 +30,8 @@ struct GpuRow {
     /// Each direction.
     interconnect_gbps: Option<f64>,
     source: &'static str,
-    /// The capacity as the device reports it (`nvidia-smi`'s total, `rocm-smi`'s VRAM total, a
-    /// vendor document's usable GiB), and where that figure was seen. `None`: no device report
+    /// The capacity as the device reports it (`nvidia-smi`'s total, `rocm-smi`'s or rocminfo's
+    /// VRAM total), and where that figure was seen. `None`: no device report
     /// was found, and the vendor's decimal GB stand.
     reported: Option<(Reported, &'static str)>,
 }
@@ -41,8 +41,6 @@ struct GpuRow {
 enum Reported {
     /// `nvidia-smi`: binary megabytes.
     MiB(f64),
-    /// Binary gigabytes, as vendor documents for HBM state them.
-    GiB(f64),
     Bytes(f64),
 }
 
@@ -50,7 +48,6 @@ impl Reported {
     fn bytes(self) -> f64 {
         match self {
             Reported::MiB(v) => v * 1024.0 * 1024.0,
-            Reported::GiB(v) => v * 1024.0 * 1024.0 * 1024.0,
             Reported::Bytes(v) => v,
         }
     }

@@ -23,7 +23,7 @@ Commands:
   setup                   Install what is missing, idempotently: rust target wasm32-unknown-unknown,
                           trunk 0.22.1, wasm-bindgen-cli (= the wasm-bindgen in Cargo.lock),
                           npm packages (@playwright/test, binaryen's wasm-opt), and as root the
-                          Debian packages chromium, chromium-driver, brotli.
+                          Debian packages chromium, chromium-driver, brotli, fonts-dejavu-core.
   build                   setup, then `trunk build --release` into dist/ (Trunk.toml).
   serve [--port N]        build, then serve dist/ on http://127.0.0.1:8080/ (or port N).
         [--no-build]      Serve dist/ as it is.

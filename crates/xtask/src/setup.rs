@@ -228,14 +228,19 @@ fn npm_packages() -> Result<()> {
 }
 
 fn system_packages() -> Result<()> {
-    let checks: [(&str, bool); 4] = [
+    let checks: [(&str, bool); 5] = [
         ("chromium", Path::new(CHROMIUM).exists()),
+        // The CLI's `chart -o FILE.png` draws its text with this font (no font ships with us).
+        (
+            "fonts-dejavu-core",
+            Path::new("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf").exists(),
+        ),
         ("chromium-driver", Path::new(CHROMEDRIVER).exists()),
         ("brotli", which("brotli").is_some()),
         ("gzip", which("gzip").is_some()),
     ];
     let missing: Vec<&str> = checks.iter().filter(|c| !c.1).map(|c| c.0).collect();
-    let tool = "apt chromium chromium-driver brotli";
+    let tool = "apt chromium chromium-driver brotli fonts-dejavu-core";
     if missing.is_empty() {
         report(tool, "present");
         return Ok(());
@@ -243,7 +248,8 @@ fn system_packages() -> Result<()> {
     if !is_root() {
         return Err(format!(
             "missing Debian packages: {}. As root run: \
-             apt-get update && apt-get install -y chromium chromium-driver brotli gzip",
+             apt-get update && apt-get install -y chromium chromium-driver brotli gzip \
+             fonts-dejavu-core",
             missing.join(" ")
         ));
     }
@@ -262,6 +268,7 @@ fn system_packages() -> Result<()> {
             "chromium-driver",
             "brotli",
             "gzip",
+            "fonts-dejavu-core",
         ])
         .env("DEBIAN_FRONTEND", "noninteractive"))?;
     for p in [CHROMIUM, CHROMEDRIVER] {
