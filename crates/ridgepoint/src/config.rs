@@ -106,6 +106,10 @@ impl Fields<'_> {
         if let Some(v) = self.optional(names, lo, hi)? {
             return Ok(Some(v));
         }
+        // Written as null ("sliding_window": null in Mistral-7B-v0.3) is a value, not an absence.
+        if names.iter().any(|n| self.map.contains_key(*n)) {
+            return Ok(None);
+        }
         Ok(class_default(fam, names[0]).map(|(v, class)| {
             notes.push(format!("\"{}\" absent: {v} ({class}'s default)", names[0]));
             v
@@ -334,8 +338,10 @@ const UNSUPPORTED_TYPES: &[(&str, &str)] = &[
 /// What a configuration class in transformers fills in for a key the `config.json` leaves out,
 /// by family: (value, class). Gemma 3's published configs name only a few text keys (gemma-3-4b-it:
 /// hidden_size, intermediate_size, num_hidden_layers, sliding_window) and lean on the rest.
-/// Sources: `Gemma3TextConfig.__init__` (configuration_gemma3.py), `GlmConfig` (configuration_glm.py),
-/// `Starcoder2Config` (configuration_starcoder2.py) in huggingface/transformers.
+/// A key written as null is not absent: no default replaces it.
+/// Sources: `Gemma3TextConfig.__init__` (configuration_gemma3.py), `MistralConfig.__init__`
+/// (configuration_mistral.py), `GlmConfig` (configuration_glm.py), `Starcoder2Config`
+/// (configuration_starcoder2.py) in huggingface/transformers.
 fn class_default(fam: &str, key: &str) -> Option<(u64, &'static str)> {
     let (class, table): (&str, &[(&str, u64)]) = match fam {
         "gemma3" => (
@@ -348,6 +354,19 @@ fn class_default(fam: &str, key: &str) -> Option<(u64, &'static str)> {
                 ("num_attention_heads", 8),
                 ("num_key_value_heads", 4),
                 ("head_dim", 256),
+                ("max_position_embeddings", 131_072),
+                ("sliding_window", 4096),
+            ],
+        ),
+        "mistral" => (
+            "MistralConfig",
+            &[
+                ("vocab_size", 32_000),
+                ("hidden_size", 4096),
+                ("intermediate_size", 14_336),
+                ("num_hidden_layers", 32),
+                ("num_attention_heads", 32),
+                ("num_key_value_heads", 8),
                 ("max_position_embeddings", 131_072),
                 ("sliding_window", 4096),
             ],
@@ -388,10 +407,9 @@ fn class_default(fam: &str, key: &str) -> Option<(u64, &'static str)> {
 /// `model_type`s this reader knows, with the family whose rules apply.
 fn family(model_type: &str) -> Option<&'static str> {
     Some(match model_type {
-        "llama" | "mistral" | "mixtral" | "yi" | "internlm" | "internlm3" | "olmo" | "olmo2"
-        | "olmoe" | "granite" | "granitemoe" | "exaone" | "smollm3" | "ministral" | "mistral3" => {
-            "llama"
-        }
+        "mistral" => "mistral",
+        "llama" | "mixtral" | "yi" | "internlm" | "internlm3" | "olmo" | "olmo2" | "olmoe"
+        | "granite" | "granitemoe" | "exaone" | "smollm3" | "ministral" | "mistral3" => "llama",
         "internlm2" => "internlm2",
         "llama4" | "llama4_text" => "llama4",
         "qwen2" | "qwen2_vl" | "qwen2_5_vl" => "qwen2",
@@ -677,6 +695,19 @@ pub fn import_hf_config(text: &str) -> Result<Imported, ConfigError> {
         }
     }
     let (sliding_window, chunked) = attention_layers(&f, fam, layers, max_context, &mut notes)?;
+    // OPT-350m embeds into word_embed_proj_dim (512) and projects in and out of hidden_size (1024);
+    // the model counts the table at hidden_size, so the reading says what that approximates.
+    if fam == "opt" {
+        if let Some(d) = f.optional(&["word_embed_proj_dim"], 1, MAX_DIM)? {
+            if d != hidden {
+                let counted = vocab * hidden;
+                let actual = vocab * d + 2 * d * hidden;
+                notes.push(format!(
+                    "\"word_embed_proj_dim\" ({d}) differs from hidden_size ({hidden}): the embedding is counted as {vocab} × {hidden} = {counted}, where OPT stores {vocab} × {d} plus two {d} × {hidden} projections = {actual}"
+                ));
+            }
+        }
+    }
     let position_embeddings = match fam {
         "gpt2" | "gpt_bigcode" => max_context,
         // OPT's learned positions carry an offset of 2.

@@ -448,3 +448,49 @@ fn gemma_3_text_config_leans_on_the_class_defaults() {
     .unwrap_err();
     assert_eq!(e.field, "num_attention_heads");
 }
+
+#[test]
+fn opt_says_when_its_embedding_is_projected() {
+    // OPT-350m's shape: embeddings of 512 projected to and from the 1024-wide decoder.
+    let i = read(r#""model_type":"opt","ffn_dim":4096,"word_embed_proj_dim":512"#);
+    let note = i
+        .assumptions
+        .iter()
+        .find(|a| a.contains("word_embed_proj_dim"))
+        .unwrap_or_else(|| panic!("{:?}", i.assumptions));
+    // 1000 × 1024 = 1024000 counted; 1000 × 512 + 2 × 512 × 1024 = 1560576 stored.
+    assert!(
+        note.contains("1024000") && note.contains("1560576"),
+        "{note}"
+    );
+    // Equal widths need no note.
+    let j = read(r#""model_type":"opt","ffn_dim":4096,"word_embed_proj_dim":1024"#);
+    assert!(!j
+        .assumptions
+        .iter()
+        .any(|a| a.contains("word_embed_proj_dim")));
+}
+
+#[test]
+fn mistral_v03_sliding_window_null_means_every_layer_is_full() {
+    // Mistral-7B-v0.3 writes "sliding_window": null: no window, not transformers' 4096 default.
+    let m = read(r#""model_type":"mistral","num_key_value_heads":8,"sliding_window":null"#).model;
+    assert_eq!(m.sliding_window, None);
+    let w = read(r#""model_type":"mistral","num_key_value_heads":8,"sliding_window":4096"#).model;
+    assert_eq!(w.sliding_window, Some((4096, 12)));
+}
+
+#[test]
+fn mistral_without_a_sliding_window_key_gets_mistral_configs_4096() {
+    // MistralConfig: sliding_window = 4096, num_key_value_heads = 8 when the keys are absent.
+    let i = read(r#""model_type":"mistral""#);
+    assert_eq!(i.model.sliding_window, Some((4096, 12)));
+    assert_eq!(i.model.kv_heads, 8);
+    assert!(
+        i.assumptions
+            .iter()
+            .any(|a| a.contains("sliding_window") && a.contains("MistralConfig")),
+        "{:?}",
+        i.assumptions
+    );
+}
