@@ -44,6 +44,10 @@ const LAYERS: &[(&str, u64, u64, u64, u64, Active)] = &[
     ("gemma-3-4b-it",             5,   29,   1024,  2 * 4 * 256,   WithEmbedding), // text_config names 4 keys: Gemma3TextConfig defaults (8 heads, 4 KV, head_dim 256), 1 global layer in 6
     ("gpt-j-6b",                  28,  0,    0,     2 * 16 * 256,  WithEmbedding), // MHA: 4096 / 16
     ("internlm2-chat-7b",         32,  0,    0,     2 * 8 * 128,   WithEmbedding),
+    ("opt-1.3b",                  24,  0,    0,     2 * 32 * 64,   WithEmbedding), // MHA: 2048 / 32; learned positions
+    ("opt-13b",                   40,  0,    0,     2 * 40 * 128,  WithEmbedding),
+    ("opt-30b",                   48,  0,    0,     2 * 56 * 128,  WithEmbedding),
+    ("opt-6.7b",                  32,  0,    0,     2 * 32 * 128,  WithEmbedding),
     ("phi-3-medium-128k-instruct", 40, 0,    0,     2 * 10 * 128,  WithEmbedding), // sliding_window 131072 = context
     ("phi-3-mini-128k-instruct",  32,  0,    0,     2 * 32 * 96,   WithEmbedding), // sliding_window 262144 > context
     ("phi-3-mini-4k-instruct",    0,   32,   2047,  2 * 32 * 96,   WithEmbedding), // sliding_window 2047 < 4096 context
@@ -350,3 +354,4 @@ fn quantization_config_sets_the_stored_formats() {
     // A BF16 checkpoint has no quantization_config: nothing is imposed.
     assert_eq!(read("llama-3.1-8b"), None);
 }
+
