@@ -177,6 +177,7 @@ pub fn App() -> impl IntoView {
                 <GpuCard />
                 <WhyDecode />
                 <Show when=move || rest.get()>
+                    <crate::sections::HardwareSection />
                     <RooflineSection />
                     <MemorySection />
                     <KvCrossover />

@@ -3,6 +3,7 @@
 mod charts;
 mod compare;
 mod gpu;
+mod hardware;
 mod practice;
 mod text;
 
@@ -12,5 +13,6 @@ pub use charts::{
 };
 pub use compare::{CompareSection, PinControls};
 pub use gpu::GpuCard;
+pub use hardware::HardwareSection;
 pub use practice::Practice;
 pub use text::{Formulas, TakeawaysSection};
