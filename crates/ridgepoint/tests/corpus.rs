@@ -11,6 +11,13 @@
 //!   without the embedding and the LM head (`WithoutEmbeddingOrHead`). None of these sources
 //!   states its convention: the column records the one the figure matches, and the check then
 //!   holds the count to 2% under it (a missing shared expert or a wrong expert width still fails).
+//! - **Checkpoint counts:** where a row's figure is the checkpoint's own size
+//!   (`model.safetensors.index.json` total_size over the bytes per value of `torch_dtype`:
+//!   gemma-2-9b-it, internlm2-chat-7b, mistral-7b-v0.1, olmo-2-1124-13b, glm-4-9b-chat-hf), it
+//!   counts every stored tensor, norms and biases included, so it sits a few parts in 10⁵ above
+//!   the engine's count (which keeps two norms per layer and the QKV biases only).
+//! - **Multimodal:** gemma-3-4b-it's figure is keras-hub's text-only preset; the vision tower is
+//!   out of both.
 //! - **Tolerance:** total within 1% and active within 2% of the published figure, plus that
 //!   figure's own rounding (half a unit of its last digit: "46.7B" is 46.65–46.75). A figure SOURCES.tsv calls *nominal*
 //!   (a size class in the model's name: "70B" for 68.98B) is held to 5% only.
@@ -354,4 +361,3 @@ fn quantization_config_sets_the_stored_formats() {
     // A BF16 checkpoint has no quantization_config: nothing is imposed.
     assert_eq!(read("llama-3.1-8b"), None);
 }
-
