@@ -14,8 +14,8 @@
 //! - **Checkpoint counts:** where a row's figure is the checkpoint's own size
 //!   (`model.safetensors.index.json` total_size over the bytes per value of `torch_dtype`:
 //!   gemma-2-9b-it, internlm2-chat-7b, mistral-7b-v0.1, olmo-2-1124-13b, glm-4-9b-chat-hf), it
-//!   counts every stored tensor, norms and biases included, so it sits a few parts in 10⁵ above
-//!   the engine's count (which keeps two norms per layer and the QKV biases only).
+//!   counts every stored tensor; `checkpoint_counts_differ_only_by_the_norms_left_out` holds the
+//!   engine to it exactly, less the norms the engine does not count.
 //! - **Multimodal:** gemma-3-4b-it's figure is keras-hub's text-only preset; the vision tower is
 //!   out of both.
 //! - **Tolerance:** total within 1% and active within 2% of the published figure, plus that
@@ -360,4 +360,34 @@ fn quantization_config_sets_the_stored_formats() {
     assert_eq!(read("kimi-k2-instruct"), Some((Precision::Bf16, fp8)));
     // A BF16 checkpoint has no quantization_config: nothing is imposed.
     assert_eq!(read("llama-3.1-8b"), None);
+}
+
+/// The checkpoints' own sizes (SOURCES.tsv: model.safetensors.index.json total_size in bytes, and
+/// bytes per value of torch_dtype) against the import, exactly. The engine keeps two norm vectors
+/// per layer and a final one; what a family stores beyond that is written out per row.
+#[test]
+fn checkpoint_counts_differ_only_by_the_norms_left_out() {
+    #[rustfmt::skip]
+    let rows: &[(&str, u64, u64, u64)] = &[
+        // id, total_size, bytes per value, parameters the engine leaves out
+        ("internlm2-chat-7b", 15_475_417_088, 2, 0),
+        ("mistral-7b-v0.1",   14_483_464_192, 2, 0),
+        ("glm-4-9b-chat-hf",  18_799_902_720, 2, 0),
+        // Gemma 2: pre- and post-feedforward norms, 42 layers × 2 × 3584.
+        ("gemma-2-9b-it",     18_483_411_968, 2, 42 * 2 * 3584),
+        // OLMo 2: QK-norm over all query and key heads, 40 layers × (40 + 40) × 128.
+        ("olmo-2-1124-13b",   54_864_793_600, 4, 40 * 80 * 128),
+    ];
+    for &(id, bytes, per_value, omitted) in rows {
+        let text = std::fs::read_to_string(dir().join(format!("{id}.json"))).unwrap();
+        let total = import_hf_config(&text).unwrap().model.params().total;
+        assert_eq!(total, (bytes / per_value - omitted) as f64, "{id}");
+    }
+    // gemma-3-4b-it against keras-hub's gemma3_instruct_4b_text (3,880,099,328): the
+    // pre/post-FFN norms and the QK-norm, 34 × (2 × 2560 + 2 × 256), less the 64 embedding rows
+    // Gemma3TextConfig's vocab (262208) has over keras-hub's (262144), 64 × 2560.
+    let text = std::fs::read_to_string(dir().join("gemma-3-4b-it.json")).unwrap();
+    let total = import_hf_config(&text).unwrap().model.params().total;
+    let expected = 3_880_099_328u64 - 34 * (2 * 2560 + 2 * 256) + 64 * 2560;
+    assert_eq!(total, expected as f64);
 }
