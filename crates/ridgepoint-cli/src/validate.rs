@@ -17,7 +17,10 @@ reason. Approximations made in mapping a row are printed as notes under it.
 
 Classes: tpot_bs1 (time per output token at batch 1; bar: median |error| ≤ 15%), tpot (ITL at
 batch > 1), ttft (time to first token, or a prefill time from prompt tokens/s; ≤ 25%),
-throughput (output tokens/s, per GPU where the row says so; ≤ 25%), latency (end to end).
+throughput (output tokens/s, per GPU where the row says so; ≤ 25%), latency (end to end);
+serving rows under load (concurrent clients or a request rate) run through the serving
+simulation: serve_ttft, serve_tpot (against ITL), serve_throughput (no bars). Max-load runs
+(the batch chosen by the runtime) are estimated at the engine's largest batch.
 
 Besides the classes, the errors are summarised (median |error|, p90 |error|, median signed
 error) per batch band (1, 2–31, ≥32), model kind (dense, MoE), GPU count (1 GPU, many GPUs),

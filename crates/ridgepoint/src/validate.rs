@@ -34,7 +34,15 @@
 //!   batch is unknown), and total-vs-per-GPU ambiguity on multi-GPU rows; what the step model
 //!   does not cover yet: pipeline parallelism (PP > 1, but for llama.cpp's batch-1 layer split),
 //!   expert parallelism (EP > 1, or not stated for a MoE model), more than one 8-GPU node, and
-//!   serving TTFT at concurrency > 1 (queueing: for the serving simulation).
+//!   request latency under serving load.
+//! - Serving rows under load (more than one concurrent client, or a request rate) run through
+//!   [`crate::serve::simulate`] (closed loop with the row's clients, or Poisson at its rate;
+//!   the row's lengths, fixed; its request count where the notes state one; seed 1; vLLM's
+//!   scheduler defaults): classes `serve_ttft`, `serve_tpot` (against ITL), and
+//!   `serve_throughput`, the mean unless the metric names a median. A serving row at one
+//!   client is a batch-1 case. The serving classes have no bar and do not enter the sweep's
+//!   objective (a simulation per grid point is too slow); [`loso`] predicts them at each
+//!   fold's fit.
 
 use crate::estimate::{evaluate, Estimate};
 use crate::scenario::{Efficiency, Scenario, DEFAULT_OVERHEAD};
@@ -284,16 +292,34 @@ pub enum Class {
     Throughput,
     /// End-to-end request latency.
     Latency,
+    /// Serving under load (concurrent clients or a request rate), through
+    /// [`crate::serve::simulate`]: time to first token, queueing included.
+    ServeTtft,
+    /// Serving under load: time per output token (ITL / TPOT).
+    ServeTpot,
+    /// Serving under load: output tokens per second.
+    ServeThroughput,
 }
 
 impl Class {
-    pub const ALL: [Class; 5] = [
+    pub const ALL: [Class; 8] = [
         Class::TpotBs1,
         Class::Tpot,
         Class::Ttft,
         Class::Throughput,
         Class::Latency,
+        Class::ServeTtft,
+        Class::ServeTpot,
+        Class::ServeThroughput,
     ];
+
+    /// The class is estimated by the serving simulation, not the static estimate.
+    pub const fn is_serve(self) -> bool {
+        matches!(
+            self,
+            Class::ServeTtft | Class::ServeTpot | Class::ServeThroughput
+        )
+    }
 
     pub const fn id(self) -> &'static str {
         match self {
@@ -302,6 +328,9 @@ impl Class {
             Class::Ttft => "ttft",
             Class::Throughput => "throughput",
             Class::Latency => "latency",
+            Class::ServeTtft => "serve_ttft",
+            Class::ServeTpot => "serve_tpot",
+            Class::ServeThroughput => "serve_throughput",
         }
     }
 
@@ -311,14 +340,18 @@ impl Class {
         match self {
             Class::TpotBs1 => Some(0.15),
             Class::Ttft | Class::Throughput => Some(0.25),
-            Class::Tpot | Class::Latency => None,
+            Class::Tpot
+            | Class::Latency
+            | Class::ServeTtft
+            | Class::ServeTpot
+            | Class::ServeThroughput => None,
         }
     }
 
     /// The unit the measured and estimated figures are in.
     pub const fn unit(self) -> Unit {
         match self {
-            Class::Throughput => Unit::TokensPerSec,
+            Class::Throughput | Class::ServeThroughput => Unit::TokensPerSec,
             _ => Unit::Seconds,
         }
     }
@@ -354,6 +387,26 @@ pub struct Case {
     /// A max-load offline run whose batch the runtime chose: the scenario's batch is the
     /// engine's largest batch that fits (capped at [`MAX_LOAD_BATCH_CAP`]).
     pub max_load: bool,
+    /// For the serving classes: the load the simulation is run at.
+    pub load: Option<ServeLoad>,
+}
+
+/// The load of a serving row, as the serving simulation runs it.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct ServeLoad {
+    /// Closed loop with this many clients (`concurrency`), or Poisson at `rate` requests/s.
+    pub clients: Option<u32>,
+    pub rate: Option<f64>,
+    /// Requests simulated.
+    pub requests: u32,
+    /// The row reports a median (p50); otherwise a mean (or an unnamed statistic).
+    pub p50: bool,
+}
+
+/// Requests simulated for a serving row whose source does not state its count: four rounds
+/// of the clients, at least 100, at most 1,000 (a choice, written into the case's notes).
+fn simulated_requests(clients: u32) -> u32 {
+    clients.saturating_mul(4).clamp(100, 1000)
 }
 
 /// The batch bands, model kinds, GPU counts, engines and load kinds the validation reports
@@ -364,10 +417,18 @@ impl Case {
     /// The case's group on every one of [`AXES`].
     pub fn groups(&self) -> Vec<(&'static str, String)> {
         let s = &self.scenario;
-        let batch = match s.batch {
-            0 | 1 => "1",
-            2..=31 => "2–31",
-            _ => "≥32",
+        let running = match self.load {
+            Some(ServeLoad { clients: None, .. }) => None,
+            Some(ServeLoad {
+                clients: Some(c), ..
+            }) => Some(c),
+            None => Some(s.batch),
+        };
+        let batch = match running {
+            None => "request rate",
+            Some(0 | 1) => "1",
+            Some(2..=31) => "2–31",
+            Some(_) => "≥32",
         };
         let model = if s.model.moe.is_some() {
             "MoE"
@@ -401,10 +462,10 @@ impl Case {
     pub fn figure(&self, e: &Estimate) -> f64 {
         let t = &e.calibrated;
         match self.class {
-            Class::TpotBs1 | Class::Tpot => t.tpot.get(),
-            Class::Ttft => t.ttft.get(),
+            Class::TpotBs1 | Class::Tpot | Class::ServeTpot => t.tpot.get(),
+            Class::Ttft | Class::ServeTtft => t.ttft.get(),
             Class::Latency => t.request_latency.get(),
-            Class::Throughput => {
+            Class::Throughput | Class::ServeThroughput => {
                 let n = if self.per_gpu {
                     self.scenario.gpus.max(1) as f64
                 } else {
@@ -415,13 +476,17 @@ impl Case {
         }
     }
 
-    /// The estimated figure with efficiencies `eff`.
+    /// The estimated figure with efficiencies `eff` (a serving class runs the serving
+    /// simulation at the row's load, seed 1).
     pub fn estimate(&self, eff: &Efficiency) -> f64 {
         let s = Scenario {
             efficiency: *eff,
             ..self.scenario.clone()
         };
-        self.figure(&evaluate(&s))
+        match (self.class.is_serve(), self.load) {
+            (true, Some(load)) => serve_figure(self.class, &s, &load),
+            _ => self.figure(&evaluate(&s)),
+        }
     }
 
     /// `model w/kv on gpu×N, B…, prompt→output`.
@@ -438,12 +503,53 @@ impl Case {
         );
         match self.class {
             Class::Ttft => t.push_str(&format!(", prompt {}", s.prompt)),
+            _ if self.load.is_some() => {
+                let l = self.load.unwrap_or(ServeLoad {
+                    clients: None,
+                    rate: None,
+                    requests: 0,
+                    p50: false,
+                });
+                let at = match (l.clients, l.rate) {
+                    (Some(c), _) => format!("{c} clients"),
+                    (None, Some(r)) => format!("{r} req/s"),
+                    _ => String::new(),
+                };
+                t = format!(
+                    "{} {}/{} on {}×{}, serving {at}, {}→{}",
+                    s.model.id,
+                    s.weights.id(),
+                    s.kv.id(),
+                    s.gpu.id,
+                    s.gpus,
+                    s.prompt,
+                    s.output
+                );
+            }
             _ => t.push_str(&format!(", {}→{}", s.prompt, s.output)),
         }
         if self.per_gpu {
             t.push_str(", per GPU");
         }
         t
+    }
+}
+
+fn serve_figure(class: Class, s: &Scenario, load: &ServeLoad) -> f64 {
+    let mut input = crate::serve::ServeInput::new(s.clone());
+    input.arrivals = match (load.clients, load.rate) {
+        (Some(c), _) => crate::serve::Arrivals::Closed { clients: c },
+        (None, Some(r)) => crate::serve::Arrivals::Poisson { rate: r },
+        (None, None) => crate::serve::Arrivals::Closed { clients: 1 },
+    };
+    input.requests = load.requests;
+    input.seed = 1;
+    let r = crate::serve::simulate(&input);
+    let pick = |p: &crate::serve::Percentiles| if load.p50 { p.p50 } else { p.mean };
+    match class {
+        Class::ServeTtft => pick(&r.ttft),
+        Class::ServeTpot => pick(&r.tpot),
+        _ => r.output_tokens_per_s,
     }
 }
 
@@ -916,6 +1022,18 @@ pub fn engines(rows: &[Row]) -> Vec<String> {
     v
 }
 
+/// A request count stated in a row's notes (`500 requests`).
+fn stated_requests(notes: &str) -> Option<u32> {
+    let words: Vec<&str> = notes
+        .split(|c: char| c.is_whitespace() || c == ',')
+        .collect();
+    words
+        .windows(2)
+        .find(|w| w[1].starts_with("requests") && !w[1].starts_with("requests/"))
+        .and_then(|w| w[0].parse().ok())
+        .filter(|n| *n >= 1)
+}
+
 /// The row is a serving benchmark: its notes or batch say so, the metric is marked
 /// `(serving)`, or the `concurrency` / `request_rate` columns hold a number.
 fn serving_row(row: &Row) -> bool {
@@ -1069,31 +1187,26 @@ pub fn map_row(row: &Row) -> Vec<Result<Case, Skip>> {
         .parse::<f64>()
         .ok()
         .filter(|r| r.is_finite() && *r > 0.0);
-    if max_load {
-        // Placeholder: replaced by the engine's largest batch once the scenario is built.
+    // A serving row under load runs through the serving simulation: at a request rate, or
+    // with more than one concurrent client.
+    let rate_load = batch.is_none() && rate.is_some();
+    if max_load || rate_load {
+        // Placeholder: a max-load row gets the engine's largest batch once the scenario is
+        // built; a request-rate row's batch is not used (the simulation sets it).
         batch = Some(1);
-    } else if let (None, Some(r)) = (batch, rate) {
-        reasons.push(format!(
-            "serving at {r} requests/s: the running batch follows from the arrivals, not a \
-             stated number; compared once validate runs serving rows through the serving \
-             simulation (issue 11)"
-        ));
     } else if batch.is_none() {
         reasons.push(format!(
             "batch {} is not a stated number (chosen by the runtime or a load level)",
             quoted(&row.batch_or_concurrency)
         ));
     }
-    if serving
-        && batch.is_some_and(|b| b > 1)
-        && matches!(metric, Some(Metric::Time(Class::Ttft, _)))
-    {
-        reasons.push(format!(
-            "TTFT at concurrency {}: under serving it includes queueing and interleaving with \
-             other requests; compared once validate runs serving rows through the serving \
-             simulation (issue 11)",
-            row.batch_or_concurrency
-        ));
+    let serve_mode = serving && !max_load && (rate_load || batch.is_some_and(|b| b > 1));
+    if serve_mode && matches!(metric, Some(Metric::Time(Class::Latency, _))) {
+        reasons.push(
+            "request latency under serving load: not compared yet (the simulation's latency \
+             percentiles are not mapped)"
+                .to_string(),
+        );
     }
 
     // Lengths, as each class needs them.
@@ -1237,16 +1350,67 @@ pub fn map_row(row: &Row) -> Vec<Result<Case, Skip>> {
         },
     };
 
+    let (class, measured, per_gpu, load) = if serve_mode {
+        let class = match class {
+            Class::Ttft => Class::ServeTtft,
+            Class::Throughput => Class::ServeThroughput,
+            _ => Class::ServeTpot,
+        };
+        let m = row.metric.to_ascii_lowercase();
+        let p50 = m.contains("median") || m.contains("p50");
+        let stated = stated_requests(&row.comparability_notes);
+        let clients = (!rate_load).then_some(batch);
+        let requests = stated
+            .or(clients.map(simulated_requests))
+            .unwrap_or(crate::serve::ServeInput::new(scenario.clone()).requests);
+        notes.push(format!(
+            "serving simulation (ridgepoint::serve, seed 1, vLLM scheduler defaults): {}, {} \
+             requests{}, {} {} compared",
+            match clients {
+                Some(c) => format!("closed loop, {c} clients"),
+                None => format!("Poisson arrivals at {} requests/s", rate.unwrap_or(0.0)),
+            },
+            requests,
+            if stated.is_some() {
+                " (as stated)"
+            } else {
+                " (count not stated: a choice)"
+            },
+            if p50 { "p50" } else { "mean" },
+            match class {
+                Class::ServeTtft => "TTFT",
+                Class::ServeTpot => "TPOT (against the row's ITL)",
+                _ => "output throughput",
+            },
+        ));
+        let measured = if per_gpu {
+            measured * gpus as f64
+        } else {
+            measured
+        };
+        let load = ServeLoad {
+            clients,
+            rate: if rate_load { rate } else { None },
+            requests,
+            p50,
+        };
+        (class, measured, false, Some(load))
+    } else {
+        (class, measured, per_gpu, None)
+    };
+
     let e = evaluate(&scenario);
     let mut mapped = Vec::new();
-    if serving && batch > 1 {
-        notes.push(
-            "serving benchmark (continuous batching): the measured figure includes prefills of \
-             arriving requests interleaved with the decode; the engine's is a static batch"
-                .to_string(),
-        );
+    if serve_mode && e.max_batch == 0 {
+        return skip(format!(
+            "serving row, but not one sequence of {} tokens fits by the engine's count ({} \
+             per GPU > {})",
+            prompt as u64 + output as u64,
+            e.memory.total,
+            e.memory.capacity
+        ));
     }
-    if !e.memory.fits && !layer_split {
+    if !e.memory.fits && !layer_split && !serve_mode {
         if serving && batch > 1 {
             return skip(format!(
                 "concurrency {batch} does not fit in memory by the engine's count ({} per GPU \
@@ -1265,13 +1429,14 @@ pub fn map_row(row: &Row) -> Vec<Result<Case, Skip>> {
 
     if let Some(t) = extra_ttft(row) {
         let tid = format!("{id}/ttft");
-        if batch > 1 && serving {
+        if (batch > 1 && serving) || serve_mode {
             mapped.push(Err(Skip {
                 id: tid,
                 reason: format!(
-                    "TTFT {} at concurrency {batch}: under serving it includes queueing and \
-                     interleaving with other requests, not one static batch's prefill",
-                    Seconds(t)
+                    "TTFT {} under serving load ({}), reported beside the row's metric: \
+                     serving TTFTs are compared from their own `TTFT (serving)` rows",
+                    Seconds(t),
+                    row.batch_or_concurrency
                 ),
             }));
         } else {
@@ -1289,6 +1454,7 @@ pub fn map_row(row: &Row) -> Vec<Result<Case, Skip>> {
                 source: source.clone(),
                 serving,
                 max_load: false,
+                load: None,
             }));
         }
     }
@@ -1305,6 +1471,7 @@ pub fn map_row(row: &Row) -> Vec<Result<Case, Skip>> {
             source,
             serving,
             max_load,
+            load,
         }),
     );
     mapped
@@ -1827,6 +1994,11 @@ fn medians_at(
 ) -> Vec<(Class, Option<f64>)> {
     let mut errs: Vec<(Class, f64)> = Vec::with_capacity(cases.len());
     for (c, s) in cases.iter().zip(scenarios.iter_mut()) {
+        // The serving simulation is too slow to run at every grid point; the serving
+        // classes have no bar, so they do not enter the objective (n/a in the sweep).
+        if c.class.is_serve() {
+            continue;
+        }
         s.efficiency = *eff;
         let e = evaluate(s);
         errs.push((c.class, (c.figure(&e) / c.measured - 1.0).abs()));

@@ -14,11 +14,20 @@ fn rebuilt() -> String {
         if case.max_load {
             continue;
         }
+        // Serving rows are drawn at their concurrency (the batch the charts sweep) when that
+        // many sequences fit (otherwise the server queues and the running batch is smaller);
+        // rows at a request rate and serving TTFTs (queueing included) are not.
+        let closed_loop = case.load.is_some_and(|l| l.clients.is_some())
+            && ridgepoint::estimate::evaluate(&case.scenario).memory.fits;
         let kind = match case.class {
             Class::Ttft => Kind::Ttft,
             Class::TpotBs1 | Class::Tpot => Kind::Step,
             Class::Throughput => Kind::Throughput,
-            Class::Latency => continue,
+            Class::ServeTpot if closed_loop => Kind::Step,
+            Class::ServeThroughput if closed_loop => Kind::Throughput,
+            Class::Latency | Class::ServeTtft | Class::ServeTpot | Class::ServeThroughput => {
+                continue
+            }
         };
         let row_id = case.id.split('/').next().unwrap();
         let row = rows.iter().find(|r| r.id == row_id).unwrap();

@@ -432,9 +432,17 @@ fn embedded_rows_map_as_the_file_describes_them() {
     assert_eq!(get("m099/ttft").class, Class::Ttft);
     assert_eq!(get("m091").class, Class::Ttft);
     assert_eq!(get("m115").class, Class::Latency);
-    for id in ["m053", "m055", "m075", "m089", "m105", "m107", "m123"] {
+    for id in ["m053", "m055", "m075", "m089", "m107", "m123"] {
         assert!(skipped(id), "{id} should be skipped");
     }
+    // NIM at concurrency 25 and 250: the serving simulation, closed loop.
+    for (id, clients) in [("m101", 25), ("m105", 250)] {
+        let c = get(id);
+        assert_eq!(c.class, Class::ServeTpot, "{id}");
+        assert_eq!(c.load.unwrap().clients, Some(clients));
+    }
+    assert!(skipped("m101/ttft"));
+    assert_eq!(get("m309").class, Class::ServeTtft);
     // Max-load offline runs: throughput at the engine's largest batch, capped at 8192.
     for id in ["m039", "m047"] {
         let c = get(id);
@@ -629,7 +637,7 @@ fn tp_kv_format_and_concurrency_columns_set_the_scenario() {
     assert_eq!(c.scenario.gpus, 4);
     assert_eq!(c.scenario.kv, Precision::Fp8);
     assert_eq!(c.scenario.weights, Precision::Fp16);
-    // A serving row's concurrency column is its batch.
+    // A serving row's concurrency column is its load: closed loop with that many clients.
     let c = case_extra(
         &[
             ("batch_or_concurrency", "see concurrency"),
@@ -640,8 +648,13 @@ fn tp_kv_format_and_concurrency_columns_set_the_scenario() {
         &[("concurrency", "8")],
     );
     assert!(c.serving);
-    assert_eq!((c.class, c.scenario.batch), (Class::Tpot, 8));
+    assert_eq!((c.class, c.scenario.batch), (Class::ServeTpot, 8));
+    let load = c.load.unwrap();
+    assert_eq!((load.clients, load.rate, load.p50), (Some(8), None, false));
+    // Not stated: four rounds of the clients, at least 100.
+    assert_eq!(load.requests, 100);
     assert!(c.groups().contains(&("load", "serving".to_string())));
+    assert!(c.groups().contains(&("batch", "2–31".to_string())));
 }
 
 #[test]
@@ -666,15 +679,27 @@ fn what_the_engine_cannot_model_yet_is_skipped_with_a_reason() {
         ("tensor_parallel", "16"),
     ]);
     assert!(r.contains("more than one 8-GPU node"), "{r}");
-    // Serving TTFT at concurrency > 1 waits for the serving simulation; at 1 it is a prefill.
+    // Serving TTFT at concurrency > 1 runs through the serving simulation; at 1 it is a
+    // batch-1 prefill.
     let ttft = [
-        ("metric", "TTFT (serving)"),
+        ("metric", "median TTFT (serving)"),
         ("value", "500"),
         ("unit", "ms"),
         ("batch_or_concurrency", "16"),
+        ("comparability_notes", "500 requests"),
     ];
-    let r = skip_extra(&ttft, &[("concurrency", "16")]);
-    assert!(r.contains("serving simulation"), "{r}");
+    let c = case_extra(&ttft, &[("concurrency", "16")]);
+    assert_eq!(c.class, Class::ServeTtft);
+    let load = c.load.unwrap();
+    assert_eq!(
+        (load.clients, load.requests, load.p50),
+        (Some(16), 500, true)
+    );
+    // Request latency under load is not mapped yet.
+    let mut lat = ttft.to_vec();
+    lat[0] = ("metric", "mean end-to-end latency (serving)");
+    let r = skip_extra(&lat, &[("concurrency", "16")]);
+    assert!(r.contains("request latency under serving load"), "{r}");
     let mut at_one = ttft.to_vec();
     at_one[3] = ("batch_or_concurrency", "1");
     let c = case_extra(&at_one, &[("concurrency", "1")]);
@@ -897,7 +922,13 @@ fn leave_one_source_out_on_the_embedded_corpus() {
         .held_out
         .iter()
         .all(|o| o.error.is_finite() && o.estimate > 0.0));
-    for (class, n) in [("tpot_bs1", 20), ("ttft", 10), ("throughput", 60)] {
+    for (class, n) in [
+        ("tpot_bs1", 20),
+        ("ttft", 10),
+        ("throughput", 60),
+        ("serve_ttft", 15),
+        ("serve_tpot", 15),
+    ] {
         let g = l.held_out_group("class", class).unwrap();
         assert!(g.count >= n, "{class}: {} figures", g.count);
         assert!(g.median_abs_error.unwrap().is_finite() && g.p90_abs_error.unwrap().is_finite());
@@ -916,6 +947,7 @@ fn leave_one_source_out_on_the_embedded_corpus() {
         ("engine", "vllm"),
         ("load", "serving"),
         ("load", "max load"),
+        ("batch", "request rate"),
     ] {
         assert!(
             l.held_out_group(axis, group).is_some_and(|g| g.count >= 1),
@@ -938,17 +970,56 @@ fn leave_one_source_out_on_the_loso_grid() {
 }
 
 #[test]
-fn a_request_rate_serving_row_waits_for_the_serving_simulation() {
-    let r = skip_extra(
+fn a_request_rate_serving_row_runs_through_the_serving_simulation() {
+    let c = case_extra(
         &[
             ("batch_or_concurrency", "QPS=4"),
             ("metric", "mean ITL (serving)"),
+            ("value", "9"),
             ("unit", "ms"),
+            ("other_metrics_same_run", "mean TTFT 23 ms"),
         ],
         &[("request_rate", "4")],
     );
+    assert_eq!(c.class, Class::ServeTpot);
+    let load = c.load.unwrap();
+    assert_eq!((load.clients, load.rate), (None, Some(4.0)));
+    // The count is not stated: the serving module's default.
+    let default = ridgepoint::serve::ServeInput::new(c.scenario.clone()).requests;
+    assert_eq!(load.requests, default);
+    assert!(c.groups().contains(&("batch", "request rate".to_string())));
+    // Its estimate is the simulation's mean TPOT at that load, seed 1.
+    let mut input = ridgepoint::serve::ServeInput::new(ridgepoint::Scenario {
+        efficiency: Efficiency::CALIBRATED,
+        ..c.scenario.clone()
+    });
+    input.arrivals = ridgepoint::serve::Arrivals::Poisson { rate: 4.0 };
+    input.seed = 1;
+    input.requests = load.requests;
+    let sim = ridgepoint::serve::simulate(&input);
+    assert_eq!(c.estimate(&Efficiency::CALIBRATED), sim.tpot.mean);
+    // At 4 requests/s of 128→128 on an A100 the replica is far from saturated: the mean TPOT
+    // is within 2× of the batch-1 step (queueing barely starts).
+    let bs1 = case(&[("metric", "time per output token"), ("unit", "ms")]);
+    let step = bs1.estimate(&Efficiency::CALIBRATED);
     assert!(
-        r.contains("4 requests/s") && r.contains("serving simulation"),
-        "{r}"
+        sim.tpot.mean >= step * 0.99 && sim.tpot.mean < 2.0 * step,
+        "{} vs {step}",
+        sim.tpot.mean
     );
+    // The TTFT beside it is not a second case: serving TTFTs come from their own rows.
+    let rows = parse(&tsv_extra(
+        &[&[
+            ("batch_or_concurrency", "QPS=4"),
+            ("metric", "mean ITL (serving)"),
+            ("value", "9"),
+            ("unit", "ms"),
+            ("other_metrics_same_run", "mean TTFT 23 ms"),
+        ]],
+        &[("request_rate", "4")],
+    ))
+    .unwrap();
+    let mapped = map_row(&rows[0]);
+    assert_eq!(mapped.len(), 2);
+    assert!(mapped[1].as_ref().is_err_and(|s| s.id == "t1/ttft"));
 }
