@@ -74,6 +74,18 @@ fn engine_keeps_the_rows_of_one_engine() {
     for e in ["trtllm", "llama.cpp", "vllm", "gpt-fast"] {
         assert!(engines.contains(&e), "{e}");
     }
+    // The serving rows under load are compared through the simulation, apart from the
+    // static classes.
+    let serving = all["serving_classes"].as_array().unwrap();
+    for class in ["serve_ttft", "serve_tpot"] {
+        let c = serving.iter().find(|c| c["class"] == class).unwrap();
+        assert!(
+            c["count"].as_u64().unwrap() >= 15,
+            "{class}: {}",
+            c["count"]
+        );
+        assert!(c["median_abs_error"].as_f64().unwrap().is_finite());
+    }
     // The groups are in the report.
     let groups = all["groups"].as_array().unwrap();
     assert!(groups

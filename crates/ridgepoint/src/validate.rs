@@ -1720,6 +1720,17 @@ pub fn efficiency_text(e: &Efficiency) -> String {
     )
 }
 
+fn class_json(c: &ClassSummary) -> Value {
+    json!({
+        "class": c.class.id(),
+        "count": c.count,
+        "median_abs_error": c.median_abs_error,
+        "median_error": c.median_error,
+        "bar": c.class.bar(),
+        "meets_bar": c.meets_bar(),
+    })
+}
+
 fn efficiency_json(e: &Efficiency) -> Value {
     json!({
         "bandwidth": e.bandwidth,
@@ -1865,14 +1876,9 @@ impl Report {
                 "engine": o.engine,
                 "notes": o.notes,
             })).collect::<Vec<_>>(),
-            "classes": self.summaries.iter().map(|c| json!({
-                "class": c.class.id(),
-                "count": c.count,
-                "median_abs_error": c.median_abs_error,
-                "median_error": c.median_error,
-                "bar": c.class.bar(),
-                "meets_bar": c.meets_bar(),
-            })).collect::<Vec<_>>(),
+            // The static estimate's classes; the serving simulation's apart.
+            "classes": self.summaries.iter().filter(|c| !c.class.is_serve()).map(class_json).collect::<Vec<_>>(),
+            "serving_classes": self.summaries.iter().filter(|c| c.class.is_serve()).map(class_json).collect::<Vec<_>>(),
             "objective": self.objective(),
             "meets_bars": self.meets_bars(),
             "groups": groups_json(&self.groups()),
