@@ -1,5 +1,6 @@
 //! A mutational fuzzer for everything a stranger can hand the engine: link queries
-//! (`Spec::from_query`) and pasted `config.json` text (`config::import_hf_config`).
+//! (`Spec::from_query`), pasted `config.json` text (`config::import_hf_config`) and serving
+//! inputs (`serve`: a pasted trace, length specs, rates and scheduler budgets).
 //!
 //! `cargo xtask fuzz [--inputs N] [--seed S] [--timeout SECS]` (default 10,000,000 inputs);
 //! `cargo xtask test` runs 200,000 of them at a fixed seed. Each input is a valid seed mutated
@@ -20,6 +21,13 @@
 //!   link: the spec holding it, `to_query`, `from_query`, gives the same scenario with no
 //!   problem (each distinct model shape is estimated once per run; its link is checked every
 //!   time);
+//! - every 32nd input is a serving run (`serve::check` then `serve::simulate`) built from a
+//!   `key=value|…` text: a trace through `serve::parse_trace`, length specs through
+//!   `serve::parse_lengths`, hostile rates, counts and fractions; every figure finite, the run
+//!   within its step bound, each finished request's times in order, KV use within the
+//!   blocks, Little's law when every request finished, and (every 8th) the same result twice;
+//!   runs have at most 32 requests, except every 8192nd input, which takes the simulation to
+//!   its bounds (20,000 requests at one token per step);
 //! - no input runs longer than `--timeout` seconds (default 5): a watchdog thread prints the
 //!   input and exits with status 3.
 //!
@@ -31,6 +39,7 @@ use ridgepoint::compare::{compare, summary};
 use ridgepoint::config::import_hf_config;
 use ridgepoint::query::{CUSTOM, KEYS};
 use ridgepoint::scenario::GroupFormats;
+use ridgepoint::serve::{self, Arrivals, ServeInput};
 use ridgepoint::{
     catalog, estimate, evaluate, published, Estimate, Model, Precision, Scenario, Spec, Speculative,
 };
@@ -228,6 +237,243 @@ fn config(rng: &mut Rng) -> String {
         c = String::from_utf8_lossy(&b).into_owned();
     }
     c
+}
+
+const SERVE_SEEDS: &[&str] = &[
+    "arrivals=poisson:2|requests=40",
+    "arrivals=closed:4|requests=30|prompt=uniform:1:4000|output=lognormal:100:1.5|gpu_util=0.2|max_running=8",
+    "arrivals=trace|trace=0 100 10\n0.5 2000 64\n# a comment\n\n1e-3,5,1\n3 3000 900|model=gemma-2-9b|max_batch_tokens=256",
+    "arrivals=poisson:50|requests=200|model=mixtral-8x7b|gpu=h100-sxm|gpus=2|prefix_share=0.7|output=uniform:1:300",
+    "arrivals=poisson:8|requests=64|model=llama-4-scout|gpu=h100-sxm|gpus=4|prompt=lognormal:8000:1|ttft_slo=0.5|tpot_slo=0.02",
+    "arrivals=closed:1|requests=5|model=deepseek-v3|gpu=h200-sxm|gpus=8|block_tokens=1",
+];
+
+const SERVE_VALUES: &[&str] = &[
+    "fixed",
+    "uniform:0:0",
+    "uniform:1:1",
+    "uniform:5:2",
+    "uniform:1:4294967295",
+    "lognormal:1e308:4",
+    "lognormal:1:4",
+    "lognormal:500:0",
+    "lognormal:NaN:1",
+    "poisson:0",
+    "poisson:-1",
+    "poisson:1e-300",
+    "poisson:1e300",
+    "closed:0",
+    "closed:4096",
+    "closed:99999999999",
+    "trace",
+    "0 1 1",
+    "1e300 1 1",
+    "0 4294967295 4294967295",
+];
+
+const SERVE_KEYS: &[&str] = &[
+    "arrivals",
+    "requests",
+    "seed",
+    "prompt",
+    "output",
+    "block_tokens",
+    "gpu_util",
+    "max_batch_tokens",
+    "max_running",
+    "prefix_share",
+    "ttft_slo",
+    "tpot_slo",
+    "model",
+    "gpu",
+    "gpus",
+    "trace",
+];
+
+/// Runs that hit the simulation's bounds (20,000 requests, one token per step: the step cap).
+const SERVE_BIG: &str = "arrivals=poisson:1e5|requests=20000|max_batch_tokens=1|max_running=4096";
+
+fn serve_text(rng: &mut Rng, big: bool) -> String {
+    let mut t = if big {
+        SERVE_BIG.to_string()
+    } else {
+        rng.pick(SERVE_SEEDS).to_string()
+    };
+    for _ in 0..rng.below(4) {
+        t.push('|');
+        t.push_str(rng.pick(SERVE_KEYS));
+        t.push('=');
+        if rng.below(2) == 0 {
+            t.push_str(rng.pick(SERVE_VALUES));
+        } else {
+            t.push_str(rng.pick(VALUES));
+        }
+    }
+    if rng.below(3) == 0 {
+        let mut b = t.into_bytes();
+        mutate_bytes(rng, &mut b);
+        t = String::from_utf8_lossy(&b).into_owned();
+    }
+    t
+}
+
+/// A whole number from text, saturating (hostile values reach the checks as typed).
+fn count(v: &str) -> Option<u32> {
+    v.trim().parse::<f64>().ok().map(|x| x as u32)
+}
+
+/// The serving input a `key=value|…` text describes (later keys win; unreadable values are
+/// skipped: the checks under test are `serve::check`'s, not this reader's). Unless `big`, at
+/// most 32 requests, so a run costs milliseconds.
+fn serve_input(text: &str, big: bool) -> ServeInput {
+    let mut s = seed_scenario().clone();
+    let mut pairs = Vec::new();
+    for part in text.split('|') {
+        if let Some((k, v)) = part.split_once('=') {
+            pairs.push((k.trim(), v));
+        }
+    }
+    for &(k, v) in &pairs {
+        match k {
+            "model" => {
+                if let Some(m) = catalog::model(v.trim()) {
+                    s.model = m;
+                }
+            }
+            "gpu" => {
+                if let Some(g) = catalog::gpu(v.trim()) {
+                    s.gpu = g;
+                }
+            }
+            "gpus" => {
+                if let Some(n) = count(v) {
+                    s.gpus = n.clamp(1, 64);
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut i = ServeInput::new(s);
+    let mut trace = None;
+    for &(k, v) in &pairs {
+        let f = v.trim().parse::<f64>().ok();
+        match k {
+            "arrivals" => {
+                let v = v.trim();
+                if let Some(r) = v.strip_prefix("poisson:") {
+                    if let Ok(r) = r.parse() {
+                        i.arrivals = Arrivals::Poisson { rate: r };
+                    }
+                } else if let Some(c) = v.strip_prefix("closed:") {
+                    if let Some(c) = count(c) {
+                        i.arrivals = Arrivals::Closed { clients: c };
+                    }
+                } else if v == "trace" {
+                    trace = Some(String::new());
+                }
+            }
+            "trace" => trace = Some(v.to_string()),
+            "requests" => i.requests = count(v).unwrap_or(i.requests),
+            "seed" => i.seed = v.trim().parse().unwrap_or(i.seed),
+            "prompt" => i.prompt = serve::parse_lengths(v).unwrap_or(i.prompt),
+            "output" => i.output = serve::parse_lengths(v).unwrap_or(i.output),
+            "block_tokens" => i.block_tokens = count(v).unwrap_or(i.block_tokens),
+            "max_batch_tokens" => i.max_batch_tokens = count(v).unwrap_or(i.max_batch_tokens),
+            "max_running" => i.max_running = count(v).unwrap_or(i.max_running),
+            "gpu_util" => i.gpu_memory_utilization = f.unwrap_or(i.gpu_memory_utilization),
+            "prefix_share" => i.prefix_share = f.unwrap_or(i.prefix_share),
+            "ttft_slo" => i.slo.ttft_s = f.unwrap_or(i.slo.ttft_s),
+            "tpot_slo" => i.slo.tpot_s = f.unwrap_or(i.slo.tpot_s),
+            _ => {}
+        }
+    }
+    if !big {
+        i.requests = i.requests.min(32);
+    }
+    if let Some(t) = trace {
+        match serve::parse_trace(&t) {
+            Ok(mut t) => {
+                if !big {
+                    t.truncate(32);
+                }
+                i.arrivals = Arrivals::Trace(t);
+            }
+            Err(e) => {
+                let text = e.to_string();
+                assert!(
+                    text.starts_with("trace"),
+                    "trace error without its name: {text}"
+                );
+            }
+        }
+    }
+    i
+}
+
+fn check_serve(text: &str, big: bool, twice: bool) {
+    let input = serve_input(text, big);
+    let (checked, problems) = serve::check(&input);
+    for p in &problems {
+        assert!(
+            p.message.starts_with(p.field),
+            "problem not named by its field: {p:?}"
+        );
+    }
+    // The checked input has no problem left.
+    assert!(
+        serve::check(&checked).1.is_empty(),
+        "check is not idempotent"
+    );
+    let r = serve::simulate(&input);
+    let figures = [
+        ("ttft.p50", r.ttft.p50),
+        ("ttft.p99", r.ttft.p99),
+        ("ttft.mean", r.ttft.mean),
+        ("tpot.p50", r.tpot.p50),
+        ("tpot.p99", r.tpot.p99),
+        ("e2e.p99", r.e2e.p99),
+        ("e2e.mean", r.e2e.mean),
+        ("requests_per_s", r.requests_per_s),
+        ("output_tokens_per_s", r.output_tokens_per_s),
+        ("goodput_requests_per_s", r.goodput_requests_per_s),
+        ("running_mean", r.running_mean),
+        ("in_system_mean", r.in_system_mean),
+        ("span_s", r.span_s),
+    ];
+    for (name, v) in figures {
+        assert!(v.is_finite() && v >= 0.0, "serve figure {name} = {v}");
+    }
+    for d in &r.derivations {
+        assert!(d.value.is_finite(), "derivation {} = {}", d.key, d.value);
+    }
+    assert!(r.steps <= serve::MAX_STEPS, "{} steps", r.steps);
+    assert!(r.records.len() <= serve::MAX_REQUESTS as usize);
+    assert!(r.finished <= r.records.len());
+    for q in &r.records {
+        if let (Some(f), Some(e)) = (q.first_token, q.finish) {
+            assert!(q.arrival <= f && f <= e, "times out of order: {q:?}");
+        }
+    }
+    assert!(
+        r.timeline.iter().all(|s| s.kv_blocks <= r.kv_blocks_total),
+        "more KV blocks held than exist"
+    );
+    assert!(r.timeline.len() <= 2 * serve::MAX_SAMPLES);
+    if r.finished == r.records.len() && r.finished > 0 && r.span_s > 0.0 {
+        let little = r.requests_per_s * r.e2e.mean;
+        assert!(
+            (r.in_system_mean - little).abs() <= 1e-6 * little.max(1.0),
+            "Little's law: L = {} but λW = {little}",
+            r.in_system_mean
+        );
+    }
+    if twice {
+        assert_eq!(
+            serve::simulate(&input),
+            r,
+            "the same input gave another result"
+        );
+    }
 }
 
 fn seed_scenario() -> &'static Scenario {
@@ -698,10 +944,13 @@ fn main() {
     watchdog(Duration::from_secs_f64(timeout), seed);
     let mut rng = Rng(seed | 1);
     let start = Instant::now();
-    let (mut queries, mut configs, mut imported) = (0u64, 0u64, 0u64);
+    let (mut queries, mut configs, mut imported, mut serves) = (0u64, 0u64, 0u64, 0u64);
+    let mut serve_time = Duration::ZERO;
     let mut seen = HashSet::new();
     for i in 0..inputs {
-        let (kind, input) = if i % 2 == 0 {
+        let (kind, input) = if i % 32 == 31 {
+            ("serve", serve_text(&mut rng, i % 8192 == 8191))
+        } else if i % 2 == 0 {
             ("query", query(&mut rng))
         } else {
             ("config.json", config(&mut rng))
@@ -712,6 +961,11 @@ fn main() {
         let r = catch_unwind(AssertUnwindSafe(|| {
             if kind == "query" {
                 check_query(&input, full);
+                Import::Refused
+            } else if kind == "serve" {
+                let t = Instant::now();
+                check_serve(&input, i % 8192 == 8191, i % 256 == 255);
+                serve_time += t.elapsed();
                 Import::Refused
             } else {
                 check_config(&input, &mut seen)
@@ -730,10 +984,10 @@ fn main() {
             std::process::exit(1);
         };
         imported += (accepted != Import::Refused) as u64;
-        if kind == "query" {
-            queries += 1
-        } else {
-            configs += 1
+        match kind {
+            "query" => queries += 1,
+            "serve" => serves += 1,
+            _ => configs += 1,
         }
         if (i + 1) % 1_000_000 == 0 {
             eprintln!("  {} inputs, {:.0} s", i + 1, start.elapsed().as_secs_f64());
@@ -742,10 +996,12 @@ fn main() {
     let scenarios = 1 + config_scenarios(&seed_scenario().model).len();
     println!(
         "fuzz: {inputs} inputs ({queries} link queries, {configs} config.json texts of which \
-         {imported} imported, {} distinct shapes each estimated at {scenarios} scenarios), no \
+         {imported} imported, {} distinct shapes each estimated at {scenarios} scenarios, \
+         {serves} serving runs in {:.1} s), no \
          panic or hang (bound {timeout} s), every estimate finite, every link round-trips; \
          {:.1} s, seed {seed}",
         seen.len(),
+        serve_time.as_secs_f64(),
         start.elapsed().as_secs_f64()
     );
 }
