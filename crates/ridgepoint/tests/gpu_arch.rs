@@ -417,3 +417,33 @@ fn levers_already_applied_say_so() {
         .why
         .contains("already on 4 GPUs"));
 }
+
+#[test]
+fn every_gpu_and_edge_reads_as_numbers() {
+    // Every catalog GPU at batch 1 and 4,096, a 1-token prompt, 1 and 64 GPUs: no row is
+    // empty or shows a non-number, and each decode row agrees with the phase's bound.
+    for g in catalog::gpus() {
+        for (batch, prompt, gpus) in [(1, 2048, 1), (4096, 16, 1), (1, 1, 1), (64, 512, 64)] {
+            let mut s = common::floor_scenario("a100-80gb-sxm", "llama-2-70b", batch, prompt, 16);
+            s.gpu = g.clone();
+            s.gpus = gpus;
+            let e = estimate(&s);
+            let rows = implications(&s, &e);
+            assert_eq!(rows.len(), 9, "{}", g.id);
+            for r in &rows {
+                assert!(!r.why.is_empty());
+                for bad in ["NaN", "inf", "n/a"] {
+                    assert!(!r.why.contains(bad), "{} {}: {}", g.id, r.lever, r.why);
+                }
+            }
+            let batching = row(&rows, "batch-x2").decode;
+            match e.decode.bound {
+                Bound::Memory => assert_eq!(batching, Effect::Helps, "{}", g.id),
+                Bound::Compute => assert_eq!(batching, Effect::No, "{}", g.id),
+            }
+            for p in phases(&e) {
+                assert!(p.intensity.is_finite() && p.why.contains("ridge"));
+            }
+        }
+    }
+}

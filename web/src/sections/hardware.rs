@@ -244,9 +244,9 @@ fn implications_view(phases: [PhaseBound; 2], rows: Vec<Implication>) -> impl In
                         view! {
                             <tr data-lever=r.lever>
                                 <th scope="row"><a href=href>{r.name}</a>{(!fit.is_empty()).then(|| view! { <span class="fit">{fit}</span> })}</th>
-                                <td>{r.targets.label()}</td>
-                                <td>{effect_view(r.prefill)}</td>
-                                <td>{effect_view(r.decode)}</td>
+                                <td data-col="Targets">{r.targets.label()}</td>
+                                <td data-col="Prefill">{effect_view(r.prefill)}</td>
+                                <td data-col="Decode">{effect_view(r.decode)}</td>
                                 <td class="why">{r.why}</td>
                             </tr>
                         }
