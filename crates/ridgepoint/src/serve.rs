@@ -781,122 +781,196 @@ pub struct Capacity {
 
 /// Bisection steps after the bracket is found (the rate to within 2⁻¹⁰ of the bracket).
 const BISECTIONS: u32 = 10;
+/// Doublings from the light load before the search gives up bracketing.
+const DOUBLINGS: u32 = 40;
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Stage {
+    Start,
+    Doubling(u32),
+    Bisecting(u32),
+    Done,
+}
+
+/// [`capacity`]'s search one probe at a time, for a caller that runs it in slices or on a
+/// worker and shows progress: `while let Some(rate) = s.next_rate() { s.step(); }`, then
+/// [`CapacitySearch::finish`]. Each probe is one full run at a Poisson rate: from a light
+/// load (a tenth of one request at a time) doubling until the SLOs are missed, then bisecting.
+#[derive(Clone, Debug)]
+pub struct CapacitySearch {
+    input: ServeInput,
+    stage: Stage,
+    next: f64,
+    lo: f64,
+    hi: f64,
+    best: Option<LoadPoint>,
+    /// Every probe so far, in the order run.
+    pub probes: Vec<LoadPoint>,
+    pub warnings: Vec<String>,
+}
+
+impl CapacitySearch {
+    pub fn new(input: &ServeInput) -> CapacitySearch {
+        let (v, problems) = check(input);
+        let mut warnings: Vec<String> = problems.into_iter().map(|p| p.message).collect();
+        if !matches!(input.arrivals, Arrivals::Poisson { .. }) {
+            warnings.push(
+                "capacity searches Poisson arrival rates; the arrival process given is not used"
+                    .into(),
+            );
+        }
+        let e = crate::estimate::evaluate(&Scenario {
+            batch: 1,
+            ..v.scenario.clone()
+        });
+        let alone = e.calibrated.request_latency.get();
+        let start = if alone.is_finite() && alone > 0.0 {
+            (0.1 / alone).min(MAX_RATE)
+        } else {
+            1.0
+        };
+        CapacitySearch {
+            input: v,
+            stage: Stage::Start,
+            next: start,
+            lo: start,
+            hi: start,
+            best: None,
+            probes: Vec::new(),
+            warnings,
+        }
+    }
+
+    /// The rate the next probe runs at; `None` once the search is over.
+    pub fn next_rate(&self) -> Option<f64> {
+        (self.stage != Stage::Done).then_some(self.next)
+    }
+
+    /// Runs the next probe; false once the search is over.
+    pub fn step(&mut self) -> bool {
+        let Some(rate) = self.next_rate() else {
+            return false;
+        };
+        let p = load_point(&self.input, rate);
+        let ok = p.meets_slo;
+        self.probes.push(p.clone());
+        if ok {
+            self.lo = rate;
+            self.best = Some(p);
+        } else {
+            self.hi = rate;
+        }
+        self.stage = match self.stage {
+            Stage::Start if !ok => {
+                self.warnings.push(format!(
+                    "the SLOs are missed even at {rate:.3} requests/s (a tenth of one request at a time)"
+                ));
+                Stage::Done
+            }
+            Stage::Start | Stage::Doubling(_) if ok => {
+                let n = match self.stage {
+                    Stage::Doubling(n) => n + 1,
+                    _ => 1,
+                };
+                if rate >= MAX_RATE || n > DOUBLINGS {
+                    Stage::Done
+                } else {
+                    self.next = (rate * 2.0).min(MAX_RATE);
+                    Stage::Doubling(n)
+                }
+            }
+            Stage::Doubling(_) | Stage::Bisecting(_) => {
+                let k = match self.stage {
+                    Stage::Bisecting(k) => k + 1,
+                    _ => 0,
+                };
+                if k >= BISECTIONS {
+                    Stage::Done
+                } else {
+                    self.next = (self.lo + self.hi) / 2.0;
+                    Stage::Bisecting(k)
+                }
+            }
+            Stage::Start | Stage::Done => Stage::Done,
+        };
+        true
+    }
+
+    /// Share of the search done, 0–1 (for a progress bar; the doubling phase counts as half).
+    pub fn progress(&self) -> f64 {
+        match self.stage {
+            Stage::Start => 0.0,
+            Stage::Doubling(n) => 0.5 * (1.0 - 0.5f64.powi(n as i32)),
+            Stage::Bisecting(k) => 0.5 + 0.5 * k as f64 / BISECTIONS as f64,
+            Stage::Done => 1.0,
+        }
+    }
+
+    /// The capacity found, with replicas for `target_rate` and the cost at
+    /// `price_per_gpu_hour` (a price the user enters; there are none built in).
+    pub fn finish(self, target_rate: Option<f64>, price_per_gpu_hour: Option<f64>) -> Capacity {
+        let mut warnings = self.warnings;
+        let target_rate = target_rate.filter(|r| {
+            let ok = r.is_finite() && *r > 0.0;
+            if !ok {
+                warnings.push(format!(
+                    "target_rate: {} is not a positive rate; no replica count",
+                    fmt_num(*r)
+                ));
+            }
+            ok
+        });
+        let price = price_per_gpu_hour.filter(|p| {
+            let ok = p.is_finite() && *p >= 0.0;
+            if !ok {
+                warnings.push(format!(
+                    "price_per_gpu_hour: {} is not a price of at least 0; no cost",
+                    fmt_num(*p)
+                ));
+            }
+            ok
+        });
+        let best = self.best;
+        let gpus = self.input.scenario.gpus.max(1) as f64;
+        let max_rate = best.as_ref().map(|p| p.rate);
+        let per_gpu = best.as_ref().map(|p| p.output_tokens_per_s / gpus);
+        let replicas = match (target_rate, max_rate) {
+            (Some(t), Some(m)) if m > 0.0 => Some((t / m).ceil().min(1e15) as u64),
+            _ => None,
+        };
+        let cost = match (price, &best) {
+            (Some(p), Some(b)) if b.output_tokens_per_s > 0.0 => {
+                Some(p * gpus / 3600.0 / b.output_tokens_per_s * 1e6)
+            }
+            _ => None,
+        };
+        Capacity {
+            max_rate,
+            at_max: best,
+            output_tokens_per_gpu_s: per_gpu,
+            target_rate,
+            replicas,
+            gpus: replicas.map(|r| r.saturating_mul(gpus as u64)),
+            price_per_gpu_hour: price,
+            cost_per_million_output_tokens: cost,
+            runs: self.probes.len() as u32,
+            warnings,
+        }
+    }
+}
 
 /// Finds the highest Poisson rate meeting both SLOs (p99 TTFT and p99 TPOT, every request
-/// finished) by doubling from a light load and then bisecting; each probe is a full
-/// deterministic run of `input` at that rate. Meeting the SLOs need not be monotone in the
-/// rate for a finite run: the search reports a boundary it bracketed. `target_rate` and
-/// `price_per_gpu_hour` (a price the user enters; there are none built in) give replicas and
-/// cost.
+/// finished) by doubling from a light load and then bisecting ([`CapacitySearch`]); each
+/// probe is a full deterministic run of `input` at that rate. Meeting the SLOs need not be
+/// monotone in the rate for a finite run: the search reports a boundary it bracketed.
+/// `target_rate` and `price_per_gpu_hour` (a price the user enters; there are none built in)
+/// give replicas and cost.
 pub fn capacity(
     input: &ServeInput,
     target_rate: Option<f64>,
     price_per_gpu_hour: Option<f64>,
 ) -> Capacity {
-    let (v, problems) = check(input);
-    let mut warnings: Vec<String> = problems.into_iter().map(|p| p.message).collect();
-    if !matches!(input.arrivals, Arrivals::Poisson { .. }) {
-        warnings.push(
-            "capacity searches Poisson arrival rates; the arrival process given is not used".into(),
-        );
-    }
-    let target_rate = target_rate.filter(|r| {
-        let ok = r.is_finite() && *r > 0.0;
-        if !ok {
-            warnings.push(format!(
-                "target_rate: {} is not a positive rate; no replica count",
-                fmt_num(*r)
-            ));
-        }
-        ok
-    });
-    let price = price_per_gpu_hour.filter(|p| {
-        let ok = p.is_finite() && *p >= 0.0;
-        if !ok {
-            warnings.push(format!(
-                "price_per_gpu_hour: {} is not a price of at least 0; no cost",
-                fmt_num(*p)
-            ));
-        }
-        ok
-    });
-    // A light load: a tenth of what one request at a time would sustain.
-    let e = crate::estimate::evaluate(&Scenario {
-        batch: 1,
-        ..v.scenario.clone()
-    });
-    let alone = e.calibrated.request_latency.get();
-    let mut runs = 0u32;
-    let mut probe = |rate: f64| {
-        runs += 1;
-        load_point(&v, rate)
-    };
-    let start = if alone.is_finite() && alone > 0.0 {
-        (0.1 / alone).min(MAX_RATE)
-    } else {
-        1.0
-    };
-    let mut best: Option<LoadPoint> = None;
-    let first = probe(start);
-    if first.meets_slo {
-        let mut lo = start;
-        best = Some(first);
-        let mut hi = None;
-        let mut r = start;
-        for _ in 0..40 {
-            r = (r * 2.0).min(MAX_RATE);
-            let p = probe(r);
-            if p.meets_slo {
-                lo = r;
-                best = Some(p);
-                if r >= MAX_RATE {
-                    break;
-                }
-            } else {
-                hi = Some(r);
-                break;
-            }
-        }
-        if let Some(mut hi) = hi {
-            for _ in 0..BISECTIONS {
-                let mid = (lo + hi) / 2.0;
-                let p = probe(mid);
-                if p.meets_slo {
-                    lo = mid;
-                    best = Some(p);
-                } else {
-                    hi = mid;
-                }
-            }
-        }
-    } else {
-        warnings.push(format!(
-            "the SLOs are missed even at {start:.3} requests/s (a tenth of one request at a time)"
-        ));
-    }
-    let gpus = v.scenario.gpus.max(1) as f64;
-    let max_rate = best.as_ref().map(|p| p.rate);
-    let per_gpu = best.as_ref().map(|p| p.output_tokens_per_s / gpus);
-    let replicas = match (target_rate, max_rate) {
-        (Some(t), Some(m)) if m > 0.0 => Some((t / m).ceil().min(1e15) as u64),
-        _ => None,
-    };
-    let cost = match (price, &best) {
-        (Some(p), Some(b)) if b.output_tokens_per_s > 0.0 => {
-            Some(p * gpus / 3600.0 / b.output_tokens_per_s * 1e6)
-        }
-        _ => None,
-    };
-    Capacity {
-        max_rate,
-        at_max: best,
-        output_tokens_per_gpu_s: per_gpu,
-        target_rate,
-        replicas,
-        gpus: replicas.map(|r| r.saturating_mul(gpus as u64)),
-        price_per_gpu_hour: price,
-        cost_per_million_output_tokens: cost,
-        runs,
-        warnings,
-    }
+    let mut search = CapacitySearch::new(input);
+    while search.step() {}
+    search.finish(target_rate, price_per_gpu_hour)
 }

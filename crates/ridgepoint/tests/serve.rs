@@ -8,8 +8,8 @@
 
 use ridgepoint::scenario::DEFAULT_OVERHEAD;
 use ridgepoint::serve::{
-    capacity, check, parse_lengths, parse_trace, simulate, sweep, Arrivals, Lengths, ServeInput,
-    TraceRequest, MAX_STEPS,
+    capacity, check, parse_lengths, parse_trace, simulate, sweep, Arrivals, CapacitySearch,
+    Lengths, ServeInput, TraceRequest, MAX_STEPS,
 };
 use ridgepoint::{catalog, evaluate, Efficiency, Precision, Scenario};
 
@@ -544,6 +544,18 @@ fn sweep_and_capacity() {
         at.output_tokens_per_s,
         1e-12
     ));
+    // The same search a probe at a time (as a page runs it in slices), with its progress.
+    let mut search = CapacitySearch::new(&i);
+    let mut progress = vec![search.progress()];
+    while let Some(rate) = search.next_rate() {
+        assert!(search.step());
+        assert_eq!(search.probes.last().unwrap().rate, rate);
+        progress.push(search.progress());
+    }
+    assert!(!search.step());
+    assert!(progress.windows(2).all(|w| w[0] <= w[1]) && progress[progress.len() - 1] == 1.0);
+    assert_eq!(search.probes.len() as u32, c.runs);
+    assert_eq!(search.finish(Some(50.0), Some(2.0)), c);
     // An SLO below the batch-1 prefill cannot be met at any rate.
     i.slo.ttft_s = 1e-4;
     let none = capacity(&i, Some(50.0), None);
