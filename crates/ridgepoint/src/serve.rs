@@ -757,6 +757,55 @@ pub fn sweep(input: &ServeInput, rates: &[f64]) -> Vec<LoadPoint> {
     rates.iter().map(|&r| load_point(input, r)).collect()
 }
 
+fn mean_length(l: Lengths, fixed: u32) -> f64 {
+    match l {
+        Lengths::Fixed => fixed as f64,
+        Lengths::Uniform { lo, hi } => (lo as f64 + hi as f64) / 2.0,
+        Lengths::LogNormal { mean, .. } => mean,
+    }
+}
+
+/// `n` Poisson rates for the load curve, evenly spaced on a log scale from 5% to 120% of the
+/// saturation rate: the static throughput at the largest batch that fits (capped by
+/// `max_running`), at the mean prompt and output lengths, over the mean output.
+pub fn load_rates(input: &ServeInput, n: usize) -> Vec<f64> {
+    let (v, _) = check(input);
+    let s = &v.scenario;
+    let prompt = mean_length(v.prompt, s.prompt)
+        .round()
+        .clamp(1.0, u32::MAX as f64);
+    let output = mean_length(v.output, s.output)
+        .round()
+        .clamp(1.0, u32::MAX as f64);
+    let at = |batch: u32| {
+        crate::estimate::evaluate(&Scenario {
+            batch,
+            prompt: prompt as u32,
+            output: output as u32,
+            ..s.clone()
+        })
+    };
+    let largest = at(1).max_batch.clamp(1, v.max_running);
+    let saturation = at(largest).calibrated.throughput / output;
+    let saturation = if saturation.is_finite() && saturation > 0.0 {
+        saturation.min(MAX_RATE)
+    } else {
+        1.0
+    };
+    let n = n.clamp(1, 256);
+    let (lo, hi) = (0.05 * saturation, 1.2 * saturation);
+    (0..n)
+        .map(|k| {
+            let f = if n == 1 {
+                1.0
+            } else {
+                k as f64 / (n - 1) as f64
+            };
+            (lo * (hi / lo).powf(f)).min(MAX_RATE)
+        })
+        .collect()
+}
+
 /// What one replica sustains within the SLOs, and what that means for a target and a price.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Capacity {

@@ -8,8 +8,8 @@
 
 use ridgepoint::scenario::DEFAULT_OVERHEAD;
 use ridgepoint::serve::{
-    capacity, check, parse_lengths, parse_trace, simulate, sweep, Arrivals, CapacitySearch,
-    Lengths, ServeInput, TraceRequest, MAX_STEPS,
+    capacity, check, load_rates, parse_lengths, parse_trace, simulate, sweep, Arrivals,
+    CapacitySearch, Lengths, ServeInput, TraceRequest, MAX_STEPS,
 };
 use ridgepoint::{catalog, evaluate, Efficiency, Precision, Scenario};
 
@@ -562,4 +562,25 @@ fn sweep_and_capacity() {
     assert_eq!(none.max_rate, None);
     assert_eq!(none.replicas, None);
     assert!(!none.warnings.is_empty());
+}
+
+#[test]
+fn load_rates_span_light_load_to_past_saturation() {
+    let i = input(1.0, 100);
+    let s = scenario(2048, 128);
+    let largest = evaluate(&s).max_batch.min(256);
+    // Saturation: the static throughput at the largest batch over 128 tokens a request.
+    let sat = evaluate(&Scenario {
+        batch: largest,
+        ..s
+    })
+    .calibrated
+    .throughput
+        / 128.0;
+    let r = load_rates(&i, 9);
+    assert_eq!(r.len(), 9);
+    assert!(close(r[0], 0.05 * sat, 1e-9) && close(r[8], 1.2 * sat, 1e-9));
+    assert!(r.windows(2).all(|w| w[0] < w[1]));
+    // Evenly spaced on a log scale.
+    assert!(close(r[1] / r[0], r[8] / r[7], 1e-9));
 }
