@@ -96,9 +96,14 @@ impl ChartData for DecodeTimeData {
     }
 
     fn describe(&self) -> String {
+        // Past the ridge the math is the longer part: the step is no longer slow for its reads.
+        let (why, but) = if self.memory_time >= self.compute_time {
+            ("Why decode is slow: one", "but")
+        } else {
+            ("One", "and")
+        };
         format!(
-            "Why decode is slow: one decode step at batch {} reads {} in {} at {} but computes {} \
-             in {} at {}: {}.",
+            "{why} decode step at batch {} reads {} in {} at {} {but} computes {} in {} at {}: {}.",
             Unit::Count.format(self.batch),
             Unit::Bytes.format(self.bytes),
             s(self.memory_time),

@@ -192,6 +192,12 @@ pub struct MeasuredPoint {
     pub label: String,
 }
 
+/// "1 token", "2,048 tokens": a count of tokens with the noun agreeing.
+pub fn tokens(v: f64) -> String {
+    let noun = if v == 1.0 { "token" } else { "tokens" };
+    format!("{} {noun}", ridgepoint::units::Unit::Count.format(v))
+}
+
 /// "; 1 published measurement shown" for a chart's description, or nothing for none.
 pub(crate) fn measured_note(n: usize) -> String {
     match n {

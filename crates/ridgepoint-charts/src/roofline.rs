@@ -89,7 +89,7 @@ impl RooflineData {
                     PointColor::Decode,
                 ),
                 point(
-                    format!("prefill, {} tokens", Unit::Count.format(prompt as f64)),
+                    format!("prefill, {}", crate::tokens(prompt as f64)),
                     &e.prefill,
                     PointColor::Prefill,
                 ),

@@ -104,11 +104,11 @@ impl ChartData for TtftData {
         }));
         Table {
             caption: format!(
-                "Time to first token against prompt length at batch {}: {} (floor {}) at {} tokens",
+                "Time to first token against prompt length at batch {}: {} (floor {}) at {}",
                 n(self.batch),
                 s(self.current_calibrated),
                 s(self.current_floor),
-                n(self.current_prompt)
+                crate::tokens(self.current_prompt)
             ),
             headers: vec![
                 "prompt (tokens)".into(),
@@ -122,10 +122,10 @@ impl ChartData for TtftData {
 
     fn describe(&self) -> String {
         let mut d = format!(
-            "Time to first token against prompt length at batch {}: {} at {} tokens, floor {}",
+            "Time to first token against prompt length at batch {}: {} at {}, floor {}",
             n(self.batch),
             s(self.current_calibrated),
-            n(self.current_prompt),
+            crate::tokens(self.current_prompt),
             s(self.current_floor)
         );
         d += &crate::measured_note(self.measured.len());
