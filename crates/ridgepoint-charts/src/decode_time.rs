@@ -71,7 +71,26 @@ impl ChartData for DecodeTimeData {
     const ID: &'static str = "why-decode";
 
     fn table(&self) -> Table {
+        let data = crate::Data::new(&[
+            "batch",
+            "read_bytes",
+            "bandwidth_bytes_per_s",
+            "read_time_s",
+            "compute_flop",
+            "peak_flop_per_s",
+            "compute_time_s",
+        ])
+        .row(vec![
+            self.batch.into(),
+            self.bytes.into(),
+            self.bandwidth.into(),
+            self.memory_time.into(),
+            self.flops.into(),
+            self.peak.into(),
+            self.compute_time.into(),
+        ]);
         Table {
+            data,
             caption: format!(
                 "One decode step at batch {} at 100% of peak: {}",
                 Unit::Count.format(self.batch),

@@ -142,7 +142,30 @@ impl ChartData for FitMatrixData {
                     .collect()
             })
             .collect();
+        let mut data = crate::Data::new(&[
+            "model",
+            "weights",
+            "memory_bytes",
+            "capacity_bytes",
+            "fits",
+            "tight",
+        ]);
+        for (r, name) in self.rows.iter().enumerate() {
+            for (c, col) in self.columns.iter().enumerate() {
+                if let Some((v, f)) = self.cell(r, c) {
+                    data = data.row(vec![
+                        name.as_str().into(),
+                        col.as_str().into(),
+                        v.into(),
+                        self.capacity.into(),
+                        (f != Fit::No).into(),
+                        (f == Fit::Tight).into(),
+                    ]);
+                }
+            }
+        }
         Table {
+            data,
             caption: format!(
                 "Memory per GPU on {} ({}), by model and weight precision",
                 self.gpu,

@@ -141,7 +141,22 @@ impl ChartData for DecodeIntensityData {
             Some(x) => format!("; first compute-bound batch swept: {}", n(x)),
             None => "; memory-bound across the sweep".into(),
         };
+        let data = crate::Data::new(&[
+            "batch",
+            "intensity_flop_per_byte",
+            "ridge_flop_per_byte",
+            "compute_bound",
+        ])
+        .rows(self.batch.iter().zip(&self.intensity).map(|(x, i)| {
+            vec![
+                (*x).into(),
+                (*i).into(),
+                self.ridge.into(),
+                (*i >= self.ridge).into(),
+            ]
+        }));
         Table {
+            data,
             caption,
             headers: vec![
                 "batch".into(),
@@ -201,7 +216,22 @@ impl ChartData for PrefillIntensityData {
             (None, Some(_)) => "; compute-bound at every length shown".into(),
             _ => "; memory-bound at every length shown".into(),
         };
+        let data = crate::Data::new(&[
+            "prompt_tokens",
+            "intensity_flop_per_byte",
+            "ridge_flop_per_byte",
+            "compute_bound",
+        ])
+        .rows(self.tokens.iter().zip(&self.intensity).map(|(x, i)| {
+            vec![
+                (*x).into(),
+                (*i).into(),
+                self.ridge.into(),
+                (*i >= self.ridge).into(),
+            ]
+        }));
         Table {
+            data,
             caption,
             headers: vec![
                 "prompt (tokens)".into(),

@@ -4,6 +4,7 @@ use crate::common::pinned_key;
 use crate::common::{
     extent, log_range, thick, thin, workload, Axis, Fmt, Key, Marker, Place, Plot, Swatch,
 };
+use crate::Cell;
 use crate::{ChartData, ChartResult, MeasuredPoint, Pinned, Table, Theme};
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -102,7 +103,39 @@ impl ChartData for TtftData {
                 format!("{} ({})", s(m.y), m.label),
             ]
         }));
+        let data = crate::Data::new(&[
+            "prompt_tokens",
+            "ttft_floor_s",
+            "ttft_calibrated_s",
+            "published_ttft_s",
+            "published_source",
+        ])
+        .rows(
+            self.tokens
+                .iter()
+                .zip(&self.floor)
+                .zip(&self.calibrated)
+                .map(|((x, f), c)| {
+                    vec![
+                        (*x).into(),
+                        (*f).into(),
+                        (*c).into(),
+                        Cell::Empty,
+                        Cell::Empty,
+                    ]
+                }),
+        )
+        .rows(self.measured.iter().map(|m| {
+            vec![
+                m.x.into(),
+                Cell::Empty,
+                Cell::Empty,
+                m.y.into(),
+                m.label.as_str().into(),
+            ]
+        }));
         Table {
+            data,
             caption: format!(
                 "Time to first token against prompt length at batch {}: {} (floor {}) at {}",
                 n(self.batch),

@@ -708,7 +708,10 @@ fn tables_and_descriptions_carry_the_key_numbers() {
     assert_eq!(t.rows[0][0], "1");
     let csv = c.roofline.table().to_csv();
     assert!(
-        csv.starts_with("point,arithmetic intensity,attainable,bound\r\n"),
+        csv.starts_with(
+            "point,intensity_flop_per_byte,attainable_flop_per_s,compute_bound,\
+             memory_roof_bytes_per_s,compute_roof_flop_per_s\r\n"
+        ),
         "{csv}"
     );
     assert!(csv.contains("\"decode, batch 1\""), "{csv}");
@@ -1015,7 +1018,8 @@ fn a_pinned_table_follows_the_current_one() {
     assert_eq!(&t.rows[tb.rows.len()][1..], &ta.rows[0][..]);
     assert!(t.caption.contains("pinned A"));
     assert!(
-        t.to_csv().starts_with("scenario,prompt (tokens),"),
+        t.to_csv()
+            .starts_with("scenario,prompt_tokens,ttft_floor_s,"),
         "{}",
         t.to_csv()
     );
