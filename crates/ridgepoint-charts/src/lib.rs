@@ -23,6 +23,7 @@
 //! [`ridgepoint::Estimate`], a [`ridgepoint::series::Series`] or engine results the page
 //! computed; every number drawn was computed by the estimation crate.
 
+mod caption;
 mod common;
 mod decode_time;
 mod fit_matrix;
@@ -34,6 +35,7 @@ mod theme;
 mod throughput;
 mod ttft;
 
+pub use caption::{file_stem, title, with_caption, Caption};
 /// The width estimate the label placement uses (tests check layouts with it).
 pub use common::text_width;
 pub use decode_time::{decode_time, DecodeTimeData};
