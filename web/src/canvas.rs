@@ -146,7 +146,7 @@ fn png_2x(
     let doc = web_sys::window()?.document()?;
     let canvas: HtmlCanvasElement = doc.create_element("canvas").ok()?.dyn_into().ok()?;
     let (w, h) = css_size(shown);
-    let band = caption.map_or(0.0, |_| Caption::height(&Theme::LIGHT) as f64);
+    let band = caption.map_or(0.0, |c| c.height(w, &Theme::LIGHT) as f64);
     let with_band = |area: &DrawingArea<PageBackend, Shift>, t: &Theme| match caption {
         Some(c) => with_caption(area, c, t, |rest| draw(rest, t)),
         None => draw(area, t),
@@ -171,7 +171,7 @@ fn svg(
 ) -> Result<String, String> {
     let (w, h) = css_size(shown);
     let theme = if dark { Theme::DARK } else { Theme::LIGHT }.for_svg();
-    let band = caption.map_or(0, |_| Caption::height(&theme));
+    let band = caption.map_or(0, |c| c.height(w.round(), &theme));
     let mut drawn = Ok(());
     let size = (w.round() as u32, h.round() as u32 + band);
     let text = crate::backend::svg_string(size, |root| {

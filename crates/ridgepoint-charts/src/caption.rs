@@ -37,11 +37,73 @@ pub fn title(id: &str) -> &'static str {
     }
 }
 
+/// At most this many lines for the scenario and for the link; the last one is cut with an
+/// ellipsis if the text needs more.
+const MAX_LINES: usize = 3;
+
+/// A caption line: its text, type scale and whether it is muted (the link).
+type Line = (String, f64, bool);
+
+/// `s` broken into lines of at most `max` pixels at `size`: at spaces where there are any
+/// (`words`), else anywhere (a link); at most [`MAX_LINES`], the last cut with an ellipsis.
+fn wrap(s: &str, size: f64, max: f64, words: bool) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    let mut rest = s.trim();
+    while !rest.is_empty() {
+        if lines.len() + 1 == MAX_LINES || text_width(rest, size) <= max {
+            lines.push(fit(rest, size, max));
+            break;
+        }
+        // The longest prefix that fits, ended at a space when breaking at words.
+        let mut end = 0;
+        let mut space = None;
+        for (i, c) in rest.char_indices() {
+            let next = i + c.len_utf8();
+            if text_width(&rest[..next], size) > max {
+                break;
+            }
+            end = next;
+            if c == ' ' {
+                space = Some(i);
+            }
+        }
+        let cut = match space.filter(|_| words) {
+            Some(i) if i > 0 => i,
+            _ => end.max(rest.chars().next().map_or(1, char::len_utf8)),
+        };
+        lines.push(rest[..cut].trim_end().to_string());
+        rest = rest[cut..].trim_start();
+    }
+    lines
+}
+
 impl Caption {
-    /// The band's height in pixels for a theme whose type is `t.font_size` pixels.
-    pub fn height(t: &Theme) -> u32 {
+    /// The lines drawn for a band `width` pixels wide in theme `t`.
+    fn lines(&self, width: f64, t: &Theme) -> Vec<Line> {
         let fs = t.font_size.max(1.0);
-        (fs * (0.6 + 1.5 + 1.3 + 1.3 + 0.4)).ceil() as u32
+        let max = width - 2.0 * (0.6 * fs).round();
+        let px = |k: f64| fs * k * t.text_scale;
+        let mut out = vec![(fit(&self.title, px(TITLE * 1.15), max), TITLE * 1.15, false)];
+        out.extend(
+            wrap(&self.scenario, px(TICK), max, true)
+                .into_iter()
+                .map(|l| (l, TICK, false)),
+        );
+        out.extend(
+            wrap(&self.link, px(TICK), max, false)
+                .into_iter()
+                .map(|l| (l, TICK, true)),
+        );
+        out
+    }
+
+    /// The band's height in pixels above a chart `width` pixels wide, in theme `t` (whose
+    /// type is `t.font_size` pixels): the same at 2× with a 2× theme, so a PNG at twice the
+    /// CSS size breaks its lines where the CSS-sized layout does.
+    pub fn height(&self, width: f64, t: &Theme) -> u32 {
+        let fs = t.font_size.max(1.0);
+        let n = self.lines(width, t).len().max(1) as f64;
+        (fs * (0.6 + 1.5 + 1.3 * (n - 1.0) + 0.4)).ceil() as u32
     }
 }
 
@@ -65,44 +127,20 @@ pub fn with_caption<DB: DrawingBackend>(
     t: &Theme,
     chart: impl FnOnce(&DrawingArea<DB, Shift>) -> ChartResult<DB>,
 ) -> ChartResult<DB> {
-    let (_, h) = root.dim_in_pixel();
-    let band = Caption::height(t).min(h);
+    let (w, h) = root.dim_in_pixel();
+    let band = caption.height(w as f64, t).min(h);
     let (top, rest) = root.split_vertically(band);
     let c = Canvas::new(&top, t)?;
-    let (fs, w) = (c.fs, c.w);
+    let fs = c.fs;
     let x = (0.6 * fs).round();
-    let max = w - 2.0 * x;
-    let line = |s: &str, k: f64| fit(s, fs * k * t.text_scale, max);
     let mut y = 0.6 * fs + 0.75 * fs;
-    c.text(
-        &line(&caption.title, TITLE * 1.15),
-        x,
-        y,
-        TITLE * 1.15,
-        t.text,
-        HPos::Left,
-        VPos::Center,
-    )?;
-    y += 1.4 * fs;
-    c.text(
-        &line(&caption.scenario, TICK),
-        x,
-        y,
-        TICK,
-        t.text,
-        HPos::Left,
-        VPos::Center,
-    )?;
-    y += 1.3 * fs;
-    c.text(
-        &line(&caption.link, TICK),
-        x,
-        y,
-        TICK,
-        t.muted,
-        HPos::Left,
-        VPos::Center,
-    )?;
+    for (i, (text, k, muted)) in caption.lines(w as f64, t).into_iter().enumerate() {
+        if i > 0 {
+            y += if i == 1 { 1.4 } else { 1.3 } * fs;
+        }
+        let color = if muted { t.muted } else { t.text };
+        c.text(&text, x, y, k, color, HPos::Left, VPos::Center)?;
+    }
     chart(&rest)
 }
 

@@ -50,7 +50,7 @@ fn an_exported_svg_holds_title_scenario_and_link_above_the_chart() {
     };
     let t = Theme::LIGHT.for_svg();
     let (w, h) = (840u32, 525u32);
-    let band = Caption::height(&t);
+    let band = caption.height(w as f64, &t);
     assert!(band > 40 && band < 120, "{band}");
     let mut out = String::new();
     {
@@ -84,6 +84,40 @@ fn an_exported_svg_holds_title_scenario_and_link_above_the_chart() {
 }
 
 #[test]
+fn a_narrow_export_wraps_the_scenario_at_words() {
+    let caption = Caption {
+        title: "Roofline".into(),
+        scenario: "Llama-3.1-70B on NVIDIA H100 SXM 80GB ×2, FP8 (KV FP8), batch 8, 2,048→128 tokens"
+            .into(),
+        link: "http://127.0.0.1:8102/?v=1&gpu=h100-sxm&model=llama-3.1-70b&w=fp8&kv=fp8&batch=8&gpus=2"
+            .into(),
+    };
+    let t = Theme::LIGHT.for_svg();
+    let (wide, narrow) = (caption.height(840.0, &t), caption.height(340.0, &t));
+    assert!(narrow > wide, "{narrow} > {wide}");
+    let mut out = String::new();
+    {
+        let root = SVGBackend::with_string(&mut out, (340, 290 + narrow)).into_drawing_area();
+        with_caption(&root, &caption, &t, |a| a.fill(&WHITE).map(|_| ())).unwrap();
+    }
+    let all = texts(&out);
+    // Every word of the scenario is there, in order, none cut.
+    let scenario: Vec<&String> = all[1..]
+        .iter()
+        .take_while(|l| !l.starts_with("http"))
+        .collect();
+    assert!(scenario.len() >= 2, "{all:?}");
+    let joined = scenario
+        .iter()
+        .map(|s| s.as_str())
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert_eq!(joined, caption.scenario);
+    let link: String = all[1 + scenario.len()..].concat();
+    assert_eq!(link, caption.link, "the link whole, across lines");
+}
+
+#[test]
 fn a_long_line_is_cut_to_the_width_not_spilled() {
     let caption = Caption {
         title: "T".repeat(300),
@@ -93,19 +127,24 @@ fn a_long_line_is_cut_to_the_width_not_spilled() {
     let t = Theme::LIGHT.for_svg();
     let mut out = String::new();
     {
-        let root =
-            SVGBackend::with_string(&mut out, (340, 290 + Caption::height(&t))).into_drawing_area();
+        let band = caption.height(340.0, &t);
+        let root = SVGBackend::with_string(&mut out, (340, 290 + band)).into_drawing_area();
         with_caption(&root, &caption, &t, |a| a.fill(&WHITE).map(|_| ())).unwrap();
     }
     assert!(out.contains("…"), "ellipsis");
+    // The title on one line; the scenario (no spaces to break at) and the link broken
+    // anywhere, each on at most three lines, the last cut.
     let all = texts(&out);
-    assert_eq!(all.len(), 3);
+    assert_eq!(all.len(), 7, "{all:?}");
+    assert!(all[0].ends_with('…') && all[3].ends_with('…') && all[6].ends_with('…'));
+    assert!(all[4].starts_with("https://example.org/?a=1"), "{all:?}");
     // Title at 0.92 × 1.15 of the 13 px type, the other lines at 0.85, within 8 px margins.
-    for (text, size) in all
-        .iter()
-        .zip([13.0 * 0.92 * 1.15, 13.0 * 0.85, 13.0 * 0.85])
-    {
-        assert!(text.ends_with('…'), "{text}");
+    for (i, text) in all.iter().enumerate() {
+        let size = if i == 0 {
+            13.0 * 0.92 * 1.15
+        } else {
+            13.0 * 0.85
+        };
         assert!(text_width(text, size) <= 340.0 - 16.0, "{text}");
     }
 }
