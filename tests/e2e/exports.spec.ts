@@ -21,7 +21,7 @@ test('a chart downloads as a 2x PNG and its data as CSV', async ({ page }) => {
   const fig = page.locator('[data-chart="roofline"]');
   const css = await app.chart('roofline').evaluate((c: HTMLCanvasElement) => c.getBoundingClientRect().width);
   const [png] = await Promise.all([page.waitForEvent('download'), fig.getByRole('button', { name: /as PNG/ }).click()]);
-  expect(png.suggestedFilename()).toBe('ridgepoint-roofline.png');
+  expect(png.suggestedFilename()).toBe('roofline-llama-2-7b-a100-80gb-fp16.png');
   const bytes = readFileSync((await png.path())!);
   expect(bytes.subarray(1, 4).toString()).toBe('PNG');
   const width = bytes.readUInt32BE(16);
@@ -39,7 +39,7 @@ test('a chart downloads as SVG drawn by the same chart code, at its on-screen si
   const fig = page.locator('[data-chart="roofline"]');
   const css = await app.chart('roofline').evaluate((c: HTMLCanvasElement) => c.getBoundingClientRect());
   const [file] = await Promise.all([page.waitForEvent('download'), fig.getByRole('button', { name: /as SVG/ }).click()]);
-  expect(file.suggestedFilename()).toBe('ridgepoint-roofline.svg');
+  expect(file.suggestedFilename()).toBe('roofline-llama-2-7b-a100-80gb-fp16.svg');
   const svg = readFileSync((await file.path())!, 'utf8');
   expect(svg.startsWith('<svg')).toBe(true);
   expect(svg.trimEnd().endsWith('</svg>')).toBe(true);

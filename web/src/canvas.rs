@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters_canvas::CanvasBackend;
-use ridgepoint_charts::Theme;
+use ridgepoint_charts::{with_caption, Caption, Theme};
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 use web_sys::HtmlCanvasElement;
@@ -71,7 +71,7 @@ fn draw_at(
     css: (f64, f64),
     ratio: f64,
     dark: bool,
-    draw: &DrawCurrent,
+    draw: &(dyn Fn(&DrawingArea<PageBackend, Shift>, &Theme) -> CanvasResult + '_),
 ) -> Result<bool, String> {
     let w = (css.0 * ratio).round() as u32;
     let h = (css.1 * ratio).round() as u32;
@@ -125,17 +125,33 @@ fn paint(canvas: &HtmlCanvasElement, css: (f64, f64), dark: bool, draw: &DrawCur
     }
 }
 
-/// The chart drawn at twice its CSS size on a fresh canvas, as a PNG data URL.
-fn png_2x(shown: &HtmlCanvasElement, dark: bool, draw: &DrawCurrent) -> Option<String> {
-    let doc = web_sys::window()?.document()?;
-    let canvas: HtmlCanvasElement = doc.create_element("canvas").ok()?.dyn_into().ok()?;
+/// The CSS size of the chart on screen, or the page's wide size when it has none.
+fn css_size(shown: &HtmlCanvasElement) -> (f64, f64) {
     let rect = shown.get_bounding_client_rect();
-    let css = if rect.width() > 0.0 {
+    if rect.width() > 0.0 {
         (rect.width(), rect.height())
     } else {
         (840.0, 525.0)
+    }
+}
+
+/// The chart drawn at twice its CSS size on a fresh canvas, as a PNG data URL, with
+/// `caption` (title, scenario, link) in a band above it when given.
+fn png_2x(
+    shown: &HtmlCanvasElement,
+    dark: bool,
+    draw: &DrawCurrent,
+    caption: Option<&Caption>,
+) -> Option<String> {
+    let doc = web_sys::window()?.document()?;
+    let canvas: HtmlCanvasElement = doc.create_element("canvas").ok()?.dyn_into().ok()?;
+    let (w, h) = css_size(shown);
+    let band = caption.map_or(0.0, |c| c.height(w, &Theme::LIGHT) as f64);
+    let with_band = |area: &DrawingArea<PageBackend, Shift>, t: &Theme| match caption {
+        Some(c) => with_caption(area, c, t, |rest| draw(rest, t)),
+        None => draw(area, t),
     };
-    match draw_at(&canvas, css, 2.0, dark, draw) {
+    match draw_at(&canvas, (w, h + band), 2.0, dark, &with_band) {
         Ok(true) => canvas.to_data_url().ok(),
         Ok(false) => None,
         Err(e) => {
@@ -145,19 +161,24 @@ fn png_2x(shown: &HtmlCanvasElement, dark: bool, draw: &DrawCurrent) -> Option<S
     }
 }
 
-/// The chart as an SVG document at its CSS size, drawn through plotters' SVG backend, or the
-/// error if drawing failed.
-fn svg(shown: &HtmlCanvasElement, dark: bool, draw: &DrawCurrent) -> Result<String, String> {
-    let rect = shown.get_bounding_client_rect();
-    let (w, h) = if rect.width() > 0.0 {
-        (rect.width(), rect.height())
-    } else {
-        (840.0, 525.0)
-    };
+/// The chart as an SVG document at its CSS size (plus the caption's band when given), drawn
+/// through plotters' SVG backend, or the error if drawing failed.
+fn svg(
+    shown: &HtmlCanvasElement,
+    dark: bool,
+    draw: &DrawCurrent,
+    caption: Option<&Caption>,
+) -> Result<String, String> {
+    let (w, h) = css_size(shown);
     let theme = if dark { Theme::DARK } else { Theme::LIGHT }.for_svg();
+    let band = caption.map_or(0, |c| c.height(w.round(), &theme));
     let mut drawn = Ok(());
-    let text = crate::backend::svg_string((w.round() as u32, h.round() as u32), |root| {
-        drawn = draw(root, &theme);
+    let size = (w.round() as u32, h.round() as u32 + band);
+    let text = crate::backend::svg_string(size, |root| {
+        drawn = match caption {
+            Some(c) => with_caption(root, c, &theme, |rest| draw(rest, &theme)),
+            None => draw(root, &theme),
+        };
     });
     drawn.map(|()| text).map_err(|e| format!("{e:?}"))
 }
@@ -223,6 +244,33 @@ fn observe(el: &web_sys::Element, visible: RwSignal<bool>, margin: &str) {
     }
 }
 
+/// The fit matrix's id: a click on one of its cells loads that model and weight format.
+const FIT_MATRIX: &str = "fit-matrix";
+
+/// Loads the model and weight format of the fit-matrix cell at (`x`, `y`) on a canvas of
+/// `w` × `h` CSS pixels, if there is one: the same grid the chart draws, hit-tested by the
+/// chart crate.
+fn load_fit_cell(st: crate::state::State, w: f64, h: f64, x: f64, y: f64) {
+    let models = ridgepoint::catalog::models();
+    let cell = st.scenario.with_untracked(|s| {
+        ridgepoint_charts::FitMatrixData::for_scenario(s, &models).cell_at(
+            w,
+            h,
+            x,
+            y,
+            &Theme::LIGHT,
+        )
+    });
+    let Some((r, c)) = cell else { return };
+    let (Some(model), Some(weights)) = (models.get(r), ridgepoint::Precision::COMMON.get(c)) else {
+        return;
+    };
+    st.spec.update(|s| {
+        s.model = model.id.clone();
+        s.weights = *weights;
+    });
+}
+
 /// How long a chart just outside the viewport waits for the controls to settle before it
 /// redraws (charts on screen redraw at once).
 const NEAR_REDRAW_DELAY: std::time::Duration = std::time::Duration::from_millis(150);
@@ -263,6 +311,7 @@ pub fn ChartCanvas(
         }
     });
     let first_paint = use_context::<FirstPaint>();
+    let st = crate::state::use_state();
     let Drawing { draw, track } = drawing;
     let draw_effect = draw.clone();
     let draw_svg = draw.clone();
@@ -300,8 +349,9 @@ pub fn ChartCanvas(
             return;
         };
         let dark = dark.map(|d| d.get_untracked()).unwrap_or(false);
-        if let Some(url) = png_2x(&el, dark, &*draw) {
-            crate::export::download_url(&url, &format!("ridgepoint-{id}.png"));
+        let caption = crate::export::caption(st, id);
+        if let Some(url) = png_2x(&el, dark, &*draw, Some(&caption)) {
+            crate::export::download_url(&url, &crate::export::file_name(st, id, "png"));
         }
     };
     let save_svg = move |_| {
@@ -309,10 +359,11 @@ pub fn ChartCanvas(
             return;
         };
         let dark = dark.map(|d| d.get_untracked()).unwrap_or(false);
-        match svg(&el, dark, &*draw_svg) {
+        let caption = crate::export::caption(st, id);
+        match svg(&el, dark, &*draw_svg, Some(&caption)) {
             Ok(text) => crate::export::download_text(
                 &text,
-                &format!("ridgepoint-{id}.svg"),
+                &crate::export::file_name(st, id, "svg"),
                 "image/svg+xml",
             ),
             Err(e) => failed(&el, "SVG export", &e),
@@ -336,6 +387,14 @@ pub fn ChartCanvas(
                         }
                     }
                 }
+                on:click=move |ev: web_sys::MouseEvent| {
+                    if id == FIT_MATRIX {
+                        let (w, h) = size.get_untracked();
+                        load_fit_cell(st, w, h, ev.offset_x() as f64, ev.offset_y() as f64);
+                    }
+                }
+                style:cursor=if id == FIT_MATRIX { "pointer" } else { "auto" }
+                title=(id == FIT_MATRIX).then_some("Click a cell to load that model and precision")
                 on:pointerleave=move |_| {
                     if let Some(r) = readout {
                         r.set(ridgepoint_charts::Readout::None)
@@ -424,16 +483,19 @@ mod tests {
     #[wasm_bindgen_test]
     fn a_failed_export_gives_no_file_and_records_the_failure() {
         let c = canvas();
-        assert_eq!(svg(&c, false, &*failing()), Err("LayoutError".to_string()));
-        let doc = svg(&c, false, &*working()).expect("an SVG document");
+        assert_eq!(
+            svg(&c, false, &*failing(), None),
+            Err("LayoutError".to_string())
+        );
+        let doc = svg(&c, false, &*working(), None).expect("an SVG document");
         assert!(doc.starts_with("<svg"), "{doc}");
-        assert_eq!(png_2x(&c, false, &*failing()), None);
+        assert_eq!(png_2x(&c, false, &*failing(), None), None);
         let error = c.get_attribute("data-draw-error").expect("recorded");
         assert!(
             error.starts_with("PNG export failed: LayoutError"),
             "{error}"
         );
-        assert!(png_2x(&c, false, &*working())
+        assert!(png_2x(&c, false, &*working(), None)
             .expect("a PNG")
             .starts_with("data:image/png"));
     }

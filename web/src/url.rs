@@ -11,7 +11,16 @@ pub fn read() -> (Spec, Vec<Problem>) {
 }
 
 /// View parameters that live beside the scenario in the query (not part of it).
-const VIEW_KEYS: [&str; 3] = ["theme", "embed", PRACTICE_KEY];
+const VIEW_KEYS: [&str; 4] = [THEME_KEY, OPS_KEY, "embed", PRACTICE_KEY];
+
+/// View parameters a shared link carries (what the reader sees, not where they are).
+const LINK_VIEW_KEYS: [&str; 2] = [THEME_KEY, OPS_KEY];
+
+/// `theme=light|dark` (the reader's choice) or `auto` (follow the system; embeds).
+pub const THEME_KEY: &str = "theme";
+
+/// `ops=1`: the roofline shows each operation.
+pub const OPS_KEY: &str = "ops";
 
 /// `practice=<seed>`: the practice card's question (a shared link shows the same one).
 pub const PRACTICE_KEY: &str = "practice";
@@ -44,11 +53,24 @@ pub fn pin() -> (Option<Spec>, Vec<Problem>) {
 }
 
 /// `spec`'s query, plus `pin=` for a pinned A.
-pub fn query(spec: &Spec, pin: Option<&Spec>) -> String {
+fn scenario_query(spec: &Spec, pin: Option<&Spec>) -> String {
     let mut q = spec.to_query();
     if let Some(a) = pin {
         q.push('&');
         q.push_str(&pair(PIN_KEY, &a.to_query()));
+    }
+    q
+}
+
+/// The query of a shared link: `spec`'s, `pin=` for a pinned A, and the view parameters
+/// the reader set that belong in a link (theme, shown operations).
+pub fn query(spec: &Spec, pin: Option<&Spec>) -> String {
+    let mut q = scenario_query(spec, pin);
+    for key in LINK_VIEW_KEYS {
+        if let Some(v) = view_param(key) {
+            q.push('&');
+            q.push_str(&pair(key, &v));
+        }
     }
     q
 }
@@ -66,9 +88,23 @@ fn view_param(key: &str) -> Option<String> {
         .map(|(_, v)| v)
 }
 
-/// `theme=light|dark` from the query, if given.
+/// `theme=light|dark` from the query, if given (`auto` or anything else: follow the system).
 pub fn theme() -> Option<String> {
-    view_param("theme").filter(|t| t == "light" || t == "dark")
+    view_param(THEME_KEY).filter(|t| t == "light" || t == "dark")
+}
+
+/// Whether view toggle `key` is on (`key=1`).
+pub fn flag(key: &str) -> bool {
+    view_param(key).as_deref() == Some("1")
+}
+
+/// Turns view toggle `key` on (`key=1`) or off (left out of the link).
+pub fn set_flag(key: &str, on: bool) {
+    if on {
+        set_view_param(key, "1");
+    } else if view_param(key).is_some() {
+        remove_view_param(key);
+    }
 }
 
 /// `embed=<chart id>` from the query, if given.
@@ -84,6 +120,15 @@ pub fn practice() -> Option<u64> {
 /// Sets view parameter `key` to `value` in the current history entry's query (replaced, not
 /// pushed), keeping everything else in it.
 pub fn set_view_param(key: &str, value: &str) {
+    replace_view_param(key, Some(value));
+}
+
+/// Takes view parameter `key` out of the current history entry's query.
+pub fn remove_view_param(key: &str) {
+    replace_view_param(key, None);
+}
+
+fn replace_view_param(key: &str, value: Option<&str>) {
     let Some(w) = web_sys::window() else { return };
     let Ok(history) = w.history() else { return };
     let loc = w.location();
@@ -94,7 +139,9 @@ pub fn set_view_param(key: &str, value: &str) {
             query.append_pair(&k, &v);
         }
     }
-    query.append_pair(key, value);
+    if let Some(value) = value {
+        query.append_pair(key, value);
+    }
     let path = loc.pathname().unwrap_or_default();
     let hash = loc.hash().unwrap_or_default();
     let url = format!("{path}?{}{hash}", query.finish());
@@ -103,8 +150,18 @@ pub fn set_view_param(key: &str, value: &str) {
     }
 }
 
-/// Sets or clears `data-theme` on the root element (CSS follows it; without it, the system).
+/// Sets or clears `data-theme` on the root element (CSS follows it; without it, the system),
+/// and keeps the reader's choice in the link: `theme=light|dark`, or none for the system
+/// (an explicit `theme=auto`, as embeds use, stays).
 pub fn set_theme_attribute(value: Option<&str>) {
+    let current = view_param(THEME_KEY);
+    match value {
+        Some(v) if current.as_deref() != Some(v) => set_view_param(THEME_KEY, v),
+        None if matches!(current.as_deref(), Some("light" | "dark")) => {
+            remove_view_param(THEME_KEY)
+        }
+        _ => {}
+    }
     let Some(root) = web_sys::window()
         .and_then(|w| w.document())
         .and_then(|d| d.document_element())
@@ -125,7 +182,7 @@ pub fn write(spec: &Spec, pin: Option<&Spec>) {
     let loc = w.location();
     let path = loc.pathname().unwrap_or_default();
     let hash = loc.hash().unwrap_or_default();
-    let mut query = query(spec, pin);
+    let mut query = scenario_query(spec, pin);
     for key in VIEW_KEYS {
         if let Some(v) = view_param(key) {
             query.push('&');
@@ -164,10 +221,29 @@ mod tests {
         };
         write(&s, None);
         assert_eq!(search(), "?v=1&batch=8&practice=42");
-        assert_eq!(read(), (s, vec![]));
+        assert_eq!(read(), (s.clone(), vec![]));
         // A new seed replaces the old one and keeps the scenario.
         set_view_param(PRACTICE_KEY, "7");
         assert_eq!(search(), "?v=1&batch=8&practice=7");
+        // The theme and view toggles ride in the link; practice stays out of shared links.
+        set_view_param(THEME_KEY, "dark");
+        set_flag(OPS_KEY, true);
+        assert_eq!(search(), "?v=1&batch=8&practice=7&theme=dark&ops=1");
+        assert_eq!(query(&s, None), "v=1&batch=8&theme=dark&ops=1");
+        assert!(flag(OPS_KEY));
+        set_flag(OPS_KEY, false);
+        assert!(!flag(OPS_KEY));
+        set_theme_attribute(None);
+        assert_eq!(
+            search(),
+            "?v=1&batch=8&practice=7",
+            "system theme: none in the link"
+        );
+        set_view_param(THEME_KEY, "auto");
+        set_theme_attribute(None);
+        assert_eq!(theme(), None, "auto follows the system");
+        assert_eq!(query(&s, None), "v=1&batch=8&theme=auto");
+        remove_view_param(THEME_KEY);
         set_view_param(PRACTICE_KEY, "seven");
         assert_eq!(practice(), None, "not a number: no seed");
         let w = web_sys::window().unwrap();

@@ -142,7 +142,30 @@ impl ChartData for FitMatrixData {
                     .collect()
             })
             .collect();
+        let mut data = crate::Data::new(&[
+            "model",
+            "weights",
+            "memory_bytes",
+            "capacity_bytes",
+            "fits",
+            "tight",
+        ]);
+        for (r, name) in self.rows.iter().enumerate() {
+            for (c, col) in self.columns.iter().enumerate() {
+                if let Some((v, f)) = self.cell(r, c) {
+                    data = data.row(vec![
+                        name.as_str().into(),
+                        col.as_str().into(),
+                        v.into(),
+                        self.capacity.into(),
+                        (f != Fit::No).into(),
+                        (f == Fit::Tight).into(),
+                    ]);
+                }
+            }
+        }
         Table {
+            data,
             caption: format!(
                 "Memory per GPU on {} ({}), by model and weight precision",
                 self.gpu,
@@ -177,35 +200,28 @@ impl ChartData for FitMatrixData {
     }
 }
 
-/// Draws the grid: one row per model, one column per precision, each cell coloured and
-/// marked ✓ / ~ / ✗ with its memory where there is room, the current cell outlined.
-pub fn fit_matrix<DB: DrawingBackend>(
-    root: &DrawingArea<DB, Shift>,
-    d: &FitMatrixData,
-    t: &Theme,
-) -> ChartResult<DB> {
-    let c = Canvas::new(root, t)?;
-    let (fs, m, w, h) = (c.fs, c.m, c.w, c.h);
-    let compact = c.compact();
-    let keys = keys(t, compact);
-    let legend_h = c.legend(&keys, m * 0.5, m, w - m, true)?;
-    let title = if compact {
-        format!("GB per GPU, {} GB", short_gb(d.capacity))
-    } else {
-        format!(
-            "memory per GPU on {} ({})",
-            d.gpu,
-            Unit::Bytes.format(d.capacity)
-        )
-    };
-    let ty = m + legend_h + 0.7 * fs;
-    c.text(&title, m * 0.5, ty, TITLE, t.text, HPos::Left, VPos::Center)?;
+/// Where the grid's cells are on a `w` × `h` pixel canvas with type of `fs` pixels.
+struct Grid {
+    /// Left edge of the first column, top of the first row.
+    x0: f64,
+    grid_top: f64,
+    col_w: f64,
+    row_h: f64,
+    /// Where the header row and the title sit, and the type scale.
+    top: f64,
+    header_h: f64,
+    ty: f64,
+    k: f64,
+    labels: Vec<String>,
+}
 
-    let (nr, nc) = (d.rows.len(), d.columns.len());
-    if nr == 0 || nc == 0 {
-        root.present()?;
-        return Ok(());
-    }
+fn grid(d: &FitMatrixData, w: f64, h: f64, fs: f64, t: &Theme) -> Grid {
+    let m = (0.6 * fs).round();
+    let compact = w < 44.0 * fs;
+    let (_, legend_h) = legend_layout(&keys(t, compact), m * 0.5, m, w - m, fs);
+    let ty = m + legend_h + 0.7 * fs;
+    let nr = d.rows.len().max(1);
+    let nc = d.columns.len().max(1);
     let top = ty + 0.8 * fs;
     let header_h = 1.5 * fs;
     let avail_h = (h - m - top - header_h).max(nr as f64);
@@ -225,7 +241,80 @@ pub fn fit_matrix<DB: DrawingBackend>(
         .fold(0.0, f64::max);
     let x0 = m * 0.5 + label_w + 0.5 * fs;
     let col_w = ((w - m * 0.5 - x0) / nc as f64).min(11.0 * fs);
-    let grid_top = top + header_h;
+    Grid {
+        x0,
+        grid_top: top + header_h,
+        col_w,
+        row_h,
+        top,
+        header_h,
+        ty,
+        k,
+        labels,
+    }
+}
+
+impl FitMatrixData {
+    /// The (row, column) of the cell at (`x`, `y`) on a canvas `w` × `h` CSS pixels drawn
+    /// with theme `t` (unscaled: CSS pixels), or None outside the cells: what a click
+    /// on the page's canvas selects.
+    pub fn cell_at(&self, w: f64, h: f64, x: f64, y: f64, t: &Theme) -> Option<(usize, usize)> {
+        if self.rows.is_empty() || self.columns.is_empty() || !(x.is_finite() && y.is_finite()) {
+            return None;
+        }
+        let g = grid(self, w, h, t.font_size.max(1.0), t);
+        let (c, r) = ((x - g.x0) / g.col_w, (y - g.grid_top) / g.row_h);
+        if c < 0.0 || r < 0.0 {
+            return None;
+        }
+        let (r, c) = (r as usize, c as usize);
+        (r < self.rows.len() && c < self.columns.len() && self.cell(r, c).is_some())
+            .then_some((r, c))
+    }
+}
+
+/// Draws the grid: one row per model, one column per precision, each cell coloured and
+/// marked ✓ / ~ / ✗ with its memory where there is room, the current cell outlined.
+pub fn fit_matrix<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    d: &FitMatrixData,
+    t: &Theme,
+) -> ChartResult<DB> {
+    let c = Canvas::new(root, t)?;
+    let (fs, m, w, h) = (c.fs, c.m, c.w, c.h);
+    let g = grid(d, w, h, fs, t);
+    let compact = c.compact();
+    let keys = keys(t, compact);
+    c.legend(&keys, m * 0.5, m, w - m, true)?;
+    let title = if compact {
+        format!("GB per GPU, {} GB", short_gb(d.capacity))
+    } else {
+        format!(
+            "memory per GPU on {} ({})",
+            d.gpu,
+            Unit::Bytes.format(d.capacity)
+        )
+    };
+    let ty = g.ty;
+    c.text(&title, m * 0.5, ty, TITLE, t.text, HPos::Left, VPos::Center)?;
+
+    let (nr, nc) = (d.rows.len(), d.columns.len());
+    if nr == 0 || nc == 0 {
+        root.present()?;
+        return Ok(());
+    }
+    let Grid {
+        x0,
+        grid_top,
+        col_w,
+        row_h,
+        top,
+        header_h,
+        k,
+        labels,
+        ..
+    } = g;
+    let size = fs * k;
 
     for (j, col) in d.columns.iter().enumerate() {
         let cx = x0 + col_w * (j as f64 + 0.5);

@@ -141,7 +141,22 @@ impl ChartData for DecodeIntensityData {
             Some(x) => format!("; first compute-bound batch swept: {}", n(x)),
             None => "; memory-bound across the sweep".into(),
         };
+        let data = crate::Data::new(&[
+            "batch",
+            "intensity_flop_per_byte",
+            "ridge_flop_per_byte",
+            "compute_bound",
+        ])
+        .rows(self.batch.iter().zip(&self.intensity).map(|(x, i)| {
+            vec![
+                (*x).into(),
+                (*i).into(),
+                self.ridge.into(),
+                (*i >= self.ridge).into(),
+            ]
+        }));
         Table {
+            data,
             caption,
             headers: vec![
                 "batch".into(),
@@ -196,10 +211,27 @@ impl ChartData for PrefillIntensityData {
             n(self.batch),
             fpb(self.ridge)
         );
-        if let Some(x) = self.crossing {
-            caption += &format!("; compute-bound from {} tokens", n(x));
-        }
+        caption += &match (self.below_crossing, self.crossing) {
+            (Some(_), Some(x)) => format!("; compute-bound from {}", crate::tokens(x)),
+            (None, Some(_)) => "; compute-bound at every length shown".into(),
+            _ => "; memory-bound at every length shown".into(),
+        };
+        let data = crate::Data::new(&[
+            "prompt_tokens",
+            "intensity_flop_per_byte",
+            "ridge_flop_per_byte",
+            "compute_bound",
+        ])
+        .rows(self.tokens.iter().zip(&self.intensity).map(|(x, i)| {
+            vec![
+                (*x).into(),
+                (*i).into(),
+                self.ridge.into(),
+                (*i >= self.ridge).into(),
+            ]
+        }));
         Table {
+            data,
             caption,
             headers: vec![
                 "prompt (tokens)".into(),
@@ -217,10 +249,9 @@ impl ChartData for PrefillIntensityData {
 
     fn describe(&self) -> String {
         let mut s = format!(
-            "Prefill arithmetic intensity against prompt length: {} at {} tokens, against a \
-             ridge of {}",
+            "Prefill arithmetic intensity against prompt length: {} at {}, against a ridge of {}",
             fpb(self.current_intensity),
-            n(self.current_prompt),
+            crate::tokens(self.current_prompt),
             fpb(self.ridge)
         );
         s += &match (self.below_crossing, self.crossing) {
@@ -229,6 +260,11 @@ impl ChartData for PrefillIntensityData {
                 n(a),
                 n(b)
             ),
+            (None, Some(_))
+                if self.current_intensity >= self.ridge && self.current_prompt <= 1.0 =>
+            {
+                "; prefill is already past the ridge at 1 token".into()
+            }
             (None, Some(_)) => "; prefill is compute-bound at every length shown".into(),
             _ => "; prefill stays below the ridge at every length shown".into(),
         };

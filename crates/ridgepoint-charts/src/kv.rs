@@ -140,7 +140,28 @@ impl ChartData for KvCrossoverData {
         } else {
             format!("; out of memory from batch {}", self.max_batch as u64 + 1)
         };
+        let data = crate::Data::new(&[
+            "batch",
+            "weights_bytes",
+            "kv_cache_bytes",
+            "total_bytes",
+            "capacity_bytes",
+            "fits",
+        ])
+        .rows(self.batch.iter().zip(&self.kv_cache).zip(&self.total).map(
+            |((x, kv), tot)| {
+                vec![
+                    (*x).into(),
+                    self.weights.into(),
+                    (*kv).into(),
+                    (*tot).into(),
+                    self.capacity.into(),
+                    (*tot <= self.capacity).into(),
+                ]
+            },
+        ));
         Table {
+            data,
             caption,
             headers: vec![
                 "batch".into(),
@@ -210,7 +231,32 @@ impl ChartData for KvContextData {
         } else {
             format!("; fits up to {} tokens", n(self.max_context as f64))
         };
+        let data = crate::Data::new(&[
+            "context_tokens",
+            "weights_bytes",
+            "kv_cache_bytes",
+            "total_bytes",
+            "capacity_bytes",
+            "fits",
+        ])
+        .rows(
+            self.context
+                .iter()
+                .zip(&self.kv_cache)
+                .zip(&self.total)
+                .map(|((x, kv), tot)| {
+                    vec![
+                        (*x).into(),
+                        self.weights.into(),
+                        (*kv).into(),
+                        (*tot).into(),
+                        self.capacity.into(),
+                        (*tot <= self.capacity).into(),
+                    ]
+                }),
+        );
         Table {
+            data,
             caption,
             headers: vec![
                 "context (tokens)".into(),

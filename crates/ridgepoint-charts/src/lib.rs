@@ -23,6 +23,7 @@
 //! [`ridgepoint::Estimate`], a [`ridgepoint::series::Series`] or engine results the page
 //! computed; every number drawn was computed by the estimation crate.
 
+mod caption;
 mod common;
 mod decode_time;
 mod fit_matrix;
@@ -34,6 +35,7 @@ mod theme;
 mod throughput;
 mod ttft;
 
+pub use caption::{file_stem, title, with_caption, Caption};
 /// The width estimate the label placement uses (tests check layouts with it).
 pub use common::text_width;
 pub use decode_time::{decode_time, DecodeTimeData};
@@ -47,6 +49,7 @@ pub use roofline::{roofline, Achieved, OperatingPoint, PointColor, Readout, Roof
 pub use theme::Theme;
 
 pub use throughput::{batch_throughput, BatchThroughputData};
+
 pub use ttft::{ttft, TtftData};
 
 use plotters::prelude::*;
@@ -134,36 +137,135 @@ impl Pinned {
 /// The error every chart function returns: the backend's own.
 pub type ChartResult<DB> = Result<(), DrawingAreaErrorKind<<DB as DrawingBackend>::ErrorType>>;
 
-/// A chart's content as a table: what the page shows as the accessible alternative and what
-/// CSV export writes. Cells are formatted for reading (units included).
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+/// A chart's content as a table: what the page shows as the accessible alternative (cells
+/// formatted for reading, units included) and, in [`Table::data`], the same content as numbers
+/// in SI base units with the unit in each column's name, which is what CSV export writes.
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Table {
     pub caption: String,
     pub headers: Vec<String>,
     pub rows: Vec<Vec<String>>,
+    pub data: Data,
+}
+
+/// A table for a spreadsheet: one header row of names carrying their unit (`ttft_s`,
+/// `memory_bytes`, `intensity_flop_per_byte`, `throughput_tokens_per_s`), then rows of
+/// numbers in those units (plain decimals, no thousands separators, no unit text). Label
+/// columns (model, point, source) hold text; yes/no columns hold 1 or 0.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Data {
+    pub headers: Vec<String>,
+    pub rows: Vec<Vec<Cell>>,
+}
+
+/// One CSV cell.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Cell {
+    /// A number in the column's unit; a non-finite one is written empty.
+    Num(f64),
+    /// A label.
+    Text(String),
+    /// Nothing in this row for this column.
+    Empty,
+}
+
+impl From<f64> for Cell {
+    fn from(v: f64) -> Cell {
+        Cell::Num(v)
+    }
+}
+
+impl From<bool> for Cell {
+    fn from(v: bool) -> Cell {
+        Cell::Num(v as u8 as f64)
+    }
+}
+
+impl From<&str> for Cell {
+    fn from(v: &str) -> Cell {
+        Cell::Text(v.to_string())
+    }
+}
+
+impl From<String> for Cell {
+    fn from(v: String) -> Cell {
+        Cell::Text(v)
+    }
+}
+
+impl Cell {
+    /// The cell as a CSV field's text (before quoting): numbers in Rust's shortest decimal
+    /// form that reads back to the same value, never an exponent's unit or a separator.
+    pub fn text(&self) -> String {
+        match self {
+            Cell::Num(v) if v.is_finite() => {
+                let s = format!("{v}");
+                if s == "-0" {
+                    "0".into()
+                } else {
+                    s
+                }
+            }
+            Cell::Num(_) | Cell::Empty => String::new(),
+            Cell::Text(t) => t.clone(),
+        }
+    }
+}
+
+impl Data {
+    /// A table with these column names (each with its unit).
+    pub fn new(headers: &[&str]) -> Data {
+        Data {
+            headers: headers.iter().map(|h| h.to_string()).collect(),
+            rows: Vec::new(),
+        }
+    }
+
+    /// Adds a row.
+    pub fn row(mut self, cells: Vec<Cell>) -> Data {
+        self.rows.push(cells);
+        self
+    }
+
+    /// Adds rows.
+    pub fn rows(mut self, rows: impl IntoIterator<Item = Vec<Cell>>) -> Data {
+        self.rows.extend(rows);
+        self
+    }
 }
 
 impl Table {
     /// This table (B's) and a pinned scenario's table of the same chart (A's) as one, with a
     /// leading "scenario" column: B's rows, then A's.
     pub fn with_pinned(self, a: Table) -> Table {
-        let mark = |tag: &'static str, rows: Vec<Vec<String>>| {
+        fn mark<T: Clone>(tag: T, rows: Vec<Vec<T>>) -> impl Iterator<Item = Vec<T>> {
             rows.into_iter().map(move |r| {
-                let mut row = vec![tag.to_string()];
+                let mut row = vec![tag.clone()];
                 row.extend(r);
                 row
             })
-        };
+        }
         let mut headers = vec!["scenario".to_string()];
         headers.extend(self.headers);
+        let mut data_headers = vec!["scenario".to_string()];
+        data_headers.extend(self.data.headers);
         Table {
             caption: format!("{} (B), and pinned A: {}", self.caption, a.caption),
             headers,
-            rows: mark("B", self.rows).chain(mark("A", a.rows)).collect(),
+            rows: mark("B".to_string(), self.rows)
+                .chain(mark("A".to_string(), a.rows))
+                .collect(),
+            data: Data {
+                headers: data_headers,
+                rows: mark(Cell::from("B"), self.data.rows)
+                    .chain(mark(Cell::from("A"), a.data.rows))
+                    .collect(),
+            },
         }
     }
 
-    /// RFC 4180 CSV: header row then data rows, CRLF line ends, fields quoted when needed.
+    /// RFC 4180 CSV of [`Table::data`]: one header row, then data rows of numbers in SI
+    /// units; CRLF line ends, fields quoted when needed.
     pub fn to_csv(&self) -> String {
         fn field(s: &str) -> String {
             if s.contains([',', '"', '\n', '\r']) {
@@ -173,8 +275,11 @@ impl Table {
             }
         }
         let mut out = String::new();
-        for row in std::iter::once(&self.headers).chain(self.rows.iter()) {
-            let line: Vec<String> = row.iter().map(|c| field(c)).collect();
+        let header: Vec<String> = self.data.headers.iter().map(|h| field(h)).collect();
+        out.push_str(&header.join(","));
+        out.push_str("\r\n");
+        for row in &self.data.rows {
+            let line: Vec<String> = row.iter().map(|c| field(&c.text())).collect();
             out.push_str(&line.join(","));
             out.push_str("\r\n");
         }
@@ -190,6 +295,12 @@ pub struct MeasuredPoint {
     pub y: f64,
     /// Short source note shown in tables ("TensorRT-LLM v0.6.1").
     pub label: String,
+}
+
+/// "1 token", "2,048 tokens": a count of tokens with the noun agreeing.
+pub fn tokens(v: f64) -> String {
+    let noun = if v == 1.0 { "token" } else { "tokens" };
+    format!("{} {noun}", ridgepoint::units::Unit::Count.format(v))
 }
 
 /// "; 1 published measurement shown" for a chart's description, or nothing for none.

@@ -78,7 +78,20 @@ impl ChartData for MemoryData {
             Unit::Percent.format(self.total / self.capacity),
         ]);
         rows.push(vec!["capacity".into(), b(self.capacity), "100%".into()]);
+        let data = crate::Data::new(&["component", "memory_bytes", "share_of_capacity"])
+            .rows(
+                self.segments()
+                    .iter()
+                    .map(|(n, v)| vec![(*n).into(), (*v).into(), (v / self.capacity).into()]),
+            )
+            .row(vec![
+                "total".into(),
+                self.total.into(),
+                (self.total / self.capacity).into(),
+            ])
+            .row(vec!["capacity".into(), self.capacity.into(), 1.0.into()]);
         Table {
+            data,
             caption: format!(
                 "Memory per GPU: {} of {}; {}",
                 b(self.total),

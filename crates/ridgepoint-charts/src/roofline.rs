@@ -89,7 +89,7 @@ impl RooflineData {
                     PointColor::Decode,
                 ),
                 point(
-                    format!("prefill, {} tokens", Unit::Count.format(prompt as f64)),
+                    format!("prefill, {}", crate::tokens(prompt as f64)),
                     &e.prefill,
                     PointColor::Prefill,
                 ),
@@ -185,7 +185,7 @@ impl ChartData for RooflineData {
             PointColor::Decode => "decode",
             PointColor::Prefill => "prefill",
         };
-        let rows = self
+        let named: Vec<(String, &OperatingPoint)> = self
             .points
             .iter()
             .map(|p| (p.label.clone(), p))
@@ -194,16 +194,38 @@ impl ChartData for RooflineData {
                     .iter()
                     .map(|p| (format!("{} {}", phase(p), p.label), p)),
             )
+            .collect();
+        let rows = named
+            .iter()
             .map(|(name, p)| {
                 vec![
-                    name,
+                    name.clone(),
                     crate::common::fpb(p.intensity),
                     Unit::FlopsPerSec.format(p.attained),
                     bound(self, p.intensity).to_string(),
                 ]
             })
             .collect();
+        let data = crate::Data::new(&[
+            "point",
+            "intensity_flop_per_byte",
+            "attainable_flop_per_s",
+            "compute_bound",
+            "memory_roof_bytes_per_s",
+            "compute_roof_flop_per_s",
+        ])
+        .rows(named.iter().map(|(name, p)| {
+            vec![
+                name.as_str().into(),
+                p.intensity.into(),
+                p.attained.into(),
+                (bound(self, p.intensity) == "compute-bound").into(),
+                self.bandwidth.into(),
+                self.peak.into(),
+            ]
+        }));
         Table {
+            data,
             caption,
             headers: vec![
                 "point".into(),

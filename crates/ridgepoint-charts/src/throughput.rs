@@ -5,6 +5,7 @@ use crate::common::pinned_key;
 use crate::common::{
     blend, extent, log_range, thick, thin, workload, Axis, Fmt, Key, Marker, Place, Plot, Swatch,
 };
+use crate::Cell;
 use crate::{ChartData, ChartResult, MeasuredPoint, Pinned, Table, Theme};
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -160,7 +161,55 @@ impl ChartData for BatchThroughputData {
                 format!("{} per step ({})", s(m.y), m.label),
             ]);
         }
+        let mut data = crate::Data::new(&[
+            "batch",
+            "step_floor_s",
+            "step_calibrated_s",
+            "throughput_floor_tokens_per_s",
+            "throughput_calibrated_tokens_per_s",
+            "published_step_s",
+            "published_throughput_tokens_per_s",
+            "published_source",
+        ]);
+        for i in 0..self.batch.len() {
+            let g = |v: &[f64]| v.get(i).copied().unwrap_or(f64::NAN);
+            data = data.row(vec![
+                self.batch[i].into(),
+                g(&self.step_floor).into(),
+                g(&self.step).into(),
+                g(&self.throughput_floor).into(),
+                g(&self.throughput).into(),
+                Cell::Empty,
+                Cell::Empty,
+                Cell::Empty,
+            ]);
+        }
+        for m in &self.measured_throughput {
+            data = data.row(vec![
+                m.x.into(),
+                Cell::Empty,
+                Cell::Empty,
+                Cell::Empty,
+                Cell::Empty,
+                Cell::Empty,
+                m.y.into(),
+                m.label.as_str().into(),
+            ]);
+        }
+        for m in &self.measured_step {
+            data = data.row(vec![
+                m.x.into(),
+                Cell::Empty,
+                Cell::Empty,
+                Cell::Empty,
+                Cell::Empty,
+                m.y.into(),
+                Cell::Empty,
+                m.label.as_str().into(),
+            ]);
+        }
         Table {
+            data,
             caption: format!(
                 "Decode step time and throughput against batch size; knee at batch {} ({})",
                 n(self.knee),

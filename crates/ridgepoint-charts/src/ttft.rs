@@ -4,6 +4,7 @@ use crate::common::pinned_key;
 use crate::common::{
     extent, log_range, thick, thin, workload, Axis, Fmt, Key, Marker, Place, Plot, Swatch,
 };
+use crate::Cell;
 use crate::{ChartData, ChartResult, MeasuredPoint, Pinned, Table, Theme};
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -102,13 +103,45 @@ impl ChartData for TtftData {
                 format!("{} ({})", s(m.y), m.label),
             ]
         }));
+        let data = crate::Data::new(&[
+            "prompt_tokens",
+            "ttft_floor_s",
+            "ttft_calibrated_s",
+            "published_ttft_s",
+            "published_source",
+        ])
+        .rows(
+            self.tokens
+                .iter()
+                .zip(&self.floor)
+                .zip(&self.calibrated)
+                .map(|((x, f), c)| {
+                    vec![
+                        (*x).into(),
+                        (*f).into(),
+                        (*c).into(),
+                        Cell::Empty,
+                        Cell::Empty,
+                    ]
+                }),
+        )
+        .rows(self.measured.iter().map(|m| {
+            vec![
+                m.x.into(),
+                Cell::Empty,
+                Cell::Empty,
+                m.y.into(),
+                m.label.as_str().into(),
+            ]
+        }));
         Table {
+            data,
             caption: format!(
-                "Time to first token against prompt length at batch {}: {} (floor {}) at {} tokens",
+                "Time to first token against prompt length at batch {}: {} (floor {}) at {}",
                 n(self.batch),
                 s(self.current_calibrated),
                 s(self.current_floor),
-                n(self.current_prompt)
+                crate::tokens(self.current_prompt)
             ),
             headers: vec![
                 "prompt (tokens)".into(),
@@ -122,10 +155,10 @@ impl ChartData for TtftData {
 
     fn describe(&self) -> String {
         let mut d = format!(
-            "Time to first token against prompt length at batch {}: {} at {} tokens, floor {}",
+            "Time to first token against prompt length at batch {}: {} at {}, floor {}",
             n(self.batch),
             s(self.current_calibrated),
-            n(self.current_prompt),
+            crate::tokens(self.current_prompt),
             s(self.current_floor)
         );
         d += &crate::measured_note(self.measured.len());

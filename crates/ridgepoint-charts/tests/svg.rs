@@ -541,6 +541,51 @@ fn fit_matrix_marks_every_cell_and_outlines_the_current_one() {
 }
 
 #[test]
+fn a_point_on_a_drawn_cell_selects_that_cell() {
+    let c = charts(&Spec::default());
+    for (w, h) in [WIDE, NARROW, (840, 900)] {
+        let out = crate::svg((w, h), draw_fn!(fit_matrix, &c.fit, &light()));
+        let boxes = texts(&out);
+        // Llama-2-7B (row 0) at FP16 (column 0) is the top-left cell, the last model at
+        // INT4 the bottom-right one.
+        // A cell's text starts with its glyph; the legend's also name the verdict.
+        let is_cell = |t: &&TextBox| {
+            ['✓', '~', '✗'].iter().any(|g| t.text.starts_with(*g))
+                && !t.text.contains("fit")
+                && !t.text.contains("tight")
+        };
+        let cell = boxes
+            .iter()
+            .filter(is_cell)
+            .min_by(|a, b| (a.y0 + a.x0).total_cmp(&(b.y0 + b.x0)))
+            .expect("a cell");
+        let (x, y) = ((cell.x0 + cell.x1) / 2.0, (cell.y0 + cell.y1) / 2.0);
+        let (fw, fh) = (w as f64, h as f64);
+        assert_eq!(
+            c.fit.cell_at(fw, fh, x, y, &light()),
+            Some((0, 0)),
+            "{w}×{h}: {cell:?}"
+        );
+        // Outside the grid: the legend, the row labels.
+        assert_eq!(c.fit.cell_at(fw, fh, x, 2.0, &light()), None);
+        assert_eq!(c.fit.cell_at(fw, fh, 1.0, y, &light()), None);
+        assert_eq!(c.fit.cell_at(fw, fh, f64::NAN, y, &light()), None);
+        // The last model's last column.
+        let last = boxes
+            .iter()
+            .filter(is_cell)
+            .max_by(|a, b| (a.y0 + a.x0).total_cmp(&(b.y0 + b.x0)))
+            .unwrap();
+        let (x, y) = ((last.x0 + last.x1) / 2.0, (last.y0 + last.y1) / 2.0);
+        assert_eq!(
+            c.fit.cell_at(fw, fh, x, y, &light()),
+            Some((FIT_MODELS.len() - 1, FIT_PRECISIONS.len() - 1)),
+            "{w}×{h}: {last:?}"
+        );
+    }
+}
+
+#[test]
 fn fit_matrix_of_the_whole_catalog_reads_at_its_preferred_height() {
     let s = Spec::default().scenario();
     let models = catalog::models();
@@ -708,7 +753,10 @@ fn tables_and_descriptions_carry_the_key_numbers() {
     assert_eq!(t.rows[0][0], "1");
     let csv = c.roofline.table().to_csv();
     assert!(
-        csv.starts_with("point,arithmetic intensity,attainable,bound\r\n"),
+        csv.starts_with(
+            "point,intensity_flop_per_byte,attainable_flop_per_s,compute_bound,\
+             memory_roof_bytes_per_s,compute_roof_flop_per_s\r\n"
+        ),
         "{csv}"
     );
     assert!(csv.contains("\"decode, batch 1\""), "{csv}");
@@ -1015,7 +1063,8 @@ fn a_pinned_table_follows_the_current_one() {
     assert_eq!(&t.rows[tb.rows.len()][1..], &ta.rows[0][..]);
     assert!(t.caption.contains("pinned A"));
     assert!(
-        t.to_csv().starts_with("scenario,prompt (tokens),"),
+        t.to_csv()
+            .starts_with("scenario,prompt_tokens,ttft_floor_s,"),
         "{}",
         t.to_csv()
     );

@@ -243,6 +243,13 @@ pub fn compare(sa: &Scenario, ea: &Estimate, sb: &Scenario, eb: &Estimate) -> Co
             HigherIsBetter,
         ),
         numeric(
+            "Throughput per GPU",
+            Unit::TokensPerSec,
+            ca.throughput / sa.gpus.max(1) as f64,
+            cb.throughput / sb.gpus.max(1) as f64,
+            HigherIsBetter,
+        ),
+        numeric(
             "Throughput knee (batch)",
             Unit::Ratio,
             ea.knee.batch,
@@ -306,6 +313,30 @@ mod tests {
             t.contains(" ×2, FP16 (KV FP16), batch 1, 2,048→128 tokens"),
             "{t}"
         );
+    }
+
+    #[test]
+    fn throughput_per_gpu_stands_beside_the_total() {
+        let a = Spec::default().scenario();
+        let b = Spec {
+            gpus: 2,
+            ..Spec::default()
+        }
+        .scenario();
+        let (ea, eb) = (estimate(&a), estimate(&b));
+        let c = compare(&a, &ea, &b, &eb);
+        let row = |l: &str| c.outputs.iter().find(|r| r.label == l).unwrap().clone();
+        let total = row("Throughput");
+        let per = row("Throughput per GPU");
+        assert_eq!(total.b, Unit::TokensPerSec.format(eb.calibrated.throughput));
+        // B runs on 2 GPUs: its per-GPU figure is half its total; A's on 1 GPU is its total.
+        assert_eq!(
+            per.b,
+            Unit::TokensPerSec.format(eb.calibrated.throughput / 2.0)
+        );
+        assert_eq!(per.a, total.a);
+        let i = |l: &str| c.outputs.iter().position(|r| r.label == l).unwrap();
+        assert_eq!(i("Throughput per GPU"), i("Throughput") + 1);
     }
 
     #[test]

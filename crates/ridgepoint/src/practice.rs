@@ -1,4 +1,4 @@
-//! Practice mode: seed-style questions about random scenarios, with the engine's answer and the
+//! Practice mode: interview-style questions about random scenarios, with the engine's answer and the
 //! derivations that explain it.
 
 use crate::estimate::estimate;
@@ -96,6 +96,11 @@ pub fn question(seed: u64) -> Question {
     };
     let s = spec.scenario();
     let e = estimate(&s);
+    // A time is asked only of a setup that runs: one that does not fit asks whether it fits.
+    let ask = match ask {
+        Ask::TpotFloorMs | Ask::TtftFloorMs if !e.memory.fits => Ask::Fits,
+        a => a,
+    };
     let on = format!(
         "{} on one {} at {}, batch {}, {} prompt + {} output tokens",
         s.model.name,
@@ -205,6 +210,20 @@ mod tests {
         let kinds: std::collections::HashSet<_> =
             (0..200).map(|s| format!("{:?}", question(s).ask)).collect();
         assert_eq!(kinds.len(), 5, "every kind of question comes up");
+    }
+
+    #[test]
+    fn times_are_asked_only_of_setups_that_fit() {
+        let mut times = 0;
+        for n in 0..3000u64 {
+            let q = question(n);
+            if matches!(q.ask, Ask::TpotFloorMs | Ask::TtftFloorMs) {
+                times += 1;
+                let e = estimate(&q.spec.scenario());
+                assert!(e.memory.fits, "{n}: {}", q.text);
+            }
+        }
+        assert!(times > 100, "times are still asked: {times}");
     }
 
     #[test]

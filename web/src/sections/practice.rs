@@ -1,4 +1,4 @@
-//! Practice mode: a seed-style question about a random scenario; the reader answers, then sees
+//! Practice mode: an interview-style question about a random scenario; the reader answers, then sees
 //! the engine's answer, how it was made, and how far off they were. `practice=<seed>` in the
 //! link picks the question; "New question" draws a seed and writes it there, so a shared link
 //! shows the same question.
@@ -9,7 +9,7 @@ use leptos::prelude::*;
 use ridgepoint::practice::{error, question, Ask};
 use ridgepoint::units::sig3;
 
-/// A seed below 2³² (short in a link; `practice::question` spreads any seed over its choices).
+/// A question number below 2³² (short in a link; `practice::question` spreads any seed over its choices).
 fn random_seed() -> u64 {
     (js_sys::Math::random() * 4_294_967_296.0) as u64
 }
@@ -64,6 +64,9 @@ pub fn Practice() -> impl IntoView {
         <section class="card" id="sec-practice" aria-labelledby="practice-h">
             <h2 id="practice-h">"Practice"</h2>
             <p class="lede">"Interview-style questions on random scenarios. Estimate first, then check."</p>
+            <p class="note" data-testid="practice-number">
+                {move || format!("Question no. {} (the link keeps it)", seed.get())}
+            </p>
             <p class="question" data-testid="practice-question">{move || q.with(|q| q.text.clone())}</p>
             {move || if q.with(|q| q.ask == Ask::Fits) {
                 view! {
