@@ -30,9 +30,10 @@ Usage: ridgepoint serve [scenario flags] [--rate R | --concurrency N | --trace F
                         [--requests N] [--seed S] [--prompt-dist D] [--output-dist D]
                         [--ttft-slo S] [--tpot-slo S] [--max-batch-tokens N]
                         [--max-running N] [--prefix-share F] [--gpu-util F]
+                        [--block-tokens N]
                         [--target-rate R] [--price-per-gpu-hour USD] [--json | --csv]
 
-  --rate R              Poisson arrivals, requests per second (up to 100000)       [1]
+  --rate R              Poisson arrivals, requests per second (0.000001–100000)    [1]
   --concurrency N       closed loop: N clients, each sending its next request when
                         the last one ends (up to 4096)
   --trace FILE          requests from a file (- reads standard input), one per line:
@@ -51,6 +52,7 @@ Usage: ridgepoint serve [scenario flags] [--rate R | --concurrency N | --trace F
   --prefix-share F      share of each prompt already in the prefix cache, 0–1      [0]
   --gpu-util F          share of GPU memory the server uses (vLLM
                         gpu_memory_utilization), (0, 1]                            [0.9]
+  --block-tokens N      tokens per KV-cache block (vLLM --block-size), 1–1024      [16]
   --target-rate R       requests per second to size replicas for
   --price-per-gpu-hour USD
                         your price of one GPU-hour (none is built in), for the cost
@@ -67,7 +69,7 @@ Scenario flags: those of `ridgepoint estimate --help` (--gpu, --model, --weights
 A bad value is an error (exit 2), never silently replaced by a default.
 ";
 
-const SERVE_FLAGS: [&str; 15] = [
+const SERVE_FLAGS: [&str; 16] = [
     "rate",
     "concurrency",
     "trace",
@@ -81,6 +83,7 @@ const SERVE_FLAGS: [&str; 15] = [
     "max-running",
     "prefix-share",
     "gpu-util",
+    "block-tokens",
     "target-rate",
     "price-per-gpu-hour",
 ];
@@ -93,7 +96,7 @@ const FIELD_FLAGS: [(&str, &str); 14] = [
     ("requests", "--requests"),
     ("prompt", "--prompt-dist"),
     ("output", "--output-dist"),
-    ("block_tokens", "block size"),
+    ("block_tokens", "--block-tokens"),
     ("gpu_memory_utilization", "--gpu-util"),
     ("max_batch_tokens", "--max-batch-tokens"),
     ("max_running", "--max-running"),
@@ -202,6 +205,9 @@ fn input_from(flags: &Flags) -> Result<(ServeInput, Option<f64>, Option<f64>), F
     }
     if let Some(x) = number(flags, "gpu-util", "a share in (0, 1]")? {
         input.gpu_memory_utilization = x;
+    }
+    if let Some(n) = count(flags, "block-tokens", "a whole number of tokens")? {
+        input.block_tokens = n;
     }
     let target = number(flags, "target-rate", "a number of requests per second")?;
     if let Some(t) = target {

@@ -58,6 +58,8 @@ pub const DEFAULT_TPOT_SLO: f64 = 0.05;
 pub const MAX_REQUESTS: u32 = 20_000;
 /// Requests per second accepted for a Poisson arrival process.
 pub const MAX_RATE: f64 = 1e5;
+/// The slowest Poisson rate accepted: one request per 10⁶ s, the simulated-time bound.
+pub const MIN_RATE: f64 = 1e-6;
 /// Closed-loop clients accepted.
 pub const MAX_CLIENTS: u32 = 4096;
 /// Running requests accepted (`max_running`).
@@ -455,6 +457,17 @@ pub fn check(input: &ServeInput) -> (ServeInput, Vec<Problem>) {
                     format!("rate: {} requests/s is more than the {MAX_RATE} simulated; using {MAX_RATE}", fmt_num(rate)),
                 ));
                 Arrivals::Poisson { rate: MAX_RATE }
+            } else if rate < MIN_RATE {
+                p.push(problem(
+                    "rate",
+                    format!(
+                        "rate: {} requests/s is below the {} simulated (one request per {MAX_SIM_TIME} s); using {}",
+                        fmt_num(rate),
+                        fmt_num(MIN_RATE),
+                        fmt_num(MIN_RATE)
+                    ),
+                ));
+                Arrivals::Poisson { rate: MIN_RATE }
             } else {
                 Arrivals::Poisson { rate }
             }

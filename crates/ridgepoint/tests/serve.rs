@@ -388,6 +388,10 @@ fn bad_input_is_a_named_problem_with_a_default_and_no_panic() {
             Box::new(|i| i.arrivals = Arrivals::Poisson { rate: 1e300 }),
         ),
         (
+            "rate",
+            Box::new(|i| i.arrivals = Arrivals::Poisson { rate: 1e-300 }),
+        ),
+        (
             "clients",
             Box::new(|i| i.arrivals = Arrivals::Closed { clients: 0 }),
         ),
