@@ -246,32 +246,61 @@ fn a_request_that_never_fits_is_left_out_with_a_warning() {
     );
 }
 
+/// Llama-2-7B's 32 layers × the calibrated overhead per layer (60 µs): its step overhead.
+fn step_overhead() -> f64 {
+    32.0 * Efficiency::CALIBRATED.layer_overhead.get()
+}
+
+/// One request at a time, so every step holds one request only.
+fn alone(requests: u32) -> ServeInput {
+    let mut i = input(1.0, requests);
+    i.arrivals = Arrivals::Closed { clients: 1 };
+    i
+}
+
+/// Prefill steps of Llama-2-7B on the A100 are compute-bound from a few hundred tokens
+/// (2 × 6.7 G FLOPs per token at 45% of 312 TFLOP/s ≈ 96 µs a token, against 13.5 GB of
+/// weights at 80% of 2.04 TB/s ≈ 8.3 ms a step), so a step's time is its compute time over
+/// the efficiency plus the step overhead, and compute times add.
 #[test]
-fn prefix_cache_skips_whole_blocks_and_shortens_ttft() {
-    let mut i = input(0.01, 50);
+fn chunked_prefill_costs_the_whole_prefill_plus_an_overhead_per_extra_step() {
+    let mut i = alone(5);
+    i.max_batch_tokens = 512;
+    let r = simulate(&i);
+    // 2048 tokens in four chunks of 512: the chunks' compute sums to the whole prompt's
+    // (causal attention included), and three more steps pay the per-layer overhead.
+    let whole = evaluate(&scenario(2048, 128)).calibrated.ttft.get();
+    for q in &r.records {
+        let ttft = q.ttft().unwrap();
+        assert!(
+            close(ttft, whole + 3.0 * step_overhead(), 1e-9),
+            "{ttft} vs {whole} + 3 step overheads"
+        );
+    }
+}
+
+#[test]
+fn prefix_cache_skips_whole_blocks_and_the_rest_attends_to_them() {
+    let mut i = alone(5);
     i.prefix_share = 0.5;
     let r = simulate(&i);
     // floor(2048 × 0.5 / 16) × 16 = 1024 tokens cached.
     assert!(r.records.iter().all(|q| q.cached == 1024));
-    let cold = evaluate(&scenario(2048, 128)).calibrated.ttft.get();
-    assert!(r.ttft.p50 < cold);
-    // Only the second half is prefilled, but it attends to the first: more than half the
-    // cold prefill's attention, so more than a plain 1024-token prefill.
-    let half = evaluate(&scenario(1024, 128)).calibrated.ttft.get();
-    assert!(r.ttft.p50 > half, "{} vs {}", r.ttft.p50, half);
-}
-
-#[test]
-fn a_small_token_budget_chunks_the_prefill() {
-    let mut i = input(0.01, 30);
-    i.max_batch_tokens = 512;
-    let r = simulate(&i);
-    // 2048 tokens in chunks of 512: four steps, each paying the per-layer overhead and the
-    // weight reads again, so the TTFT exceeds the single-step prefill.
-    let one = evaluate(&scenario(2048, 128)).calibrated.ttft.get();
-    assert!(r.ttft.p50 > one);
-    // And at least 4 × 32 layers × 60 µs of step overhead.
-    assert!(r.ttft.p50 >= 4.0 * 32.0 * 60e-6);
+    // The step computes tokens 1025–2048 against the first 1024: the compute of a 2048-token
+    // prefill minus that of a 1024-token one (each static TTFT less its step overhead), plus
+    // the LM head on the last token, which both static prefills hold once and the difference
+    // drops: 2 × 32000 × 4096 FLOPs at 45% (calibrated) of the A100's 312 TFLOP/s FP16.
+    let t2048 = evaluate(&scenario(2048, 128)).calibrated.ttft.get();
+    let t1024 = evaluate(&scenario(1024, 128)).calibrated.ttft.get();
+    let peak = catalog::gpu("a100-80gb-sxm").unwrap().fp16.get();
+    assert_eq!(peak, 312e12);
+    let head = 2.0 * 32000.0 * 4096.0 / (Efficiency::CALIBRATED.compute * peak);
+    let expected = (t2048 - step_overhead()) - (t1024 - step_overhead()) + head + step_overhead();
+    for q in &r.records {
+        let ttft = q.ttft().unwrap();
+        assert!(close(ttft, expected, 1e-9), "{ttft} vs {expected}");
+    }
+    assert!(expected < t2048 && expected > t1024);
 }
 
 #[test]
