@@ -807,6 +807,8 @@ fn short(s: &str) -> String {
 pub enum Which {
     Prefill,
     Decode,
+    /// Both phases (a row's target only).
+    Both,
 }
 
 impl Which {
@@ -814,6 +816,7 @@ impl Which {
         match self {
             Which::Prefill => "Prefill",
             Which::Decode => "Decode",
+            Which::Both => "Both",
         }
     }
 }
@@ -846,7 +849,7 @@ pub fn phases(e: &Estimate) -> [PhaseBound; 2] {
             Which::Decode if p.tokens == 1.0 => {
                 "1 sequence alone uses each weight read".to_string()
             }
-            Which::Decode => format!(
+            Which::Decode | Which::Both => format!(
                 "{} sequences share each weight read",
                 Unit::Count.format(p.tokens)
             ),
@@ -1373,7 +1376,7 @@ pub fn implications(s: &Scenario, e: &Estimate) -> Vec<Implication> {
         };
         rows.push(row(
             "speculative",
-            "Speculative decoding",
+            "Speculative decode (draft, then verify)",
             Which::Decode,
             Effect::No,
             decode,
@@ -1401,7 +1404,7 @@ pub fn implications(s: &Scenario, e: &Estimate) -> Vec<Implication> {
         rows.push(row(
             "tp-x2",
             "Tensor parallel ×2",
-            Which::Decode,
+            Which::Both,
             Effect::Helps,
             Effect::Helps,
             Fit::Frees,

@@ -447,3 +447,23 @@ fn every_gpu_and_edge_reads_as_numbers() {
         }
     }
 }
+
+#[test]
+fn every_lever_is_an_advisor_lever_and_anchors_its_row() {
+    let ids: Vec<&str> = ridgepoint::advise::Lever::ALL
+        .iter()
+        .map(|l| l.id())
+        .collect();
+    let s = common::floor_scenario("h100-sxm", "llama-2-7b", 1, 2048, 256);
+    let e = estimate(&s);
+    for r in implications(&s, &e) {
+        assert!(
+            ids.contains(&r.lever),
+            "{} is not an advisor lever",
+            r.lever
+        );
+        assert_eq!(r.anchor, format!("advise-{}", r.lever));
+    }
+    // Tensor parallelism splits both phases' work.
+    assert_eq!(row(&implications(&s, &e), "tp-x2").targets, Which::Both);
+}
