@@ -5,8 +5,8 @@ use crate::args::{
     print_json, scenario_from, usage_error, Fail, Flags, SCENARIO_KEYS, SOURCE_FLAGS,
 };
 use ridgepoint::serve::{
-    self, capacity, parse_lengths, parse_trace, simulate, Arrivals, Capacity, Lengths, Percentiles,
-    ServeInput, ServeResult,
+    self, capacity, load_rates, parse_lengths, parse_trace, simulate, sweep, Arrivals, Capacity,
+    Lengths, LoadPoint, Percentiles, ServeInput, ServeResult,
 };
 use ridgepoint::units::Unit;
 use serde_json::{json, Value};
@@ -31,7 +31,8 @@ Usage: ridgepoint serve [scenario flags] [--rate R | --concurrency N | --trace F
                         [--ttft-slo S] [--tpot-slo S] [--max-batch-tokens N]
                         [--max-running N] [--prefix-share F] [--gpu-util F]
                         [--block-tokens N]
-                        [--target-rate R] [--price-per-gpu-hour USD] [--json | --csv]
+                        [--target-rate R] [--price-per-gpu-hour USD] [--sweep]
+                        [--json | --csv]
 
   --rate R              Poisson arrivals, requests per second (0.000001–100000)    [1]
   --concurrency N       closed loop: N clients, each sending its next request when
@@ -57,10 +58,12 @@ Usage: ridgepoint serve [scenario flags] [--rate R | --concurrency N | --trace F
   --price-per-gpu-hour USD
                         your price of one GPU-hour (none is built in), for the cost
                         per million output tokens
+  --sweep               also the load curve: 12 Poisson rates from 5% to 120% of the
+                        static saturation rate, TTFT and TPOT p50/p99 and goodput at each
   --json                one JSON object: ttft_s, tpot_s, e2e_s (each p50, p90, p99, mean),
                         requests_per_s, output_tokens_per_s, goodput_requests_per_s,
                         running.mean, in_system.mean, max_rate_meeting_slo, capacity,
-                        kv_blocks, timeline, derivations, warnings
+                        kv_blocks, timeline, derivations, warnings (and load with --sweep)
   --csv                 one row per request (times in seconds from the start)
   -h, --help            this text
 
@@ -253,7 +256,7 @@ pub(crate) fn run(args: &[String]) -> Result<(), Fail> {
     let mut takes: Vec<&'static str> = SCENARIO_KEYS.iter().map(|(f, _)| *f).collect();
     takes.extend(SOURCE_FLAGS);
     takes.extend(SERVE_FLAGS);
-    let Some(flags) = Flags::parse("serve", args, &takes, &["json", "csv"])? else {
+    let Some(flags) = Flags::parse("serve", args, &takes, &["json", "csv", "sweep"])? else {
         print!("{HELP}");
         return Ok(());
     };
@@ -269,12 +272,62 @@ pub(crate) fn run(args: &[String]) -> Result<(), Fail> {
         return Ok(());
     }
     let c = capacity(&input, target, price);
+    let load = if flags.has("sweep") {
+        sweep(&input, &load_rates(&input, LOAD_POINTS))
+    } else {
+        Vec::new()
+    };
     if flags.has("json") {
-        print_json(&to_json(&input, &r, &c));
+        let mut v = to_json(&input, &r, &c);
+        if flags.has("sweep") {
+            v["load"] = Value::Array(load.iter().map(load_json).collect());
+        }
+        print_json(&v);
     } else {
         print!("{}", text(&input, &r, &c));
+        if flags.has("sweep") {
+            print!("{}", load_text(&load));
+        }
     }
     Ok(())
+}
+
+/// Rates of `--sweep`.
+const LOAD_POINTS: usize = 12;
+
+fn load_json(p: &LoadPoint) -> Value {
+    json!({
+        "rate": p.rate,
+        "ttft_s": pct(&p.ttft),
+        "tpot_s": pct(&p.tpot),
+        "e2e_s": pct(&p.e2e),
+        "requests_per_s": p.requests_per_s,
+        "output_tokens_per_s": p.output_tokens_per_s,
+        "goodput_requests_per_s": p.goodput_requests_per_s,
+        "running": {"mean": p.running_mean},
+        "meets_slo": p.meets_slo,
+    })
+}
+
+fn load_text(points: &[LoadPoint]) -> String {
+    let s = Unit::Seconds;
+    let mut out = format!(
+        "\nLoad (Poisson):\n{:>10}{:>10}{:>10}{:>10}{:>10}{:>10}  SLOs\n",
+        "req/s", "TTFT p50", "TTFT p99", "TPOT p50", "TPOT p99", "goodput"
+    );
+    for p in points {
+        out.push_str(&format!(
+            "{:>10}{:>10}{:>10}{:>10}{:>10}{:>10}  {}\n",
+            Unit::Ratio.format(p.rate),
+            s.format(p.ttft.p50),
+            s.format(p.ttft.p99),
+            s.format(p.tpot.p50),
+            s.format(p.tpot.p99),
+            Unit::Ratio.format(p.goodput_requests_per_s),
+            if p.meets_slo { "met" } else { "missed" }
+        ));
+    }
+    out
 }
 
 fn opt(v: Option<f64>) -> String {

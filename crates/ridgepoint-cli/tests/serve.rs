@@ -289,3 +289,23 @@ fn help_lists_the_flags() {
         assert!(out.contains(f), "{f}");
     }
 }
+
+#[test]
+fn sweep_gives_the_load_curve() {
+    let v = json(&["--requests", "100", "--sweep"]);
+    let load = at(&v, "load")
+        .and_then(Value::as_array)
+        .expect("a load array");
+    assert_eq!(load.len(), 12);
+    let rates: Vec<f64> = load.iter().map(|p| num(p, "rate")).collect();
+    assert!(rates.windows(2).all(|w| w[0] < w[1]), "{rates:?}");
+    for p in load {
+        for key in ["ttft_s.p50", "ttft_s.p99", "tpot_s.p50", "tpot_s.p99"] {
+            assert!(num(p, key) > 0.0, "{key}");
+        }
+        assert!(at(p, "meets_slo").and_then(Value::as_bool).is_some());
+    }
+    let o = ridgepoint(&["serve", "--requests", "50", "--sweep"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("Load (Poisson):"));
+}
