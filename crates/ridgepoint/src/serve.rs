@@ -26,6 +26,14 @@
 //!   arrival. Occupancy (queued plus running) is integrated exactly between arrivals and
 //!   finishes, so Little's law holds by measurement, not by construction.
 //!
+//! For a page: `serving-load` is [`sweep`] over [`load_rates`] (each [`LoadPoint`] has TTFT
+//! and TPOT p50/p99 and whether both SLOs hold; the SLO lines are `input.slo`; the highest
+//! rate meeting them is [`Capacity::max_rate`], found probe by probe with
+//! [`CapacitySearch`] and its `progress`); `serving-timeline` is [`ServeResult::timeline`]
+//! (running batch, KV blocks held out of `kv_blocks_total`, queue, at step starts, at most
+//! 2 × [`MAX_SAMPLES`] points). Every run is one call with plain data in and out, so a worker
+//! or a time slice can take one rate at a time.
+//!
 //! Deterministic: a seeded SplitMix64 of its own (one stream per purpose, so changing the
 //! lengths does not move the arrivals). Bounded: requests, steps, simulated time and
 //! scheduled work are capped whatever the input, and the result says so in `warnings`.
