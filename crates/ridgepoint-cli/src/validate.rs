@@ -30,15 +30,15 @@ load).
 Usage: ridgepoint validate [--file PATH] [--engine NAME] [--json] [--bandwidth F] [--compute F]
                            [--layer-overhead-us US]
                            [--sweep [--top N] [--max-layer-overhead-us US]]
-                           [--loso]
+                           [--loso] [--profiles]
 
   --file PATH             read this file instead of the built-in measurements
   --engine NAME           only the rows of this engine (trtllm, vllm, sglang, llama.cpp,
                           gpt-fast, lmdeploy, tgi: whichever the file has)
   --json                  print one JSON object
-  --bandwidth F           bandwidth efficiency (0–1]   [default: Efficiency::CALIBRATED]
-  --compute F             compute efficiency (0–1]     [default: Efficiency::CALIBRATED]
-  --layer-overhead-us US   fixed cost per layer of each forward step, µs [default: Efficiency::CALIBRATED]
+  --bandwidth F           bandwidth efficiency (0–1]                          [0.8]
+  --compute F             compute efficiency (0–1]                            [0.45]
+  --layer-overhead-us US  fixed cost per layer of each forward step, µs       [60]
   --sweep                 grid-search the efficiencies instead: bandwidth 0.40–1.00 and
                           compute 0.30–1.00 in steps of 0.01, step overhead 0–200 µs in steps
                           of 5 µs (177,571 points); minimises max(median |err| tpot_bs1 / 0.15,
@@ -55,6 +55,13 @@ Usage: ridgepoint validate [--file PATH] [--engine NAME] [--json] [--bandwidth F
                           batch band, model kind, GPU count, engine and load, in-sample (one fit
                           on all figures) and held out. The held-out figures are the ones to
                           quote. Build with --release.
+  --profiles              recompute every engine profile (ridgepoint::profile) from the
+                          file: each fitted profile's best point of the --loso grid on its
+                          engine's figures, and each band (measured / estimated, p10–p90, and
+                          median and p90 |error|) — held out where the engine's figures come
+                          from two sources or more, in sample otherwise; prints what the
+                          profile holds beside it and STALE where they differ. Exit 0 either
+                          way. Build with --release.
   --top N                 with --sweep, how many best points to print [10]
   --max-layer-overhead-us US
                           with --sweep, search step overhead over 0–US µs in 40 steps instead
@@ -88,7 +95,7 @@ pub(crate) fn run(args: &[String]) -> Result<(), Fail> {
             "max-layer-overhead-us",
             "engine",
         ],
-        &["json", "sweep", "loso"],
+        &["json", "sweep", "loso", "profiles"],
     )?
     else {
         print!("{HELP}");
@@ -171,6 +178,15 @@ pub(crate) fn run(args: &[String]) -> Result<(), Fail> {
     }
     let cases = validate::cases(&rows);
     let json = flags.has("json");
+    if flags.has("profiles") {
+        if sweeping || loso || flags.value("engine").is_some() {
+            return Err(usage_error(
+                "--profiles fits every engine itself; drop --sweep, --loso and --engine",
+            ));
+        }
+        print!("{}", profiles_text(&ridgepoint::profile::recompute(&cases)));
+        return Ok(());
+    }
     if loso {
         let l = validate::loso(&cases, &Grid::LOSO);
         if json {
@@ -240,4 +256,78 @@ pub(crate) fn run(args: &[String]) -> Result<(), Fail> {
         print!("{}", report.render());
     }
     Ok(())
+}
+
+/// Each profile's constants beside what the corpus gives now.
+fn profiles_text(fresh: &[ridgepoint::profile::Recomputed]) -> String {
+    use ridgepoint::profile::{profile, Band};
+    use std::fmt::Write;
+    let eff = |e: &Efficiency| {
+        format!(
+            "bandwidth {:.0}%, compute {:.0}%, {:.0} µs per layer",
+            e.bandwidth * 100.0,
+            e.compute * 100.0,
+            e.layer_overhead.get() * 1e6
+        )
+    };
+    let band = |b: &Option<Band>| match b {
+        None => "none".to_string(),
+        Some(b) => format!(
+            "{} figures ({}), median |error| {:.1}%, p90 {:.1}%, measured/estimated {:.3}–{:.3}",
+            b.figures,
+            if b.held_out { "held out" } else { "in sample" },
+            b.median * 100.0,
+            b.p90 * 100.0,
+            b.low,
+            b.high
+        ),
+    };
+    let close = |a: &Option<Band>, b: &Option<Band>| match (a, b) {
+        (None, None) => true,
+        (Some(a), Some(b)) => {
+            a.figures == b.figures
+                && a.held_out == b.held_out
+                && [
+                    (a.median, b.median),
+                    (a.p90, b.p90),
+                    (a.low, b.low),
+                    (a.high, b.high),
+                ]
+                .iter()
+                .all(|(x, y)| (x - y).abs() < 5e-4)
+        }
+        _ => false,
+    };
+    let mut out = String::new();
+    for r in fresh {
+        let Some(p) = profile(r.id) else { continue };
+        let _ = writeln!(
+            out,
+            "{} ({}): {} figures from {} sources",
+            p.id, p.name, r.figures, r.sources
+        );
+        let _ = writeln!(out, "  holds   {}", eff(&p.efficiency));
+        if let Some(f) = r.fitted {
+            let same = (f.bandwidth - p.efficiency.bandwidth).abs() < 1e-9
+                && (f.compute - p.efficiency.compute).abs() < 1e-9
+                && (f.layer_overhead.get() - p.efficiency.layer_overhead.get()).abs() < 1e-12;
+            let stale = if same { "" } else { "  STALE" };
+            let _ = writeln!(out, "  fit now {}{stale}", eff(&f));
+        }
+        let _ = writeln!(out, "  band    {}", band(&p.band));
+        let stale = if close(&p.band, &r.band) {
+            ""
+        } else {
+            "  STALE"
+        };
+        let _ = writeln!(out, "  now     {}{stale}", band(&r.band));
+        if let Some(b) = &r.band {
+            let _ = writeln!(
+                out,
+                "          Band {{ figures: {}, median: {:.4}, p90: {:.4}, low: {:.4}, high: {:.4}, held_out: {} }}",
+                b.figures, b.median, b.p90, b.low, b.high, b.held_out
+            );
+        }
+    }
+    out
 }

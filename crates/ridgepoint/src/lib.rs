@@ -18,6 +18,7 @@ pub mod model;
 pub mod ops;
 pub mod practice;
 pub mod precision;
+pub mod profile;
 pub mod published;
 pub mod query;
 pub mod report;
