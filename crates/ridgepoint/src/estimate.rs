@@ -257,7 +257,7 @@ impl Estimate {
         }
         if !self.within_window() {
             why.push(format!(
-                "{} tokens per sequence exceed the model's {}-token context window",
+                "{} tokens, past the model's {}-token window",
                 Unit::Count.format(self.context as f64),
                 Unit::Count.format(self.context_window as f64)
             ));

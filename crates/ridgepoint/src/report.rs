@@ -202,11 +202,11 @@ pub fn estimate_text(s: &Scenario, e: &Estimate) -> String {
         o.push('\n');
     };
     line(scenario_line(s));
-    if let Some(w) = e.would_not_run() {
-        line(format!(
-            "WOULD NOT RUN: {}",
-            w.trim_start_matches("would not run: ")
-        ));
+    if let Some(w) = e.why_not() {
+        line(format!("WOULD NOT RUN: {w}"));
+    }
+    for a in answers(s, e) {
+        line(format!("  {}: {}", a.label, a.value));
     }
     for w in &e.warnings {
         line(format!("warning ({}): {}", w.field, w.message));
@@ -322,4 +322,119 @@ pub fn estimate_text(s: &Scenario, e: &Estimate) -> String {
     line("  throughput with prefill: batch × output / request latency, all GPUs".to_string());
     line("  decode throughput: batch / time per output token, decode only, all GPUs".to_string());
     o
+}
+
+/// One line of the answer to a scenario: what it is, the value in words, whether it is good
+/// news, and the derivation that explains it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Answer {
+    /// Stable id (`fit`, `bound`, `ttft`, `tpot`, `throughput`).
+    pub id: &'static str,
+    /// The derivation key that explains the value.
+    pub key: &'static str,
+    pub label: String,
+    pub value: String,
+    /// False when the scenario would not run (or, for `fit`, does not fit).
+    pub ok: bool,
+}
+
+/// The scenario answered in five lines, the page's headline and the top of
+/// [`estimate_text`]: fits or not (per GPU, with the largest batch and the context window),
+/// the bound, time to first token, time per output token, throughput (with prefill, and decode
+/// only). A time figure of a scenario that would not run says so instead of a number.
+pub fn answers(s: &Scenario, e: &Estimate) -> Vec<Answer> {
+    let m = &e.memory;
+    let b = |v: f64| Unit::Bytes.format(v);
+    let count = |v: f64| Unit::Count.format(v);
+    let per_gpu = if s.gpus > 1 {
+        format!("per GPU (×{})", s.gpus)
+    } else {
+        "per GPU".to_string()
+    };
+    let window = if e.context_window > 0 {
+        format!("context window {} tokens", count(e.context_window as f64))
+    } else {
+        "context window not known".to_string()
+    };
+    let (fit_label, fit_value) = if !m.fits {
+        (
+            "Does not fit",
+            format!(
+                "needs {} of {} {per_gpu} · largest batch {} · {window}",
+                b(m.total.get()),
+                b(m.capacity.get()),
+                e.max_batch
+            ),
+        )
+    } else if !e.within_window() {
+        (
+            "Too long",
+            format!(
+                "{} tokens per sequence, past the {window} · memory {} of {} {per_gpu}",
+                count(e.context as f64),
+                b(m.total.get()),
+                b(m.capacity.get())
+            ),
+        )
+    } else {
+        (
+            "Fits",
+            format!(
+                "{} of {} {per_gpu} · largest batch {} · {window}",
+                b(m.total.get()),
+                b(m.capacity.get()),
+                e.max_batch
+            ),
+        )
+    };
+    let runs = e.runs();
+    let not_run = e.would_not_run();
+    let time = |v: String| not_run.clone().unwrap_or(v);
+    vec![
+        Answer {
+            id: "fit",
+            key: "memory.total_bytes",
+            label: fit_label.to_string(),
+            value: fit_value,
+            ok: runs,
+        },
+        Answer {
+            id: "bound",
+            key: "decode.intensity",
+            label: "Bound".to_string(),
+            value: format!(
+                "decode {} ({} vs ridge {}) · prefill {}",
+                e.decode.bound.label(),
+                Unit::FlopPerByte.format(e.decode.intensity.get()),
+                Unit::FlopPerByte.format(e.ridge.get()),
+                e.prefill.bound.label()
+            ),
+            ok: true,
+        },
+        Answer {
+            id: "ttft",
+            key: "ttft_s",
+            label: "Time to first token (calibrated)".to_string(),
+            value: time(Unit::Seconds.format(e.calibrated.ttft.get())),
+            ok: runs,
+        },
+        Answer {
+            id: "tpot",
+            key: "tpot_s",
+            label: "Time per output token (calibrated)".to_string(),
+            value: time(Unit::Seconds.format(e.calibrated.tpot.get())),
+            ok: runs,
+        },
+        Answer {
+            id: "throughput",
+            key: "throughput_tokens_per_s",
+            label: "Throughput with prefill (calibrated)".to_string(),
+            value: time(format!(
+                "{} · decode only {}",
+                Unit::TokensPerSec.format(e.calibrated.throughput),
+                Unit::TokensPerSec.format(e.calibrated.decode_throughput)
+            )),
+            ok: runs,
+        },
+    ]
 }

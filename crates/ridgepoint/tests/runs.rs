@@ -56,7 +56,7 @@ fn prompt_and_output_past_the_context_window_are_flagged() {
     assert!(over.memory.fits, "memory is not what stops it");
     assert_eq!(
         over.why_not().unwrap(),
-        "4,097 tokens per sequence exceed the model's 4,096-token context window"
+        "4,097 tokens, past the model's 4,096-token window"
     );
     // The link: ?v=1&prompt=100000 is 100,128 tokens per sequence.
     let (spec, problems) = Spec::from_query("v=1&prompt=100000");
@@ -210,4 +210,56 @@ fn the_report_and_the_cli_text_say_it_would_not_run() {
     let s = spec.scenario();
     let text = estimate_text(&s, &estimate(&s));
     assert!(text.contains("warning (gpus): 3 GPUs: the model's 32 attention heads"));
+}
+
+#[test]
+fn the_answers_name_each_figure_and_say_when_it_would_not_run() {
+    use ridgepoint::report::answers;
+    let s = floor_scenario(A100, "llama-2-7b", 1, 2048, 128);
+    let e = estimate(&s);
+    let a = answers(&s, &e);
+    let ids: Vec<_> = a.iter().map(|a| a.id).collect();
+    assert_eq!(ids, ["fit", "bound", "ttft", "tpot", "throughput"]);
+    assert!(
+        a.iter().all(|a| e.derivation(a.key).is_some()),
+        "each opens a derivation"
+    );
+    assert_eq!(a[0].label, "Fits");
+    assert!(
+        a[0].value.ends_with("· context window 4,096 tokens"),
+        "{}",
+        a[0].value
+    );
+    assert!(a[1].value.starts_with("decode memory-bound"));
+    assert_eq!(a[4].label, "Throughput with prefill (calibrated)");
+    assert!(a[4].value.contains(" · decode only "));
+    assert!(a.iter().all(|a| a.ok));
+
+    let s = floor_scenario(A100, "llama-2-70b", 1, 2048, 128);
+    let e = estimate(&s);
+    let a = answers(&s, &e);
+    assert_eq!(a[0].label, "Does not fit");
+    assert!(a[0].value.starts_with("needs 140 GB of "));
+    assert!(a[0].value.contains("· largest batch 0 ·"));
+    for t in &a[2..] {
+        assert!(
+            t.value.starts_with("would not run: needs 140 GB of "),
+            "{}",
+            t.value
+        );
+        assert!(!t.ok);
+    }
+
+    let s = floor_scenario(A100, "llama-2-7b", 1, 100_000, 128);
+    let e = estimate(&s);
+    let a = answers(&s, &e);
+    assert_eq!(a[0].label, "Too long");
+    assert!(a[0]
+        .value
+        .starts_with("100,128 tokens per sequence, past the context window 4,096"));
+    assert_eq!(
+        a[2].value,
+        "would not run: 100,128 tokens, past the model's 4,096-token window"
+    );
+    println!("{}", estimate_text(&s, &e));
 }
