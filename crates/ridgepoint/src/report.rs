@@ -184,6 +184,7 @@ pub fn longest_context_text(e: &Estimate) -> String {
             Unit::Count.format(n as f64),
             Unit::Count.format(e.max_context as f64)
         ),
+        (0, _) => "none: not even one token fits at this batch".to_string(),
         (n, false) => format!("{} tokens", Unit::Count.format(n as f64)),
     }
 }
@@ -405,7 +406,7 @@ pub fn answers(s: &Scenario, e: &Estimate) -> Vec<Answer> {
             value: format!(
                 "decode {} ({} vs ridge {}) · prefill {}",
                 e.decode.bound.label(),
-                Unit::FlopPerByte.format(e.decode.intensity.get()),
+                crate::units::sig3(e.decode.intensity.get()),
                 Unit::FlopPerByte.format(e.ridge.get()),
                 e.prefill.bound.label()
             ),

@@ -89,6 +89,10 @@ fn the_longest_context_stops_at_the_window_and_says_so() {
     // A model that does not fit has no longest context; the window is not the limit.
     let big = estimate(&floor_scenario(A100, "llama-2-70b", 1, 2048, 128));
     assert_eq!(big.longest_context(), (0, false));
+    assert_eq!(
+        longest_context_text(&big),
+        "none: not even one token fits at this batch"
+    );
 }
 
 #[test]
