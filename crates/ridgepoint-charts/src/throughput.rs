@@ -366,7 +366,12 @@ pub fn batch_throughput<DB: DrawingBackend>(
     for m in &d.measured_throughput {
         p.point(Marker::Diamond, m.x, m.y, true, 0.4 * fs, t.measured, true)?;
     }
-    // The current batch on both calibrated curves.
+    // The current batch on both calibrated curves; past memory its figures would not run.
+    let oom_note = if d.current_batch > d.max_batch {
+        ", would not run"
+    } else {
+        ""
+    };
     let r = 0.42 * fs;
     let places = [
         Place::SE,
@@ -388,7 +393,7 @@ pub fn batch_throughput<DB: DrawingBackend>(
         true,
     )? {
         p.label_near(
-            &format!("{}/step", s(d.current_step)),
+            &format!("{}/step{oom_note}", s(d.current_step)),
             sl,
             at,
             r + 0.25 * fs,
@@ -406,7 +411,7 @@ pub fn batch_throughput<DB: DrawingBackend>(
         true,
     )? {
         p.label_near(
-            &format!("{} decode", tps(d.current_throughput)),
+            &format!("{} decode{oom_note}", tps(d.current_throughput)),
             tl,
             at,
             r + 0.25 * fs,

@@ -283,9 +283,14 @@ pub fn ttft<DB: DrawingBackend>(
         true,
     )? {
         let text = format!(
-            "{} tokens: {}",
+            "{} tokens: {}{}",
             n(d.current_prompt),
-            s(d.current_calibrated)
+            s(d.current_calibrated),
+            if d.current_prompt > d.max_prompt {
+                ", would not run"
+            } else {
+                ""
+            }
         );
         p.label_near(
             &text,
