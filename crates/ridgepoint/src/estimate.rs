@@ -183,9 +183,9 @@ pub fn parallelism(s: &Scenario) -> Vec<Warning> {
         field: "gpus",
         message,
     };
-    if m.heads > 0 && m.heads % n != 0 {
+    if m.heads > 0 && !m.heads.is_multiple_of(n) {
         let allowed: Vec<String> = (1..=crate::query::GPUS_RANGE.1 as u64)
-            .filter(|d| m.heads % d == 0)
+            .filter(|d| m.heads.is_multiple_of(*d))
             .map(|d| d.to_string())
             .collect();
         out.push(warn(format!(
@@ -197,9 +197,9 @@ pub fn parallelism(s: &Scenario) -> Vec<Warning> {
             allowed.join(", ")
         )));
     }
-    if m.mla.is_none() && m.kv_heads > 0 && m.kv_heads % n != 0 {
+    if m.mla.is_none() && m.kv_heads > 0 && !m.kv_heads.is_multiple_of(n) {
         let per = m.kv_heads.div_ceil(n);
-        out.push(warn(if n % m.kv_heads == 0 {
+        out.push(warn(if n.is_multiple_of(m.kv_heads) {
             format!(
                 "{n} GPUs: the model's {} KV heads are fewer than the GPUs, so each KV head is \
                  copied to {} GPUs and every GPU caches 1 head; the KV cache here counts that.",
