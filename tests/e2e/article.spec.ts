@@ -461,7 +461,7 @@ test.describe('Time estimates', () => {
     await expect(first.nth(0)).toHaveText('1');
     await expect(first.nth(1)).toHaveText(SEED.tpotFloor);
     await expect(first.nth(3)).toHaveText('142 tok/s');
-    await expect(app.figure('knee_batch')).toHaveText('12');
+    await expect(app.figure('knee_batch')).toHaveText('batch 12 (KV-cache reads outgrow the weight reads)');
     await expect(app.chart('batch-throughput')).toHaveAccessibleName(/knee.*is at batch 12/);
   });
 
@@ -589,7 +589,7 @@ test.describe('Formulas', () => {
     const app = new Article(page);
     await app.goto();
     const figure = page.getByTestId('ttft_floor_s');
-    await figure.getByText('Prefill (floor)').click();
+    await figure.getByText('Time to first token (floor)').click();
     await expect(figure.locator('.derivation code.result')).toHaveText(`= ${SEED.ttftFloor}`);
     await expect(figure.locator('.derivation')).toContainText('312 TFLOP/s');
     // An open derivation follows the scenario.

@@ -389,6 +389,9 @@ test.describe('Phone layout', () => {
   test('at 390 px the panel controls still work', async ({ page }) => {
     const app = new Article(page);
     await app.goto();
+    // The panel is a bottom sheet on a phone: closed, its controls are hidden behind the bar.
+    await expect(app.select('GPU')).toBeHidden();
+    await page.getByTestId('panel-toggle').click();
     await app.select('GPU').selectOption('h100-sxm');
     await expect(page).toHaveURL(/gpu=h100-sxm/);
     await expect(app.figure('ridge_flop_per_byte')).toHaveText('295 FLOP/B');

@@ -173,6 +173,7 @@ pub fn App() -> impl IntoView {
         <main class="layout">
             <Panel />
             <article class="article">
+                <crate::headline::Headline />
                 <crate::sections::CompareSection />
                 <GpuCard />
                 <WhyDecode />

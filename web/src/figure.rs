@@ -15,10 +15,13 @@ pub fn Figure(
     value: Signal<String>,
     /// The estimate whose derivation `key` explains the value.
     est: Memo<Estimate>,
+    /// Greyed: the figure belongs to a scenario that would not run.
+    #[prop(optional, into)]
+    dim: Option<Signal<bool>>,
 ) -> impl IntoView {
     let open = RwSignal::new(false);
     view! {
-        <div class="figure" data-testid=key>
+        <div class="figure" class:not-run=move || dim.is_some_and(|d| d.get()) data-testid=key>
             <details on:toggle=move |ev| {
                 let el: web_sys::HtmlDetailsElement = event_target(&ev);
                 open.set(el.open());
@@ -78,4 +81,17 @@ pub fn derived(
 ) -> impl IntoView {
     let v = Signal::derive(move || est.with(value));
     view! { <Figure key=key label=label value=v est=est /> }
+}
+
+/// A time figure: its value while the scenario runs; greyed and "would not run: needs 140 GB of
+/// 80 GB per GPU" (the engine's words) when it does not.
+pub fn timed(
+    est: Memo<Estimate>,
+    key: &'static str,
+    label: &'static str,
+    value: fn(&Estimate) -> String,
+) -> impl IntoView {
+    let v = Signal::derive(move || est.with(|e| e.would_not_run().unwrap_or_else(|| value(e))));
+    let dim = Signal::derive(move || est.with(|e| !e.runs()));
+    view! { <Figure key=key label=label value=v est=est dim=dim /> }
 }

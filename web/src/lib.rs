@@ -11,6 +11,7 @@ mod controls;
 mod embed;
 mod export;
 mod figure;
+mod headline;
 mod panel;
 pub mod panic_screen;
 mod sections;

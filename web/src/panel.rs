@@ -86,8 +86,25 @@ pub fn Panel() -> impl IntoView {
             .chain(PRESETS.iter().map(|(l, q)| (q.to_string(), l.to_string())))
             .collect();
 
+    // On a phone the panel is a bottom sheet: a bar that opens over the lower part of the page,
+    // so the headline and the figures stay in view while the reader changes a control.
+    let sheet_open = RwSignal::new(false);
+    let gpu_warnings = Memo::new(move |_| {
+        st.est.with(|e| {
+            e.warnings
+                .iter()
+                .filter(|w| w.field == "gpus")
+                .map(|w| w.message.clone())
+                .collect::<Vec<_>>()
+        })
+    });
     view! {
-        <section class="controls" aria-label="Scenario">
+        <section class="controls" class:open=move || sheet_open.get() aria-label="Scenario" data-testid="panel">
+            <button type="button" class="sheet-toggle" data-testid="panel-toggle"
+                aria-expanded=move || if sheet_open.get() { "true" } else { "false" }
+                on:click=move |_| sheet_open.update(|o| *o = !*o)>
+                {move || if sheet_open.get() { "Scenario ▾ (close)" } else { "Scenario ▴ change the controls" }}
+            </button>
             <h2>"Scenario"</h2>
             <crate::sections::PinControls />
             <div class="field">
@@ -129,6 +146,11 @@ pub fn Panel() -> impl IntoView {
                 </Show>
                 <Slider id="gpus" label="GPUs (tensor parallel)" range=GPUS_RANGE value=get(|s| s.gpus)
                     on_change=move |v| spec.update(|s| s.gpus = v) />
+                <Show when=move || !gpu_warnings.with(Vec::is_empty)>
+                    <ul class="field-warn" data-testid="gpus-warnings" role="status">
+                        {move || gpu_warnings.get().into_iter().map(|m| view! { <li>{m}</li> }).collect_view()}
+                    </ul>
+                </Show>
             </fieldset>
             <fieldset>
                 <legend>"Model"</legend>

@@ -69,6 +69,8 @@ pub struct KvContextData {
     pub capacity: f64,
     /// Longest context that fits at this batch (0: none); memory runs out past it.
     pub max_context: u64,
+    /// The model's context window (tokens; 0 not known): no sequence runs past it.
+    pub window: f64,
     pub batch: f64,
     /// The scenario's context (prompt + output), and its KV cache and total, bytes.
     pub current_context: f64,
@@ -88,6 +90,7 @@ impl KvContextData {
             weights: s.weights,
             capacity: s.capacity,
             max_context: e.max_context,
+            window: e.context_window as f64,
             batch,
             current_context: context,
             current_kv: e.memory.kv_cache.get(),
@@ -391,7 +394,11 @@ fn memory_lines<DB: DrawingBackend>(
 }
 
 /// Shades the plot right of pixel `px` (memory runs out there).
-fn oom_band<DB: DrawingBackend>(p: &mut Plot<'_, DB>, t: &Theme, px: f64) -> ChartResult<DB> {
+pub(crate) fn oom_band<DB: DrawingBackend>(
+    p: &mut Plot<'_, DB>,
+    t: &Theme,
+    px: f64,
+) -> ChartResult<DB> {
     let r = p.rect;
     let x = crate::common::clampf(px, r.x0, r.x1);
     if x < r.x1 {
@@ -569,6 +576,12 @@ pub fn kv_context<DB: DrawingBackend>(
         let px = p.x.px(oom.max(x0));
         oom_band(&mut p, t, px)?;
     }
+    // Past the model's context window no sequence runs, whatever memory allows.
+    let window_shown = d.window > 0.0 && d.window < oom && d.window <= x1;
+    if window_shown {
+        let px = p.x.px(d.window.max(x0));
+        oom_band(&mut p, t, px)?;
+    }
     memory_lines(
         &mut p,
         t,
@@ -579,6 +592,16 @@ pub fn kv_context<DB: DrawingBackend>(
         d.capacity,
     )?;
     let tw = thin(fs);
+    if window_shown {
+        if let Some(px) = p.vline(d.window, t.ridge, tw, Some((0.4 * fs, 0.3 * fs)))? {
+            let text = if compact {
+                format!("window: {}", tokens(d.window))
+            } else {
+                format!("context window {} tokens", n(d.window))
+            };
+            p.vline_label(px, &text, t.text, true)?;
+        }
+    }
     if d.max_context == 0 {
         p.note(&format!(
             "does not fit at any context ({} capacity)",

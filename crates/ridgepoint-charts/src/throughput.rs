@@ -27,6 +27,8 @@ pub struct BatchThroughputData {
     /// Where adding sequences stops being nearly free, and why.
     pub knee: f64,
     pub knee_cause: KneeCause,
+    /// Largest batch that fits in memory (0: none); batches past it are shaded.
+    pub max_batch: f64,
     pub current_batch: f64,
     pub current_step_floor: f64,
     pub current_step: f64,
@@ -53,6 +55,7 @@ impl BatchThroughputData {
             throughput: s.batch.iter().map(|p| p.throughput).collect(),
             knee: e.knee.batch,
             knee_cause: e.knee.cause,
+            max_batch: e.max_batch as f64,
             current_batch: batch,
             current_step_floor: floor,
             current_step: cal,
@@ -295,7 +298,7 @@ pub fn batch_throughput<DB: DrawingBackend>(
                 width: thick(fs),
                 dashed: false,
             },
-            "tokens/s",
+            "decode tokens/s",
         ),
         Key::new(
             Swatch::Line {
@@ -351,9 +354,9 @@ pub fn batch_throughput<DB: DrawingBackend>(
                 (z0, z1),
                 Fmt::Count,
                 if compact {
-                    "tokens/s"
+                    "decode tokens/s"
                 } else {
-                    "tokens/s, all sequences"
+                    "decode tokens/s, all sequences"
                 },
             )
             .colored(tl),
@@ -365,16 +368,38 @@ pub fn batch_throughput<DB: DrawingBackend>(
         d.batch.iter().copied().zip(ys.iter().copied()).collect()
     };
     p.pinned(&d.pinned)?;
+    // Batches that run out of memory: shaded, from the first batch that does not fit.
+    let oom = d.max_batch + 1.0;
+    if oom <= x1 {
+        let px = p.x.px(oom.max(x0));
+        crate::kv::oom_band(&mut p, t, px)?;
+    }
     p.line(&pts(&d.step_floor), false, sc, tw, dash, true)?;
     p.line(&pts(&d.throughput_floor), true, tc, tw, dash, true)?;
     p.line(&pts(&d.step), false, sc, lw, None, true)?;
     p.line(&pts(&d.throughput), true, tc, lw, None, true)?;
-    // The knee.
-    if let Some(px) = p.vline(d.knee, t.ridge, tw, Some((0.4 * fs, 0.3 * fs)))? {
-        let text = if compact {
-            format!("knee: {}, {}", knee_text(d.knee_cause), n(d.knee))
+    if d.max_batch < 1.0 {
+        p.note(if compact {
+            "none of these fits"
         } else {
-            format!("knee: {} (batch {})", knee_text(d.knee_cause), n(d.knee))
+            "out of memory at every batch"
+        })?;
+    } else if let Some(px) = p.vline(oom, t.capacity, tw, None)? {
+        let text = if compact {
+            format!("out of memory: {}", n(oom))
+        } else {
+            format!("out of memory from batch {}", n(oom))
+        };
+        p.vline_label(px, &text, t.text, true)?;
+    }
+    // The knee; past the largest batch that fits it is never reached.
+    let reached = d.knee <= d.max_batch;
+    if let Some(px) = p.vline(d.knee, t.ridge, tw, Some((0.4 * fs, 0.3 * fs)))? {
+        let text = match (reached, compact) {
+            (false, true) => format!("knee {} (out of memory)", n(d.knee)),
+            (false, false) => format!("knee at batch {}, past memory", n(d.knee)),
+            (true, true) => format!("knee: {}, {}", knee_text(d.knee_cause), n(d.knee)),
+            (true, false) => format!("knee: {} (batch {})", knee_text(d.knee_cause), n(d.knee)),
         };
         p.vline_label(px, &text, t.text, true)?;
     } else {
@@ -390,7 +415,12 @@ pub fn batch_throughput<DB: DrawingBackend>(
     for m in &d.measured_throughput {
         p.point(Marker::Diamond, m.x, m.y, true, 0.4 * fs, t.measured, true)?;
     }
-    // The current batch on both calibrated curves.
+    // The current batch on both calibrated curves; past memory its figures would not run.
+    let oom_note = if d.current_batch > d.max_batch {
+        ", would not run"
+    } else {
+        ""
+    };
     let r = 0.42 * fs;
     let places = [
         Place::SE,
@@ -412,7 +442,7 @@ pub fn batch_throughput<DB: DrawingBackend>(
         true,
     )? {
         p.label_near(
-            &format!("{}/step", s(d.current_step)),
+            &format!("{}/step{oom_note}", s(d.current_step)),
             sl,
             at,
             r + 0.25 * fs,
@@ -430,7 +460,7 @@ pub fn batch_throughput<DB: DrawingBackend>(
         true,
     )? {
         p.label_near(
-            &tps(d.current_throughput),
+            &format!("{} decode{oom_note}", tps(d.current_throughput)),
             tl,
             at,
             r + 0.25 * fs,

@@ -25,6 +25,11 @@ pub struct TtftData {
     pub current_prompt: f64,
     pub current_floor: f64,
     pub current_calibrated: f64,
+    /// Longest prompt that runs at this batch with the scenario's output: memory's longest
+    /// context, capped at the model's context window, less the output (0: none runs).
+    pub max_prompt: f64,
+    /// The context window, not memory, sets `max_prompt`.
+    pub window_limited: bool,
     /// Published TTFTs: `x` prompt tokens, `y` seconds.
     pub measured: Vec<MeasuredPoint>,
     /// A pinned scenario's calibrated line and point (compare mode).
@@ -42,6 +47,11 @@ impl TtftData {
             current_prompt: prompt,
             current_floor: e.floor.ttft.get(),
             current_calibrated: e.calibrated.ttft.get(),
+            max_prompt: {
+                let (longest, _) = e.longest_context();
+                longest.saturating_sub(e.context - prompt as u64) as f64
+            },
+            window_limited: e.longest_context().1,
             measured: Vec::new(),
             pinned: None,
         }
@@ -240,6 +250,33 @@ pub fn ttft<DB: DrawingBackend>(
         None,
     )?;
     p.pinned(&d.pinned)?;
+    // Prompts that would not run (out of memory, or past the context window): shaded.
+    let stop = d.max_prompt + 1.0;
+    if stop <= x1 {
+        let px = p.x.px(stop.max(x0));
+        crate::kv::oom_band(&mut p, t, px)?;
+    }
+    let why = if d.window_limited {
+        "past the context window"
+    } else {
+        "out of memory"
+    };
+    if d.max_prompt < 1.0 {
+        p.note(if compact {
+            "none of these runs"
+        } else if d.window_limited {
+            "past the context window at every length"
+        } else {
+            "out of memory at every prompt length"
+        })?;
+    } else if let Some(px) = p.vline(stop, t.capacity, thin(fs), None)? {
+        let text = if compact {
+            format!("{why}: {}", n(stop))
+        } else {
+            format!("{why} from {} tokens", n(stop))
+        };
+        p.vline_label(px, &text, t.text, true)?;
+    }
     p.line(
         &line(&d.tokens, &d.floor),
         false,
@@ -279,9 +316,14 @@ pub fn ttft<DB: DrawingBackend>(
         true,
     )? {
         let text = format!(
-            "{} tokens: {}",
+            "{} tokens: {}{}",
             n(d.current_prompt),
-            s(d.current_calibrated)
+            s(d.current_calibrated),
+            if d.current_prompt > d.max_prompt {
+                ", would not run"
+            } else {
+                ""
+            }
         );
         p.label_near(
             &text,

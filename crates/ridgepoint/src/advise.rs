@@ -1039,6 +1039,8 @@ fn prefix_row(input: &AdviseInput, base: &Figures) -> Row {
             tpot,
             request_latency: Seconds(latency),
             throughput: s.batch.max(1) as f64 * output / latency,
+            // Decode is untouched by the cached prefix.
+            decode_throughput: base.timing.decode_throughput,
         },
         prefill: e_short.prefill,
         ..base.clone()

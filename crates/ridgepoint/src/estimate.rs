@@ -75,8 +75,10 @@ pub struct Timing {
     pub tpot: Seconds,
     /// Until the last token: ttft + (output − 1) × tpot.
     pub request_latency: Seconds,
-    /// batch × output / request_latency, prefill included.
+    /// Throughput with prefill: batch × output / request_latency, all GPUs.
     pub throughput: f64,
+    /// Decode throughput (decode only): batch / tpot, tokens per second while decoding.
+    pub decode_throughput: f64,
 }
 
 /// Where adding requests to a decode batch stops being nearly free.
@@ -136,13 +138,153 @@ pub struct Estimate {
     /// With the scenario's efficiencies.
     pub calibrated: Timing,
     pub speculative: Option<SpecFigures>,
+    /// Tokens each sequence holds at the end: prompt + output.
+    pub context: u64,
+    /// The model's context window (its maximum position), tokens; 0 when not known.
+    pub context_window: u64,
+    /// What the engine noticed about the setup that the numbers do not show (parallelism).
+    pub warnings: Vec<Warning>,
     pub derivations: Vec<Derivation>,
+}
+
+/// Something about a scenario the reader should know before trusting its numbers: not an
+/// input error (the scenario is estimated as asked), a caveat naming the field it concerns.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Warning {
+    /// The scenario field (query key) it is about: `gpus`.
+    pub field: &'static str,
+    pub message: String,
+}
+
+/// GPUs in one node when the GPU says nothing else: an NVIDIA HGX/DGX board joins eight over
+/// NVLink and NVSwitch (HGX H100 8-GPU, DGX H100 and DGX H200: eight GPUs per system, per
+/// NVIDIA's HGX H100 announcement and the DGX H100/H200 system descriptions). Beyond it,
+/// all-reduces cross the network between nodes.
+pub const GPUS_PER_NODE: u32 = 8;
+
+/// Tensor-parallel checks of `s`: the query and KV heads against the GPU count, and GPU
+/// counts that span nodes. Empty on one GPU.
+///
+/// Tensor parallel gives each GPU heads / N attention heads; vLLM refuses a degree that does
+/// not divide them ("Total number of attention heads (32) must be divisible by tensor
+/// parallel size (3)", `ModelConfig.verify_with_parallel_config`). KV heads fewer than N are
+/// replicated; the estimate counts ceil(kv_heads / N) per GPU either way (see `Ctx::new`).
+/// Past one node, tensor parallel's all-reduce per layer crosses the slower inter-node
+/// network (TensorRT-LLM's performance tuning guide, "Deciding Model Sharding Strategy":
+/// tensor parallel within a node, pipeline parallel across nodes when the link is slow).
+pub fn parallelism(s: &Scenario) -> Vec<Warning> {
+    let m = &s.model;
+    let n = s.gpus.max(1) as u64;
+    let mut out = Vec::new();
+    if n <= 1 {
+        return out;
+    }
+    let warn = |message: String| Warning {
+        field: "gpus",
+        message,
+    };
+    if m.heads > 0 && !m.heads.is_multiple_of(n) {
+        let allowed: Vec<String> = (1..=crate::query::GPUS_RANGE.1 as u64)
+            .filter(|d| m.heads.is_multiple_of(*d))
+            .map(|d| d.to_string())
+            .collect();
+        out.push(warn(format!(
+            "{n} GPUs: the model's {} attention heads do not split evenly {n} ways. Tensor \
+             parallel gives each GPU heads ÷ GPUs of them, so serving engines such as vLLM \
+             refuse this; GPU counts the heads allow: {}. The numbers here split the work \
+             evenly anyway.",
+            m.heads,
+            allowed.join(", ")
+        )));
+    }
+    if m.mla.is_none() && m.kv_heads > 0 && !m.kv_heads.is_multiple_of(n) {
+        let per = m.kv_heads.div_ceil(n);
+        out.push(warn(if n.is_multiple_of(m.kv_heads) {
+            format!(
+                "{n} GPUs: the model's {} KV heads are fewer than the GPUs, so each KV head is \
+                 copied to {} GPUs and every GPU caches 1 head; the KV cache here counts that.",
+                m.kv_heads,
+                n / m.kv_heads
+            )
+        } else {
+            format!(
+                "{n} GPUs: the model's {} KV heads do not split evenly {n} ways; each GPU caches \
+                 up to {per} (as if padded to {} heads), and the KV cache here counts {per} per GPU.",
+                m.kv_heads,
+                per * n
+            )
+        }));
+    }
+    let per_node = GPUS_PER_NODE as u64;
+    if n > per_node {
+        out.push(warn(format!(
+            "{n} GPUs span {} nodes of {per_node}: tensor parallel across nodes sends every \
+             all-reduce over the network between them, slower than the GPU link assumed here, \
+             so the times are optimistic. Tensor parallel usually stays within a node, with \
+             pipeline parallel across nodes.",
+            n.div_ceil(per_node)
+        )));
+    }
+    out
 }
 
 impl Estimate {
     /// The derivation stored under `key`.
     pub fn derivation(&self, key: &str) -> Option<&Derivation> {
         self.derivations.iter().find(|d| d.key == key)
+    }
+
+    /// Prompt + output stays within the model's context window (or the window is unknown).
+    pub fn within_window(&self) -> bool {
+        self.context_window == 0 || self.context <= self.context_window
+    }
+
+    /// The scenario can run as asked: it fits in memory and within the context window.
+    pub fn runs(&self) -> bool {
+        self.memory.fits && self.within_window()
+    }
+
+    /// Why the scenario would not run, in words ("needs 140 GB of 80 GB per GPU"), or None
+    /// when it runs.
+    pub fn why_not(&self) -> Option<String> {
+        let mut why = Vec::new();
+        if !self.memory.fits {
+            why.push(format!(
+                "needs {} of {} per GPU",
+                Unit::Bytes.format(self.memory.total.get()),
+                Unit::Bytes.format(self.memory.capacity.get())
+            ));
+        }
+        if !self.within_window() {
+            why.push(format!(
+                "{} tokens, past the model's {}-token window",
+                Unit::Count.format(self.context as f64),
+                Unit::Count.format(self.context_window as f64)
+            ));
+        }
+        (!why.is_empty()).then(|| why.join("; "))
+    }
+
+    /// "would not run: needs 140 GB of 80 GB per GPU", what a time figure says instead of a
+    /// number when the scenario cannot run; None when it runs.
+    pub fn would_not_run(&self) -> Option<String> {
+        self.why_not().map(|w| format!("would not run: {w}"))
+    }
+
+    /// Longest prompt + output at this batch: what memory allows, capped at the context
+    /// window; and whether the window is the cap.
+    pub fn longest_context(&self) -> (u64, bool) {
+        if self.context_window > 0 && self.max_context > self.context_window {
+            (self.context_window, true)
+        } else {
+            (self.max_context, false)
+        }
+    }
+
+    /// The throughput knee lies within the batches that fit. When it does not, memory runs
+    /// out first and throughput stops rising at the largest batch that fits.
+    pub fn knee_fits(&self) -> bool {
+        self.knee.batch <= self.max_batch as f64
     }
 }
 
@@ -409,6 +551,7 @@ fn timing(ttft: f64, tpot: f64, batch: f64, output: f64) -> Timing {
         tpot: Seconds(tpot),
         request_latency: Seconds(latency),
         throughput: batch * output / latency,
+        decode_throughput: batch / tpot,
     }
 }
 
@@ -515,6 +658,9 @@ pub fn evaluate(s: &Scenario) -> Estimate {
         floor: timing(prefill.time.get(), tpot_floor, batch, output),
         calibrated: timing(prefill.calibrated_time.get(), tpot, batch, output),
         speculative,
+        context: s.prompt.max(1) as u64 + s.output.max(1) as u64,
+        context_window: m.max_context,
+        warnings: parallelism(s),
         derivations: Vec::new(),
     }
 }

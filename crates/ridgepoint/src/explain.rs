@@ -165,7 +165,7 @@ pub fn derivations(s: &Scenario, e: &Estimate) -> Vec<Derivation> {
         ),
         d(
             "ttft_s",
-            "Time to first token",
+            "Time to first token (calibrated)",
             "t_pre",
             "max(FLOPs / (F × eff_c), bytes / (BW × eff_b)) + t_comm + t_step",
             vec![
@@ -198,7 +198,7 @@ pub fn derivations(s: &Scenario, e: &Estimate) -> Vec<Derivation> {
         ),
         d(
             "throughput_tokens_per_s",
-            "Output throughput",
+            "Throughput with prefill (calibrated)",
             "X",
             "B × out / T",
             vec![
@@ -210,6 +210,54 @@ pub fn derivations(s: &Scenario, e: &Estimate) -> Vec<Derivation> {
             TokensPerSec,
             Some("static batch, prefill included, all GPUs together"),
         ),
+        d(
+            "decode_throughput_tokens_per_s",
+            "Decode throughput (calibrated)",
+            "X_dec",
+            "B / t_tok",
+            vec![t("B", batch, Count), t("t_tok", e.calibrated.tpot.get(), Seconds)],
+            e.calibrated.decode_throughput,
+            TokensPerSec,
+            Some("decode only: tokens per second while the batch decodes, no prefill; the batch chart's curve"),
+        ),
+        d(
+            "decode_throughput_floor_tokens_per_s",
+            "Decode throughput (floor)",
+            "X_dec",
+            "B / t_tok",
+            vec![t("B", batch, Count), t("t_tok", e.floor.tpot.get(), Seconds)],
+            e.floor.decode_throughput,
+            TokensPerSec,
+            Some("decode only, 100% of peak"),
+        ),
+        {
+            let (longest, by_window) = e.longest_context();
+            d(
+                "max_context",
+                "Longest context at this batch",
+                "ctx_max",
+                if by_window {
+                    "min(ctx_mem, window)"
+                } else {
+                    "largest ctx with M(ctx) ≤ capacity"
+                },
+                if by_window {
+                    vec![
+                        t("ctx_mem", e.max_context as f64, Count),
+                        t("window", e.context_window as f64, Count),
+                    ]
+                } else {
+                    vec![t("capacity", mem.capacity.get(), Bytes)]
+                },
+                longest as f64,
+                Count,
+                Some(if by_window {
+                    "prompt + output per sequence; ctx_mem is what memory allows, the model's context window is the tighter limit"
+                } else {
+                    "prompt + output per sequence; memory is the limit (the model's window is longer)"
+                }),
+            )
+        },
     ];
     if let Some(b) = e.kv_crossover_batch {
         v.push(d(
@@ -241,9 +289,10 @@ pub fn derivations(s: &Scenario, e: &Estimate) -> Vec<Derivation> {
         vec![],
         e.knee.batch,
         Count,
-        Some(match e.knee.cause {
-            KneeCause::Compute => "decode turns compute-bound here: more batch adds time per step",
-            KneeCause::KvCache => "KV-cache reads outgrow the weight reads here, before the ridge: each added sequence now costs its own cache read",
+        Some(match (e.knee_fits(), e.knee.cause) {
+            (false, _) => "past the largest batch that fits: memory runs out first, so throughput stops rising at the largest batch, not here",
+            (true, KneeCause::Compute) => "decode turns compute-bound here: more batch adds time per step",
+            (true, KneeCause::KvCache) => "KV-cache reads outgrow the weight reads here, before the ridge: each added sequence now costs its own cache read",
         }),
     ));
     if n > 1.0 {
@@ -327,7 +376,7 @@ fn tpot_floor(e: &Estimate) -> Derivation {
 fn tpot(s: &Scenario, e: &Estimate) -> Derivation {
     let (key, label, note) = (
         "tpot_s",
-        "Time per output token",
+        "Time per output token (calibrated)",
         "with the scenario's bandwidth and compute efficiencies",
     );
     if let Some(sp) = &e.speculative {

@@ -2,7 +2,7 @@
 //! crate draws it; a data table under each canvas is the accessible alternative.
 
 use crate::canvas::{ChartCanvas, Drawing};
-use crate::figure::derived;
+use crate::figure::{derived, timed};
 use crate::state::use_state;
 use leptos::prelude::*;
 use ridgepoint::units::{sig3, Unit};
@@ -323,8 +323,8 @@ pub fn RooflineSection() -> impl IntoView {
                 {derived(est, "decode.intensity", "Decode intensity", |e| e.decode.intensity.to_string())}
                 {derived(est, "decode.bound", "Decode is", |e: &Estimate| e.decode.bound.label().to_string())}
                 {derived(est, "prefill.intensity", "Prefill intensity", |e| e.prefill.intensity.to_string())}
-                {derived(est, "tpot_floor_s", "Decode step (floor)", |e| Unit::Seconds.format(e.floor.tpot.get()))}
-                {derived(est, "ttft_floor_s", "Prefill (floor)", |e| e.floor.ttft.to_string())}
+                {timed(est, "tpot_floor_s", "Time per output token (floor)", |e| Unit::Seconds.format(e.floor.tpot.get()))}
+                {timed(est, "ttft_floor_s", "Time to first token (floor)", |e| e.floor.ttft.to_string())}
             </div>
         </section>
     }
@@ -338,7 +338,7 @@ pub fn MemorySection() -> impl IntoView {
     let verdict = move || {
         est.with(|e| {
             let m = &e.memory;
-            if m.fits {
+            let verdict = if m.fits {
                 (
                     true,
                     format!(
@@ -356,6 +356,20 @@ pub fn MemorySection() -> impl IntoView {
                         Unit::Bytes.format(m.capacity.get())
                     ),
                 )
+            };
+            if m.fits && !e.within_window() {
+                (
+                    false,
+                    format!(
+                        "Fits in memory ({} of {} per GPU), but {} tokens per sequence are past the model's {}-token context window: it would not run.",
+                        Unit::Bytes.format(m.total.get()),
+                        Unit::Bytes.format(m.capacity.get()),
+                        Unit::Count.format(e.context as f64),
+                        Unit::Count.format(e.context_window as f64)
+                    ),
+                )
+            } else {
+                verdict
             }
         })
     };
@@ -372,7 +386,7 @@ pub fn MemorySection() -> impl IntoView {
                 {derived(est, "memory.activations_bytes", "Activations", |e| e.memory.activations.to_string())}
                 {derived(est, "memory.total_bytes", "Total per GPU", |e| e.memory.total.to_string())}
                 {derived(est, "max_batch", "Largest batch that fits", |e| e.max_batch.to_string())}
-                {derived(est, "max_context", "Longest context at this batch", |e| Unit::Count.format(e.max_context as f64))}
+                {derived(est, "max_context", "Longest context at this batch", ridgepoint::report::longest_context_text)}
             </div>
             <h3>"Which models fit on this GPU?"</h3>
             <p class="lede">"The seed asks whether Llama-70B fits on an A100-80GB. Here is every catalog model at each precision, at this batch and context."</p>
@@ -444,11 +458,12 @@ pub fn TimeSection() -> impl IntoView {
         <section class="card" id="sec-time" aria-labelledby="time-h">
             <h2 id="time-h">"Time estimates"</h2>
             <div class="figures">
-                {derived(est, "ttft_s", "Time to first token", |e| e.calibrated.ttft.to_string())}
-                {derived(est, "tpot_s", "Time per output token", |e| e.calibrated.tpot.to_string())}
-                {derived(est, "request_latency_s", "Request latency", |e| e.calibrated.request_latency.to_string())}
-                {derived(est, "throughput_tokens_per_s", "Throughput", |e| Unit::TokensPerSec.format(e.calibrated.throughput))}
-                {derived(est, "knee_batch", "Throughput knee at batch", |e| sig3(e.knee.batch))}
+                {timed(est, "ttft_s", "Time to first token (calibrated)", |e| e.calibrated.ttft.to_string())}
+                {timed(est, "tpot_s", "Time per output token (calibrated)", |e| e.calibrated.tpot.to_string())}
+                {timed(est, "request_latency_s", "Request latency (calibrated)", |e| e.calibrated.request_latency.to_string())}
+                {timed(est, "throughput_tokens_per_s", "Throughput with prefill (calibrated)", |e| Unit::TokensPerSec.format(e.calibrated.throughput))}
+                {timed(est, "decode_throughput_tokens_per_s", "Decode throughput (calibrated)", |e| Unit::TokensPerSec.format(e.calibrated.decode_throughput))}
+                {derived(est, "knee_batch", "Throughput knee", ridgepoint::report::knee_text)}
                 {derived(est, "spec.tokens_per_step", "Tokens per step (speculative)", |e| {
                     e.speculative.map(|s| sig3(s.tokens_per_step)).unwrap_or_else(|| "off".into())
                 })}
