@@ -108,9 +108,9 @@ fn memory_csv_is_in_bytes_and_the_decode_step_in_seconds() {
     let get = |id: &str| parse(&all.iter().find(|t| t.0 == id).unwrap().1.to_csv());
     let m = get("memory");
     assert_eq!(m[0], ["component", "memory_bytes", "share_of_capacity"]);
-    // The A100 80GB SXM holds 80 GB (shared/reference/gpus.tsv, NVIDIA's datasheet).
+    // The A100 80GB SXM holds 81,920 MiB as nvidia-smi reports it (the catalog row's source).
     let cap = m.iter().find(|r| r[0] == "capacity").unwrap();
-    assert_eq!(cap[1], "80000000000");
+    assert_eq!(cap[1], (81920u64 << 20).to_string());
     assert_eq!(cap[2], "1");
     // Llama-2-7B's 6,738,415,616 parameters (counted from its config's shapes:
     // crates/ridgepoint/tests/physics.rs L7_TOTAL) at 2 bytes each, in bytes.
@@ -158,7 +158,7 @@ fn fit_matrix_csv_is_one_row_per_model_and_format() {
         .iter()
         .find(|r| r[0] == "Llama-2-70B" && r[1] == "FP16")
         .expect("Llama-2-70B at FP16");
-    // ≈69e9 parameters × 2 bytes ≈ 138 GB: more than 80 GB, does not fit.
+    // ≈69e9 parameters × 2 bytes ≈ 138 GB: more than the A100's 85.9 GB, does not fit.
     let bytes: f64 = row[2].parse().unwrap();
     assert!(bytes > 130e9, "{row:?}");
     assert_eq!((row[4].as_str(), row[5].as_str()), ("0", "0"));

@@ -465,7 +465,7 @@ fn memory_bar_states_the_verdict() {
     let seed = render_all(&charts(&Spec::default()), WIDE, &light());
     let svg = by_id(&seed, "memory");
     for s in [
-        "fits (64.7 GB free)",
+        "fits (70.6 GB free)",
         "85.9 GB capacity",
         "total 15.3 GB",
         "weights 13.5 GB",
@@ -475,8 +475,9 @@ fn memory_bar_states_the_verdict() {
     }
     let big = render_all(&charts(&spec("model=llama-2-70b")), WIDE, &light());
     let svg = by_id(&big, "memory");
+    // 139.5 GB needed − 85.9 GB (81,920 MiB) = 53.6 GB over.
     assert!(
-        has_text(svg, "does not fit (59.5 GB over)"),
+        has_text(svg, "does not fit (53.6 GB over)"),
         "{:?}",
         text_of(svg)
     );
@@ -740,12 +741,12 @@ fn why_decode_states_the_ratio() {
 fn tables_and_descriptions_carry_the_key_numbers() {
     let c = charts(&Spec::default());
     assert!(c.roofline.describe().contains("ridge at 153 FLOP/B"));
-    assert!(c.memory.describe().contains("fits (64.7 GB free)"));
+    assert!(c.memory.describe().contains("fits (70.6 GB free)"));
     assert!(c
         .kv_crossover
         .describe()
         .contains("overtakes the weights at batch 12"));
-    assert!(c.kv_crossover.describe().contains("runs out at batch 58"));
+    assert!(c.kv_crossover.describe().contains("runs out at batch 63"));
     assert!(c.batch.describe().contains("batch 12 (KV reads)"));
     assert!(c.why.describe().contains("153×"));
     let t = c.kv_crossover.table();

@@ -131,14 +131,14 @@ fn batch_1_and_a_1_token_prompt_read_memory_bound() {
 
 #[test]
 fn a_model_that_does_not_fit_is_said_not_to_fit() {
-    // Llama-2-70B FP16: ≈69e9 weights × 2 bytes ≈ 138 GB on one 80 GB A100.
+    // Llama-2-70B FP16: ≈69e9 weights × 2 bytes ≈ 138 GB on one A100 of 81,920 MiB (85.9 GB).
     let all = words("v=1&model=llama-2-70b");
     let (_, d, _) = of(&all, "memory");
     assert!(d.contains("does not fit"), "{d}");
     let (_, d, _) = of(&all, "kv-crossover");
-    assert!(d.contains("does not fit in 80 GB even at batch 1"), "{d}");
+    assert!(d.contains("does not fit in 85.9 GB even at batch 1"), "{d}");
     let (_, d, _) = of(&all, "kv-context");
-    assert!(d.contains("does not fit in 80 GB at any context"), "{d}");
+    assert!(d.contains("does not fit in 85.9 GB at any context"), "{d}");
 }
 
 #[test]

@@ -535,7 +535,7 @@ mod tests {
 
     #[test]
     fn a_model_that_does_not_fit_says_so_first() {
-        // Llama-2-70B at FP16: ≈69e9 parameters × 2 bytes ≈ 138 GB > 80 GB on one A100.
+        // Llama-2-70B at FP16: ≈69e9 parameters × 2 bytes ≈ 138 GB > 85.9 GB (81,920 MiB) on one A100.
         let (_, t, w) = of(Spec {
             model: "llama-2-70b".into(),
             ..Spec::default()
@@ -544,7 +544,7 @@ mod tests {
         assert!(t.memory_needed > 130e9 && t.memory_needed > t.capacity);
         let c = t.caveat().expect("a caveat");
         assert!(c.starts_with("This setup does not fit: it needs 1"), "{c}");
-        assert!(c.contains("of 80 GB"), "{c}");
+        assert!(c.contains("of 85.9 GB"), "{c}"); // 81,920 MiB as nvidia-smi reports it
         // Nothing fits, so no knee or largest batch to compare with: ×8, said so.
         assert_eq!(t.compared, Compared::TimesEight);
         assert!(w[2].body.contains("batch 8 (×8)"), "{}", w[2].body);

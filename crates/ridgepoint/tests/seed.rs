@@ -139,7 +139,7 @@ fn derivations_show_formula_values_and_result() {
         Throughput with prefill (calibrated): X = B × out / T = 1 × 128 / 981 ms = 131 tok/s  (static batch, prefill included, all GPUs together)
         Decode throughput (calibrated): X_dec = B / t_tok = 1 / 7.02 ms = 142 tok/s  (decode only: tokens per second while the batch decodes, no prefill; the batch chart's curve)
         Decode throughput (floor): X_dec = B / t_tok = 1 / 7.02 ms = 142 tok/s  (decode only, 100% of peak)
-        Longest context at this batch: ctx_max = min(ctx_mem, window) = min(125,628, 4,096) = 4,096  (prompt + output per sequence; ctx_mem is what memory allows, the model's context window is the tighter limit)
+        Longest context at this batch: ctx_max = min(ctx_mem, window) = min(136,881, 4,096) = 4,096  (prompt + output per sequence; ctx_mem is what memory allows, the model's context window is the tighter limit)
         KV cache overtakes the weights at batch: B_kv = ceil(W_gpu / (kv × ctx × share)) = ceil(13.5 GB / (524 kB × 2,176 × 1)) = 12
         Throughput knee: B_knee = min(B_ridge, B_kv) = 12  (KV-cache reads outgrow the weight reads here, before the ridge: each added sequence now costs its own cache read)"#]]
     .assert_eq(
