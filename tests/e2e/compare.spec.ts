@@ -99,7 +99,7 @@ test("a comparing chart's data table and CSV hold A's rows after B's", async ({ 
   const fig = page.locator('[data-chart="ttft"]');
   const [csv] = await Promise.all([page.waitForEvent('download'), fig.getByRole('button', { name: /as CSV/ }).click()]);
   const text = (await import('node:fs')).readFileSync((await csv.path())!, 'utf8');
-  expect(text.split('\r\n')[0]).toMatch(/^scenario,prompt \(tokens\),/);
+  expect(text.split('\r\n')[0]).toMatch(/^scenario,prompt_tokens,ttft_floor_s,/);
   expect(text).toContain('\r\nA,');
   // Unpinned, the table is B's alone again.
   await page.getByTestId('unpin').click();

@@ -14,7 +14,7 @@ use ridgepoint::{catalog, Group, Precision, Spec};
 
 /// Named scenarios a reader can start from (query strings).
 pub const PRESETS: &[(&str, &str)] = &[
-    ("The seed: Llama-2-7B on A100 80GB, FP16", "v=1"),
+    ("The article's example: Llama-2-7B on A100 80GB, FP16", "v=1"),
     (
         "Llama-2-70B on 2× H100, FP8, batch 32",
         "v=1&gpu=h100-sxm&model=llama-2-70b&w=fp8&kv=fp8&batch=32&gpus=2",

@@ -479,8 +479,8 @@ pub fn prefill_intensity<DB: DrawingBackend>(
         d.ridge,
         (d.current_prompt, d.current_intensity),
         format!(
-            "{} tokens: {}",
-            n(d.current_prompt),
+            "{}: {}",
+            crate::tokens(d.current_prompt),
             fpb(d.current_intensity)
         ),
         crossing,

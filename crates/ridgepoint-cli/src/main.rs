@@ -12,8 +12,8 @@ mod validate;
 
 use args::{print_json, scenario_from, usage_error, Fail, Flags};
 
-use ridgepoint::units::{Seconds, Unit};
-use ridgepoint::{catalog, estimate, Estimate, KneeCause, Scenario};
+use ridgepoint::units::Seconds;
+use ridgepoint::{catalog, estimate, Estimate, Scenario};
 use serde_json::{json, Value};
 use std::process::ExitCode;
 
@@ -101,7 +101,10 @@ default {calibrated};
   ttft            until every request of the batch has its first token (the prefill)
   tpot            mean time per output token over the decode
   request latency until the last token: ttft + (output − 1) × tpot
-  throughput      batch × output / request latency, prefill included, all GPUs together
+  throughput with prefill
+                  batch × output / request latency, all GPUs together
+  decode throughput
+                  batch / time per output token: tokens per second while decoding
 
 Usage: ridgepoint estimate [scenario flags] [--json]
 
@@ -384,113 +387,6 @@ fn headline(s: &Scenario) -> String {
 }
 
 fn estimate_text(s: &Scenario, e: &Estimate) -> String {
-    let m = &e.memory;
-    let b = |v: f64| Unit::Bytes.format(v);
-    let t = |v: f64| Unit::Seconds.format(v);
-    let tps = |v: f64| Unit::TokensPerSec.format(v);
-    let ai = |v: f64| Unit::FlopPerByte.format(v);
-    let mut o = String::new();
-    let mut line = |l: String| {
-        o.push_str(&l);
-        o.push('\n');
-    };
-    line(headline(s));
-    line(String::new());
-    line(format!(
-        "Memory per GPU{}",
-        if s.gpus > 1 { " (tensor parallel)" } else { "" }
-    ));
-    line(format!("  weights            {:>10}", b(m.weights.get())));
-    line(format!(
-        "  KV cache           {:>10}   ({} sequence(s) × {} tokens)",
-        b(m.kv_cache.get()),
-        s.batch,
-        s.prompt as u64 + s.output as u64
-    ));
-    line(format!(
-        "  activations        {:>10}",
-        b(m.activations.get())
-    ));
-    line(format!("  runtime overhead   {:>10}", b(m.overhead.get())));
-    line(format!(
-        "  total              {:>10}   of {} — {}",
-        b(m.total.get()),
-        b(m.capacity.get()),
-        if m.fits { "fits" } else { "DOES NOT FIT" }
-    ));
-    line(format!(
-        "  largest batch that fits: {}; longest context at this batch: {} tokens",
-        e.max_batch,
-        Unit::Count.format(e.max_context as f64)
-    ));
-    line(match e.kv_crossover_batch {
-        Some(k) => format!("  KV cache outweighs the weights from batch {k}"),
-        None => "  KV cache never outweighs the weights".to_string(),
-    });
-    line(String::new());
-    line("Roofline (per GPU)".to_string());
-    line(format!(
-        "  peak {} ({}), bandwidth {}, ridge {}",
-        Unit::FlopsPerSec.format(e.peak.get()),
-        e.compute_precision.label(),
-        Unit::BytesPerSec.format(e.bandwidth.get()),
-        ai(e.ridge.get())
-    ));
-    for (name, p) in [("decode ", &e.decode), ("prefill", &e.prefill)] {
-        line(format!(
-            "  {name}  intensity {:>14}  {:<13}  compute {:>9}  memory {:>9}  all-reduce {:>9}",
-            ai(p.intensity.get()),
-            p.bound.label(),
-            t(p.compute_time.get()),
-            t(p.memory_time.get()),
-            t(p.comm_time.get())
-        ));
-    }
-    line(format!(
-        "  throughput knee at batch {} ({})",
-        Unit::Count.format(e.knee.batch),
-        match e.knee.cause {
-            KneeCause::Compute => "decode turns compute-bound",
-            KneeCause::KvCache => "KV-cache reads outgrow the weight reads",
-        }
-    ));
-    line(String::new());
-    let eff = &s.efficiency;
-    line(format!(
-        "Timing                      {:>12}  {:>12}",
-        "floor", "calibrated"
-    ));
-    let rows = [
-        (
-            "time to first token",
-            t(e.floor.ttft.get()),
-            t(e.calibrated.ttft.get()),
-        ),
-        (
-            "time per output token",
-            t(e.floor.tpot.get()),
-            t(e.calibrated.tpot.get()),
-        ),
-        (
-            "request latency",
-            t(e.floor.request_latency.get()),
-            t(e.calibrated.request_latency.get()),
-        ),
-        (
-            "throughput",
-            tps(e.floor.throughput),
-            tps(e.calibrated.throughput),
-        ),
-    ];
-    for (name, f, c) in rows {
-        line(format!("  {name:<24}  {f:>12}  {c:>12}"));
-    }
-    line(format!(
-        "  floor: 100% of peak; calibrated: bandwidth {:.0}%, compute {:.0}%, step overhead {}",
-        eff.bandwidth * 100.0,
-        eff.compute * 100.0,
-        Seconds(eff.layer_overhead.get())
-    ));
-    line("  throughput: batch × output / request latency, prefill included, all GPUs".to_string());
-    o
+    // One text for the CLI and the page's answers: the engine writes it.
+    ridgepoint::report::estimate_text(s, e)
 }

@@ -77,7 +77,7 @@ fn ChartBox(
     let st = use_state();
     let save_csv = move |_| {
         let csv = table.with_untracked(Table::to_csv);
-        crate::export::download_text(&csv, &format!("ridgepoint-{id}.csv"), "text/csv");
+        crate::export::download_text(&csv, &crate::export::file_name(st, id, "csv"), "text/csv");
     };
     let copied = RwSignal::new(false);
     let copy_embed = move |_| {
@@ -274,20 +274,7 @@ pub fn chart(id: &str) -> Option<AnyView> {
 #[component]
 pub fn WhyDecode() -> impl IntoView {
     let st = use_state();
-    let text = move || {
-        st.est.with(|e| {
-            format!(
-                "Each decode step reads {} from memory and does {} of arithmetic. At {} the reads take {}; at {} the math takes {}: {}× less.",
-                Unit::Bytes.format(e.decode.bytes.get()),
-                Unit::Flops.format(e.decode.flops.get()),
-                Unit::BytesPerSec.format(e.bandwidth.get()),
-                Unit::Seconds.format(e.decode.memory_time.get()),
-                Unit::FlopsPerSec.format(e.peak.get()),
-                Unit::Seconds.format(e.decode.compute_time.get()),
-                sig3(e.decode.memory_time.get() / e.decode.compute_time.get()),
-            )
-        })
-    };
+    let text = move || st.est.with(ridgepoint::takeaways::why_decode);
     view! {
         <section class="card" id="sec-why-decode" aria-labelledby="why-h">
             <h2 id="why-h">"Why decode is slow"</h2>
@@ -301,20 +288,24 @@ pub fn WhyDecode() -> impl IntoView {
 #[component]
 pub fn RooflineSection() -> impl IntoView {
     let st = use_state();
-    let show_ops = RwSignal::new(false);
+    let show_ops = RwSignal::new(crate::url::flag(crate::url::OPS_KEY));
     let readout = RwSignal::new(Readout::None);
     let (data, pinned) = roofline_memo(show_ops.into(), readout.into());
     let est = st.est;
     view! {
         <section class="card" id="sec-roofline" aria-labelledby="roofline-h">
-            <h2 id="roofline-h">"The roofline: prefill is compute-bound, decode is memory-bound"</h2>
+            <h2 id="roofline-h">{move || est.with(ridgepoint::takeaways::roofline_heading)}</h2>
             <p class="lede">
                 "Attainable FLOP/s is the lower of two roofs: bandwidth × arithmetic intensity, and the compute peak. "
                 "They meet at the ridge point; left of it a workload waits on memory, right of it on the tensor cores."
             </p>
             <label class="check">
                 <input type="checkbox" prop:checked=move || show_ops.get()
-                    on:change=move |ev| show_ops.set(event_target_checked(&ev)) />
+                    on:change=move |ev| {
+                        let on = event_target_checked(&ev);
+                        show_ops.set(on);
+                        crate::url::set_flag(crate::url::OPS_KEY, on);
+                    } />
                 " Show each operation (QKV, attention, output, MLP, LM head)"
             </label>
             <Chart data=data draw=roofline readout=readout pinned=pinned />
@@ -389,7 +380,7 @@ pub fn MemorySection() -> impl IntoView {
                 {derived(est, "max_context", "Longest context at this batch", ridgepoint::report::longest_context_text)}
             </div>
             <h3>"Which models fit on this GPU?"</h3>
-            <p class="lede">"The seed asks whether Llama-70B fits on an A100-80GB. Here is every catalog model at each precision, at this batch and context."</p>
+            <p class="lede">{move || st.scenario.with(ridgepoint::takeaways::fit_matrix_lede)}</p>
             {chart("fit-matrix")}
         </section>
     }
