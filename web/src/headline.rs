@@ -46,9 +46,26 @@ pub fn Headline() -> impl IntoView {
             </details>
         }
     };
+    // How far this profile's figures have been from published ones, and whether the link
+    // predates the calibration it is now read with.
+    let band = Memo::new(move |_| {
+        st.spec.with(|s| {
+            let p = s.profile();
+            let spread = match p.band {
+                Some(b) => b.sentence(),
+                None => "a lower bound on time, not a prediction".into(),
+            };
+            format!("{} profile: {spread}.", p.name)
+        })
+    });
+    let recalibrated = Memo::new(move |_| st.spec.with(|s| s.recalibrated()));
     view! {
         <section class="headline" data-testid="headline" aria-label="The answer">
             {(0..5).map(line).collect_view()}
+            <p class="hl-band" data-testid="headline-band">{move || band.get()}</p>
+            <Show when=move || recalibrated.with(Option::is_some)>
+                <p class="hl-band warn" data-testid="headline-recalibrated">{move || recalibrated.get().unwrap_or_default()}</p>
+            </Show>
             <Show when=move || !warnings.with(Vec::is_empty)>
                 <details class="hl warn" data-testid="headline-warnings">
                     <summary>

@@ -14,7 +14,10 @@ use ridgepoint::{catalog, Group, Precision, Spec};
 
 /// Named scenarios a reader can start from (query strings).
 pub const PRESETS: &[(&str, &str)] = &[
-    ("The article's example: Llama-2-7B on A100 80GB, FP16", "v=1"),
+    (
+        "The article's example: Llama-2-7B on A100 80GB, FP16",
+        "v=1",
+    ),
     (
         "Llama-2-70B on 2× H100, FP8, batch 32",
         "v=1&gpu=h100-sxm&model=llama-2-70b&w=fp8&kv=fp8&batch=32&gpus=2",
@@ -78,6 +81,10 @@ pub fn Panel() -> impl IntoView {
         "Custom model…",
         catalog::models().into_iter().map(|m| (m.id, m.name)),
     );
+    let engine_options: Vec<(String, String)> = ridgepoint::profile::PROFILES
+        .iter()
+        .map(|p| (p.id.to_string(), p.name.to_string()))
+        .collect();
     let draft_options: Vec<(String, String)> = std::iter::once(("off".into(), "Off".into()))
         .chain(catalog::models().into_iter().map(|m| (m.id, m.name)))
         .collect();
@@ -208,8 +215,26 @@ pub fn Panel() -> impl IntoView {
                 <Slider id="output" label="Output length" unit="tokens" range=OUTPUT_RANGE value=get(|s| s.output)
                     on_change=move |v| spec.update(|s| s.output = v) />
             </fieldset>
+            <fieldset>
+                <legend>"Serving engine"</legend>
+                <Select id="engine" label="Engine profile" options=engine_options
+                    value=Signal::derive(move || spec.with(|s| s.engine.clone()))
+                    on_change=move |v: String| if let Some(p) = ridgepoint::profile::profile(&v) {
+                        // The profile's efficiencies replace whatever was set by hand.
+                        spec.update(|s| {
+                            s.engine = v.clone();
+                            s.bw_eff = (p.efficiency.bandwidth * 100.0).round() as u32;
+                            s.compute_eff = (p.efficiency.compute * 100.0).round() as u32;
+                            s.layer_us = (p.efficiency.layer_overhead.get() * 1e6).round() as u32;
+                        })
+                    } />
+                <p class="hint" data-testid="engine-fit">{move || spec.with(|s| {
+                    let p = s.profile();
+                    format!("{}. Memory: {}.", p.fit, p.kv_budget.describe())
+                })}</p>
+            </fieldset>
             <Disclosure summary="Efficiency and overheads">
-                <p class="hint">"Defaults are fitted to published measurements; 100% / 0 gives the roofline floor."</p>
+                <p class="hint">"Defaults come from the engine profile; 100% / 0 gives the roofline floor."</p>
                 <Slider id="eb" label="Bandwidth achieved" unit="%" log=false range=EFF_RANGE value=get(|s| s.bw_eff)
                     on_change=move |v| spec.update(|s| s.bw_eff = v) />
                 <Slider id="ec" label="Compute achieved" unit="%" log=false range=EFF_RANGE value=get(|s| s.compute_eff)

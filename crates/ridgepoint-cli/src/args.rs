@@ -21,6 +21,8 @@ Scenario flags (defaults: Llama-2-7B on an A100 80GB, FP16, a 2,048-token prompt
   --prompt N      input tokens per request (1–1048576)            [2048]
   --output N      output tokens per request (1–1048576)           [128]
   --gpus N        GPUs in tensor parallel (1–64)                  [1]
+  --engine NAME   engine profile: floor calibrated trtllm vllm llama.cpp gpt-fast
+                  (its efficiencies and KV-cache memory rule)     [calibrated]
   --config FILE   the model from a Hugging Face config.json (- reads standard input);
                   the defaults it assumed go to standard error
   --link URL      the scenario of a page link (or its ?query); other flags override it";
@@ -175,7 +177,7 @@ pub(crate) fn print_json(v: &Value) {
 /// Flag name → query key of [`Spec::from_query`]. Most values pass through as they are; the
 /// fractions and gigabytes of the runtime flags are converted to the link's whole percent and
 /// megabytes by [`key_value`].
-pub(crate) const SCENARIO_KEYS: [(&str, &str); 20] = [
+pub(crate) const SCENARIO_KEYS: [(&str, &str); 21] = [
     ("gpu", "gpu"),
     ("model", "model"),
     ("weights", "w"),
@@ -189,6 +191,7 @@ pub(crate) const SCENARIO_KEYS: [(&str, &str); 20] = [
     ("prompt", "prompt"),
     ("output", "output"),
     ("gpus", "gpus"),
+    ("engine", "engine"),
     ("bandwidth-eff", "eb"),
     ("compute-eff", "ec"),
     ("layer-overhead-us", "layer"),

@@ -514,7 +514,11 @@ impl<'a> Ctx<'a> {
             overhead: Bytes(overhead),
             total: Bytes(total),
             capacity: Bytes(capacity),
-            fits: total <= capacity,
+            // The engine's rule for its cache (everything that is left, for the roofline).
+            fits: self
+                .s
+                .kv_budget
+                .fits(weights + activations + overhead, kv, capacity),
         }
     }
 }

@@ -20,6 +20,18 @@ use std::fmt;
 /// The version written as `v=` into every link.
 pub const VERSION: u32 = 1;
 
+/// The calibration the engine's default efficiencies and profiles belong to. A link carries
+/// `cal=` when it was made with another one; a link without it was made with calibration 1.
+pub const CALIBRATION: u32 = 1;
+
+/// Each calibration: its number, the day it took effect, and what changed.
+pub const CALIBRATIONS: &[(u32, &str, &str)] = &[(
+    1,
+    "2026-11-30",
+    "80% of peak bandwidth, 45% of the dense compute peak, 60 µs per layer per step, fitted to \
+     43 published figures",
+)];
+
 /// Inclusive ranges accepted for the integer inputs.
 pub const BATCH_RANGE: (u32, u32) = (1, 4096);
 pub const PROMPT_RANGE: (u32, u32) = (1, 1 << 20);
@@ -78,6 +90,11 @@ pub struct Spec {
     pub draft_tokens: u32,
     /// Acceptance rate, percent.
     pub acceptance: u32,
+    /// The engine profile (`profile::PROFILES` id): its efficiencies are the defaults of
+    /// `bw_eff`, `compute_eff` and `layer_us`, and its rule sizes the KV cache.
+    pub engine: String,
+    /// The calibration the link was made with ([`CALIBRATION`] for a new one).
+    pub calibration: u32,
 }
 
 impl Default for Spec {
@@ -103,8 +120,22 @@ impl Default for Spec {
             draft: None,
             draft_tokens: 4,
             acceptance: 70,
+            engine: crate::profile::DEFAULT.into(),
+            calibration: CALIBRATION,
         }
     }
+}
+
+/// A profile's efficiencies in the link's units: percent, percent, µs.
+fn profile_percents(id: &str) -> (u32, u32, u32) {
+    let e = crate::profile::profile(id)
+        .map(|p| p.efficiency)
+        .unwrap_or(Efficiency::CALIBRATED);
+    (
+        (e.bandwidth * 100.0).round() as u32,
+        (e.compute * 100.0).round() as u32,
+        (e.layer_overhead.get() * 1e6).round() as u32,
+    )
 }
 
 /// A field of a link that could not be used, and what was used instead.
@@ -123,12 +154,12 @@ impl fmt::Display for Problem {
 
 /// Every key a link may carry, in the order links write them.
 pub const KEYS: &[&str] = &[
-    "v", "gpu", "model", "w", "kv", "batch", "prompt", "output", "gpus", "eb", "ec", "layer",
-    "ovh", "draft", "k", "acc", "g.name", "g.mem", "g.bw", "g.fp16", "g.fp8", "g.int8", "g.fp4",
-    "g.link", "g.fp32", "g.sms", "g.sram", "g.l2", "m.name", "m.h", "m.i", "m.l", "m.nh", "m.kv",
-    "m.hd", "m.v", "m.ctx", "m.tie", "m.bias", "m.mlp", "m.pos", "m.e", "m.ea", "m.es", "m.ei",
-    "m.ed", "m.qr", "m.kvr", "m.nope", "m.rope", "m.vd", "m.sw", "m.swl", "m.ck", "m.ckl", "w.att",
-    "w.mlp", "w.exp", "w.emb", "w.head",
+    "v", "cal", "gpu", "model", "w", "kv", "batch", "prompt", "output", "gpus", "engine", "eb",
+    "ec", "layer", "ovh", "draft", "k", "acc", "g.name", "g.mem", "g.bw", "g.fp16", "g.fp8",
+    "g.int8", "g.fp4", "g.link", "g.fp32", "g.sms", "g.sram", "g.l2", "m.name", "m.h", "m.i",
+    "m.l", "m.nh", "m.kv", "m.hd", "m.v", "m.ctx", "m.tie", "m.bias", "m.mlp", "m.pos", "m.e",
+    "m.ea", "m.es", "m.ei", "m.ed", "m.qr", "m.kvr", "m.nope", "m.rope", "m.vd", "m.sw", "m.swl",
+    "m.ck", "m.ckl", "w.att", "w.mlp", "w.exp", "w.emb", "w.head",
 ];
 
 /// Shortens what a stranger typed before echoing it in a message.
@@ -484,6 +515,28 @@ impl Spec {
         let draft = r
             .get("draft")
             .map(|_| r.id("draft", |s| catalog::model(s).is_some(), "off"));
+        let engine = r.id(
+            "engine",
+            |s| crate::profile::profile(s).is_some() && s != CUSTOM,
+            &d.engine,
+        );
+        let engine = if engine == CUSTOM {
+            d.engine.clone()
+        } else {
+            engine
+        };
+        if let Some(p) = r.problems.iter_mut().find(|p| p.field == "engine") {
+            p.message = format!(
+                "{} (engines: {})",
+                p.message,
+                crate::profile::ids().join(", ")
+            );
+        }
+        let (eb, ec, layer) = profile_percents(&engine);
+        let calibration = match r.get("cal") {
+            None => 1,
+            Some(_) => r.int("cal", (1, CALIBRATION), CALIBRATION),
+        };
         let weights = r.precision("w", d.weights);
         // A group in the weights' own format is no group of its own (`to_query` leaves it out).
         let mut formats = GroupFormats::default();
@@ -502,13 +555,15 @@ impl Spec {
             prompt: r.int("prompt", PROMPT_RANGE, d.prompt),
             output: r.int("output", OUTPUT_RANGE, d.output),
             gpus: r.int("gpus", GPUS_RANGE, d.gpus),
-            bw_eff: r.int("eb", EFF_RANGE, d.bw_eff),
-            compute_eff: r.int("ec", EFF_RANGE, d.compute_eff),
-            layer_us: r.int("layer", LAYER_US_RANGE, d.layer_us),
+            bw_eff: r.int("eb", EFF_RANGE, eb),
+            compute_eff: r.int("ec", EFF_RANGE, ec),
+            layer_us: r.int("layer", LAYER_US_RANGE, layer),
             overhead_mb: r.int("ovh", OVERHEAD_MB_RANGE, d.overhead_mb),
             draft: draft.filter(|id| id != "off" && id != CUSTOM),
             draft_tokens: r.int("k", DRAFT_TOKENS_RANGE, d.draft_tokens),
             acceptance: r.int("acc", ACCEPT_RANGE, d.acceptance),
+            engine,
+            calibration,
         };
         (spec, r.problems)
     }
@@ -522,6 +577,8 @@ impl Spec {
                 q.push((key, value));
             }
         };
+        // A link without `cal` reads as calibration 1.
+        put("cal", self.calibration != 1, self.calibration.to_string());
         put("gpu", self.gpu != d.gpu, self.gpu.clone());
         put("model", self.model != d.model, self.model.clone());
         put("w", self.weights != d.weights, self.weights.id().into());
@@ -535,17 +592,12 @@ impl Spec {
         put("prompt", self.prompt != d.prompt, self.prompt.to_string());
         put("output", self.output != d.output, self.output.to_string());
         put("gpus", self.gpus != d.gpus, self.gpus.to_string());
-        put("eb", self.bw_eff != d.bw_eff, self.bw_eff.to_string());
-        put(
-            "ec",
-            self.compute_eff != d.compute_eff,
-            self.compute_eff.to_string(),
-        );
-        put(
-            "layer",
-            self.layer_us != d.layer_us,
-            self.layer_us.to_string(),
-        );
+        put("engine", self.engine != d.engine, self.engine.clone());
+        // Efficiencies are written where they differ from the engine profile's.
+        let (eb, ec, layer) = profile_percents(&self.engine);
+        put("eb", self.bw_eff != eb, self.bw_eff.to_string());
+        put("ec", self.compute_eff != ec, self.compute_eff.to_string());
+        put("layer", self.layer_us != layer, self.layer_us.to_string());
         put(
             "ovh",
             self.overhead_mb != d.overhead_mb,
@@ -688,7 +740,35 @@ impl Spec {
                     tokens: clamp(self.draft_tokens, DRAFT_TOKENS_RANGE),
                     acceptance: clamp(self.acceptance, ACCEPT_RANGE) as f64 / 100.0,
                 }),
+            kv_budget: crate::profile::profile(&self.engine)
+                .map(|p| p.kv_budget)
+                .unwrap_or(crate::profile::KvBudget::Remaining),
         }
+    }
+
+    /// The engine profile this spec names (the default for an unknown id).
+    pub fn profile(&self) -> &'static crate::profile::Profile {
+        crate::profile::profile(&self.engine)
+            .or_else(|| crate::profile::profile(crate::profile::DEFAULT))
+            .expect("the default profile exists")
+    }
+
+    /// Set when the link was made with an older calibration: what changed since, and when.
+    pub fn recalibrated(&self) -> Option<String> {
+        if self.calibration >= CALIBRATION {
+            return None;
+        }
+        let since: Vec<String> = CALIBRATIONS
+            .iter()
+            .filter(|(n, _, _)| *n > self.calibration)
+            .map(|(n, day, what)| format!("calibration {n} on {day} ({what})"))
+            .collect();
+        Some(format!(
+            "This link was made with calibration {}; the figures were recalibrated since: {}. \
+             They can differ from those shared with the link.",
+            self.calibration,
+            since.join("; ")
+        ))
     }
 }
 

@@ -3,6 +3,7 @@
 use crate::hardware::Gpu;
 use crate::model::Model;
 use crate::precision::Precision;
+pub use crate::profile::KvBudget;
 use crate::units::{Bytes, Seconds};
 
 /// How far real kernels sit from the roofs. [`Efficiency::PEAK`] gives the floor the seed
@@ -141,6 +142,9 @@ pub struct Scenario {
     /// Runtime memory per GPU outside weights, KV and activations (CUDA context, allocator).
     pub overhead: Bytes,
     pub speculative: Option<Speculative>,
+    /// How the serving engine sizes its KV cache (its profile's rule; the roofline's
+    /// [`KvBudget::Remaining`] by default).
+    pub kv_budget: KvBudget,
 }
 
 impl Scenario {

@@ -1298,6 +1298,10 @@ pub fn map_row(row: &Row) -> Vec<Result<Case, Skip>> {
         efficiency: Efficiency::CALIBRATED,
         overhead: DEFAULT_OVERHEAD,
         speculative: None,
+        // The row's engine sizes its cache its own way (a max-load run's batch depends on it).
+        kv_budget: crate::profile::profile(&row_engine(row))
+            .map(|p| p.kv_budget)
+            .unwrap_or(crate::profile::KvBudget::Remaining),
     };
     if max_load {
         let largest = evaluate(&scenario).max_batch;

@@ -217,6 +217,7 @@ fn scenario() -> impl Strategy<Value = Scenario> {
                         tokens,
                         acceptance,
                     }),
+                    kv_budget: ridgepoint::profile::KvBudget::Remaining,
                 }
             },
         )

@@ -238,3 +238,59 @@ fn a_refused_optional_gpu_figure_is_left_out_and_says_so() {
     assert!(!p.message.contains("NaN"), "{}", p.message);
     assert_eq!(spec.custom_gpu.map(|g| g.fp8), Some(None));
 }
+
+#[test]
+fn the_engine_profile_sets_default_efficiencies_and_the_cache_rule() {
+    use ridgepoint::profile::{self, KvBudget};
+    // TensorRT-LLM's profile: its efficiencies unless the link overrides one.
+    let (spec, problems) = Spec::from_query("v=1&engine=trtllm");
+    assert!(problems.is_empty(), "{problems:?}");
+    let p = profile::profile("trtllm").unwrap();
+    let s = spec.scenario();
+    // The link holds whole µs: 120 × 1e-6 s, within rounding of the profile's 120e-6.
+    assert_eq!(
+        (s.efficiency.bandwidth, s.efficiency.compute),
+        (p.efficiency.bandwidth, p.efficiency.compute)
+    );
+    assert!((s.efficiency.layer_overhead.get() - p.efficiency.layer_overhead.get()).abs() < 1e-12);
+    assert!(matches!(s.kv_budget, KvBudget::OfFree { fraction, .. } if fraction == 0.9));
+    // Round trip: the engine is written, its own efficiencies are not.
+    assert_eq!(spec.to_query(), "v=1&engine=trtllm");
+    let (spec2, _) = Spec::from_query("v=1&engine=trtllm&eb=70");
+    assert_eq!(spec2.scenario().efficiency.bandwidth, 0.70);
+    assert_eq!(spec2.scenario().efficiency.compute, p.efficiency.compute);
+    assert_eq!(spec2.to_query(), "v=1&engine=trtllm&eb=70");
+    // vLLM's rule (92% of the device) leaves less room than the roofline's: a smaller batch.
+    let fit = |q: &str| ridgepoint::evaluate(&Spec::from_query(q).0.scenario()).max_batch;
+    assert!(
+        fit("v=1&engine=vllm") < fit("v=1"),
+        "{} vs {}",
+        fit("v=1&engine=vllm"),
+        fit("v=1")
+    );
+    // An unknown engine is named and the default kept.
+    let (spec3, problems) = Spec::from_query("v=1&engine=nonsense");
+    assert_eq!(spec3.engine, profile::DEFAULT);
+    assert_eq!(problems.len(), 1);
+    assert_eq!(problems[0].field, "engine");
+    assert!(
+        problems[0].message.contains("nonsense"),
+        "{}",
+        problems[0].message
+    );
+}
+
+#[test]
+fn a_link_from_an_older_calibration_says_so() {
+    use ridgepoint::query::CALIBRATION;
+    let (spec, problems) = Spec::from_query("v=1");
+    assert!(problems.is_empty());
+    // No `cal`: made with calibration 1.
+    assert_eq!(spec.calibration, 1);
+    assert_eq!(spec.recalibrated().is_some(), CALIBRATION > 1);
+    // A calibration from the future is out of range: named, the current one used.
+    let (spec, problems) = Spec::from_query(&format!("v=1&cal={}", CALIBRATION + 1));
+    assert_eq!(spec.calibration, CALIBRATION);
+    assert_eq!(problems[0].field, "cal");
+    assert!(Spec::default().recalibrated().is_none());
+}
