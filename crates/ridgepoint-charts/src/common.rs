@@ -385,6 +385,12 @@ pub(crate) enum Swatch {
     Block(RGBColor),
 }
 
+/// `c` at `alpha` over `bg`, as an opaque colour (a legend swatch for a faint fill).
+pub(crate) fn over(c: RGBColor, bg: RGBColor, alpha: f64) -> RGBColor {
+    let m = |a: u8, b: u8| (a as f64 * alpha + b as f64 * (1.0 - alpha)).round() as u8;
+    RGBColor(m(c.0, bg.0), m(c.1, bg.1), m(c.2, bg.2))
+}
+
 /// A legend entry.
 #[derive(Clone, Debug)]
 pub(crate) struct Key {
@@ -546,6 +552,20 @@ impl<'a, DB: DrawingBackend> Canvas<'a, DB> {
                 (r.x1.round() as i32, r.y1.round() as i32),
             ],
             style,
+        ))
+    }
+
+    /// A filled polygon in pixels.
+    pub fn polygon(&self, pts: &[(f64, f64)], c: RGBAColor) -> Res<DB> {
+        self.area.draw(&Polygon::new(
+            pts.iter()
+                .map(|(x, y)| (x.round() as i32, y.round() as i32))
+                .collect::<Vec<_>>(),
+            ShapeStyle {
+                color: c,
+                filled: true,
+                stroke_width: 0,
+            },
         ))
     }
 
@@ -1274,6 +1294,38 @@ impl<'a, DB: DrawingBackend> Plot<'a, DB> {
     ) -> Res<DB> {
         let px: Vec<(f64, f64)> = pts.iter().map(|(x, y)| self.px(*x, *y, right)).collect();
         self.pixel_line(&px, color, width, dash, avoid)
+    }
+
+    /// The band between `lo` and `hi` over `xs` (data units; the right axis with `right`),
+    /// filled faintly and clamped to the plot: the spread published figures had around the
+    /// estimate.
+    pub fn band(
+        &mut self,
+        xs: &[f64],
+        lo: &[f64],
+        hi: &[f64],
+        right: bool,
+        color: RGBColor,
+    ) -> Res<DB> {
+        let r = self.rect;
+        let clamp = |(x, y): (f64, f64)| (clampf(x, r.x0, r.x1), clampf(y, r.y0, r.y1));
+        let mut pts: Vec<(f64, f64)> = xs
+            .iter()
+            .zip(hi)
+            .filter(|(x, y)| x.is_finite() && y.is_finite() && **y > 0.0)
+            .map(|(x, y)| clamp(self.px(*x, *y, right)))
+            .collect();
+        let lower: Vec<(f64, f64)> = xs
+            .iter()
+            .zip(lo)
+            .filter(|(x, y)| x.is_finite() && y.is_finite() && **y > 0.0)
+            .map(|(x, y)| clamp(self.px(*x, *y, right)))
+            .collect();
+        if pts.len() < 2 || lower.len() < 2 {
+            return Ok(());
+        }
+        pts.extend(lower.into_iter().rev());
+        self.c.polygon(&pts, color.mix(0.16))
     }
 
     /// A pixel polyline clipped to the plot.

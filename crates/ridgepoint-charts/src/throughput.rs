@@ -41,9 +41,19 @@ pub struct BatchThroughputData {
     pub measured_step: Vec<MeasuredPoint>,
     /// A pinned scenario's calibrated lines and points (compare mode).
     pub pinned: Option<Pinned>,
+    /// The engine profile's spread of measured / estimated (p10, p90): a band around the
+    /// calibrated throughput.
+    pub band: Option<(f64, f64)>,
 }
 
 impl BatchThroughputData {
+    /// With the profile's band (measured / estimated at p10 and p90).
+    pub fn with_band(mut self, band: Option<(f64, f64)>) -> BatchThroughputData {
+        self.band =
+            band.filter(|(lo, hi)| lo.is_finite() && hi.is_finite() && lo <= hi && *lo > 0.0);
+        self
+    }
+
     pub fn from_series(s: &Series, e: &Estimate) -> BatchThroughputData {
         let batch = workload(e).0;
         let (floor, cal) = (e.decode.time.get(), e.decode.calibrated_time.get());
@@ -65,6 +75,7 @@ impl BatchThroughputData {
             measured_throughput: Vec::new(),
             measured_step: Vec::new(),
             pinned: None,
+            band: None,
         }
     }
 
@@ -323,6 +334,16 @@ pub fn batch_throughput<DB: DrawingBackend>(
             "published measurement",
         ));
     }
+    if d.band.is_some() {
+        keys.push(Key::new(
+            Swatch::Block(crate::common::over(tc, t.background, 0.16)),
+            if compact {
+                "published spread"
+            } else {
+                "published spread (p10–p90)"
+            },
+        ));
+    }
     keys.extend(pinned_key(t, &d.pinned));
     // Axis text in the line colours, darkened towards the text colour to stay legible.
     let (sl, tl) = (blend(sc, t.text, 0.35), blend(tc, t.text, 0.2));
@@ -373,6 +394,11 @@ pub fn batch_throughput<DB: DrawingBackend>(
     if oom <= x1 {
         let px = p.x.px(oom.max(x0));
         crate::kv::oom_band(&mut p, t, px)?;
+    }
+    if let Some((lo, hi)) = d.band {
+        let low: Vec<f64> = d.throughput.iter().map(|v| v * lo).collect();
+        let high: Vec<f64> = d.throughput.iter().map(|v| v * hi).collect();
+        p.band(&d.batch, &low, &high, true, tc)?;
     }
     p.line(&pts(&d.step_floor), false, sc, tw, dash, true)?;
     p.line(&pts(&d.throughput_floor), true, tc, tw, dash, true)?;

@@ -34,9 +34,19 @@ pub struct TtftData {
     pub measured: Vec<MeasuredPoint>,
     /// A pinned scenario's calibrated line and point (compare mode).
     pub pinned: Option<Pinned>,
+    /// The engine profile's spread of measured / estimated (p10, p90): a band around the
+    /// calibrated line.
+    pub band: Option<(f64, f64)>,
 }
 
 impl TtftData {
+    /// With the profile's band (measured / estimated at p10 and p90).
+    pub fn with_band(mut self, band: Option<(f64, f64)>) -> TtftData {
+        self.band =
+            band.filter(|(lo, hi)| lo.is_finite() && hi.is_finite() && lo <= hi && *lo > 0.0);
+        self
+    }
+
     pub fn from_series(s: &Series, e: &Estimate) -> TtftData {
         let (batch, prompt, _) = workload(e);
         TtftData {
@@ -54,6 +64,7 @@ impl TtftData {
             window_limited: e.longest_context().1,
             measured: Vec::new(),
             pinned: None,
+            band: None,
         }
     }
 
@@ -235,6 +246,16 @@ pub fn ttft<DB: DrawingBackend>(
             "published measurement",
         ));
     }
+    if d.band.is_some() {
+        keys.push(Key::new(
+            Swatch::Block(crate::common::over(t.prefill, t.background, 0.16)),
+            if compact {
+                "published spread"
+            } else {
+                "published spread (p10–p90)"
+            },
+        ));
+    }
     keys.extend(pinned_key(t, &d.pinned));
     let title = if d.batch > 1.0 {
         format!("prompt length (tokens), batch {}", n(d.batch))
@@ -276,6 +297,11 @@ pub fn ttft<DB: DrawingBackend>(
             format!("{why} from {} tokens", n(stop))
         };
         p.vline_label(px, &text, t.text, true)?;
+    }
+    if let Some((lo, hi)) = d.band {
+        let low: Vec<f64> = d.calibrated.iter().map(|v| v * lo).collect();
+        let high: Vec<f64> = d.calibrated.iter().map(|v| v * hi).collect();
+        p.band(&d.tokens, &low, &high, false, t.prefill)?;
     }
     p.line(
         &line(&d.tokens, &d.floor),

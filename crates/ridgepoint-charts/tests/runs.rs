@@ -127,3 +127,36 @@ fn the_context_chart_marks_the_window() {
     // Past the window and past memory: two bands.
     assert_eq!(bands(&svg), 2);
 }
+
+/// The profile's band: a faint polygon around the calibrated line (filled at 16%), keyed in the
+/// legend, only when a band is given; its corners scale the calibrated figures.
+#[test]
+fn the_error_band_is_drawn_only_when_the_profile_has_one() {
+    let (s, e) = data("v=1&engine=trtllm");
+    let faint = |svg: &str| svg.matches("<polygon").count();
+    let plain = TtftData::from_series(&s, &e);
+    let banded = TtftData::from_series(&s, &e).with_band(Some((0.57, 1.17)));
+    assert_eq!(banded.band, Some((0.57, 1.17)));
+    let (a, b) = (render!(&plain, ttft), render!(&banded, ttft));
+    assert!(!has(&a, "published spread"), "no band, no key");
+    assert!(has(&b, "published spread (p10–p90)"));
+    assert_eq!(faint(&b), faint(&a) + 1, "one band polygon");
+    assert!(b.contains("opacity=\"0.16\""));
+    // A band that is not one (low above high, or not finite) is dropped.
+    assert_eq!(
+        TtftData::from_series(&s, &e)
+            .with_band(Some((1.2, 0.9)))
+            .band,
+        None
+    );
+    assert_eq!(
+        TtftData::from_series(&s, &e)
+            .with_band(Some((f64::NAN, 1.0)))
+            .band,
+        None
+    );
+    let t = BatchThroughputData::from_series(&s, &e).with_band(Some((0.57, 1.17)));
+    let svg = render!(&t, batch_throughput);
+    assert!(has(&svg, "published spread (p10–p90)"));
+    assert!(svg.contains("opacity=\"0.16\""));
+}

@@ -227,9 +227,13 @@ pub fn chart(id: &str) -> Option<AnyView> {
             from_series!($t, $draw, $class, |d: $t| d)
         };
         ($t:ty, $draw:expr, $class:expr, published) => {
+            // Published points, and the engine profile's spread around the calibrated line.
             from_series!($t, $draw, $class, |d: $t| st
                 .published
-                .with(|p| d.with_published(p)))
+                .with(|p| d.with_published(p))
+                .with_band(
+                    st.spec.with(|s| s.profile().band.map(|b| (b.low, b.high)))
+                ))
         };
         ($t:ty, $draw:expr, $class:expr, $extra:expr) => {{
             let a = overlay!($t);
