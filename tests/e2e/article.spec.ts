@@ -43,7 +43,8 @@ test.describe('GPU card', () => {
     const card = app.section('gpu');
     await expect(card.getByRole('heading', { level: 2 })).toHaveText('NVIDIA A100 80GB SXM');
     const specs = card.getByRole('table', { name: 'Specifications' });
-    await expect(app.specRow(specs, 'Memory').getByRole('cell')).toHaveText('80 GB');
+    // nvidia-smi reports 81,920 MiB for the A100 80GB: 85.9 × 10⁹ B = 80 GiB.
+    await expect(app.specRow(specs, 'Memory').getByRole('cell')).toHaveText('85.9 GB (80 GiB)');
     await expect(app.specRow(specs, 'Bandwidth').getByRole('cell')).toHaveText('2.04 TB/s');
     await expect(app.specRow(specs, 'SMs / compute units').getByRole('cell')).toHaveText('108');
     const peaks = card.getByRole('table', { name: 'Dense peaks and ridge points' });
@@ -55,7 +56,7 @@ test.describe('GPU card', () => {
     await expect(app.specRow(peaks, 'FP8')).toHaveCount(0);
     const hierarchy = card.getByRole('img', { name: /^Memory hierarchy of the NVIDIA A100 80GB SXM/ });
     await expect(hierarchy).toBeVisible();
-    await expect(hierarchy).toContainText('80 GB');
+    await expect(hierarchy).toContainText('85.9 GB');
   });
 
   test("states the seed's SRAM/HBM ratios: ~4000× larger, ~13× slower", async ({ page }) => {
@@ -104,7 +105,7 @@ test.describe('Why decode is slow', () => {
     const text = (await lede.textContent())!;
     const reads = quantity(/the reads take ([^;]+);/.exec(text)![1]);
     const math = quantity(/the math takes ([^:]+):/.exec(text)![1]);
-    const ratio = Number(/: ([\d.]+)× less/.exec(text)![1]);
+    const ratio = Number(/take ([\d.]+)× longer than the math/.exec(text)![1]);
     expect(reads).toBeGreaterThan(6.4e-3);
     expect(reads).toBeLessThan(7.1e-3);
     expect(math).toBeGreaterThan(40e-6);
@@ -112,7 +113,7 @@ test.describe('Why decode is slow', () => {
     expect(ratio).toBeGreaterThan(140);
     expect(ratio).toBeLessThan(160);
     await expect(lede).toContainText(`the reads take ${SEED.tpotFloor}`);
-    await expect(lede).toContainText('at 312 TFLOP/s the math takes 45.9 µs: 153× less');
+    await expect(lede).toContainText('at 312 TFLOP/s the math takes 45.9 µs: the memory reads take 153× longer than the math');
   });
 
   test('with a one-token context the step reads only the weights: 13.2 GB in 6.48 ms', async ({ page }) => {
@@ -133,10 +134,10 @@ test.describe('Why decode is slow', () => {
     await app.select('GPU').selectOption('h100-sxm');
     // The same 14,321,975,296 B and 14,321,451,008 FLOP on the H100:
     //   14,321,975,296 B / 3.35 TB/s = 4.28 ms; 14,321,451,008 FLOP / 989.4 TFLOP/s = 14.5 µs;
-    //   4.2752 ms / 14.475 µs = 295× less.
+    //   4.2752 ms / 14.475 µs = 295× longer.
     const lede = app.section('why-decode').locator('.lede');
     await expect(lede).toContainText('At 3.35 TB/s the reads take 4.28 ms');
-    await expect(lede).toContainText('at 989 TFLOP/s the math takes 14.5 µs: 295× less');
+    await expect(lede).toContainText('at 989 TFLOP/s the math takes 14.5 µs: the memory reads take 295× longer than the math');
     await app.expectRedrawn('why-decode', before);
     await expect(app.chart('why-decode')).toHaveAccessibleName(
       /reads 14\.3 GB in 4\.28 ms at 3\.35 TB\/s but computes 14\.3 GFLOP in 14\.5 µs at 989 TFLOP\/s/,
@@ -232,7 +233,8 @@ test.describe('Memory', () => {
   test("the seed's 7B at FP16 fits: 13.5 GB of weights, 15.3 GB of 80 GB", async ({ page }) => {
     const app = new Article(page);
     await app.goto();
-    await expect(page.getByTestId('verdict')).toHaveText('Fits: 15.3 GB of 80 GB per GPU.');
+    // 81,920 MiB as the device reports it: 85.9 GB.
+    await expect(page.getByTestId('verdict')).toHaveText('Fits: 15.3 GB of 85.9 GB per GPU.');
     await expect(app.figure('memory.weights_bytes')).toHaveText(SEED.weights);
     await expect(app.figure('memory.kv_cache_bytes')).toHaveText('1.14 GB');
     await expect(app.figure('memory.total_bytes')).toHaveText('15.3 GB');
@@ -248,7 +250,7 @@ test.describe('Memory', () => {
     //   weights 68,976,648,192 × 2 B = 137,953,296,384 B = 138 GB
     //   + KV 327,680 B × 2176 tokens = 0.713 GB + activations 2048 × (4 × 8192 + 2 × 28,672) × 2 B
     //   + 32,000 × 4 B = 0.369 GB + 0.5 GB overhead = 139.5 GB > 80 GB
-    await expect(page.getByTestId('verdict')).toHaveText('Does not fit: 140 GB needed, 80 GB available per GPU.');
+    await expect(page.getByTestId('verdict')).toHaveText('Does not fit: 140 GB needed, 85.9 GB available per GPU.');
     await expect(app.figure('memory.weights_bytes')).toHaveText('138 GB');
     await app.expectRedrawn('memory', before);
     await expect(app.chart('memory')).toHaveAccessibleName(/^Memory per GPU: weights 138 GB/);
@@ -257,7 +259,7 @@ test.describe('Memory', () => {
     const again = await app.draws('memory');
     await app.select('Weight precision').selectOption('int4');
     // 68,976,648,192 × 4.25 / 8 = 36.64 GB + 0.713 + 0.369 + 0.5 = 38.2 GB
-    await expect(page.getByTestId('verdict')).toHaveText('Fits: 38.2 GB of 80 GB per GPU.');
+    await expect(page.getByTestId('verdict')).toHaveText('Fits: 38.2 GB of 85.9 GB per GPU.');
     await app.expectRedrawn('memory', again);
     await expect(app.chart('memory')).toHaveAccessibleName(/^Memory per GPU: weights 36\.6 GB/);
   });
@@ -265,7 +267,7 @@ test.describe('Memory', () => {
   test('the fit matrix renders every catalog model at each precision', async ({ page }) => {
     const app = new Article(page);
     await app.goto();
-    await expectRendered(app, 'fit-matrix', /^Which models fit on NVIDIA A100 80GB SXM \(80 GB\)/, 20);
+    await expectRendered(app, 'fit-matrix', /^Which models fit on NVIDIA A100 80GB SXM \(85\.9 GB\)/, 20);
     const modelOptions = await app.select('Model').locator('option').count();
     // One row per catalog model (the Model select also offers "Custom model…").
     await expect(app.tableRows('fit-matrix')).toHaveCount(modelOptions - 1);
@@ -303,7 +305,7 @@ test.describe('Memory', () => {
     await expect(qwen.nth(1)).toHaveText('66.9 GB (fits)');
     await app.select('GPU').selectOption('a100-40gb-sxm');
     await app.expectRedrawn('fit-matrix', before);
-    await expect(app.chart('fit-matrix')).toHaveAccessibleName(/^Which models fit on NVIDIA A100 40GB SXM \(40 GB\)/);
+    await expect(app.chart('fit-matrix')).toHaveAccessibleName(/^Which models fit on NVIDIA A100 40GB SXM \(42\.9 GB\)/);
     await expect(qwen.nth(1)).toHaveText('66.9 GB (does not fit)');
   });
 });

@@ -111,7 +111,8 @@ test('CSV: one header row of unit-named columns and numbers a spreadsheet can us
     if (chart === 'memory') {
       expect(header).toEqual(['component', 'memory_bytes', 'share_of_capacity']);
       // The A100 80GB SXM's 80 GB (shared/reference/gpus.tsv), in bytes.
-      expect(lines).toContain('capacity,80000000000,1');
+      // 81,920 MiB, as nvidia-smi reports the A100 80GB.
+      expect(lines).toContain('capacity,85899345920,1');
     }
     if (chart === 'batch-throughput') expect(header).toContain('step_floor_s');
     if (chart === 'ttft') expect(header).toContain('ttft_calibrated_s');

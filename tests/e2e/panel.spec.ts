@@ -43,7 +43,7 @@ test.describe('Presets', () => {
     await app.goto('v=1&gpu=rtx-4090&model=llama-3.1-8b&w=int4&batch=8');
     // 8,030,261,248 parameters × 4.25 bits (INT4 + group-128 scale and zero) / 8 = 4.27 GB
     await expect(app.figure('memory.weights_bytes')).toHaveText('4.27 GB');
-    await app.select('Preset').selectOption({ label: 'The seed: Llama-2-7B on A100 80GB, FP16' });
+    await app.select('Preset').selectOption({ label: "The article's example: Llama-2-7B on A100 80GB, FP16" });
     await expect(page).toHaveURL(/\?v=1$/);
     await expect(app.select('GPU')).toHaveValue('a100-80gb-sxm');
     await expect(app.figure('memory.weights_bytes')).toHaveText('13.5 GB');

@@ -59,7 +59,7 @@ test('a model that does not fit says so before any time', async ({ page }) => {
   // Llama-2-70B at FP16: ≈69e9 weights × 2 bytes ≈ 138 GB, more than one A100's 80 GB.
   await takeaways(page, 'v=1&model=llama-2-70b');
   const caveat = page.getByTestId('takeaways-caveat');
-  await expect(caveat).toContainText(/^This setup does not fit: it needs 1\d\d GB per GPU of 80 GB\./);
+  await expect(caveat).toContainText(/^This setup does not fit: it needs 1\d\d GB per GPU of 85\.9 GB\./);
   // Nothing larger than batch 1 fits: the batching takeaway compares with ×8 and says so.
   await expect(page.getByTestId('takeaways').getByRole('listitem').nth(2)).toContainText('at batch 8 (×8)');
 });
@@ -98,9 +98,15 @@ test('compare shows throughput per GPU beside the total', async ({ page }) => {
   await expect(row('Throughput')).toBeVisible();
   await expect(row('Throughput per GPU')).toBeVisible();
   const num = async (label: string, col: number) =>
-    Number((await row(label).getByRole('cell').nth(col).innerText()).replace(/[^\d.]/g, ''));
+    // textContent, not innerText: an off-screen section (content-visibility: auto) has no
+    // rendered text to read.
+    Number(((await row(label).getByRole('cell').nth(col).textContent()) ?? '').replace(/[^\d.]/g, ''));
   // A runs on one GPU: per GPU is the total; B on two: half of it (to the 3 digits shown).
   expect(await num('Throughput per GPU', 0)).toBe(await num('Throughput', 0));
+  // B's column fills in once its estimate is made: wait for it before reading.
+  for (const label of ['Throughput', 'Throughput per GPU']) {
+    await expect(row(label).getByRole('cell').nth(1)).toHaveText(/tok\/s/);
+  }
   const [total, per] = [await num('Throughput', 1), await num('Throughput per GPU', 1)];
   expect(Math.abs(per - total / 2) / per).toBeLessThan(0.01);
 });

@@ -24,7 +24,15 @@ pub fn GpuCard() -> impl IntoView {
         let g = gpu.get();
         let opt = |v: Option<f64>, u: Unit| v.map(|v| u.format(v)).unwrap_or_else(|| "—".into());
         let rows = vec![
-            ("Memory", Unit::Bytes.format(g.memory.get())),
+            // Decimal GB like every other memory figure, then the binary GiB devices report.
+            (
+                "Memory",
+                format!(
+                    "{} ({} GiB)",
+                    Unit::Bytes.format(g.memory.get()),
+                    sig3(g.memory.get() / (1024.0 * 1024.0 * 1024.0))
+                ),
+            ),
             ("Bandwidth", Unit::BytesPerSec.format(g.bandwidth.get())),
             (
                 "SMs / compute units",
