@@ -7,8 +7,8 @@ import { expect, test } from './fixtures';
 import { Article } from './page';
 
 const section = (page: Page) => page.getByTestId('advise');
-const rows = (page: Page) => section(page).locator('tr.adv-row');
-const row = (page: Page, lever: string) => page.locator(`tr#advise-${lever}`);
+const rows = (page: Page) => section(page).locator('tbody.adv-row');
+const row = (page: Page, lever: string) => page.locator(`#advise-${lever}`);
 const LEVERS = [
   'weights-fp8', 'weights-int8', 'weights-int4', 'weights-fp4', 'kv-fp8', 'batch-x2', 'batch-x4',
   'batch-knee', 'tp-x2', 'speculative', 'prefix-caching', 'chunked-prefill', 'fused-attention',

@@ -54,9 +54,9 @@ fn time_ratio(r: f64) -> String {
     if (r - 1.0).abs() < 1e-3 {
         "same".into()
     } else if r < 1.0 {
-        format!("{}× faster", sig3(1.0 / r))
+        format!("{}× faster", times(1.0 / r))
     } else {
-        format!("{}× slower", sig3(r))
+        format!("{}× slower", times(r))
     }
 }
 
@@ -65,7 +65,18 @@ fn amount_ratio(r: f64, what: &str) -> String {
     if (r - 1.0).abs() < 1e-3 {
         "same".into()
     } else {
-        format!("{}× the {what}", sig3(r))
+        format!("{}× the {what}", times(r))
+    }
+}
+
+/// A ratio's digits: three decimals within 1% of 1 (so "1.004×", not "1×"), two below 10.
+fn times(r: f64) -> String {
+    if (r - 1.0).abs() < 0.01 {
+        format!("{r:.3}")
+    } else if r < 10.0 {
+        format!("{r:.2}")
+    } else {
+        sig3(r)
     }
 }
 
@@ -132,12 +143,14 @@ fn row_view(r: Row, base: &Figures) -> impl IntoView {
             _ => "Cannot apply",
         };
         return view! {
-            <tr id=anchor class="adv-row adv-off" data-lever=id data-outcome=outcome data-fit=fit_attr>
-                {lever_cell}
-                <td class="adv-why" colspan="7" data-label="Why">
-                    <strong class="adv-status">{status}": "</strong>{r.why.clone()}
-                </td>
-            </tr>
+            <tbody id=anchor class="adv-row adv-off" data-lever=id data-outcome=outcome data-fit=fit_attr>
+                <tr>
+                    {lever_cell}
+                    <td class="adv-why" colspan="6" data-label="Why">
+                        <strong class="adv-status">{status}": "</strong>{r.why.clone()}
+                    </td>
+                </tr>
+            </tbody>
         }
         .into_any();
     };
@@ -168,8 +181,9 @@ fn row_view(r: Row, base: &Figures) -> impl IntoView {
     });
     let no_link = link_note(&r);
     view! {
-        <tr id=anchor class="adv-row" class:adv-stops=matches!(r.fit, Some(FitChange::StopsFitting))
+        <tbody id=anchor class="adv-row" class:adv-stops=matches!(r.fit, Some(FitChange::StopsFitting))
             data-lever=id data-outcome=outcome data-fit=fit_attr>
+            <tr class="adv-nums">
             {lever_cell}
             {cell("TTFT", time_ratio(c.ttft), secs(after.timing.ttft.get()))}
             {cell("Time per output token", time_ratio(c.tpot), secs(after.timing.tpot.get()))}
@@ -180,12 +194,18 @@ fn row_view(r: Row, base: &Figures) -> impl IntoView {
                 format!("{} of {}", bytes(mem_after), bytes(after.memory.capacity.get())),
             )}
             <td data-label="Largest batch">{format!("{} → {}", c.max_batch.0, c.max_batch.1)}</td>
-            <td data-label="Bound after">{bounds(&after)}</td>
-            <td class="adv-why" data-label="Why">
-                <p>{r.why.clone()}</p>
-                <div class="adv-actions">{actions}{no_link}</div>
+            <td data-label="Bound after">
+                <span class="adv-bound">{format!("decode {}", after.decode.bound.label())}</span>
+                <span class="adv-bound">{format!("prefill {}", after.prefill.bound.label())}</span>
             </td>
-        </tr>
+            </tr>
+            <tr class="adv-because">
+                <td class="adv-why" colspan="7" data-label="Why">
+                    <p>{r.why.clone()}</p>
+                    <div class="adv-actions">{actions}{no_link}</div>
+                </td>
+            </tr>
+        </tbody>
     }
     .into_any()
 }
@@ -308,10 +328,9 @@ pub fn AdviseSection() -> impl IntoView {
                                     <th scope="col">"Memory per GPU"</th>
                                     <th scope="col">"Largest batch"</th>
                                     <th scope="col">"Bound after"</th>
-                                    <th scope="col">"Why"</th>
                                 </tr>
                             </thead>
-                            <tbody>{rows}</tbody>
+                            {rows}
                         </table>
                     </div>
                 }
