@@ -37,6 +37,7 @@ test('the default scenario has one row per lever, each with its anchor and the h
     await expect(row(page, id)).toHaveAttribute('data-outcome', 'assumed');
     await expect(row(page, id)).toHaveClass(/adv-off/);
     await expect(row(page, id)).toContainText('Already assumed');
+    await expect(row(page, id)).not.toContainText('Already assumed: Already assumed');
   }
   // FP16 KV → FP8 halves each cached element: less memory, and an "Apply" button.
   await expect(row(page, 'kv-fp8')).toHaveAttribute('data-outcome', 'applied');
@@ -46,6 +47,16 @@ test('the default scenario has one row per lever, each with its anchor and the h
   await expect(row(page, 'weights-fp8')).toContainText('no FP8 tensor cores');
   // Batch 1 → 2 on Llama-2-7B at FP16 (13.5 GB weights, 0.5 MiB of KV per token) still fits.
   await expect(row(page, 'batch-x2')).toHaveAttribute('data-fit', 'fits');
+});
+
+test('off screen the advice waits; near the viewport it is computed', async ({ page }) => {
+  const app = new Article(page);
+  await app.goto('v=1');
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await expect(section(page)).toContainText('Computed when this section is on screen.');
+  await expect(rows(page)).toHaveCount(0);
+  await section(page).scrollIntoViewIfNeeded();
+  await expect(rows(page)).toHaveCount(LEVERS.length);
 });
 
 test('the goal in the link reorders the rows, and the picker writes it', async ({ page }) => {

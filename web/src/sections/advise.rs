@@ -147,7 +147,7 @@ fn row_view(r: Row, base: &Figures) -> impl IntoView {
                 <tr>
                     {lever_cell}
                     <td class="adv-why" colspan="6" data-label="Why">
-                        <strong class="adv-status">{status}": "</strong>{r.why.clone()}
+                        {(!r.why.starts_with(status)).then(|| view! { <strong class="adv-status">{status}": "</strong> })}{r.why.clone()}
                     </td>
                 </tr>
             </tbody>
