@@ -98,6 +98,17 @@ test('Apply on FP8 KV sets kv in the link and the headline reads what the row sa
   await expect(row(page, 'kv-fp8')).toContainText('already in FP8');
 });
 
+test('Apply on INT4 weights replaces a wider group format and keeps the rest of the link', async ({ page }) => {
+  // Attention stored at FP8 (8 bits) is wider than INT4 (4.25 bits): the lever stores every
+  // group in INT4, so the link's w.att goes and w=int4 comes; batch stays.
+  await open(page, 'v=1&batch=8&w.att=fp8');
+  await expect.poll(() => page.url()).toContain('w.att=fp8');
+  await row(page, 'weights-int4').getByTestId('advise-apply').click();
+  await expect.poll(() => page.url()).toContain('w=int4');
+  await expect.poll(() => page.url()).not.toContain('w.att');
+  await expect.poll(() => page.url()).toMatch(/[?&]batch=8(&|$)/);
+});
+
 test('Compare pins the current scenario as A and applies the lever as B', async ({ page }) => {
   await open(page, 'v=1');
   await row(page, 'batch-x2').getByTestId('advise-compare').click();
