@@ -1,5 +1,6 @@
 //! The article's sections, top to bottom as the seed reads.
 
+mod advise;
 mod charts;
 mod compare;
 mod gpu;
@@ -7,6 +8,7 @@ mod hardware;
 mod practice;
 mod text;
 
+pub use advise::AdviseSection;
 pub use charts::{
     chart, Intensity, KvCrossover, MemorySection, RooflineSection, TimeSection, WhyDecode,
     CHART_IDS,

@@ -11,10 +11,10 @@ pub fn read() -> (Spec, Vec<Problem>) {
 }
 
 /// View parameters that live beside the scenario in the query (not part of it).
-const VIEW_KEYS: [&str; 4] = [THEME_KEY, OPS_KEY, "embed", PRACTICE_KEY];
+const VIEW_KEYS: [&str; 5] = [THEME_KEY, OPS_KEY, "embed", PRACTICE_KEY, GOAL_KEY];
 
 /// View parameters a shared link carries (what the reader sees, not where they are).
-const LINK_VIEW_KEYS: [&str; 2] = [THEME_KEY, OPS_KEY];
+const LINK_VIEW_KEYS: [&str; 3] = [THEME_KEY, OPS_KEY, GOAL_KEY];
 
 /// `theme=light|dark` (the reader's choice) or `auto` (follow the system; embeds).
 pub const THEME_KEY: &str = "theme";
@@ -24,6 +24,14 @@ pub const OPS_KEY: &str = "ops";
 
 /// `practice=<seed>`: the practice card's question (a shared link shows the same one).
 pub const PRACTICE_KEY: &str = "practice";
+
+/// `goal=latency|throughput|fit`: what "What would help?" ranks for.
+pub const GOAL_KEY: &str = "goal";
+
+/// The advisor's goal in the query, if given.
+pub fn goal() -> Option<String> {
+    view_param(GOAL_KEY)
+}
 
 /// `key=value`, form-encoded.
 fn pair(key: &str, value: &str) -> String {
