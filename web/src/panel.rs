@@ -230,7 +230,11 @@ pub fn Panel() -> impl IntoView {
                     } />
                 <p class="hint" data-testid="engine-fit">{move || spec.with(|s| {
                     let p = s.profile();
-                    format!("{}. Memory: {}.", p.fit, p.kv_budget.describe())
+                    let mut fit = p.fit.to_string();
+                    if let Some(c) = fit.get(..1).map(str::to_uppercase) {
+                        fit.replace_range(..1, &c);
+                    }
+                    format!("Constants: {fit}. Memory: {}.", p.kv_budget.describe())
                 })}</p>
             </fieldset>
             <Disclosure summary="Efficiency and overheads">
