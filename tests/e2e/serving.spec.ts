@@ -117,7 +117,7 @@ for (const [w, h] of [[1280, 900], [390, 844]] as const) {
       await expect(page.getByTestId('serving-progress')).toContainText('done', { timeout: 60_000 });
       await app.waitForChart('serving-load');
       await app.waitForChart('serving-timeline');
-      await section(page).screenshot({ path: `test-results/serving-${w}-${theme}.png` });
+      await section(page).screenshot({ path: `tests/test-results/serving-${w}-${theme}.png` });
     });
   }
 }
