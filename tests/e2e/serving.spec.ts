@@ -75,7 +75,12 @@ test('changing the rate changes the figures and the link', async ({ page }) => {
   await rate.blur();
   await expect(value(page, 'sv-throughput')).not.toHaveText(before);
   await expect.poll(() => page.url()).toContain('sv.rate=20');
-  // A scenario change keeps the serving settings in the link.
+  // A scenario change (batch 8, written to the link) keeps the serving settings in it.
+  const batch = page.getByLabel('Batch size, exact value');
+  await batch.fill('8');
+  await batch.press('Enter');
+  await expect.poll(() => page.url()).toContain('batch=8');
+  expect(page.url()).toContain('sv.rate=20');
   await page.reload();
   await reach(page);
   await expect(page.locator('#sv-rate')).toHaveValue('20');
