@@ -35,18 +35,18 @@ test('the section renders its figures, both charts and finishes its sweep', asyn
   await page.getByTestId('sv-running').locator('summary').click();
   await expect(page.getByTestId('sv-running').locator('.derivation')).toBeVisible();
   // One simulation in the page, timed with performance.now() around `serve::simulate`
-  // (data-sim-ms): 300, 500 (the default) and 1,000 requests, each run three times.
+  // (data-sim-ms; data-sim-runs counts the runs): 300, 500 (the default) and 1,000 requests, each run three times.
   const times: Record<string, number[]> = {};
   const box = page.locator('#sv-n-exact');
   for (const n of ['300', '1000', '500']) {
     times[n] = [];
     for (const rate of ['1.01', '0.99', '1']) {
-      const before = await section(page).getAttribute('data-sim-ms');
+      const before = await section(page).getAttribute('data-sim-runs');
       await box.fill(n);
       await box.press('Enter');
       await page.locator('#sv-rate').fill(rate);
       await page.locator('#sv-rate').press('Enter');
-      await expect.poll(() => section(page).getAttribute('data-sim-ms')).not.toBe(before);
+      await expect.poll(() => section(page).getAttribute('data-sim-runs')).not.toBe(before);
       times[n].push(Number(await section(page).getAttribute('data-sim-ms')));
     }
   }

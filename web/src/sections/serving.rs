@@ -47,8 +47,8 @@ struct Serving {
     checked: Memo<(ServeInput, Vec<String>)>,
     /// Near the viewport (or embedded): only then does anything run.
     active: RwSignal<bool>,
-    /// The run at the current settings, with its time in ms (kept while away).
-    run: Memo<Option<(ServeResult, f64)>>,
+    /// The run at the current settings, its time in ms and its count (kept while away).
+    run: Memo<Option<(ServeResult, f64, u32)>>,
     sweep: RwSignal<Sweep>,
     /// The finished capacity search (its `finish` is cheap; price and target apply here).
     searched: RwSignal<Option<SearchDone>>,
@@ -83,14 +83,15 @@ fn serving() -> Serving {
         })
     });
     let active = RwSignal::new(use_context::<AlwaysVisible>().is_some_and(|a| a.0));
-    let run = Memo::new(move |prev: Option<&Option<(ServeResult, f64)>>| {
+    let run = Memo::new(move |prev: Option<&Option<(ServeResult, f64, u32)>>| {
         if !active.get() {
             return prev.cloned().flatten();
         }
+        let n = prev.and_then(|p| p.as_ref().map(|p| p.2)).unwrap_or(0) + 1;
         checked.with(|(i, _)| {
             let t0 = now_ms();
             let r = serve::simulate(i);
-            Some((r, now_ms() - t0))
+            Some((r, now_ms() - t0, n))
         })
     });
     let sweep = RwSignal::new(Sweep::default());
@@ -250,7 +251,7 @@ fn load_memo(s: Serving) -> Memo<ServingLoadData> {
 fn timeline_memo(s: Serving) -> Memo<ServingTimelineData> {
     Memo::new(move |_| {
         s.run.with(|r| match r {
-            Some((r, _)) => ServingTimelineData::from_result(r),
+            Some((r, ..)) => ServingTimelineData::from_result(r),
             None => ServingTimelineData {
                 t: vec![],
                 running: vec![],
@@ -400,13 +401,13 @@ pub fn ServingSection() -> impl IntoView {
     let r = move |f: fn(&ServeResult) -> String| {
         Signal::derive(move || {
             s.run
-                .with(|r| r.as_ref().map(|(r, _)| f(r)).unwrap_or_else(|| "…".into()))
+                .with(|r| r.as_ref().map(|(r, ..)| f(r)).unwrap_or_else(|| "…".into()))
         })
     };
     let deriv = move |key: &'static str| {
         Signal::derive(move || {
             s.run
-                .with(|r| r.as_ref().and_then(|(r, _)| r.derivation(key).cloned()))
+                .with(|r| r.as_ref().and_then(|(r, ..)| r.derivation(key).cloned()))
         })
     };
     let cap = move |f: fn(&Capacity) -> String| {
@@ -423,21 +424,21 @@ pub fn ServingSection() -> impl IntoView {
     let warnings = Memo::new(move |_| {
         s.run.with(|r| {
             r.as_ref()
-                .map(|(r, _)| r.warnings.clone())
+                .map(|(r, ..)| r.warnings.clone())
                 .unwrap_or_default()
         })
     });
     let sim_ms = Memo::new(move |_| {
         s.run.with(|r| {
             r.as_ref()
-                .map(|(_, ms)| format!("{ms:.1}"))
+                .map(|(_, ms, n)| (format!("{ms:.1}"), n.to_string()))
                 .unwrap_or_default()
         })
     });
     let pct = |v: f64| (v * 100.0).round() as u32;
     view! {
         <section class="card serving" id="sec-serving" aria-labelledby="serving-h" node_ref=root
-            data-testid="serving" data-sim-ms=move || sim_ms.get()>
+            data-testid="serving" data-sim-ms=move || sim_ms.get().0 data-sim-runs=move || sim_ms.get().1>
             <h2 id="serving-h">"Serving under load"</h2>
             <p class="lede">
                 "One replica with continuous batching: requests arrive, queue, share each step's "
