@@ -184,6 +184,7 @@ pub fn App() -> impl IntoView {
                     <KvCrossover />
                     <Intensity />
                     <TimeSection />
+                    <crate::sections::ServingSection />
                     <crate::sections::AdviseSection />
                     <TakeawaysSection />
                     <Practice />

@@ -2,7 +2,7 @@
 //! frame's height posted to its parent so it can size itself.
 
 use crate::canvas::AlwaysVisible;
-use crate::sections::{chart, CHART_IDS};
+use crate::sections::{chart, serving_chart, CHART_IDS, SERVING_CHART_IDS};
 use crate::state::use_state;
 use leptos::html;
 use leptos::prelude::*;
@@ -25,7 +25,7 @@ fn post_height(id: &str, height: f64) {
 pub fn Embed(id: String) -> impl IntoView {
     provide_context(AlwaysVisible(true));
     let st = use_state();
-    let known = CHART_IDS.contains(&id.as_str());
+    let known = CHART_IDS.contains(&id.as_str()) || SERVING_CHART_IDS.contains(&id.as_str());
     let root = NodeRef::<html::Div>::new();
     let chart_id = id.clone();
     root.on_load(move |el| {
@@ -49,7 +49,7 @@ pub fn Embed(id: String) -> impl IntoView {
     view! {
         <div class="embed" node_ref=root data-testid="embed">
             {if known {
-                chart(&id).into_any()
+                chart(&id).or_else(|| serving_chart(&id)).into_any()
             } else {
                 view! {
                     <p class="field-error" role="alert">

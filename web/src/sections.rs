@@ -6,6 +6,7 @@ mod compare;
 mod gpu;
 mod hardware;
 mod practice;
+mod serving;
 mod text;
 
 pub use advise::AdviseSection;
@@ -17,4 +18,5 @@ pub use compare::{CompareSection, PinControls};
 pub use gpu::GpuCard;
 pub use hardware::HardwareSection;
 pub use practice::Practice;
+pub use serving::{serving_chart, ServingSection, SERVING_CHART_IDS};
 pub use text::{Formulas, TakeawaysSection};

@@ -80,7 +80,61 @@ pub fn query(spec: &Spec, pin: Option<&Spec>) -> String {
             q.push_str(&pair(key, &v));
         }
     }
+    push_serve(&mut q);
     q
+}
+
+/// The serving section's settings: every `sv.` pair in the current query, in order.
+pub fn serve_pairs() -> Vec<(String, String)> {
+    let Some(search) = web_sys::window().and_then(|w| w.location().search().ok()) else {
+        return Vec::new();
+    };
+    form_urlencoded::parse(search.strip_prefix('?').unwrap_or(&search).as_bytes())
+        .into_owned()
+        .filter(|(k, _)| k.starts_with(SERVE_PREFIX))
+        .collect()
+}
+
+/// The serving section's keys' prefix (`ridgepoint::serve::query` reads them).
+const SERVE_PREFIX: &str = "sv.";
+
+/// Appends the current query's `sv.` pairs to `q`.
+fn push_serve(q: &mut String) {
+    for (k, v) in serve_pairs() {
+        q.push('&');
+        q.push_str(&pair(&k, &v));
+    }
+}
+
+/// Replaces every `sv.` pair of the current history entry's query with `encoded` (already
+/// form-encoded `k=v&…`, empty for the defaults), keeping everything else.
+pub fn set_serve(encoded: &str) {
+    let Some(w) = web_sys::window() else { return };
+    let Ok(history) = w.history() else { return };
+    let loc = w.location();
+    let search = loc.search().unwrap_or_default();
+    let mut query = form_urlencoded::Serializer::new(String::new());
+    for (k, v) in form_urlencoded::parse(search.strip_prefix('?').unwrap_or(&search).as_bytes()) {
+        if !k.starts_with(SERVE_PREFIX) {
+            query.append_pair(&k, &v);
+        }
+    }
+    let mut q = query.finish();
+    if !encoded.is_empty() {
+        if !q.is_empty() {
+            q.push('&');
+        }
+        q.push_str(encoded);
+    }
+    let path = loc.pathname().unwrap_or_default();
+    let hash = loc.hash().unwrap_or_default();
+    let url = format!("{path}?{q}{hash}");
+    if loc.search().ok().as_deref() == Some(&url[path.len()..url.len() - hash.len()]) {
+        return;
+    }
+    if let Err(e) = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url)) {
+        web_sys::console::warn_2(&"could not update the URL".into(), &e);
+    }
 }
 
 fn view_param(key: &str) -> Option<String> {
@@ -197,6 +251,7 @@ pub fn write(spec: &Spec, pin: Option<&Spec>) {
             query.push_str(&pair(key, &v));
         }
     }
+    push_serve(&mut query);
     let url = format!("{path}?{query}{hash}");
     if loc.search().ok().as_deref() == Some(&url[path.len()..url.len() - hash.len()]) {
         return;

@@ -18,6 +18,8 @@
 //! | `ttft` | [`TtftData`] | [`ttft`] |
 //! | `batch-throughput` | [`BatchThroughputData`] | [`batch_throughput`] |
 //! | `why-decode` | [`DecodeTimeData`] | [`decode_time`] |
+//! | `serving-load` | [`ServingLoadData`] | [`serving_load`] |
+//! | `serving-timeline` | [`ServingTimelineData`] | [`serving_timeline`] |
 //!
 //! Architecture invariant: nothing here estimates. Chart data is reshaped from an
 //! [`ridgepoint::Estimate`], a [`ridgepoint::series::Series`] or engine results the page
@@ -31,6 +33,7 @@ mod intensity;
 mod kv;
 mod memory;
 mod roofline;
+mod serving;
 mod theme;
 mod throughput;
 mod ttft;
@@ -46,6 +49,9 @@ pub use intensity::{
 pub use kv::{kv_context, kv_crossover, KvContextData, KvCrossoverData};
 pub use memory::{memory, MemoryData};
 pub use roofline::{roofline, Achieved, OperatingPoint, PointColor, Readout, RooflineData};
+pub use serving::{
+    rate_text, serving_load, serving_timeline, ServingLoadData, ServingTimelineData,
+};
 pub use theme::Theme;
 
 pub use throughput::{batch_throughput, BatchThroughputData};

@@ -79,6 +79,7 @@ const QUERY_SEEDS: &[&str] = &[
     "embed=roofline&theme=dark&v=1&w=q4_k_m",
     "v=1&gpu=h100-sxm&model=gpt-oss-120b&w=bf16&w.exp=mxfp4&w.emb=fp8_block&w.head=fp8&gpus=4",
     "v=1&model=custom&m.l=48&m.ck=8192&m.ckl=36&m.e=16&m.ea=1&m.es=1&w.att=fp8&w.mlp=int4",
+    "v=1&sv.arr=closed&sv.clients=4&sv.len=lognormal&sv.spread=1.5&sv.ttft=0.5&sv.price=2&sv.target=10",
 ];
 
 const VALUES: &[&str] = &[
@@ -195,7 +196,11 @@ fn query(rng: &mut Rng) -> String {
         q.push('&');
         // Every key a link may carry (the engine's list, so new keys are fuzzed at once), and a
         // hostile value or, one time in four, a format id.
-        q.push_str(rng.pick(KEYS));
+        if rng.below(4) == 0 {
+            q.push_str(rng.pick(serve::query::SERVE_KEYS));
+        } else {
+            q.push_str(rng.pick(KEYS));
+        }
         q.push('=');
         if rng.below(4) == 0 {
             q.push_str(Precision::ALL[rng.below(Precision::ALL.len())].id());
@@ -618,6 +623,23 @@ fn check_estimate(what: &str, e: &Estimate, derivations: bool) {
 fn check_query(q: &str, full: bool) {
     let (spec, _) = Spec::from_query(q);
     let s = spec.scenario();
+    // The serving section's `sv.` keys: whatever the link says, settings whose own link reads
+    // back to them with no problem, and a run input `serve::check` accepts but for lengths
+    // against the context window.
+    let (sv, _) = serve::query::from_query_str(q);
+    let sv_link = sv.to_query();
+    let (sv_again, sv_problems) = serve::query::from_query_str(&sv_link);
+    assert!(
+        sv_problems.is_empty() && sv_again == sv,
+        "serving settings' own link reads back differently: {sv_problems:?}\nlink: {sv_link}"
+    );
+    let (_, sv_checked) = serve::check(&sv.input(&s));
+    assert!(
+        sv_checked
+            .iter()
+            .all(|p| p.field == "prompt" || p.field == "output"),
+        "serving settings the link accepted fail the run's check: {sv_checked:?}"
+    );
     let e = if full { estimate(&s) } else { evaluate(&s) };
     check_estimate("link", &e, full);
     if full {

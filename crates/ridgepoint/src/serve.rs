@@ -38,6 +38,7 @@
 //! lengths does not move the arrivals). Bounded: requests, steps, simulated time and
 //! scheduled work are capped whatever the input, and the result says so in `warnings`.
 
+pub mod query;
 mod sim;
 
 use crate::derivation::Derivation;
