@@ -72,10 +72,20 @@ fn kernel_figure(e: &Execution) -> impl IntoView {
     let block = e
         .max_threads_per_block
         .as_ref()
-        .map(|b| format!("≤ {} threads = {} {unit}s", count(b.value as u64), b.value / ws))
+        .map(|b| {
+            format!(
+                "≤ {} threads = {} {unit}s",
+                count(b.value as u64),
+                b.value / ws
+            )
+        })
         .unwrap_or_else(|| format!("{unit}s of {ws}"));
     let sm = match (&e.max_threads_per_sm, &e.max_warps_per_sm) {
-        (Some(t), Some(w)) => format!("≤ {} threads, {} {unit}s resident", count(t.value as u64), w.value),
+        (Some(t), Some(w)) => format!(
+            "≤ {} threads, {} {unit}s resident",
+            count(t.value as u64),
+            w.value
+        ),
         _ => "resident limit not sourced".into(),
     };
     let label = format!(
@@ -108,17 +118,50 @@ fn kernel_figure(e: &Execution) -> impl IntoView {
 
 fn exec_view(e: Execution) -> AnyView {
     let rows: Vec<(&str, AnyView)> = vec![
-        ("Architecture", view! { <span>{e.architecture}</span> }.into_any()),
+        (
+            "Architecture",
+            view! { <span>{e.architecture}</span> }.into_any(),
+        ),
         ("Version", cell(Some(&e.version), |v| v.clone())),
-        ("SMs / compute units", view! { <span>{e.sms}</span> }.into_any()),
-        ("Warp size", cell(Some(&e.warp_size), |v| format!("{v} threads ({})", e.unit))),
-        ("Max threads per block", cell(e.max_threads_per_block.as_ref(), |v| count(*v as u64))),
-        ("Max threads per SM", cell(e.max_threads_per_sm.as_ref(), |v| count(*v as u64))),
-        ("Max warps per SM", cell(e.max_warps_per_sm.as_ref(), |v| v.to_string())),
-        ("Max thread blocks per SM", cell(e.max_blocks_per_sm.as_ref(), |v| v.to_string())),
-        ("32-bit registers per SM", cell(e.registers_per_sm.as_ref(), |v| count(*v as u64))),
-        ("Shared memory per SM (max)", cell(e.shared_per_sm.as_ref(), |v| format!("{} KiB", sig3(v.get() / 1024.0)))),
-        ("Resident threads, whole GPU", view! { <span>{e.resident_threads.map(count).unwrap_or_else(|| "—".into())}</span> }.into_any()),
+        (
+            "SMs / compute units",
+            view! { <span>{e.sms}</span> }.into_any(),
+        ),
+        (
+            "Warp size",
+            cell(Some(&e.warp_size), |v| format!("{v} threads ({})", e.unit)),
+        ),
+        (
+            "Max threads per block",
+            cell(e.max_threads_per_block.as_ref(), |v| count(*v as u64)),
+        ),
+        (
+            "Max threads per SM",
+            cell(e.max_threads_per_sm.as_ref(), |v| count(*v as u64)),
+        ),
+        (
+            "Max warps per SM",
+            cell(e.max_warps_per_sm.as_ref(), |v| v.to_string()),
+        ),
+        (
+            "Max thread blocks per SM",
+            cell(e.max_blocks_per_sm.as_ref(), |v| v.to_string()),
+        ),
+        (
+            "32-bit registers per SM",
+            cell(e.registers_per_sm.as_ref(), |v| count(*v as u64)),
+        ),
+        (
+            "Shared memory per SM (max)",
+            cell(e.shared_per_sm.as_ref(), |v| {
+                format!("{} KiB", sig3(v.get() / 1024.0))
+            }),
+        ),
+        (
+            "Resident threads, whole GPU",
+            view! { <span>{e.resident_threads.map(count).unwrap_or_else(|| "—".into())}</span> }
+                .into_any(),
+        ),
     ];
     let facts = [
         Some(&e.version.basis),
@@ -216,10 +259,48 @@ fn phase_view(p: PhaseBound) -> impl IntoView {
     }
 }
 
-fn implications_view(phases: [PhaseBound; 2], rows: Vec<Implication>) -> impl IntoView {
+/// The phases and the implications table, updated in place: the rows are built once per row
+/// count and each cell follows its own memo, so a slider step changes the texts that changed
+/// instead of rebuilding the table.
+fn implications_view(phases: Memo<[PhaseBound; 2]>, rows: Memo<Vec<Implication>>) -> impl IntoView {
+    let n = Memo::new(move |_| rows.with(Vec::len));
+    let row = move |i: usize| {
+        let field = move |f: fn(&Implication) -> String| {
+            Memo::new(move |_| rows.with(|v| v.get(i).map(f).unwrap_or_default()))
+        };
+        let lever = field(|r| r.lever.to_string());
+        let href = field(|r| format!("#{}", r.anchor));
+        let name = field(|r| r.name.to_string());
+        let fit = field(|r| {
+            match r.fit {
+                Fit::Frees => "frees memory",
+                Fit::Same => "",
+                Fit::Needs => "needs memory",
+            }
+            .to_string()
+        });
+        let targets = field(|r| r.targets.label().to_string());
+        let why = field(|r| r.why.clone());
+        let effect = move |f: fn(&Implication) -> Effect| {
+            Memo::new(move |_| rows.with(|v| v.get(i).map(f).unwrap_or(Effect::NotApplicable)))
+        };
+        let (prefill, decode) = (effect(|r| r.prefill), effect(|r| r.decode));
+        view! {
+            <tr data-lever=move || lever.get()>
+                <th scope="row"><a href=move || href.get()>{move || name.get()}</a>{move || {
+                    let f = fit.get();
+                    (!f.is_empty()).then(|| view! { <span class="fit">{f}</span> })
+                }}</th>
+                <td data-col="Targets">{move || targets.get()}</td>
+                <td data-col="Prefill">{move || effect_view(prefill.get())}</td>
+                <td data-col="Decode">{move || effect_view(decode.get())}</td>
+                <td class="why">{move || why.get()}</td>
+            </tr>
+        }
+    };
     view! {
         <ul class="phases" data-testid="phase-bounds">
-            {phases.into_iter().map(phase_view).collect_view()}
+            {move || phases.get().into_iter().map(phase_view).collect_view()}
         </ul>
         <div class="table-wrap impl-wrap">
             <table class="data-table impl-table" data-testid="implications-table">
@@ -234,23 +315,7 @@ fn implications_view(phases: [PhaseBound; 2], rows: Vec<Implication>) -> impl In
                     </tr>
                 </thead>
                 <tbody>
-                    {rows.into_iter().map(|r| {
-                        let href = format!("#{}", r.anchor);
-                        let fit = match r.fit {
-                            Fit::Frees => "frees memory",
-                            Fit::Same => "",
-                            Fit::Needs => "needs memory",
-                        };
-                        view! {
-                            <tr data-lever=r.lever>
-                                <th scope="row"><a href=href>{r.name}</a>{(!fit.is_empty()).then(|| view! { <span class="fit">{fit}</span> })}</th>
-                                <td data-col="Targets">{r.targets.label()}</td>
-                                <td data-col="Prefill">{effect_view(r.prefill)}</td>
-                                <td data-col="Decode">{effect_view(r.decode)}</td>
-                                <td class="why">{r.why}</td>
-                            </tr>
-                        }
-                    }).collect_view()}
+                    {move || (0..n.get()).map(row).collect_view()}
                 </tbody>
             </table>
         </div>
@@ -264,14 +329,24 @@ pub fn HardwareSection() -> impl IntoView {
     let gpu = Memo::new(move |_| st.scenario.with(|s| s.gpu.clone()));
     let exec = Memo::new(move |_| gpu.with(gpu_arch::execution_model));
     let levels = Memo::new(move |_| gpu.with(gpu_arch::hierarchy));
-    let phases = Memo::new(move |_| st.est.with(gpu_arch::phases));
-    let rows = Memo::new(move |_| {
-        st.scenario
-            .with(|s| st.est.with(|e| gpu_arch::implications(s, e)))
+    // The implications follow every control; far from the viewport they keep their last
+    // value (their table rebuilt on each slider step was 200 DOM mutations of the page's 276).
+    let active = RwSignal::new(false);
+    let root = NodeRef::<leptos::html::Section>::new();
+    root.on_load(move |el| super::serving::observe_near(&el, active));
+    let phases = Memo::new(move |prev: Option<&[PhaseBound; 2]>| match prev {
+        Some(p) if !active.get() => p.clone(),
+        _ => st.est.with(gpu_arch::phases),
+    });
+    let rows = Memo::new(move |prev: Option<&Vec<Implication>>| match prev {
+        Some(p) if !active.get() => p.clone(),
+        _ => st
+            .scenario
+            .with(|s| st.est.with(|e| gpu_arch::implications(s, e))),
     });
     let name = move || gpu.with(|g| g.name.clone());
     view! {
-        <section class="card" id="sec-hardware" aria-labelledby="hardware-h" data-testid="hardware">
+        <section class="card" id="sec-hardware" aria-labelledby="hardware-h" data-testid="hardware" node_ref=root>
             <h2 id="hardware-h">"How a kernel runs on the " {name}</h2>
             <p class="lede">
                 "A kernel launch is a grid of thread blocks scheduled onto SMs; each block is split into warps of 32 threads that execute one instruction together (SIMT). When threads of a warp branch differently, both paths run one after the other: warp divergence wastes cycles."
@@ -288,7 +363,7 @@ pub fn HardwareSection() -> impl IntoView {
             </p>
             {move || hierarchy_view(levels.get())}
             <h3 id="implications-h">"Optimization implications: prefill against decode"</h3>
-            {move || implications_view(phases.get(), rows.get())}
+            {implications_view(phases, rows)}
         </section>
     }
 }

@@ -219,7 +219,7 @@ fn drive(s: Serving) {
 }
 
 /// Marks `active` while `el` is within 400 px of the viewport.
-fn observe_near(el: &web_sys::Element, active: RwSignal<bool>) {
+pub(super) fn observe_near(el: &web_sys::Element, active: RwSignal<bool>) {
     let callback = Closure::<dyn FnMut(js_sys::Array)>::new(move |entries: js_sys::Array| {
         for entry in entries.iter() {
             if let Ok(entry) = entry.dyn_into::<web_sys::IntersectionObserverEntry>() {
