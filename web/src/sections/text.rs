@@ -31,7 +31,16 @@ pub fn TakeawaysSection() -> impl IntoView {
 #[component]
 pub fn Formulas() -> impl IntoView {
     let st = use_state();
-    let est = st.est;
+    // Far from the viewport the formulas keep the estimate they last showed: thirty-odd
+    // derivations rewritten on every slider step were the page's largest DOM work.
+    let active = RwSignal::new(false);
+    let root = NodeRef::<leptos::html::Section>::new();
+    root.on_load(move |el| super::serving::observe_near(&el, active));
+    let live = st.est;
+    let est = Memo::new(move |prev: Option<&ridgepoint::Estimate>| match prev {
+        Some(p) if !active.get() => p.clone(),
+        _ => live.get(),
+    });
     let keys = Memo::new(move |_| {
         est.with(|e| {
             e.derivations
@@ -41,7 +50,7 @@ pub fn Formulas() -> impl IntoView {
         })
     });
     view! {
-        <section class="card" id="sec-formulas" aria-labelledby="formulas-h">
+        <section class="card" id="sec-formulas" aria-labelledby="formulas-h" node_ref=root>
             <h2 id="formulas-h">"Quick-reference formulas"</h2>
             <div class="formulas" data-testid="formulas">
                 // Rebuilt only when the set of derivations changes (speculative decoding on or
