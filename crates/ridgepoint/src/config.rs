@@ -107,7 +107,7 @@ impl Fields<'_> {
             return Ok(Some(v));
         }
         // Written as null ("sliding_window": null in Mistral-7B-v0.3) is a value, not an absence.
-        if names.iter().any(|n| self.map.contains_key(*n)) {
+        if names.iter().any(|n| self.map.contains_key(n)) {
             return Ok(None);
         }
         Ok(class_default(fam, names[0]).map(|(v, class)| {

@@ -42,6 +42,8 @@ use Active::*;
 /// layer, active convention). Elements: 2 × num_key_value_heads × head_dim (head_dim =
 /// hidden_size / num_attention_heads when absent), or kv_lora_rank + qk_rope_head_dim for MLA.
 #[rustfmt::skip]
+// `2 * 1 * 64` spells out K and V × KV heads × head_dim, one head included.
+#[allow(clippy::identity_op)]
 const LAYERS: &[(&str, u64, u64, u64, u64, Active)] = &[
     // id                        full sliding window  elements  active
     ("c4ai-command-r-v01",        40,  0,    0,     2 * 64 * 128,  WithEmbedding), // MHA: 8192 / 64
