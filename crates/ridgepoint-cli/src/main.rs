@@ -13,7 +13,7 @@ mod validate;
 use args::{print_json, scenario_from, usage_error, Fail, Flags};
 
 use ridgepoint::units::Seconds;
-use ridgepoint::{catalog, estimate, Estimate, Scenario};
+use ridgepoint::{catalog, estimate};
 use serde_json::{json, Value};
 use std::process::ExitCode;
 
@@ -342,7 +342,7 @@ fn estimate_cmd(args: &[String], explain: bool) -> Result<(), Fail> {
             "{}",
             ridgepoint::json::to_string_pretty(&ridgepoint::report::estimate_json(&spec, &s, &e))
         ),
-        (false, false) => print!("{}", estimate_text(&s, &e)),
+        (false, false) => print!("{}", ridgepoint::report::estimate_text(&s, &e)),
         (true, true) => print_json(&Value::Array(
             e.derivations
                 .iter()
@@ -362,7 +362,7 @@ fn estimate_cmd(args: &[String], explain: bool) -> Result<(), Fail> {
                 .collect(),
         )),
         (true, false) => {
-            println!("{}", headline(&s));
+            println!("{}", ridgepoint::report::scenario_line(&s));
             println!();
             for d in &e.derivations {
                 println!("{}", d.render());
@@ -372,21 +372,3 @@ fn estimate_cmd(args: &[String], explain: bool) -> Result<(), Fail> {
     Ok(())
 }
 
-fn headline(s: &Scenario) -> String {
-    format!(
-        "{} on {} × {} — weights {}, KV {}; batch {} × ({} prompt + {} output tokens)",
-        s.model.name,
-        s.gpus,
-        s.gpu.name,
-        s.weights_label(),
-        s.kv.label(),
-        s.batch,
-        s.prompt,
-        s.output
-    )
-}
-
-fn estimate_text(s: &Scenario, e: &Estimate) -> String {
-    // One text for the CLI and the page's answers: the engine writes it.
-    ridgepoint::report::estimate_text(s, e)
-}

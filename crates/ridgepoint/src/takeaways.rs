@@ -545,7 +545,7 @@ mod tests {
         let c = t.caveat().expect("a caveat");
         assert!(c.starts_with("This setup does not fit: it needs 1"), "{c}");
         assert!(c.contains("of 85.9 GB"), "{c}"); // 81,920 MiB as nvidia-smi reports it
-        // Nothing fits, so no knee or largest batch to compare with: ×8, said so.
+                                                  // Nothing fits, so no knee or largest batch to compare with: ×8, said so.
         assert_eq!(t.compared, Compared::TimesEight);
         assert!(w[2].body.contains("batch 8 (×8)"), "{}", w[2].body);
         let (_, fits, _) = of(Spec::default());
