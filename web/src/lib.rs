@@ -12,6 +12,7 @@ mod embed;
 mod export;
 mod figure;
 mod headline;
+mod near;
 mod panel;
 pub mod panic_screen;
 mod sections;

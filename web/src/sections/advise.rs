@@ -217,27 +217,6 @@ fn link_note(r: &Row) -> Option<impl IntoView> {
         .then(|| view! { <span class="adv-note">"A what-if, not a setting of the scenario: nothing to apply."</span> })
 }
 
-/// Sets `near` while `el` is within 300 px of the viewport.
-fn watch_near(el: &web_sys::Element, near: RwSignal<bool>) {
-    let callback = Closure::<dyn FnMut(js_sys::Array)>::new(move |entries: js_sys::Array| {
-        for entry in entries.iter() {
-            if let Ok(entry) = entry.dyn_into::<web_sys::IntersectionObserverEntry>() {
-                near.set(entry.is_intersecting());
-            }
-        }
-    });
-    let init = web_sys::IntersectionObserverInit::new();
-    init.set_root_margin("300px");
-    match web_sys::IntersectionObserver::new_with_options(callback.as_ref().unchecked_ref(), &init)
-    {
-        Ok(observer) => {
-            observer.observe(el);
-            callback.forget();
-        }
-        Err(_) => near.set(true),
-    }
-}
-
 /// "What would help?" (`data-testid="advise"`): the goal picker, the baseline and one row per
 /// lever (`id="advise-<lever>"`), best first for the goal.
 #[component]
@@ -274,7 +253,7 @@ pub fn AdviseSection() -> impl IntoView {
     let section = NodeRef::<leptos::html::Section>::new();
     Effect::new(move |_| {
         if let Some(el) = section.get() {
-            watch_near(&el, near);
+            crate::near::observe_near(&el, near, 300);
         }
     });
     // Off screen the last advice stays (and nothing is estimated) until the section is near.

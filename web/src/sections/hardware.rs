@@ -333,7 +333,7 @@ pub fn HardwareSection() -> impl IntoView {
     // value (their table rebuilt on each slider step was 200 DOM mutations of the page's 276).
     let active = RwSignal::new(false);
     let root = NodeRef::<leptos::html::Section>::new();
-    root.on_load(move |el| super::serving::observe_near(&el, active));
+    root.on_load(move |el| crate::near::observe_near(&el, active, 400));
     let phases = Memo::new(move |prev: Option<&[PhaseBound; 2]>| match prev {
         Some(p) if !active.get() => p.clone(),
         _ => st.est.with(gpu_arch::phases),

@@ -18,8 +18,6 @@ use ridgepoint_charts::{
     rate_text, serving_load, serving_timeline, ChartData, ServingLoadData, ServingTimelineData,
     Table,
 };
-use wasm_bindgen::closure::Closure;
-use wasm_bindgen::JsCast;
 
 /// The serving charts' ids (embeddable: `?embed=serving-load`).
 pub const SERVING_CHART_IDS: &[&str] = &["serving-load", "serving-timeline"];
@@ -218,27 +216,6 @@ fn drive(s: Serving) {
     });
 }
 
-/// Marks `active` while `el` is within 400 px of the viewport.
-pub(super) fn observe_near(el: &web_sys::Element, active: RwSignal<bool>) {
-    let callback = Closure::<dyn FnMut(js_sys::Array)>::new(move |entries: js_sys::Array| {
-        for entry in entries.iter() {
-            if let Ok(entry) = entry.dyn_into::<web_sys::IntersectionObserverEntry>() {
-                active.set(entry.is_intersecting());
-            }
-        }
-    });
-    let init = web_sys::IntersectionObserverInit::new();
-    init.set_root_margin("400px 0px 400px 0px");
-    match web_sys::IntersectionObserver::new_with_options(callback.as_ref().unchecked_ref(), &init)
-    {
-        Ok(observer) => {
-            observer.observe(el);
-            callback.forget();
-        }
-        Err(_) => active.set(true),
-    }
-}
-
 fn load_memo(s: Serving) -> Memo<ServingLoadData> {
     Memo::new(move |_| {
         let slo = s.checked.with(|(i, _)| i.slo);
@@ -381,7 +358,7 @@ fn Out(
 pub fn ServingSection() -> impl IntoView {
     let s = serving();
     let root = NodeRef::<html::Section>::new();
-    root.on_load(move |el| observe_near(&el, s.active));
+    root.on_load(move |el| crate::near::observe_near(&el, s.active, 400));
     let set = move |f: Box<dyn FnOnce(&mut ServeSettings)>| {
         s.link_problems.set(Vec::new());
         s.settings.update(|v| f(v));

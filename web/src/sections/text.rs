@@ -35,7 +35,7 @@ pub fn Formulas() -> impl IntoView {
     // derivations rewritten on every slider step were the page's largest DOM work.
     let active = RwSignal::new(false);
     let root = NodeRef::<leptos::html::Section>::new();
-    root.on_load(move |el| super::serving::observe_near(&el, active));
+    root.on_load(move |el| crate::near::observe_near(&el, active, 400));
     let live = st.est;
     let est = Memo::new(move |prev: Option<&ridgepoint::Estimate>| match prev {
         Some(p) if !active.get() => p.clone(),
