@@ -371,4 +371,3 @@ fn estimate_cmd(args: &[String], explain: bool) -> Result<(), Fail> {
     }
     Ok(())
 }
-
