@@ -20,7 +20,12 @@ Scenario flags (defaults: Llama-2-7B on an A100 80GB, FP16, a 2,048-token prompt
   --batch N       requests run together (1–4096)                  [1]
   --prompt N      input tokens per request (1–1048576)            [2048]
   --output N      output tokens per request (1–1048576)           [128]
-  --gpus N        GPUs in tensor parallel (1–64)                  [1]
+  --gpus N, --tp N
+                  GPUs in tensor parallel, per pipeline stage (1–64)  [1]
+  --pp N          pipeline stages, each on its own TP GPUs (1–16)  [1]
+  --ep N          expert-parallel degree of a MoE model's experts (1–128); above
+                  --tp, attention runs data parallel in EP / TP groups and the
+                  experts exchange tokens all-to-all; GPUs in all = max(TP, EP) × PP  [1]
   --engine NAME   engine profile: floor calibrated trtllm vllm llama.cpp gpt-fast
                   (its efficiencies and KV-cache memory rule)     [calibrated]
   --config FILE   the model from a Hugging Face config.json (- reads standard input);
@@ -177,7 +182,7 @@ pub(crate) fn print_json(v: &Value) {
 /// Flag name → query key of [`Spec::from_query`]. Most values pass through as they are; the
 /// fractions and gigabytes of the runtime flags are converted to the link's whole percent and
 /// megabytes by [`key_value`].
-pub(crate) const SCENARIO_KEYS: [(&str, &str); 21] = [
+pub(crate) const SCENARIO_KEYS: [(&str, &str); 24] = [
     ("gpu", "gpu"),
     ("model", "model"),
     ("weights", "w"),
@@ -191,6 +196,9 @@ pub(crate) const SCENARIO_KEYS: [(&str, &str); 21] = [
     ("prompt", "prompt"),
     ("output", "output"),
     ("gpus", "gpus"),
+    ("tp", "gpus"),
+    ("pp", "pp"),
+    ("ep", "ep"),
     ("engine", "engine"),
     ("bandwidth-eff", "eb"),
     ("compute-eff", "ec"),

@@ -319,7 +319,7 @@ pub fn advise(input: &AdviseInput) -> Result<Advice, Problem> {
     check(input)?;
     let s = &input.scenario;
     let base_e = evaluate(s);
-    let base = Figures::of(&base_e, s.gpus);
+    let base = Figures::of(&base_e, s.total_gpus());
     let mut rows: Vec<Row> = Lever::ALL
         .iter()
         .map(|&l| row(l, input, &base_e, &base))
@@ -612,7 +612,7 @@ fn scenario_row(
     link: Vec<(&'static str, String)>,
     note: &str,
 ) -> Row {
-    let after = Figures::of(&evaluate(&s2), s2.gpus);
+    let after = Figures::of(&evaluate(&s2), s2.total_gpus());
     applied(lever, label, base, Some(s2), link, after, note)
 }
 
@@ -939,7 +939,7 @@ fn speculative_row(input: &AdviseInput, base: &Figures) -> Row {
         ..s.clone()
     };
     let e2 = evaluate(&s2);
-    let after = Figures::of(&e2, s2.gpus);
+    let after = Figures::of(&e2, s2.total_gpus());
     // The engine's memory leaves the draft out; say how much it holds on its own.
     let draft_alone = evaluate(&Scenario {
         model: draft.model.clone(),

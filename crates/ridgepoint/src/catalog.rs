@@ -74,11 +74,22 @@ impl GpuRow {
             // Vendors quote cache sizes in binary megabytes.
             l2: self.l2_mb.map(|mb| Bytes(mb * 1024.0 * 1024.0)),
             interconnect: self.interconnect_gbps.map(|v| BytesPerSec(v * G)),
-            source: match self.reported {
-                Some((_, seen)) => {
-                    format!("{}; memory as the device reports it: {seen}", self.source)
+            node_gpus: link(self.id).and_then(|l| l.node_gpus),
+            network: link(self.id)
+                .and_then(|l| l.network_gbit)
+                .map(|v| BytesPerSec(v * G / 8.0)),
+            source: {
+                let mut s = match self.reported {
+                    Some((_, seen)) => {
+                        format!("{}; memory as the device reports it: {seen}", self.source)
+                    }
+                    None => self.source.into(),
+                };
+                if let Some(l) = link(self.id) {
+                    s.push_str("; node and network: ");
+                    s.push_str(l.source);
                 }
-                None => self.source.into(),
+                s
             },
         }
     }
@@ -91,6 +102,137 @@ impl GpuRow {
 /// that accept it emulate it in FP32 (github microsoft/VPTQ#51: "for those old GPU like
 /// V100/T4 … the computation actually happens in float32").
 const NO_BF16: &[&str] = &["v100-sxm2-32gb", "t4"];
+
+/// A GPU's scale-up domain and its network between nodes in the reference system.
+struct LinkRow {
+    id: &'static str,
+    node_gpus: Option<u32>,
+    /// Per GPU, each direction, in Gbit/s (the NIC's line rate).
+    network_gbit: Option<f64>,
+    source: &'static str,
+}
+
+fn link(id: &str) -> Option<&'static LinkRow> {
+    LINKS.iter().find(|l| l.id == id)
+}
+
+/// Nodes and networks (`tests/data/links.tsv` keeps the same rows with their sources).
+const LINKS: &[LinkRow] = &[
+    LinkRow {
+        id: "v100-sxm2-32gb",
+        node_gpus: Some(8),
+        network_gbit: Some(50.0),
+        source: "4x 100 Gb/s InfiniBand NICs per 8-GPU DGX-1: https://leslivresblancs.fr/livre/informatique-et-logiciels/intelligence-artificielle/nvidia-dgx-1-tesla-v100-system",
+    },
+    LinkRow {
+        id: "a100-40gb-sxm",
+        node_gpus: Some(8),
+        network_gbit: Some(200.0),
+        source: "ConnectX-6 HDR InfiniBand 200 Gb/s, one per GPU: https://github.com/MicrosoftDocs/azure-docs/blob/main/articles/virtual-machines/sizes/gpu-accelerated/includes/ndasra100v4-series-summary.md",
+    },
+    LinkRow {
+        id: "a100-80gb-sxm",
+        node_gpus: Some(8),
+        network_gbit: Some(200.0),
+        source: "ConnectX-6 HDR InfiniBand 200 Gb/s, one per GPU: https://github.com/MicrosoftDocs/azure-docs/blob/main/articles/virtual-machines/sizes/gpu-accelerated/includes/ndma100v4-series-summary.md",
+    },
+    LinkRow {
+        id: "h100-sxm",
+        node_gpus: Some(8),
+        network_gbit: Some(400.0),
+        source: "ConnectX-7 400 Gb/s (IB NDR or Ethernet), one single-port NIC per GPU: https://docs.nvidia.com/dgx-basepod/reference-architecture-infrastructure-foundation-enterprise-ai/latest/core-components.html",
+    },
+    LinkRow {
+        id: "h200-sxm",
+        node_gpus: Some(8),
+        network_gbit: Some(400.0),
+        source: "ConnectX-7 400 Gb/s, one per GPU (IB or Spectrum-X Ethernet): https://docs.nvidia.com/dgx-basepod/reference-architecture-infrastructure-foundation-enterprise-ai/latest/core-components.html",
+    },
+    LinkRow {
+        id: "b200-sxm",
+        node_gpus: Some(8),
+        network_gbit: Some(400.0),
+        source: "ConnectX-7 400 Gb/s, one single-port NIC per GPU: https://docs.nvidia.com/dgx-basepod/reference-architecture-infrastructure-foundation-enterprise-ai/latest/core-components.html",
+    },
+    LinkRow {
+        id: "gb200",
+        node_gpus: Some(72),
+        network_gbit: Some(400.0),
+        source: "ConnectX-7 IB NDR 400 Gb/s, 4 per 4-GPU compute tray: https://github.com/mlcommons/training_results_v5.1/blob/main/NVIDIA/systems/tyche_ngpu512_ngc25.09_nemo.json",
+    },
+    LinkRow {
+        id: "mi250x-gcd",
+        node_gpus: Some(8),
+        network_gbit: None,
+        source: "Infinity Fabric: 200 GB/s peak between the 2 GCDs of one MI250X, 50-100 GB/s between GCDs on different MI250X (Frontier node): https://docs.olcf.ornl.gov/systems/frontier_user_guide.html",
+    },
+    LinkRow {
+        id: "mi300x",
+        node_gpus: Some(8),
+        network_gbit: Some(400.0),
+        source: "NVIDIA Quantum-2 ConnectX-7 InfiniBand 400 Gb/s, one per GPU (Azure ND MI300X v5): https://github.com/MicrosoftDocs/azure-docs/blob/main/articles/virtual-machines/sizes/gpu-accelerated/includes/ndmi300xv5-series-summary.md",
+    },
+    LinkRow {
+        id: "mi325x",
+        node_gpus: Some(8),
+        network_gbit: None,
+        source: "XGMI (Infinity Fabric): https://github.com/mlcommons/training_results_v5.1/blob/main/AMD/systems/MI325X_EPYC_9575F_pytorch_llama2_70b.json",
+    },
+    LinkRow {
+        id: "tpu-v5e",
+        node_gpus: Some(256),
+        network_gbit: Some(25.0),
+        source: "2x 100 Gbps NICs per 8-chip host (DCN): https://docs.cloud.google.com/tpu/docs/v5e?authuser=6",
+    },
+    LinkRow {
+        id: "tpu-v5p",
+        node_gpus: Some(6144),
+        network_gbit: Some(50.0),
+        source: "DCN (data center network), per-chip figure: https://docs.cloud.google.com/tpu/docs/v5p.md.txt",
+    },
+    LinkRow {
+        id: "tpu-v6e",
+        node_gpus: Some(256),
+        network_gbit: None,
+        source: "ICI 2D torus (4 ports per chip), 256-chip pod: https://docs.cloud.google.com/tpu/docs/v6e.md.txt",
+    },
+    LinkRow {
+        id: "gaudi-3",
+        node_gpus: Some(8),
+        network_gbit: Some(600.0),
+        source: "3x 200 GbE on-die RoCE scale-out ports per Gaudi 3 (bundled into OSFP 4x200G): https://docs.habana.ai/en/latest/Management_and_Monitoring/Network_Configuration/index.html",
+    },
+    LinkRow {
+        id: "h20",
+        node_gpus: Some(8),
+        network_gbit: Some(400.0),
+        source: "ConnectX-7 IB NDR 400 Gb/s or 400G RoCE, one per GPU: https://github.com/NVIDIA/nccl/issues/1244",
+    },
+    LinkRow {
+        id: "b300-sxm",
+        node_gpus: Some(8),
+        network_gbit: Some(800.0),
+        source: "ConnectX-8 SuperNIC 800 Gb/s, one per GPU (Spectrum-X Ethernet in the RA): https://docs.nvidia.com/reference-architectures/hgx-ai-factory/abstract.md",
+    },
+    LinkRow {
+        id: "gb300",
+        node_gpus: Some(72),
+        network_gbit: Some(800.0),
+        source: "ConnectX-8 IB XDR 800 Gb/s, 4 per 4-GPU tray: https://github.com/mlcommons/training_results_v5.1/blob/main/NVIDIA/systems/theia_ngpu512_ngc25.09_nemo.json",
+    },
+    LinkRow {
+        id: "mi355x",
+        node_gpus: Some(8),
+        network_gbit: Some(400.0),
+        source: "8x AMD Pensando Pollara 400 AI NICs per node, 1:1 GPU:NIC (CX-7 or Broadcom Thor 2 also allowed): https://rocm.docs.amd.com/en/latest/how-to/rocm-for-ai/inference/benchmark-docker/sglang-mori-distributed.html",
+    },
+    LinkRow {
+        id: "rtx-pro-6000",
+        node_gpus: Some(8),
+        network_gbit: Some(400.0),
+        source: "ConnectX-8 800 Gb/s, one per 2 GPUs (4 per 8-GPU server): https://www.servethehome.com/this-is-the-nvidia-mgx-pcie-switch-board-with-connectx-8-for-8x-pcie-gpu-servers/",
+    },
+];
 
 const GPUS: &[GpuRow] = &[
     GpuRow {

@@ -83,8 +83,8 @@ fn text(label: &'static str, a: String, b: String) -> Row {
 /// One line naming a scenario: "Llama-2-7B on A100 80GB SXM, FP16 (KV FP16), batch 1,
 /// 2,048→128 tokens" (GPU count when more than one).
 pub fn summary(s: &Scenario) -> String {
-    let gpus = if s.gpus > 1 {
-        format!(" ×{}", s.gpus)
+    let gpus = if s.total_gpus() > 1 {
+        format!(" ×{}", s.total_gpus())
     } else {
         String::new()
     };
@@ -110,7 +110,11 @@ pub fn compare(sa: &Scenario, ea: &Estimate, sb: &Scenario, eb: &Estimate) -> Co
         }
     };
     input("GPU", sa.gpu.name.clone(), sb.gpu.name.clone());
-    input("GPUs", sa.gpus.to_string(), sb.gpus.to_string());
+    input(
+        "GPUs",
+        sa.total_gpus().to_string(),
+        sb.total_gpus().to_string(),
+    );
     input("Model", sa.model.name.clone(), sb.model.name.clone());
     input("Weight precision", sa.weights_label(), sb.weights_label());
     input(
@@ -245,8 +249,8 @@ pub fn compare(sa: &Scenario, ea: &Estimate, sb: &Scenario, eb: &Estimate) -> Co
         numeric(
             "Throughput per GPU",
             Unit::TokensPerSec,
-            ca.throughput / sa.gpus.max(1) as f64,
-            cb.throughput / sb.gpus.max(1) as f64,
+            ca.throughput / sa.total_gpus().max(1) as f64,
+            cb.throughput / sb.total_gpus().max(1) as f64,
             HigherIsBetter,
         ),
         numeric(

@@ -7,7 +7,8 @@ use crate::derivation::{Derivation, Term};
 use crate::model::ParamCounts;
 use crate::precision::Precision;
 use crate::scenario::{
-    Efficiency, Group, Scenario, ALL_REDUCE_LATENCY, PCIE_FALLBACK_BANDWIDTH, PREFILL_CHUNK_TOKENS,
+    Efficiency, Group, Scenario, ALL_REDUCE_LATENCY, ALL_TO_ALL_LATENCY,
+    NETWORK_FALLBACK_BANDWIDTH, NETWORK_LATENCY, PCIE_FALLBACK_BANDWIDTH, PREFILL_CHUNK_TOKENS,
 };
 use crate::units::{Bytes, BytesPerSec, Flops, FlopsPerSec, Intensity, Seconds, Unit};
 
@@ -50,6 +51,32 @@ pub struct Phase {
     pub bound: Bound,
     /// FLOP/s per GPU at the roofline (min of the two roofs at this intensity).
     pub attained: FlopsPerSec,
+}
+
+/// How a decode step spreads over the GPUs: what one collective costs, how unevenly expert
+/// parallelism loads them, the stage-to-stage sends of pipeline parallelism.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct ParallelFigures {
+    /// GPUs the replica runs on: max(TP, EP) × PP.
+    pub gpus: u32,
+    /// Nodes those span (GPUs per node from the catalog, else [`GPUS_PER_NODE`]).
+    pub nodes: u32,
+    /// Microbatches of the decode batch (up to one per stage).
+    pub microbatches: f64,
+    /// Stage executions on a prefill's critical path: microbatches + PP − 1 (1 without
+    /// pipeline parallelism).
+    pub prefill_stages: f64,
+    /// One all-reduce of a decode microbatch's activations over the TP group.
+    pub all_reduce: Seconds,
+    /// One all-to-all (dispatch or combine) of a decode microbatch (data-parallel attention
+    /// only; else 0).
+    pub all_to_all: Seconds,
+    /// Collectives of one stage execution.
+    pub stage_comm: Seconds,
+    /// Stage-to-stage sends of one decode step.
+    pub hops: Seconds,
+    /// Busiest GPU over the mean in experts read by a decode step (1 without EP).
+    pub expert_imbalance: f64,
 }
 
 /// Memory per GPU.
@@ -138,6 +165,8 @@ pub struct Estimate {
     /// With the scenario's efficiencies.
     pub calibrated: Timing,
     pub speculative: Option<SpecFigures>,
+    /// The collectives and splits of a decode step across GPUs.
+    pub parallel: ParallelFigures,
     /// Tokens each sequence holds at the end: prompt + output.
     pub context: u64,
     /// The model's context window (its maximum position), tokens; 0 when not known.
@@ -175,7 +204,7 @@ pub const GPUS_PER_NODE: u32 = 8;
 pub fn parallelism(s: &Scenario) -> Vec<Warning> {
     let m = &s.model;
     let n = s.gpus.max(1) as u64;
-    let mut out = Vec::new();
+    let mut out = expert_parallelism(s);
     if n <= 1 {
         return out;
     }
@@ -215,15 +244,75 @@ pub fn parallelism(s: &Scenario) -> Vec<Warning> {
             )
         }));
     }
-    let per_node = GPUS_PER_NODE as u64;
+    let per_node = s.gpu.node() as u64;
     if n > per_node {
         out.push(warn(format!(
-            "{n} GPUs span {} nodes of {per_node}: tensor parallel across nodes sends every \
-             all-reduce over the network between them, slower than the GPU link assumed here, \
-             so the times are optimistic. Tensor parallel usually stays within a node, with \
-             pipeline parallel across nodes.",
-            n.div_ceil(per_node)
+            "{n} GPUs in tensor parallel span {} nodes of {per_node}: every all-reduce crosses \
+             the network between them ({} per GPU against the GPU link's {}), counted here. \
+             Tensor parallel usually stays within a node, with pipeline parallel (pp=) across \
+             nodes.",
+            n.div_ceil(per_node),
+            Unit::BytesPerSec.format(
+                s.gpu
+                    .network
+                    .map_or(crate::scenario::NETWORK_FALLBACK_BANDWIDTH, |b| b.get())
+            ),
+            Unit::BytesPerSec.format(
+                s.gpu
+                    .interconnect
+                    .map_or(PCIE_FALLBACK_BANDWIDTH, |b| b.get())
+            ),
         )));
+    }
+    out
+}
+
+/// Expert- and pipeline-parallel checks: EP on a dense model, EP and TP that do not divide
+/// each other, more experts' GPUs than experts, more stages than layers.
+fn expert_parallelism(s: &Scenario) -> Vec<Warning> {
+    let mut out = Vec::new();
+    let (tp, ep) = (s.tp(), s.parallel.experts.max(1));
+    let moe = s.model.moe.filter(|m| m.experts > 1);
+    if ep > 1 && moe.is_none() {
+        out.push(Warning {
+            field: "ep",
+            message: format!(
+                "expert parallel {ep}: {} has no routed experts to split, so it is ignored",
+                s.model.name
+            ),
+        });
+    }
+    if let Some(moe) = moe {
+        if ep > 1 && !(ep.is_multiple_of(tp) || tp.is_multiple_of(ep)) {
+            out.push(Warning {
+                field: "ep",
+                message: format!(
+                    "expert parallel {ep} and tensor parallel {tp} do not divide each other: \
+                     engines group the GPUs so one does; the numbers here take {} attention \
+                     groups",
+                    Unit::Count.format(s.dp())
+                ),
+            });
+        }
+        if ep as u64 > moe.experts {
+            out.push(Warning {
+                field: "ep",
+                message: format!(
+                    "expert parallel {ep} with {} routed experts: some GPUs would hold none",
+                    moe.experts
+                ),
+            });
+        }
+    }
+    if s.pp() as u64 > s.model.layers.max(1) {
+        out.push(Warning {
+            field: "pp",
+            message: format!(
+                "{} pipeline stages for {} layers: some stages would hold none",
+                s.pp(),
+                s.model.layers
+            ),
+        });
     }
     out
 }
@@ -288,15 +377,23 @@ impl Estimate {
     }
 }
 
-/// Work of one step on one GPU, before timing.
+/// Work of one step on one GPU, before timing: one pipeline stage's share for one microbatch,
+/// run `serial` times on the step's critical path.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Work {
     pub(crate) tokens: f64,
     pub(crate) flops: f64,
     pub(crate) bytes: f64,
+    /// Collectives of one stage execution (all-reduces, all-to-alls).
     pub(crate) comm: f64,
     /// Σ FLOPs of each tensor group / the peak of the format it runs in.
     pub(crate) compute: f64,
+    /// Stage executions one after another on the critical path: 1 without pipeline
+    /// parallelism; PP for a decode step (a token goes through every stage); microbatches +
+    /// PP − 1 for a prefill.
+    pub(crate) serial: f64,
+    /// Activations sent from stage to stage on the critical path (seconds).
+    pub(crate) hops: f64,
 }
 
 /// Bytes per element and compute peak of one tensor group.
@@ -309,20 +406,36 @@ pub(crate) struct GroupCost {
 /// The per-scenario constants every step uses.
 pub(crate) struct Ctx<'a> {
     pub(crate) s: &'a Scenario,
+    /// Tensor-parallel degree.
     pub(crate) n: f64,
+    /// Pipeline stages.
+    pub(crate) pp: f64,
+    /// Expert-parallel degree (1 for a dense model).
+    pub(crate) ep: f64,
+    /// Data-parallel attention groups per stage (EP ÷ TP when EP is larger).
+    pub(crate) dp: f64,
+    /// GPUs per stage: max(TP, EP).
+    pub(crate) stage_gpus: f64,
     pub(crate) kvb: f64,
     /// The headline peak: that of the format most of a token's matmul FLOPs run in.
     pub(crate) peak: f64,
     pub(crate) bw: f64,
+    /// The GPU link each way (NVLink, or PCIe when none is listed).
     pub(crate) link: f64,
+    /// The network between nodes, per GPU each way.
+    pub(crate) network: f64,
+    /// GPUs per node.
+    pub(crate) node: f64,
     pub(crate) kv_share: f64,
     pub(crate) params: ParamCounts,
     pub(crate) attention: GroupCost,
     pub(crate) mlp: GroupCost,
     pub(crate) experts: GroupCost,
     pub(crate) lm_head: GroupCost,
-    /// Weights stored, all GPUs.
+    /// Weights stored, all GPUs of one stage group (every stage's layers, one copy).
     pub(crate) stored: f64,
+    /// Of which routed experts (split over the stage's GPUs, not only over TP).
+    pub(crate) stored_experts: f64,
     /// The format `peak` belongs to.
     pub(crate) compute_precision: Precision,
 }
@@ -330,7 +443,7 @@ pub(crate) struct Ctx<'a> {
 impl<'a> Ctx<'a> {
     pub(crate) fn new(s: &'a Scenario, params: ParamCounts) -> Ctx<'a> {
         let m = &s.model;
-        let n = s.gpus.max(1) as f64;
+        let n = s.tp() as f64;
         // Each rank keeps ceil(kv_heads / N) heads; the MLA latent is replicated on every rank.
         let kv_share = if m.mla.is_some() || m.kv_heads == 0 {
             1.0
@@ -356,6 +469,7 @@ impl<'a> Ctx<'a> {
             .map(|&g| params.stored(g) * s.format(g).bytes())
             .sum::<f64>()
             + params.other * s.weights.bytes();
+        let stored_experts = params.stored(Group::Experts) * s.format(Group::Experts).bytes();
         // The roof drawn: the peak of the group with the most matmul FLOPs per token.
         let main = Group::ALL.into_iter().fold(Group::Attention, |best, g| {
             if params.per_token(g) > params.per_token(best) {
@@ -369,6 +483,10 @@ impl<'a> Ctx<'a> {
         Ctx {
             s,
             n,
+            pp: s.pp() as f64,
+            ep: s.ep() as f64,
+            dp: s.dp(),
+            stage_gpus: s.stage_gpus() as f64,
             kvb: s.kv.bytes(),
             peak,
             bw: s.gpu.bandwidth.get(),
@@ -377,6 +495,12 @@ impl<'a> Ctx<'a> {
                 .interconnect
                 .map(|b| b.get())
                 .unwrap_or(PCIE_FALLBACK_BANDWIDTH),
+            network: s
+                .gpu
+                .network
+                .map(|b| b.get())
+                .unwrap_or(NETWORK_FALLBACK_BANDWIDTH),
+            node: s.gpu.node() as f64,
             kv_share,
             params,
             attention,
@@ -384,122 +508,305 @@ impl<'a> Ctx<'a> {
             experts,
             lm_head,
             stored,
+            stored_experts,
             compute_precision,
         }
     }
 
-    /// Bytes of the matmul weights `tokens` tokens read, all GPUs.
-    fn weight_bytes(&self, tokens: f64) -> f64 {
+    /// Bytes of the matmul weights one GPU of a stage reads for `tokens` tokens of one
+    /// attention group (`moe_tokens` reach the experts: every group's), one stage's layers.
+    fn weight_bytes(&self, tokens: f64, moe_tokens: f64) -> f64 {
         let r = self.s.model.reads(tokens);
-        r.attention * self.attention.bytes
+        let replicated = (r.attention * self.attention.bytes
             + r.dense * self.mlp.bytes
-            + r.experts * self.experts.bytes
-            + r.lm_head * self.lm_head.bytes
+            + r.lm_head * self.lm_head.bytes)
+            / self.n;
+        let experts = if self.ep <= 1.0 {
+            r.experts * self.experts.bytes / self.n
+        } else {
+            // The busiest GPU's share: E/EP experts each, of which the step reaches a
+            // binomial number; the step waits for the GPU that reaches the most.
+            let moe = self.s.model.reads(moe_tokens).experts;
+            moe * self.experts.bytes / self.stage_gpus * self.expert_imbalance(moe_tokens)
+        };
+        (replicated + experts) / self.pp
     }
 
-    /// FLOPs and compute time of `body_tokens` tokens through the layers, `head_tokens`
-    /// through the LM head, and `attention` FLOPs of attention scores (at the attention
-    /// group's peak), all GPUs: (FLOPs, seconds at the peaks).
-    fn matmuls(&self, body_tokens: f64, head_tokens: f64, attention: f64) -> (f64, f64) {
+    /// Busiest over mean GPU in the experts one step reaches under expert parallelism: the
+    /// expected maximum over EP GPUs of Binomial(E/EP, p), p = 1 − (1 − k/E)^T the chance a
+    /// given expert is reached, over its mean.
+    pub(crate) fn expert_imbalance(&self, tokens: f64) -> f64 {
+        let Some(moe) = self.s.model.moe.filter(|m| m.experts > 1) else {
+            return 1.0;
+        };
+        let g = self.ep.min(moe.experts as f64).max(1.0);
+        if g <= 1.0 {
+            return 1.0;
+        }
+        let e = moe.experts as f64;
+        let k = (moe.active as f64).min(e);
+        let p = 1.0 - (1.0 - k / e).powf(tokens.max(1.0));
+        let per = (e / g).round().max(1.0) as u64;
+        let mean = per as f64 * p;
+        if mean <= 0.0 || p >= 1.0 {
+            return 1.0;
+        }
+        // E[max] = Σ_{j ≥ 1} P(max ≥ j) = Σ_{j=1..per} (1 − F(j − 1)^g).
+        let q = 1.0 - p;
+        let mut pmf = q.powf(per as f64);
+        let mut cdf = 0.0;
+        let mut expected_max = 0.0;
+        for j in 0..per {
+            cdf += pmf;
+            expected_max += 1.0 - cdf.min(1.0).powf(g);
+            pmf *= (per - j) as f64 / (j + 1) as f64 * p / q;
+        }
+        (expected_max / mean).max(1.0)
+    }
+
+    /// Busiest over mean GPU in routed (token, expert) pairs: T·k pairs over EP GPUs, the
+    /// maximum of EP near-normal counts ≈ mean + σ·√(2 ln EP).
+    fn token_imbalance(&self, tokens: f64) -> f64 {
+        let Some(moe) = self.s.model.moe.filter(|m| m.experts > 1) else {
+            return 1.0;
+        };
+        if self.ep <= 1.0 {
+            return 1.0;
+        }
+        let pairs = tokens.max(1.0) * moe.active as f64;
+        let mean = pairs / self.ep;
+        let sd = (mean * (1.0 - 1.0 / self.ep)).sqrt();
+        ((mean + sd * (2.0 * self.ep.ln()).sqrt()) / mean).clamp(1.0, self.ep)
+    }
+
+    /// FLOPs and compute time on one GPU of a stage for `body_tokens` tokens of one attention
+    /// group through the layers, `head_tokens` through the LM head, `attention` FLOPs of
+    /// attention scores (at the attention group's peak) and `moe_tokens` through the experts:
+    /// (FLOPs, seconds at the peaks).
+    fn matmuls(
+        &self,
+        body_tokens: f64,
+        head_tokens: f64,
+        attention: f64,
+        moe_tokens: f64,
+    ) -> (f64, f64) {
         let p = &self.params;
+        let experts = 2.0 * moe_tokens * p.per_token(Group::Experts) / self.stage_gpus
+            * self.token_imbalance(moe_tokens);
         let groups = [
             (
-                2.0 * body_tokens * p.per_token(Group::Attention) + attention,
+                (2.0 * body_tokens * p.per_token(Group::Attention) + attention) / self.n,
                 self.attention.peak,
             ),
-            (2.0 * body_tokens * p.per_token(Group::Mlp), self.mlp.peak),
             (
-                2.0 * body_tokens * p.per_token(Group::Experts),
-                self.experts.peak,
+                2.0 * body_tokens * p.per_token(Group::Mlp) / self.n,
+                self.mlp.peak,
             ),
+            (experts, self.experts.peak),
             (
-                2.0 * head_tokens * p.per_token(Group::LmHead),
+                2.0 * head_tokens * p.per_token(Group::LmHead) / self.n,
                 self.lm_head.peak,
             ),
         ];
-        groups
-            .iter()
-            .fold((0.0, 0.0), |(f, t), &(g, pk)| (f + g, t + g / pk))
+        groups.iter().fold((0.0, 0.0), |(f, t), &(g, pk)| {
+            (f + g / self.pp, t + g / pk / self.pp)
+        })
     }
 
-    /// Two ring all-reduces of the step's activations per layer.
-    pub(crate) fn comm(&self, tokens: f64) -> f64 {
-        if self.n <= 1.0 {
+    /// One ring all-reduce of `bytes` over the tensor-parallel group: latency plus
+    /// 2(N − 1)/N × bytes over the link; past one node, hierarchical (reduce-scatter and
+    /// all-gather inside each node, an all-reduce of the node's share between nodes).
+    pub(crate) fn all_reduce(&self, bytes: f64) -> f64 {
+        let n = self.n;
+        if n <= 1.0 {
             return 0.0;
         }
-        let msg = tokens * self.s.model.hidden as f64 * 2.0;
-        let per = ALL_REDUCE_LATENCY.get() + 2.0 * (self.n - 1.0) / self.n * msg / self.link;
-        2.0 * self.s.model.layers as f64 * per
+        if n <= self.node {
+            return ALL_REDUCE_LATENCY.get() + 2.0 * (n - 1.0) / n * bytes / self.link;
+        }
+        let g = self.node;
+        let nodes = (n / g).ceil();
+        ALL_REDUCE_LATENCY.get()
+            + NETWORK_LATENCY.get()
+            + 2.0 * (g - 1.0) / g * bytes / self.link
+            + 2.0 * (nodes - 1.0) / nodes * (bytes / g) / self.network
     }
 
-    /// `batch` sequences each adding `per_seq` tokens against `context` cached tokens.
+    /// One all-to-all over the EP GPUs of a stage in which each GPU sends `bytes` spread
+    /// evenly over the others: the share for GPUs in its node over the link, the rest over
+    /// the network, both at once.
+    pub(crate) fn all_to_all(&self, bytes: f64) -> f64 {
+        let g = self.ep;
+        if g <= 1.0 {
+            return 0.0;
+        }
+        let out = bytes * (g - 1.0) / g;
+        let local = (self.node.min(g) - 1.0) / (g - 1.0);
+        let mut t = ALL_TO_ALL_LATENCY.get() + out * local / self.link;
+        if g > self.node {
+            t = t.max(
+                ALL_TO_ALL_LATENCY.get()
+                    + NETWORK_LATENCY.get()
+                    + out * (1.0 - local) / self.network,
+            );
+        }
+        t
+    }
+
+    /// Collectives of one stage execution for `tokens` tokens per attention group: two
+    /// all-reduces per layer (after attention and after the MLP); with data-parallel
+    /// attention (EP above TP) a MoE layer's second becomes a dispatch and a combine of each
+    /// token's hidden state to its k experts.
+    pub(crate) fn comm(&self, tokens: f64) -> f64 {
+        let m = &self.s.model;
+        let msg = tokens * m.hidden as f64 * 2.0;
+        let layers = m.layers as f64 / self.pp;
+        let all_reduce = self.all_reduce(msg);
+        if self.dp <= 1.0 {
+            return 2.0 * layers * all_reduce;
+        }
+        let moe = m.moe.map_or(0.0, |x| {
+            (m.layers.saturating_sub(x.dense_layers)) as f64 / self.pp
+        });
+        let k = m.moe.map_or(1.0, |x| x.active as f64);
+        let exchange = 2.0 * self.all_to_all(msg * k / self.n);
+        layers * all_reduce + (layers - moe) * all_reduce + moe * exchange
+    }
+
+    /// Activations from one stage to the next: latency plus bytes over the link, or over the
+    /// network when the two stages sit in different nodes; summed over the PP − 1 hops.
+    pub(crate) fn hops(&self, tokens: f64) -> f64 {
+        if self.pp <= 1.0 {
+            return 0.0;
+        }
+        let bytes = tokens * self.s.model.hidden as f64 * 2.0 / self.n;
+        let per_node = (self.node / self.stage_gpus).floor().max(1.0);
+        let crossings = if self.stage_gpus * self.pp <= self.node {
+            0.0
+        } else {
+            ((self.pp / per_node).ceil() - 1.0).clamp(0.0, self.pp - 1.0)
+        };
+        let inside = self.pp - 1.0 - crossings;
+        inside * (ALL_REDUCE_LATENCY.get() + bytes / self.link)
+            + crossings * (ALL_REDUCE_LATENCY.get() + NETWORK_LATENCY.get() + bytes / self.network)
+    }
+
+    /// Microbatches a batch of `batch` sequences splits into: up to one per stage.
+    pub(crate) fn microbatches(&self, batch: f64) -> f64 {
+        if self.pp <= 1.0 {
+            1.0
+        } else {
+            batch.clamp(1.0, self.pp)
+        }
+    }
+
+    /// One stage's work on one GPU for `seqs` sequences of one microbatch (all attention
+    /// groups), each adding `per_seq` tokens against `context` cached tokens; `head` tokens
+    /// run the LM head, `attention` FLOPs per sequence of scores.
+    pub(crate) fn stage(
+        &self,
+        seqs: f64,
+        per_seq: f64,
+        kv: f64,
+        head: f64,
+        attention: f64,
+    ) -> Work {
+        let tokens = seqs * per_seq;
+        let group = tokens / self.dp;
+        let (flops, compute) = self.matmuls(group, head / self.dp, attention / self.dp, tokens);
+        Work {
+            tokens,
+            flops,
+            bytes: self.weight_bytes(group, tokens)
+                + kv / self.dp * self.kvb * self.kv_share / self.pp,
+            comm: self.comm(group),
+            compute,
+            serial: 1.0,
+            hops: self.hops(tokens),
+        }
+    }
+
+    /// `batch` sequences each adding `per_seq` tokens against `context` cached tokens: the
+    /// batch in up to PP microbatches, a token through every stage.
     pub(crate) fn step(&self, batch: f64, per_seq: f64, context: f64) -> Work {
         let m = &self.s.model;
-        let tokens = batch * per_seq;
-        let (flops, compute) = self.matmuls(
-            tokens,
+        let mb = self.microbatches(batch);
+        let seqs = batch / mb;
+        let tokens = seqs * per_seq;
+        let mut w = self.stage(
+            seqs,
+            per_seq,
+            seqs * m.kv_elements(context + per_seq),
             tokens,
             tokens * m.attention_flops_per_token(context),
         );
-        let kv = batch * m.kv_elements(context + per_seq) * self.kvb;
-        Work {
-            tokens,
-            flops: flops / self.n,
-            bytes: self.weight_bytes(tokens) / self.n + kv * self.kv_share,
-            comm: self.comm(tokens),
-            compute: compute / self.n,
-        }
+        w.serial = self.pp;
+        w
     }
 
+    /// `batch` prompts of `prompt` tokens: microbatches through the stages, the last finishing
+    /// after microbatches + PP − 1 stage times.
     pub(crate) fn prefill(&self, batch: f64, prompt: f64) -> Work {
         let m = &self.s.model;
-        let tokens = batch * prompt;
+        let mb = self.microbatches(batch);
+        let seqs = batch / mb;
         // The LM head runs on each prompt's last token only.
-        let (flops, compute) =
-            self.matmuls(tokens, batch, batch * m.attention_flops_prefill(prompt));
-        let kv = batch * m.kv_elements(prompt) * self.kvb;
-        Work {
-            tokens,
-            flops: flops / self.n,
-            bytes: self.weight_bytes(tokens) / self.n + kv * self.kv_share,
-            comm: self.comm(tokens),
-            compute: compute / self.n,
-        }
+        let mut w = self.stage(
+            seqs,
+            prompt,
+            seqs * m.kv_elements(prompt),
+            seqs,
+            seqs * m.attention_flops_prefill(prompt),
+        );
+        w.serial = mb + self.pp - 1.0;
+        w
     }
 
     pub(crate) fn phase(&self, w: Work, eff: &Efficiency) -> Phase {
-        let compute_time = w.compute;
-        let memory_time = w.bytes / self.bw;
+        let compute_time = w.compute * w.serial;
+        let memory_time = w.bytes / self.bw * w.serial;
+        let comm_time = w.comm * w.serial + w.hops;
         let bound = if compute_time >= memory_time {
             Bound::Compute
         } else {
             Bound::Memory
         };
-        let calibrated = (w.compute / eff.compute.max(1e-3))
-            .max(w.bytes / (self.bw * eff.bandwidth.max(1e-3)))
-            + w.comm
-            + eff.layer_overhead.get() * self.s.model.layers as f64;
+        let stage_layers = self.s.model.layers as f64 / self.pp;
+        let calibrated = w.serial
+            * ((w.compute / eff.compute.max(1e-3))
+                .max(w.bytes / (self.bw * eff.bandwidth.max(1e-3)))
+                + w.comm
+                + eff.layer_overhead.get() * stage_layers)
+            + w.hops;
         let intensity = w.flops / w.bytes;
+        // On the step's critical path: every stage execution one GPU waits for.
         Phase {
             tokens: w.tokens,
-            flops: Flops(w.flops),
-            bytes: Bytes(w.bytes),
+            flops: Flops(w.flops * w.serial),
+            bytes: Bytes(w.bytes * w.serial),
             intensity: Intensity(intensity),
             compute_time: Seconds(compute_time),
             memory_time: Seconds(memory_time),
-            comm_time: Seconds(w.comm),
-            time: Seconds(compute_time.max(memory_time) + w.comm),
+            comm_time: Seconds(comm_time),
+            time: Seconds(compute_time.max(memory_time) + comm_time),
             calibrated_time: Seconds(calibrated),
             bound,
             attained: FlopsPerSec((intensity * self.bw).min(w.flops / w.compute.max(1e-300))),
         }
     }
 
+    /// Weights stored per GPU: one stage's layers, split over TP (experts over the stage's
+    /// GPUs).
+    pub(crate) fn weights_per_gpu(&self) -> f64 {
+        ((self.stored - self.stored_experts) / self.n + self.stored_experts / self.stage_gpus)
+            / self.pp
+    }
+
     /// Memory per GPU for `batch` sequences of `context` tokens.
     pub(crate) fn memory(&self, batch: f64, prompt: f64, context: f64) -> Memory {
         let m = &self.s.model;
-        let weights = self.stored / self.n;
-        let kv = batch * m.kv_elements(context) * self.kvb * self.kv_share;
+        let weights = self.weights_per_gpu();
+        let kv = batch / self.dp * m.kv_elements(context) * self.kvb * self.kv_share / self.pp;
         let chunk = (batch * prompt).min(PREFILL_CHUNK_TOKENS);
         let inter = m.activation_width();
         let activations = chunk * (4.0 * m.hidden as f64 + 2.0 * inter) * 2.0 / self.n
@@ -584,7 +891,7 @@ pub fn evaluate(s: &Scenario) -> Estimate {
         c.memory(batch, prompt.min(ctx), ctx).fits
     });
 
-    let kv_seq = m.kv_elements(context) * c.kvb * c.kv_share;
+    let kv_seq = m.kv_elements(context) * c.kvb * c.kv_share / (c.pp * c.dp);
     let kv_crossover_batch = (kv_seq > 0.0)
         .then(|| (memory.weights.get() / kv_seq).ceil().max(1.0))
         .filter(|b| *b <= BATCH_SEARCH_MAX as f64)
@@ -610,6 +917,30 @@ pub fn evaluate(s: &Scenario) -> Estimate {
         Knee {
             batch: kv_batch,
             cause: KneeCause::KvCache,
+        }
+    };
+
+    let parallel = {
+        let mb = c.microbatches(batch);
+        let w = c.step(batch, 1.0, decode_context);
+        let group = batch / mb / c.dp;
+        let msg = group * m.hidden as f64 * 2.0;
+        let k = m.moe.map_or(1.0, |x| x.active as f64);
+        let gpus = s.total_gpus();
+        ParallelFigures {
+            gpus,
+            nodes: gpus.div_ceil(s.gpu.node()),
+            microbatches: mb,
+            prefill_stages: c.prefill(batch, prompt).serial,
+            all_reduce: Seconds(c.all_reduce(msg)),
+            all_to_all: Seconds(if c.dp > 1.0 {
+                c.all_to_all(msg * k / c.n)
+            } else {
+                0.0
+            }),
+            stage_comm: Seconds(w.comm),
+            hops: Seconds(w.hops),
+            expert_imbalance: c.expert_imbalance(batch / mb),
         }
     };
 
@@ -662,6 +993,7 @@ pub fn evaluate(s: &Scenario) -> Estimate {
         floor: timing(prefill.time.get(), tpot_floor, batch, output),
         calibrated: timing(prefill.calibrated_time.get(), tpot, batch, output),
         speculative,
+        parallel,
         context: s.prompt.max(1) as u64 + s.output.max(1) as u64,
         context_window: m.max_context,
         warnings: parallelism(s),

@@ -8,7 +8,7 @@ use crate::units::Unit::*;
 /// Every derivation of `e`, in reading order.
 pub fn derivations(s: &Scenario, e: &Estimate) -> Vec<Derivation> {
     let m = &s.model;
-    let n = s.gpus.max(1) as f64;
+    let n = s.tp() as f64;
     let batch = s.batch.max(1) as f64;
     let prompt = s.prompt.max(1) as f64;
     let output = s.output.max(1) as f64;
@@ -66,22 +66,9 @@ pub fn derivations(s: &Scenario, e: &Estimate) -> Vec<Derivation> {
             Bytes,
             Some("one prefill chunk in flight (at most 8192 tokens) at 2 bytes per FP16 value, plus 4-byte FP32 logits for each sequence; for MoE, i is the active experts' width"),
         ),
-        d(
-            "memory.total_bytes",
-            "Memory per GPU",
-            "M",
-            "W / N + KV + A + overhead",
-            vec![
-                t("W", e.weights.get(), Bytes),
-                t("N", n, Count),
-                t("KV", mem.kv_cache.get(), Bytes),
-                t("A", mem.activations.get(), Bytes),
-                t("overhead", mem.overhead.get(), Bytes),
-            ],
-            mem.total.get(),
-            Bytes,
-            Some(if mem.fits { "fits in the GPU's memory" } else { "does not fit in the GPU's memory" }),
-        ),
+    ];
+    v.extend(memory_total(s, e));
+    v.extend([
         d(
             "max_batch",
             "Largest batch that fits",
@@ -176,7 +163,12 @@ pub fn derivations(s: &Scenario, e: &Estimate) -> Vec<Derivation> {
                 t("BW", e.bandwidth.get(), BytesPerSec),
                 t("eff_b", eff.bandwidth, Percent),
                 t("t_comm", e.prefill.comm_time.get(), Seconds),
-                t("t_step", eff.layer_overhead.get() * m.layers as f64, Seconds),
+                t(
+                    "t_step",
+                    eff.layer_overhead.get() * m.layers as f64 / s.pp() as f64
+                        * e.parallel.prefill_stages,
+                    Seconds,
+                ),
             ],
             e.calibrated.ttft.get(),
             Seconds,
@@ -258,7 +250,7 @@ pub fn derivations(s: &Scenario, e: &Estimate) -> Vec<Derivation> {
                 }),
             )
         },
-    ];
+    ]);
     if let Some(b) = e.kv_crossover_batch {
         v.push(d(
             "kv_crossover_batch",
@@ -295,34 +287,7 @@ pub fn derivations(s: &Scenario, e: &Estimate) -> Vec<Derivation> {
             (true, KneeCause::KvCache) => "KV-cache reads outgrow the weight reads here, before the ridge: each added sequence now costs its own cache read",
         }),
     ));
-    if n > 1.0 {
-        v.push(d(
-            "tp.comm_s",
-            "Tensor-parallel all-reduces per decode step",
-            "t_comm",
-            "2 × L × (lat + 2 × (N − 1) / N × B × h × 2 / link)",
-            vec![
-                t("L", m.layers as f64, Count),
-                t("lat", crate::scenario::ALL_REDUCE_LATENCY.get(), Seconds),
-                t("N", n, Count),
-                t("B", batch, Count),
-                t("h", m.hidden as f64, Count),
-                t(
-                    "link",
-                    s.gpu
-                        .interconnect
-                        .map(|b| b.get())
-                        .unwrap_or(crate::scenario::PCIE_FALLBACK_BANDWIDTH),
-                    BytesPerSec,
-                ),
-            ],
-            e.decode.comm_time.get(),
-            Seconds,
-            Some(
-                "a ring all-reduce after attention and after the MLP, 2 bytes per FP16 activation",
-            ),
-        ));
-    }
+    v.extend(parallel(s, e));
     if let (Some(sp), Some(spec)) = (&e.speculative, &s.speculative) {
         v.push(d(
             "spec.tokens_per_step",
@@ -545,4 +510,220 @@ fn weights(s: &Scenario, e: &Estimate) -> Derivation {
         Bytes,
         Some("each tensor group in its own format (b: stored bytes per weight, scales included)"),
     )
+}
+
+/// Memory per GPU; beyond tensor parallel alone, the weights per GPU derived first.
+fn memory_total(s: &Scenario, e: &Estimate) -> Vec<Derivation> {
+    let mem = &e.memory;
+    let n = s.tp() as f64;
+    let note = Some(if mem.fits {
+        "fits in the GPU's memory"
+    } else {
+        "does not fit in the GPU's memory"
+    });
+    if s.pp() == 1 && s.ep() == 1 {
+        return vec![d(
+            "memory.total_bytes",
+            "Memory per GPU",
+            "M",
+            "W / N + KV + A + overhead",
+            vec![
+                t("W", e.weights.get(), Bytes),
+                t("N", n, Count),
+                t("KV", mem.kv_cache.get(), Bytes),
+                t("A", mem.activations.get(), Bytes),
+                t("overhead", mem.overhead.get(), Bytes),
+            ],
+            mem.total.get(),
+            Bytes,
+            note,
+        )];
+    }
+    let experts = e.params.stored(Group::Experts) * s.format(Group::Experts).bytes();
+    vec![
+        d(
+            "memory.weights_per_gpu",
+            "Weights per GPU",
+            "W_gpu",
+            "((W − W_exp) / N + W_exp / G) / PP",
+            vec![
+                t("W", e.weights.get(), Bytes),
+                t("W_exp", experts, Bytes),
+                t("N", n, Count),
+                t("G", s.stage_gpus() as f64, Count),
+                t("PP", s.pp() as f64, Count),
+            ],
+            mem.weights.get(),
+            Bytes,
+            Some("each pipeline stage holds its share of the layers; inside a stage attention and dense weights split over the N tensor-parallel GPUs, routed experts over all G = max(TP, EP) of the stage"),
+        ),
+        d(
+            "memory.total_bytes",
+            "Memory per GPU",
+            "M",
+            "W_gpu + KV + A + overhead",
+            vec![
+                t("W_gpu", mem.weights.get(), Bytes),
+                t("KV", mem.kv_cache.get(), Bytes),
+                t("A", mem.activations.get(), Bytes),
+                t("overhead", mem.overhead.get(), Bytes),
+            ],
+            mem.total.get(),
+            Bytes,
+            note,
+        ),
+    ]
+}
+
+/// The collectives of a decode step and, with expert parallelism, how unevenly the experts
+/// load the GPUs. Empty on one GPU.
+fn parallel(s: &Scenario, e: &Estimate) -> Vec<Derivation> {
+    let m = &s.model;
+    let p = &e.parallel;
+    let mut v = Vec::new();
+    let n = s.tp() as f64;
+    let pp = s.pp() as f64;
+    let batch = s.batch.max(1) as f64;
+    let link = s
+        .gpu
+        .interconnect
+        .map(|b| b.get())
+        .unwrap_or(crate::scenario::PCIE_FALLBACK_BANDWIDTH);
+    let network = s
+        .gpu
+        .network
+        .map(|b| b.get())
+        .unwrap_or(crate::scenario::NETWORK_FALLBACK_BANDWIDTH);
+    let lat = crate::scenario::ALL_REDUCE_LATENCY.get();
+    let node = s.gpu.node() as f64;
+    let simple = s.pp() == 1 && s.dp() <= 1.0 && n <= node;
+    if simple && n > 1.0 {
+        v.push(d(
+            "tp.comm_s",
+            "Tensor-parallel all-reduces per decode step",
+            "t_comm",
+            "2 × L × (lat + 2 × (N − 1) / N × B × h × 2 / link)",
+            vec![
+                t("L", m.layers as f64, Count),
+                t("lat", lat, Seconds),
+                t("N", n, Count),
+                t("B", batch, Count),
+                t("h", m.hidden as f64, Count),
+                t("link", link, BytesPerSec),
+            ],
+            e.decode.comm_time.get(),
+            Seconds,
+            Some(
+                "a ring all-reduce after attention and after the MLP, 2 bytes per FP16 activation",
+            ),
+        ));
+    }
+    if simple {
+        return v;
+    }
+    let tokens = batch / p.microbatches / s.dp();
+    if n > 1.0 {
+        v.push(if n <= node {
+            d(
+                "parallel.all_reduce_s",
+                "One all-reduce",
+                "t_ar",
+                "lat + 2 × (N − 1) / N × T × h × 2 / link",
+                vec![
+                    t("lat", lat, Seconds),
+                    t("N", n, Count),
+                    t("T", tokens, Count),
+                    t("h", m.hidden as f64, Count),
+                    t("link", link, BytesPerSec),
+                ],
+                p.all_reduce.get(),
+                Seconds,
+                Some("a ring over the tensor-parallel GPUs of one stage, T tokens of one microbatch and attention group, 2 bytes per activation"),
+            )
+        } else {
+            let nodes = (n / node).ceil();
+            d(
+                "parallel.all_reduce_s",
+                "One all-reduce across nodes",
+                "t_ar",
+                "lat + lat_net + 2 × (g − 1) / g × T × h × 2 / link + 2 × (n − 1) / n × T × h × 2 / g / net",
+                vec![
+                    t("lat", lat, Seconds),
+                    t("lat_net", crate::scenario::NETWORK_LATENCY.get(), Seconds),
+                    t("g", node, Count),
+                    t("n", nodes, Count),
+                    t("T", tokens, Count),
+                    t("h", m.hidden as f64, Count),
+                    t("link", link, BytesPerSec),
+                    t("net", network, BytesPerSec),
+                ],
+                p.all_reduce.get(),
+                Seconds,
+                Some("hierarchical: reduce-scatter and all-gather over the g GPUs of each node, an all-reduce of each GPU's 1/g share between the n nodes over the network"),
+            )
+        });
+    }
+    let layers = m.layers as f64 / pp;
+    if s.dp() > 1.0 {
+        let moe_layers = m
+            .moe
+            .map_or(0.0, |x| m.layers.saturating_sub(x.dense_layers) as f64)
+            / pp;
+        v.push(d(
+            "parallel.stage_comm_s",
+            "Collectives of one stage",
+            "c",
+            "L_s × t_ar + (L_s − L_moe) × t_ar + L_moe × 2 × t_a2a",
+            vec![
+                t("L_s", layers, Count),
+                t("L_moe", moe_layers, Count),
+                t("t_ar", p.all_reduce.get(), Seconds),
+                t("t_a2a", p.all_to_all.get(), Seconds),
+            ],
+            p.stage_comm.get(),
+            Seconds,
+            Some("attention is data parallel: an all-reduce after attention inside each TP group; a MoE layer sends each token's hidden state to its k experts' GPUs and back (dispatch and combine, all-to-all over the EP GPUs)"),
+        ));
+    } else {
+        v.push(d(
+            "parallel.stage_comm_s",
+            "Collectives of one stage",
+            "c",
+            "2 × L_s × t_ar",
+            vec![
+                t("L_s", layers, Count),
+                t("t_ar", p.all_reduce.get(), Seconds),
+            ],
+            p.stage_comm.get(),
+            Seconds,
+            Some("two all-reduces per layer of the stage, after attention and after the MLP"),
+        ));
+    }
+    v.push(d(
+        "tp.comm_s",
+        "Communication per decode step",
+        "t_comm",
+        "PP × c + t_hop",
+        vec![
+            t("PP", pp, Count),
+            t("c", p.stage_comm.get(), Seconds),
+            t("t_hop", p.hops.get(), Seconds),
+        ],
+        e.decode.comm_time.get(),
+        Seconds,
+        Some("a token goes through every pipeline stage in turn; t_hop: activations sent from each stage to the next (over the network where two stages sit in different nodes)"),
+    ));
+    if s.ep() > 1 {
+        v.push(d(
+            "parallel.expert_imbalance",
+            "Busiest GPU's experts over the mean",
+            "imb",
+            "E[max over EP GPUs of experts reached] / mean",
+            vec![],
+            p.expert_imbalance,
+            Ratio,
+            Some("each GPU holds E/EP experts; a step's tokens reach a binomial number of them, and the step waits for the GPU that reaches the most: its expert reads are the mean times this"),
+        ));
+    }
+    v
 }

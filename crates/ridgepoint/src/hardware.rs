@@ -52,6 +52,14 @@ pub struct Gpu {
     pub l2: Option<Bytes>,
     /// GPU-to-GPU bandwidth, each direction.
     pub interconnect: Option<BytesPerSec>,
+    /// GPUs that share that link in one system (an HGX board's NVSwitch: 8); past them,
+    /// traffic crosses the network between nodes. `None`: [`crate::estimate::GPUS_PER_NODE`].
+    #[serde(default)]
+    pub node_gpus: Option<u32>,
+    /// The network between nodes, per GPU, each direction (a DGX H100 gives each GPU one
+    /// 400 Gb/s ConnectX-7: 50 GB/s). `None`: [`crate::scenario::NETWORK_FALLBACK_BANDWIDTH`].
+    #[serde(default)]
+    pub network: Option<BytesPerSec>,
     /// Where the figures come from.
     pub source: String,
 }
@@ -61,6 +69,13 @@ fn yes() -> bool {
 }
 
 impl Gpu {
+    /// GPUs in one node: the catalog's figure, else [`crate::estimate::GPUS_PER_NODE`].
+    pub fn node(&self) -> u32 {
+        self.node_gpus
+            .filter(|n| *n >= 1)
+            .unwrap_or(crate::estimate::GPUS_PER_NODE)
+    }
+
     /// The dense peak for matmuls in `p`, if the GPU runs that format natively.
     pub fn peak(&self, p: Precision) -> Option<FlopsPerSec> {
         match p {

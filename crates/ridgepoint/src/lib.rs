@@ -31,10 +31,11 @@ pub mod validate;
 
 pub use derivation::{Derivation, Term};
 pub use estimate::{
-    estimate, evaluate, Bound, Estimate, Knee, KneeCause, Memory, Phase, SpecFigures, Timing,
+    estimate, evaluate, Bound, Estimate, Knee, KneeCause, Memory, ParallelFigures, Phase,
+    SpecFigures, Timing,
 };
 pub use hardware::Gpu;
 pub use model::{Mla, Mlp, Model, Moe, ParamCounts};
 pub use precision::Precision;
 pub use query::{Problem, Spec};
-pub use scenario::{Efficiency, Group, GroupFormats, Scenario, Speculative};
+pub use scenario::{Efficiency, Group, GroupFormats, Parallel, Scenario, Speculative};

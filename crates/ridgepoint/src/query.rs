@@ -37,6 +37,10 @@ pub const BATCH_RANGE: (u32, u32) = (1, 4096);
 pub const PROMPT_RANGE: (u32, u32) = (1, 1 << 20);
 pub const OUTPUT_RANGE: (u32, u32) = (1, 1 << 20);
 pub const GPUS_RANGE: (u32, u32) = (1, 64);
+/// Pipeline stages.
+pub const PP_RANGE: (u32, u32) = (1, 16);
+/// Expert-parallel degree.
+pub const EP_RANGE: (u32, u32) = (1, 128);
 /// Efficiencies in percent of peak.
 pub const EFF_RANGE: (u32, u32) = (1, 100);
 /// Fixed cost per forward step, microseconds.
@@ -76,7 +80,12 @@ pub struct Spec {
     pub batch: u32,
     pub prompt: u32,
     pub output: u32,
+    /// Tensor-parallel GPUs (per pipeline stage and attention group).
     pub gpus: u32,
+    /// Pipeline stages.
+    pub pp: u32,
+    /// Expert-parallel degree (ignored for a dense model).
+    pub ep: u32,
     /// Bandwidth efficiency, percent of peak.
     pub bw_eff: u32,
     /// Compute efficiency, percent of the dense peak.
@@ -113,6 +122,8 @@ impl Default for Spec {
             prompt: 2048,
             output: 128,
             gpus: 1,
+            pp: 1,
+            ep: 1,
             bw_eff: (eff.bandwidth * 100.0).round() as u32,
             compute_eff: (eff.compute * 100.0).round() as u32,
             layer_us: (eff.layer_overhead.get() * 1e6).round() as u32,
@@ -154,12 +165,12 @@ impl fmt::Display for Problem {
 
 /// Every key a link may carry, in the order links write them.
 pub const KEYS: &[&str] = &[
-    "v", "cal", "gpu", "model", "w", "kv", "batch", "prompt", "output", "gpus", "engine", "eb",
-    "ec", "layer", "ovh", "draft", "k", "acc", "g.name", "g.mem", "g.bw", "g.fp16", "g.fp8",
-    "g.int8", "g.fp4", "g.link", "g.fp32", "g.sms", "g.sram", "g.l2", "m.name", "m.h", "m.i",
-    "m.l", "m.nh", "m.kv", "m.hd", "m.v", "m.ctx", "m.tie", "m.bias", "m.mlp", "m.pos", "m.e",
-    "m.ea", "m.es", "m.ei", "m.ed", "m.qr", "m.kvr", "m.nope", "m.rope", "m.vd", "m.sw", "m.swl",
-    "m.ck", "m.ckl", "w.att", "w.mlp", "w.exp", "w.emb", "w.head",
+    "v", "cal", "gpu", "model", "w", "kv", "batch", "prompt", "output", "gpus", "pp", "ep",
+    "engine", "eb", "ec", "layer", "ovh", "draft", "k", "acc", "g.name", "g.mem", "g.bw", "g.fp16",
+    "g.fp8", "g.int8", "g.fp4", "g.link", "g.fp32", "g.sms", "g.sram", "g.l2", "m.name", "m.h",
+    "m.i", "m.l", "m.nh", "m.kv", "m.hd", "m.v", "m.ctx", "m.tie", "m.bias", "m.mlp", "m.pos",
+    "m.e", "m.ea", "m.es", "m.ei", "m.ed", "m.qr", "m.kvr", "m.nope", "m.rope", "m.vd", "m.sw",
+    "m.swl", "m.ck", "m.ckl", "w.att", "w.mlp", "w.exp", "w.emb", "w.head",
 ];
 
 /// Shortens what a stranger typed before echoing it in a message.
@@ -362,6 +373,8 @@ impl<'a> Reader<'a> {
                 .optional_decimal("g.l2", 1e5, 1024.0 * 1024.0)
                 .map(Bytes),
             interconnect: self.optional_decimal("g.link", 1e5, G).map(BytesPerSec),
+            node_gpus: base.node_gpus,
+            network: base.network,
             source: "entered by hand".into(),
         };
         match check_gpu(&gpu) {
@@ -555,6 +568,8 @@ impl Spec {
             prompt: r.int("prompt", PROMPT_RANGE, d.prompt),
             output: r.int("output", OUTPUT_RANGE, d.output),
             gpus: r.int("gpus", GPUS_RANGE, d.gpus),
+            pp: r.int("pp", PP_RANGE, d.pp),
+            ep: r.int("ep", EP_RANGE, d.ep),
             bw_eff: r.int("eb", EFF_RANGE, eb),
             compute_eff: r.int("ec", EFF_RANGE, ec),
             layer_us: r.int("layer", LAYER_US_RANGE, layer),
@@ -592,6 +607,8 @@ impl Spec {
         put("prompt", self.prompt != d.prompt, self.prompt.to_string());
         put("output", self.output != d.output, self.output.to_string());
         put("gpus", self.gpus != d.gpus, self.gpus.to_string());
+        put("pp", self.pp != d.pp, self.pp.to_string());
+        put("ep", self.ep != d.ep, self.ep.to_string());
         put("engine", self.engine != d.engine, self.engine.clone());
         // Efficiencies are written where they differ from the engine profile's.
         let (eb, ec, layer) = profile_percents(&self.engine);
@@ -725,6 +742,10 @@ impl Spec {
             prompt: clamp(self.prompt, PROMPT_RANGE),
             output: clamp(self.output, OUTPUT_RANGE),
             gpus: clamp(self.gpus, GPUS_RANGE),
+            parallel: crate::scenario::Parallel {
+                pipeline: clamp(self.pp, PP_RANGE),
+                experts: clamp(self.ep, EP_RANGE),
+            },
             efficiency: Efficiency {
                 bandwidth: clamp(self.bw_eff, EFF_RANGE) as f64 / 100.0,
                 compute: clamp(self.compute_eff, EFF_RANGE) as f64 / 100.0,

@@ -50,6 +50,9 @@ pub fn estimate_json(spec: &Spec, s: &Scenario, e: &Estimate) -> Json {
             "prompt" => s.prompt,
             "output" => s.output,
             "gpus" => s.gpus,
+            "pp" => s.pp(),
+            "ep" => s.ep(),
+            "gpus_total" => s.total_gpus(),
             "query" => spec.to_query(),
         },
         "efficiency" => json_obj! {
@@ -136,10 +139,13 @@ pub fn estimate_json(spec: &Spec, s: &Scenario, e: &Estimate) -> Json {
 /// One line naming the scenario: model, GPUs, formats, batch and lengths.
 pub fn scenario_line(s: &Scenario) -> String {
     format!(
-        "{} on {} × {} — weights {}, KV {}; batch {} × ({} prompt + {} output tokens)",
+        "{} on {} × {}{} — weights {}, KV {}; batch {} × ({} prompt + {} output tokens)",
         s.model.name,
-        s.gpus,
+        s.total_gpus(),
         s.gpu.name,
+        s.parallel_label()
+            .map(|l| format!(" ({l})"))
+            .unwrap_or_default(),
         s.weights_label(),
         s.kv.label(),
         s.batch,
@@ -215,7 +221,11 @@ pub fn estimate_text(s: &Scenario, e: &Estimate) -> String {
     line(String::new());
     line(format!(
         "Memory per GPU{}",
-        if s.gpus > 1 { " (tensor parallel)" } else { "" }
+        match s.parallel_label() {
+            Some(l) => format!(" ({l})"),
+            None if s.gpus > 1 => " (tensor parallel)".to_string(),
+            None => String::new(),
+        }
     ));
     line(format!("  weights            {:>10}", b(m.weights.get())));
     line(format!(
@@ -347,8 +357,8 @@ pub fn answers(s: &Scenario, e: &Estimate) -> Vec<Answer> {
     let m = &e.memory;
     let b = |v: f64| Unit::Bytes.format(v);
     let count = |v: f64| Unit::Count.format(v);
-    let per_gpu = if s.gpus > 1 {
-        format!("per GPU (×{})", s.gpus)
+    let per_gpu = if s.total_gpus() > 1 {
+        format!("per GPU (×{})", s.total_gpus())
     } else {
         "per GPU".to_string()
     };

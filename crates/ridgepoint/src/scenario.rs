@@ -123,8 +123,32 @@ impl GroupFormats {
     }
 }
 
+/// How one replica's GPUs split the model beyond tensor parallel: the replica runs on
+/// `max(TP, EP) × PP` GPUs ([`Scenario::total_gpus`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Parallel {
+    /// Pipeline stages (PP): each stage holds layers ÷ PP of the layers on its own GPUs, and
+    /// the batch goes through the stages in up to PP microbatches.
+    pub pipeline: u32,
+    /// Expert-parallel degree (EP) of the routed experts: each of EP GPUs holds experts ÷ EP
+    /// whole experts (sharded TP ÷ EP ways when EP < TP). EP above TP makes attention data
+    /// parallel, EP ÷ TP groups each with its own share of the batch, and the MoE layers
+    /// exchange tokens all-to-all (dispatch and combine) instead of all-reducing them.
+    pub experts: u32,
+}
+
+impl Default for Parallel {
+    fn default() -> Parallel {
+        Parallel {
+            pipeline: 1,
+            experts: 1,
+        }
+    }
+}
+
 /// A complete question: `batch` requests of `prompt` input and `output` output tokens, run
-/// together on `gpus` GPUs in tensor parallel.
+/// together on `gpus` GPUs in tensor parallel (times the pipeline stages and data-parallel
+/// attention groups of `parallel`).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Scenario {
     pub gpu: Gpu,
@@ -136,8 +160,10 @@ pub struct Scenario {
     pub batch: u32,
     pub prompt: u32,
     pub output: u32,
-    /// GPUs in tensor parallel.
+    /// GPUs in tensor parallel (TP), per pipeline stage and attention group.
     pub gpus: u32,
+    /// Pipeline and expert parallelism (1 × 1 by default: tensor parallel only).
+    pub parallel: Parallel,
     pub efficiency: Efficiency,
     /// Runtime memory per GPU outside weights, KV and activations (CUDA context, allocator).
     pub overhead: Bytes,
@@ -164,6 +190,63 @@ impl Scenario {
         }
     }
 
+    /// Tensor-parallel degree (at least 1).
+    pub fn tp(&self) -> u32 {
+        self.gpus.max(1)
+    }
+
+    /// Pipeline stages (at least 1).
+    pub fn pp(&self) -> u32 {
+        self.parallel.pipeline.max(1)
+    }
+
+    /// Expert-parallel degree that applies: 1 for a dense model.
+    pub fn ep(&self) -> u32 {
+        if self.model.moe.is_some_and(|m| m.experts > 1) {
+            self.parallel.experts.max(1)
+        } else {
+            1
+        }
+    }
+
+    /// Data-parallel attention groups per stage: EP ÷ TP when EP is larger, else 1.
+    pub fn dp(&self) -> f64 {
+        (self.ep() as f64 / self.tp() as f64).max(1.0)
+    }
+
+    /// GPUs per pipeline stage: max(TP, EP).
+    pub fn stage_gpus(&self) -> u32 {
+        self.tp().max(self.ep())
+    }
+
+    /// GPUs the replica runs on: max(TP, EP) × PP.
+    pub fn total_gpus(&self) -> u32 {
+        self.stage_gpus().saturating_mul(self.pp())
+    }
+
+    /// How the GPUs split the model, when more than tensor parallel: "TP 8 × PP 2",
+    /// "TP 1 × EP 16 (attention data parallel ×16)"; None with tensor parallel only.
+    pub fn parallel_label(&self) -> Option<String> {
+        if self.pp() == 1 && self.ep() == 1 {
+            return None;
+        }
+        let mut parts = vec![format!("TP {}", self.tp())];
+        if self.pp() > 1 {
+            parts.push(format!("PP {}", self.pp()));
+        }
+        if self.ep() > 1 {
+            parts.push(format!("EP {}", self.ep()));
+        }
+        let mut label = parts.join(" × ");
+        if self.dp() > 1.0 {
+            label.push_str(&format!(
+                " (attention data parallel ×{})",
+                crate::units::Unit::Count.format(self.dp())
+            ));
+        }
+        Some(label)
+    }
+
     /// The format tensor group `g` is stored in.
     pub fn format(&self, g: Group) -> Precision {
         self.formats.get(g).unwrap_or(self.weights)
@@ -183,3 +266,20 @@ pub const ALL_REDUCE_LATENCY: Seconds = Seconds(20e-6);
 
 /// Link bandwidth each way assumed when a GPU lists no interconnect (PCIe Gen4 x16, achieved).
 pub const PCIE_FALLBACK_BANDWIDTH: f64 = 25e9;
+
+/// Network bandwidth per GPU each way between nodes when the catalog gives none: one
+/// 400 Gb/s NIC per GPU (InfiniBand NDR or 400 GbE RoCE), as in a DGX H100.
+pub const NETWORK_FALLBACK_BANDWIDTH: f64 = 50e9;
+
+/// What a collective that crosses nodes adds to [`ALL_REDUCE_LATENCY`]: NIC, switch and
+/// protocol round trips. nccl-tests' 8-byte all-reduce: 12.5 µs on one 8-GPU H20 node over
+/// NVLink (github deepseek-ai/DeepEP#303), 47.6 µs on two such nodes over InfiniBand NDR
+/// (github NVIDIA/nccl#1244): ≈ 35 µs more (`tests/data/links.tsv`).
+pub const NETWORK_LATENCY: Seconds = Seconds(35e-6);
+
+/// Latency of one all-to-all (an expert-parallel dispatch or combine) inside a node, beyond
+/// its bytes over the link; taken as the all-reduce's. DeepEP's normal kernels move tokens
+/// at ≈ 95% of NVLink and of the NIC's line rate (153 GB/s intranode on H800's ≈ 160;
+/// 43–58 GB/s internode on one 400 Gb/s CX7, README tables), so bytes go at the catalog's
+/// link and network rates.
+pub const ALL_TO_ALL_LATENCY: Seconds = ALL_REDUCE_LATENCY;

@@ -163,7 +163,7 @@ pub fn series(s: &Scenario) -> Series {
         prompt: prompt_series,
         context: context_series,
         capacity: s.gpu.memory.get(),
-        weights: c.stored / c.n,
+        weights: c.weights_per_gpu(),
         ridge: c.peak / c.bw,
     }
 }

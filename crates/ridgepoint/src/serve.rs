@@ -1002,7 +1002,7 @@ impl CapacitySearch {
             ok
         });
         let best = self.best;
-        let gpus = self.input.scenario.gpus.max(1) as f64;
+        let gpus = self.input.scenario.total_gpus().max(1) as f64;
         let max_rate = best.as_ref().map(|p| p.rate);
         let per_gpu = best.as_ref().map(|p| p.output_tokens_per_s / gpus);
         let replicas = match (target_rate, max_rate) {

@@ -381,8 +381,8 @@ pub fn why_decode(e: &Estimate) -> String {
 
 /// The fit matrix's lede: which GPU, how many and at which workload it is drawn.
 pub fn fit_matrix_lede(s: &Scenario) -> String {
-    let gpus = if s.gpus > 1 {
-        format!("{} × {}", s.gpus, s.gpu.name)
+    let gpus = if s.total_gpus() > 1 {
+        format!("{} × {}", s.total_gpus(), s.gpu.name)
     } else {
         format!("one {}", s.gpu.name)
     };

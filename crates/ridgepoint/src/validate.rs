@@ -21,8 +21,10 @@
 //!   request rate) refine a row: `tp` gives the tensor-parallel GPUs, `kv_format` the cache
 //!   format, `concurrency` a serving row's batch; `concurrency = max` (or a batch written
 //!   `max load`) marks a max-load offline run, estimated at the engine's largest batch.
-//! - `tensor_parallel` gives the GPUs when `tp` is absent. A llama.cpp layer split at batch 1 runs the GPUs one after
-//!   another, so it is approximated as one GPU streaming every weight (memory fit not checked).
+//! - `tensor_parallel` gives the GPUs when `tp` is absent; `pp` the pipeline stages (a
+//!   llama.cpp layer split over N GPUs is N stages of one GPU); `ep` the expert-parallel
+//!   degree, or "DPn attention" in `other_parallelism` with EP = TP × n. The row's GPU count
+//!   must equal max(TP, EP) × PP (else replicas, which are not modelled).
 //! - Metrics: batch-1 per-sequence decode rates, ITL or `derived_ms_per_token_bs1` →
 //!   `tpot_bs1`; ITL at batch > 1 → `tpot`; TTFT, and prompt-processing tokens/s turned into a
 //!   prefill time → `ttft`; output throughput (per GPU: the estimate is divided by the GPUs) →
@@ -32,9 +34,8 @@
 //!   runtime, dataset-distributed lengths, request-level metrics, speculative decoding without
 //!   an acceptance rate, serving rows whose concurrency does not fit in memory (the running
 //!   batch is unknown), and total-vs-per-GPU ambiguity on multi-GPU rows; what the step model
-//!   does not cover yet: pipeline parallelism (PP > 1, but for llama.cpp's batch-1 layer split),
-//!   expert parallelism (EP > 1, or not stated for a MoE model), more than one 8-GPU node, and
-//!   request latency under serving load.
+//!   does not cover yet: replicas (data parallel beyond attention), an expert-parallel degree
+//!   not stated for a MoE model, and request latency under serving load.
 //! - Serving rows under load (more than one concurrent client, or a request rate) run through
 //!   [`crate::serve::simulate`] (closed loop with the row's clients, or Poisson at its rate;
 //!   the row's lengths, fixed; its request count where the notes state one; seed 1; vLLM's
@@ -467,7 +468,7 @@ impl Case {
             Class::Latency => t.request_latency.get(),
             Class::Throughput | Class::ServeThroughput => {
                 let n = if self.per_gpu {
-                    self.scenario.gpus.max(1) as f64
+                    self.scenario.total_gpus().max(1) as f64
                 } else {
                     1.0
                 };
@@ -498,7 +499,7 @@ impl Case {
             s.weights.id(),
             s.kv.id(),
             s.gpu.id,
-            s.gpus,
+            gpus_text(s),
             s.batch
         );
         match self.class {
@@ -521,7 +522,7 @@ impl Case {
                     s.weights.id(),
                     s.kv.id(),
                     s.gpu.id,
-                    s.gpus,
+                    gpus_text(s),
                     s.prompt,
                     s.output
                 );
@@ -976,6 +977,27 @@ pub const MAX_LOAD_BATCH_CAP: u32 = 8192;
 /// step model does not cover yet.
 pub const NODE_GPUS: u32 = 8;
 
+/// "8", or "16 (TP 8 × PP 2)" beyond tensor parallel.
+fn gpus_text(s: &Scenario) -> String {
+    match s.parallel_label() {
+        Some(l) => format!("{} ({l})", s.total_gpus()),
+        None => s.gpus.to_string(),
+    }
+}
+
+/// The data-parallel attention degree an `other_parallelism` cell states ("DP8 attention",
+/// "DP 8 attention", "dp-attention 8").
+fn dp_attention(text: &str) -> Option<u32> {
+    let t = text.to_ascii_lowercase();
+    if !t.contains("attention") {
+        return None;
+    }
+    let i = t.find("dp")?;
+    let rest = t[i + 2..].trim_start_matches([' ', '-', '=']);
+    let digits: String = rest.chars().take_while(|c| c.is_ascii_digit()).collect();
+    digits.parse().ok().filter(|d| *d > 1)
+}
+
 /// The normalised engine id for a `framework` text (`TensorRT-LLM v0.6.1`, `NVIDIA NIM
 /// (TRT-LLM)`, `vLLM (ROCm 6.2)`, …), or "" when none is recognised.
 pub fn engine_id(framework: &str) -> &'static str {
@@ -1114,29 +1136,59 @@ pub fn map_row(row: &Row) -> Vec<Result<Case, Skip>> {
             .to_ascii_lowercase()
             .contains("layer split");
     let count = whole(&row.gpu_count);
-    let pp = whole(&row.pp).filter(|p| *p >= 1);
+    let pp = whole(&row.pp).filter(|p| *p >= 1).unwrap_or(1);
+    let is_moe = model
+        .as_deref()
+        .and_then(catalog::model)
+        .is_some_and(|m| m.moe.is_some());
+    // Expert parallel: the `ep` column; data-parallel attention ("DP8 attention" in
+    // `other_parallelism`) without it means EP = TP × DP.
+    let dp_attention = dp_attention(&row.other_parallelism);
+    let ep_text = row.ep.trim();
+    let mut ep = 1;
+    match whole(ep_text) {
+        Some(e) if e >= 1 => ep = e,
+        Some(_) => {}
+        None if !ep_text.is_empty() && is_moe => reasons.push(format!(
+            "expert-parallel degree {} for a MoE model: the split of the experts is unknown",
+            quoted(ep_text)
+        )),
+        None => {}
+    }
+    if !is_moe {
+        ep = 1;
+    }
+    let pp = if layer_split && pp == 1 {
+        count.unwrap_or(1).max(1)
+    } else {
+        pp
+    };
     let gpus = if layer_split {
         notes.push(format!(
-            "layer split over {} GPUs (llama.cpp, pipeline-style): at batch 1 the GPUs run one \
-             after another, approximated as one GPU streaming every weight; memory fit not \
-             checked",
+            "layer split over {} GPUs (llama.cpp): {pp} pipeline stages of one GPU each, a \
+             token through them one after another",
             row.gpu_count
         ));
         Some(1)
-    } else if let Some(p) = pp.filter(|p| *p > 1) {
-        reasons.push(format!(
-            "pipeline parallel PP{p}: pipeline stages and their bubbles are not modelled yet"
-        ));
-        None
     } else {
         let tp = whole(&row.tp)
             .filter(|t| *t >= 1)
             .or_else(|| whole(&row.tensor_parallel));
+        if let (Some(tp), Some(d)) = (tp, dp_attention) {
+            if ep == 1 && is_moe {
+                ep = tp * d;
+            }
+        }
         match (tp, count) {
-            (Some(tp), Some(n)) if tp == n => Some(tp),
+            (Some(tp), Some(n)) if tp.max(ep) * pp == n => Some(tp),
             (Some(tp), Some(n)) => {
                 reasons.push(format!(
-                    "{n} GPUs but tensor parallel {tp}: replicas or pipeline stages are not modelled"
+                    "{n} GPUs but TP {tp} × PP {pp}{}: replicas are not modelled",
+                    if ep > 1 {
+                        format!(" with EP {ep}")
+                    } else {
+                        String::new()
+                    }
                 ));
                 None
             }
@@ -1150,26 +1202,23 @@ pub fn map_row(row: &Row) -> Vec<Result<Case, Skip>> {
             }
         }
     };
-    if let Some(n) = gpus.filter(|n| *n > NODE_GPUS) {
-        reasons.push(format!(
-            "{n} GPUs: more than one {NODE_GPUS}-GPU node; links between nodes are not modelled yet"
-        ));
-    }
-    let is_moe = model
-        .as_deref()
-        .and_then(catalog::model)
-        .is_some_and(|m| m.moe.is_some());
-    let ep_text = row.ep.trim();
-    match whole(ep_text) {
-        Some(e) if e > 1 => reasons.push(format!(
-            "expert parallel EP{e}: the all-to-all dispatch and combine are not modelled yet"
-        )),
-        Some(_) => {}
-        None if !ep_text.is_empty() && is_moe => reasons.push(format!(
-            "expert-parallel degree {} for a MoE model: the split of the experts is unknown",
-            quoted(ep_text)
-        )),
-        None => {}
+    let parallel = crate::scenario::Parallel {
+        pipeline: pp,
+        experts: ep,
+    };
+    if let Some(tp) = gpus {
+        if ep > tp && ep % tp != 0 {
+            notes.push(format!(
+                "EP {ep} is not a multiple of TP {tp}: attention groups counted as {ep} / {tp}"
+            ));
+        }
+        let total = tp.max(ep) * pp;
+        if total > NODE_GPUS {
+            notes.push(format!(
+                "{total} GPUs: more than one {NODE_GPUS}-GPU node; collectives and stage \
+                 hops that cross nodes go over the catalog's network per GPU"
+            ));
+        }
     }
 
     let batch_text = row.batch_or_concurrency.to_ascii_lowercase();
@@ -1295,6 +1344,7 @@ pub fn map_row(row: &Row) -> Vec<Result<Case, Skip>> {
         prompt,
         output,
         gpus,
+        parallel,
         efficiency: Efficiency::CALIBRATED,
         overhead: DEFAULT_OVERHEAD,
         speculative: None,
@@ -1388,7 +1438,7 @@ pub fn map_row(row: &Row) -> Vec<Result<Case, Skip>> {
             },
         ));
         let measured = if per_gpu {
-            measured * gpus as f64
+            measured * scenario.total_gpus() as f64
         } else {
             measured
         };

@@ -185,6 +185,10 @@ fn scenario() -> impl Strategy<Value = Scenario> {
         workload,
         efficiency,
         speculative,
+        (
+            1u32..=4,
+            prop::sample::select(vec![1u32, 1, 2, 4, 8, 16, 32]),
+        ),
     )
         .prop_map(
             |(
@@ -195,6 +199,7 @@ fn scenario() -> impl Strategy<Value = Scenario> {
                 (batch, prompt, output, gpus),
                 (eb, ec, oh),
                 sp,
+                (pipeline, experts),
             )| {
                 Scenario {
                     gpu,
@@ -217,6 +222,7 @@ fn scenario() -> impl Strategy<Value = Scenario> {
                         tokens,
                         acceptance,
                     }),
+                    parallel: ridgepoint::Parallel { pipeline, experts },
                     kv_budget: ridgepoint::profile::KvBudget::Remaining,
                 }
             },
@@ -403,6 +409,10 @@ fn figure(e: &Estimate, key: &str) -> Option<f64> {
         "kv_crossover_batch" => e.kv_crossover_batch? as f64,
         "knee_batch" => e.knee.batch,
         "tp.comm_s" => e.decode.comm_time.get(),
+        "memory.weights_per_gpu" => e.memory.weights.get(),
+        "parallel.all_reduce_s" => e.parallel.all_reduce.get(),
+        "parallel.stage_comm_s" => e.parallel.stage_comm.get(),
+        "parallel.expert_imbalance" => e.parallel.expert_imbalance,
         "spec.tokens_per_step" => e.speculative?.tokens_per_step,
         _ => return None,
     })
@@ -467,13 +477,16 @@ proptest! {
         }
         let bw = s.gpu.bandwidth.get();
         let (eb, ec) = (s.efficiency.bandwidth, s.efficiency.compute);
-        let n = s.gpus as f64;
+        let n = s.tp() as f64;
+        // Data-parallel attention groups and pipeline microbatches each take their share of
+        // the tokens.
+        let shares = n * s.dp() * e.parallel.microbatches;
         // Each GPU multiplies at least its share of the weights a token uses, per token, and
         // reads at least its share of the weights the step reaches.
         let p = s.model.params();
         let body = p.attention + p.mlp_active; // per token, excluding the LM head
         for (phase, tokens) in [(e.decode, s.batch as f64), (e.prefill, s.batch as f64 * s.prompt as f64)] {
-            prop_assert!(phase.flops.get() >= 2.0 * body * tokens / n * (1.0 - 1e-12));
+            prop_assert!(phase.flops.get() >= 2.0 * body * tokens / shares * (1.0 - 1e-12));
             let attention_and_head = p.attention * s.format(Group::Attention).bytes()
                 + p.lm_head * s.format(Group::LmHead).bytes();
             prop_assert!(phase.bytes.get() >= attention_and_head / n * (1.0 - 1e-12));
@@ -572,6 +585,9 @@ proptest! {
 
     #[test]
     fn operations_add_up_to_the_step(s in scenario()) {
+        // The breakdown is of one GPU in tensor parallel; pipeline stages and expert
+        // parallelism are not broken down by operation.
+        let s = Scenario { parallel: Default::default(), ..s };
         let e = evaluate(&s);
         let decode: f64 = ops(&s, Step::Decode).iter().map(|o| o.flops).sum();
         let prefill: f64 = ops(&s, Step::Prefill).iter().map(|o| o.flops).sum();

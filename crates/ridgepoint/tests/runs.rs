@@ -187,11 +187,15 @@ fn kv_heads_fewer_than_gpus_are_replicated_and_nodes_are_counted() {
     assert_eq!(w.len(), 2, "{w:?}");
     assert!(w[0].message.contains("8 KV heads are fewer than the GPUs"));
     assert!(w[0].message.contains("copied to 2 GPUs"));
-    assert!(w[1].message.starts_with("16 GPUs span 2 nodes of 8"));
+    assert!(w[1]
+        .message
+        .starts_with("16 GPUs in tensor parallel span 2 nodes of 8"));
     // 64 GPUs: 64 / 8 = 8 nodes; each KV head on 64 / 8 = 8 GPUs.
     let w = parallelism(&gpus("llama-2-70b", 64));
     assert!(w[0].message.contains("copied to 8 GPUs"));
-    assert!(w[1].message.starts_with("64 GPUs span 8 nodes of 8"));
+    assert!(w[1]
+        .message
+        .starts_with("64 GPUs in tensor parallel span 8 nodes of 8"));
     // 8 GPUs: one node, 8 KV heads one each, 64 heads 8 each: nothing to say.
     assert_eq!(GPUS_PER_NODE, 8);
     assert!(parallelism(&gpus("llama-2-70b", 8)).is_empty());

@@ -28,6 +28,7 @@ fn scenario(prompt: u32, output: u32) -> Scenario {
         efficiency: Efficiency::CALIBRATED,
         overhead: DEFAULT_OVERHEAD,
         speculative: None,
+        parallel: Default::default(),
         kv_budget: ridgepoint::profile::KvBudget::Remaining,
     }
 }

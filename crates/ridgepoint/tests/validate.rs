@@ -659,26 +659,49 @@ fn tp_kv_format_and_concurrency_columns_set_the_scenario() {
 
 #[test]
 fn what_the_engine_cannot_model_yet_is_skipped_with_a_reason() {
-    let r = skip_extra(&[("gpu_count", "2")], &[("tp", "1"), ("pp", "2")]);
-    assert!(r.contains("pipeline parallel PP2"), "{r}");
+    // Pipeline, expert parallel and more than one node are modelled: the row's GPUs must add
+    // up to max(TP, EP) × PP.
+    let c = case_extra(&[("gpu_count", "2")], &[("tp", "1"), ("pp", "2")]);
+    assert_eq!((c.scenario.tp(), c.scenario.pp()), (1, 2));
+    let r = skip_extra(&[("gpu_count", "4")], &[("tp", "1"), ("pp", "2")]);
+    assert!(r.contains("4 GPUs but TP 1 × PP 2"), "{r}");
     let moe = [
         ("model", "Mixtral-8x7B"),
         ("gpu_count", "2"),
         ("tensor_parallel", "2"),
     ];
-    let r = skip_extra(&moe, &[("ep", "2")]);
-    assert!(r.contains("expert parallel EP2"), "{r}");
+    let c = case_extra(&moe, &[("ep", "2")]);
+    assert_eq!(c.scenario.ep(), 2);
     let r = skip_extra(&moe, &[("ep", "not stated")]);
     assert!(r.contains("expert-parallel degree"), "{r}");
+    // Data-parallel attention without an `ep` column: EP = TP × DP.
+    let dp = [
+        ("model", "Mixtral-8x7B"),
+        ("gpu_count", "8"),
+        ("tensor_parallel", "1"),
+        ("other_parallelism", "DP8 attention"),
+    ];
+    let c = case_extra(&dp, &[]);
+    assert_eq!(
+        (c.scenario.tp(), c.scenario.ep(), c.scenario.dp()),
+        (1, 8, 8.0)
+    );
     // EP "not stated" does not matter for a dense model.
     case_extra(&[], &[("ep", "not stated")]);
-    let r = skip(&[
+    let c = case(&[
         ("model", "Llama-3.1-405B"),
         ("gpu", "H100 SXM 80GB"),
         ("gpu_count", "16"),
         ("tensor_parallel", "16"),
     ]);
-    assert!(r.contains("more than one 8-GPU node"), "{r}");
+    assert_eq!(c.scenario.total_gpus(), 16);
+    assert!(
+        c.notes
+            .iter()
+            .any(|n| n.contains("more than one 8-GPU node")),
+        "{:?}",
+        c.notes
+    );
     // Serving TTFT at concurrency > 1 runs through the serving simulation; at 1 it is a
     // batch-1 prefill.
     let ttft = [

@@ -78,6 +78,8 @@ struct Batch {
     prefill_compute: f64,
     prefill_kv: f64,
     completed: u64,
+    /// Prompts with a chunk in the step.
+    chunks: u64,
 }
 
 impl Batch {
@@ -93,6 +95,7 @@ impl Batch {
         // The chunk reads the KV of the tokens before it and writes its own.
         self.prefill_kv += c.s.model.kv_elements(b);
         self.completed += completes as u64;
+        self.chunks += 1;
     }
 }
 
@@ -143,6 +146,8 @@ impl<'a> StepModel<'a> {
             bytes: a.bytes + (b.bytes - a.bytes) * f,
             comm: a.comm,
             compute: a.compute + (b.compute - a.compute) * f,
+            serial: a.serial,
+            hops: a.hops,
         }
     }
 
@@ -170,25 +175,30 @@ fn mixed_step(sm: &mut StepModel, b: &Batch) -> Work {
     let dec = (b.decodes > 0).then(|| sm.decode(b.decodes, mean));
     let c = &sm.c;
     let tokens = d + b.prefill_tokens;
-    let kv_byte = c.kvb * c.kv_share;
-    // The weights `tokens` tokens read, per GPU: a step of them minus its KV term.
-    let all = c.step(tokens, 1.0, 0.0);
-    let weights = all.bytes - tokens * m.kv_elements(1.0) * kv_byte;
-    let head = 2.0 * c.params.per_token(Group::LmHead) * b.completed as f64 / c.n;
+    // Under pipeline parallelism the step's sequences go through the stages in up to PP
+    // microbatches: per-token work splits among them, each reads the stage's weights.
+    let mb = c.microbatches((b.decodes + b.chunks) as f64);
+    let kv_byte = c.kvb * c.kv_share / (c.pp * c.dp);
+    let weights = c.stage(tokens / mb, 1.0, 0.0, 0.0, 0.0).bytes;
+    let head = 2.0 * c.params.per_token(Group::LmHead) * b.completed as f64 / (c.n * c.dp * c.pp);
     let (mut flops, mut compute, mut kv) = (b.prefill_flops, b.prefill_compute, b.prefill_kv);
     flops += head;
     compute += head / c.lm_head.peak;
     if let Some(dec) = dec {
-        flops += dec.flops;
-        compute += dec.compute;
+        // `decode` gives one of min(d, PP) decode microbatches.
+        let parts = c.microbatches(d);
+        flops += dec.flops * parts;
+        compute += dec.compute * parts;
         kv += d * m.kv_elements(mean + 1.0);
     }
     Work {
         tokens,
-        flops,
-        bytes: weights + kv * kv_byte,
-        comm: c.comm(tokens),
-        compute,
+        flops: flops / mb,
+        bytes: weights + kv / mb * kv_byte,
+        comm: c.comm(tokens / mb / c.dp),
+        compute: compute / mb,
+        serial: c.pp,
+        hops: c.hops(tokens / mb),
     }
 }
 

@@ -19,6 +19,7 @@ pub fn floor_scenario(gpu: &str, model: &str, batch: u32, prompt: u32, output: u
         efficiency: Efficiency::PEAK,
         overhead: DEFAULT_OVERHEAD,
         speculative: None,
+        parallel: Default::default(),
         kv_budget: ridgepoint::profile::KvBudget::Remaining,
     }
 }
