@@ -436,3 +436,24 @@ test.describe('Hostile link', () => {
     expect(dialogs).toEqual([]);
   });
 });
+
+test.describe('Parallelism', () => {
+  test('pipeline and expert parallel are controls, in the link, and the GPUs add up', async ({ page }) => {
+    const app = new Article(page);
+    await app.goto('v=1&gpu=h200-sxm&model=deepseek-v3&w=fp8&kv=fp8&batch=64&gpus=8');
+    const total = page.getByTestId('gpus-total');
+    await expect(total).toHaveCount(0);
+    const weights = await app.figure('memory.total_bytes').textContent();
+    await app.setExact('Pipeline stages', 2);
+    await expect(page).toHaveURL(/pp=2/);
+    await expect(total).toHaveText('16 GPUs in all: TP 8 × PP 2');
+    // Half the layers per GPU: less memory per GPU.
+    await expect(app.figure('memory.total_bytes')).not.toHaveText(weights ?? '');
+    await app.setExact('Expert parallel (GPUs sharing the experts)', 16);
+    await expect(page).toHaveURL(/ep=16/);
+    await expect(total).toHaveText('32 GPUs in all: TP 8 × PP 2 × EP 16, attention data parallel ×2');
+    // A dense model has no experts to split: the control goes away.
+    await app.select('Model').selectOption('llama-2-7b');
+    await expect(page.getByLabel('Expert parallel (GPUs sharing the experts), exact value')).toHaveCount(0);
+  });
+});

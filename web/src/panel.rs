@@ -6,8 +6,8 @@ use crate::state::use_state;
 use leptos::prelude::*;
 use ridgepoint::config::import_hf_config;
 use ridgepoint::query::{
-    ACCEPT_RANGE, BATCH_RANGE, CUSTOM, DRAFT_TOKENS_RANGE, EFF_RANGE, GPUS_RANGE, LAYER_US_RANGE,
-    OUTPUT_RANGE, OVERHEAD_MB_RANGE, PROMPT_RANGE,
+    ACCEPT_RANGE, BATCH_RANGE, CUSTOM, DRAFT_TOKENS_RANGE, EFF_RANGE, EP_RANGE, GPUS_RANGE,
+    LAYER_US_RANGE, OUTPUT_RANGE, OVERHEAD_MB_RANGE, PP_RANGE, PROMPT_RANGE,
 };
 use ridgepoint::units::{BytesPerSec, FlopsPerSec};
 use ridgepoint::{catalog, Group, Precision, Spec};
@@ -100,7 +100,7 @@ pub fn Panel() -> impl IntoView {
         st.est.with(|e| {
             e.warnings
                 .iter()
-                .filter(|w| w.field == "gpus")
+                .filter(|w| matches!(w.field, "gpus" | "pp" | "ep"))
                 .map(|w| w.message.clone())
                 .collect::<Vec<_>>()
         })
@@ -153,6 +153,21 @@ pub fn Panel() -> impl IntoView {
                 </Show>
                 <Slider id="gpus" label="GPUs (tensor parallel)" range=GPUS_RANGE value=get(|s| s.gpus)
                     on_change=move |v| spec.update(|s| s.gpus = v) />
+                <Slider id="pp" label="Pipeline stages" range=PP_RANGE value=get(|s| s.pp)
+                    on_change=move |v| spec.update(|s| s.pp = v) />
+                <Show when=move || st.scenario.with(|s| s.model.moe.is_some())>
+                    <Slider id="ep" label="Expert parallel (GPUs sharing the experts)" range=EP_RANGE
+                        value=get(|s| s.ep) on_change=move |v| spec.update(|s| s.ep = v) />
+                </Show>
+                <Show when=move || st.scenario.with(|s| s.parallel_label().is_some())>
+                    <p class="field-note" data-testid="gpus-total">
+                        {move || st.scenario.with(|s| format!(
+                            "{} GPUs in all: {}",
+                            s.total_gpus(),
+                            s.parallel_label().unwrap_or_default()
+                        ))}
+                    </p>
+                </Show>
                 <Show when=move || !gpu_warnings.with(Vec::is_empty)>
                     <ul class="field-warn" data-testid="gpus-warnings" role="status">
                         {move || gpu_warnings.get().into_iter().map(|m| view! { <li>{m}</li> }).collect_view()}

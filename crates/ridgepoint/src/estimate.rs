@@ -691,6 +691,13 @@ impl<'a> Ctx<'a> {
             + crossings * (ALL_REDUCE_LATENCY.get() + NETWORK_LATENCY.get() + bytes / self.network)
     }
 
+    /// Sequences one data-parallel attention group holds of `seqs`: all of them without
+    /// data-parallel attention, else seqs / groups, an even spread (below one sequence per
+    /// group an average: the step model stays smooth and monotone in the batch).
+    pub(crate) fn group_seqs(&self, seqs: f64) -> f64 {
+        seqs / self.dp
+    }
+
     /// Microbatches a batch of `batch` sequences splits into: up to one per stage.
     pub(crate) fn microbatches(&self, batch: f64) -> f64 {
         if self.pp <= 1.0 {
@@ -712,13 +719,16 @@ impl<'a> Ctx<'a> {
         attention: f64,
     ) -> Work {
         let tokens = seqs * per_seq;
-        let group = tokens / self.dp;
-        let (flops, compute) = self.matmuls(group, head / self.dp, attention / self.dp, tokens);
+        // One attention group's tokens.
+        let group = self.group_seqs(seqs) * per_seq;
+        let share = self.group_seqs(seqs) / seqs.max(1e-300);
+        let (flops, compute) = self.matmuls(group, head * share, attention * share, tokens);
         Work {
             tokens,
             flops,
             bytes: self.weight_bytes(group, tokens)
-                + kv / self.dp * self.kvb * self.kv_share / self.pp,
+                + kv * self.group_seqs(seqs) / seqs.max(1e-300) * self.kvb * self.kv_share
+                    / self.pp,
             comm: self.comm(group),
             compute,
             serial: 1.0,
@@ -806,7 +816,8 @@ impl<'a> Ctx<'a> {
     pub(crate) fn memory(&self, batch: f64, prompt: f64, context: f64) -> Memory {
         let m = &self.s.model;
         let weights = self.weights_per_gpu();
-        let kv = batch / self.dp * m.kv_elements(context) * self.kvb * self.kv_share / self.pp;
+        let kv =
+            self.group_seqs(batch) * m.kv_elements(context) * self.kvb * self.kv_share / self.pp;
         let chunk = (batch * prompt).min(PREFILL_CHUNK_TOKENS);
         let inter = m.activation_width();
         let activations = chunk * (4.0 * m.hidden as f64 + 2.0 * inter) * 2.0 / self.n
@@ -923,7 +934,7 @@ pub fn evaluate(s: &Scenario) -> Estimate {
     let parallel = {
         let mb = c.microbatches(batch);
         let w = c.step(batch, 1.0, decode_context);
-        let group = batch / mb / c.dp;
+        let group = c.group_seqs(batch / mb);
         let msg = group * m.hidden as f64 * 2.0;
         let k = m.moe.map_or(1.0, |x| x.active as f64);
         let gpus = s.total_gpus();

@@ -225,7 +225,7 @@ impl Scenario {
     }
 
     /// How the GPUs split the model, when more than tensor parallel: "TP 8 × PP 2",
-    /// "TP 1 × EP 16 (attention data parallel ×16)"; None with tensor parallel only.
+    /// "TP 1 × EP 16, attention data parallel ×16"; None with tensor parallel only.
     pub fn parallel_label(&self) -> Option<String> {
         if self.pp() == 1 && self.ep() == 1 {
             return None;
@@ -240,7 +240,7 @@ impl Scenario {
         let mut label = parts.join(" × ");
         if self.dp() > 1.0 {
             label.push_str(&format!(
-                " (attention data parallel ×{})",
+                ", attention data parallel ×{}",
                 crate::units::Unit::Count.format(self.dp())
             ));
         }
