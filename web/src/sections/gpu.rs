@@ -58,6 +58,24 @@ pub fn GpuCard() -> impl IntoView {
                 "GPU link, each way",
                 opt(g.interconnect.map(|b| b.get()), Unit::BytesPerSec),
             ),
+            (
+                "GPUs per node",
+                g.node_gpus
+                    .map(|n| n.to_string())
+                    .unwrap_or_else(|| format!("— (counted as {})", g.node())),
+            ),
+            (
+                "Network per GPU, each way",
+                g.network
+                    .map(|b| Unit::BytesPerSec.format(b.get()))
+                    .unwrap_or_else(|| {
+                        format!(
+                            "— (counted as {})",
+                            Unit::BytesPerSec
+                                .format(ridgepoint::scenario::NETWORK_FALLBACK_BANDWIDTH)
+                        )
+                    }),
+            ),
         ];
         rows.into_iter()
             .map(|(k, v)| view! { <tr><th scope="row">{k}</th><td>{v}</td></tr> })
