@@ -672,7 +672,8 @@ fn gpu(id: &str) -> ridgepoint::Gpu {
 }
 
 /// The scenarios an imported model is estimated at: one per line, named for the failure
-/// message. Between them: 1, 2, 4, 8 and 64 GPUs; every format of `Precision::ALL` as weights
+/// message. Between them: 1, 2, 4, 8 and 64 GPUs, pipeline and expert parallel (with
+/// data-parallel attention, past a node, more stages than layers); every format of `Precision::ALL` as weights
 /// (a format no line names gets a line of its own) and seven as KV cache (the GGUF ones
 /// included); one format per tensor group; prompts of 1 token to 1M; batch 1 to 4096;
 /// speculative decoding with the model as target (catalog draft) and as draft (catalog
@@ -725,6 +726,26 @@ fn config_scenarios(m: &Model) -> Vec<(String, Scenario)> {
         (
             "B200 ×64, INT8 weights, BF16 KV, batch 4096, 1M prompt and output",
             at("b200-sxm", 64, Int8, Bf16, 4096, 1 << 20, 1 << 20),
+        ),
+        (
+            "H200 TP 8 × PP 4 × EP 32 (attention data parallel ×4), FP8, batch 512",
+            Scenario {
+                parallel: ridgepoint::Parallel {
+                    pipeline: 4,
+                    experts: 32,
+                },
+                ..at("h200-sxm", 8, Fp8, Fp8, 512, 4096, 1024)
+            },
+        ),
+        (
+            "RTX 4090 PP 16 × EP 128 over PCIe, INT4, batch 3",
+            Scenario {
+                parallel: ridgepoint::Parallel {
+                    pipeline: 16,
+                    experts: 128,
+                },
+                ..at("rtx-4090", 1, Int4, Fp16, 3, 100, 7)
+            },
         ),
         (
             "A100 ×1, FP32 weights and KV, batch 1, 1-token prompt and output",
