@@ -17,7 +17,10 @@
 //!   LM head on each prompt that completes, the matmul weights read once for all the step's
 //!   tokens. A step of decodes alone is `Ctx::step` (to rounding: it is interpolated on a
 //!   line per batch size where the model attends fully); a whole prompt alone is
-//!   `Ctx::prefill`.
+//!   `Ctx::prefill`. With speculative decoding (`spec`) each decoding sequence is verified
+//!   `k + 1` tokens at a time after `k` steps of the draft model, as the static estimate's
+//!   speculative step, and yields 1 to `k + 1` tokens, drawn from the seeded RNG with mean
+//!   (1 − α^(k+1)) / (1 − α).
 //! - **the scheduler** (`sim::run`'s loop, iteration-level as vLLM's): decodes first
 //!   (each may need a new KV block; when none is free the newest running request is
 //!   preempted and later recomputed), then prefills in progress (chunked to the token
@@ -41,6 +44,7 @@
 
 pub mod query;
 mod sim;
+mod spec;
 
 use crate::derivation::Derivation;
 use crate::query::Problem;

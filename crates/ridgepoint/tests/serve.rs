@@ -748,3 +748,87 @@ fn a_trace_arriving_at_once_is_one_point_as_given() {
     assert_eq!(c.runs, 1);
     assert_eq!(with_load(&i, 5.0), i);
 }
+
+/// The seed's Llama-2-7B on one A100, drafted by Llama-3.2-1B (k = 4, α = 0.7), from a link.
+fn speculative(rate: f64, requests: u32) -> ServeInput {
+    let (spec, problems) = ridgepoint::Spec::from_query("draft=llama-3.2-1b&k=4&acc=70");
+    assert!(problems.is_empty(), "{problems:?}");
+    let s = spec.scenario();
+    assert!(s.speculative.is_some());
+    let mut i = ServeInput::new(s);
+    i.arrivals = Arrivals::Poisson { rate };
+    i.requests = requests;
+    i
+}
+
+#[test]
+fn low_rate_speculative_tpot_is_the_static_speculative_tpot() {
+    let i = speculative(0.01, 200);
+    let mut s = i.scenario.clone();
+    s.batch = 1;
+    let e = evaluate(&s);
+    let sp = e.speculative.expect("the estimate speculates");
+    // (1 − 0.7⁵) / (1 − 0.7) tokens per step.
+    assert!(close(
+        sp.tokens_per_step,
+        (1.0 - 0.7f64.powi(5)) / 0.3,
+        1e-12
+    ));
+    let r = simulate(&i);
+    assert!(r.warnings.is_empty(), "{:?}", r.warnings);
+    assert_eq!(r.finished, 200);
+    let want = e.calibrated.tpot.get();
+    assert!(
+        close(r.tpot.p50, want, 0.03),
+        "TPOT p50 {} vs static speculative {}",
+        r.tpot.p50,
+        want
+    );
+    // Speculation pays: well under the plain decode step.
+    let mut plain_input = i.clone();
+    plain_input.scenario.speculative = None;
+    let plain = simulate(&plain_input);
+    assert!(
+        r.tpot.p50 < 0.75 * plain.tpot.p50,
+        "{} vs {}",
+        r.tpot.p50,
+        plain.tpot.p50
+    );
+    // TTFT is the target's prefill alone, as in the static estimate.
+    assert!(close(r.ttft.p50, plain.ttft.p50, 1e-9));
+    // Acceptance is drawn per step: requests differ, and the same seed repeats them.
+    assert!(r.tpot.p99 > r.tpot.p50 * 1.02, "{:?}", r.tpot);
+    assert_eq!(simulate(&i), r);
+    let mut other = i.clone();
+    other.seed = 2;
+    assert_ne!(simulate(&other).tpot, r.tpot);
+    // The step's derivation names the drafts, and the expected tokens per step are shown.
+    let d = r.derivation("serve.step_time").unwrap();
+    assert!(d.render().contains("k × t_draft"), "{}", d.render());
+    let tokens = r.derivation("serve.spec_tokens").unwrap();
+    assert!(close(tokens.value, sp.tokens_per_step, 1e-12));
+}
+
+#[test]
+fn speculation_at_load_takes_k_plus_1_tokens_and_slots_per_sequence() {
+    // Under load: every request still finishes, the KV pool is never overdrawn and
+    // throughput beats plain decoding at the same rate.
+    let i = speculative(4.0, 300);
+    let r = simulate(&i);
+    assert!(r.warnings.is_empty(), "{:?}", r.warnings);
+    assert_eq!(r.finished, 300);
+    assert!(r.timeline.iter().all(|s| s.kv_blocks <= r.kv_blocks_total));
+    let mut plain = i.clone();
+    plain.scenario.speculative = None;
+    let p = simulate(&plain);
+    assert!(r.tpot.p50 < p.tpot.p50);
+    // A token budget of one cannot verify a draft: plain decoding, said so.
+    let mut tight = speculative(0.5, 20);
+    tight.max_batch_tokens = 1;
+    let t = simulate(&tight);
+    assert!(t
+        .warnings
+        .iter()
+        .any(|w| w.contains("needs at least 2 tokens per step")));
+    assert_eq!(t.finished, 20);
+}
