@@ -721,6 +721,84 @@ pub(super) fn run(v: &ServeInput, mut warnings: Vec<String>) -> ServeResult {
             }
         }
         t = t1;
+
+        // Coasting: while every running request decodes, none needs a block or finishes,
+        // nothing waits and nothing arrives, the next steps are the same batch one token
+        // further on. Run them without the scheduler's passes over the requests (the same
+        // step times, in the same order, so the same result to the bit); the step that
+        // allocates, finishes or sees an arrival goes back through the full loop.
+        if sm.spec.is_none()
+            && waiting.is_empty()
+            && !running.is_empty()
+            && running.len() as u64 <= v.max_batch_tokens as u64
+            && running.iter().all(|q| q.computed == q.target)
+        {
+            let d = running.len() as u64;
+            let m = running
+                .iter()
+                .map(|q| {
+                    let free_steps = (q.room + 1).saturating_sub(q.prompt + q.generated);
+                    free_steps.min(q.output.saturating_sub(q.generated + 1))
+                })
+                .min()
+                .unwrap_or(0);
+            let mut context = running
+                .iter()
+                .fold(0.0, |a, q| a + (q.prompt + q.generated - 1) as f64);
+            let held = blocks.total - free;
+            let mut coasted = 0u64;
+            while coasted < m
+                && steps < MAX_STEPS
+                && work_done < MAX_WORK
+                && t - first_arrival <= MAX_SIM_TIME
+            {
+                if steps % stride == 0 {
+                    timeline.push(Sample {
+                        t,
+                        running: d as u32,
+                        kv_blocks: held,
+                        queue: 0,
+                    });
+                    if timeline.len() >= 2 * MAX_SAMPLES {
+                        let mut k = 0;
+                        timeline.retain(|_| {
+                            k += 1;
+                            k % 2 == 1
+                        });
+                        stride *= 2;
+                    }
+                }
+                let b = Batch {
+                    decodes: d,
+                    decode_context: context,
+                    ..Batch::default()
+                };
+                let dt = sm.time(&b);
+                let dt = if dt.is_finite() && dt > 0.0 { dt } else { 1e-6 };
+                let t1 = t + dt;
+                steps += 1;
+                work_done += d;
+                clock.running_area += d as f64 * dt;
+                let mut arrived = false;
+                while next < issued && reqs[next].arrival <= t1 {
+                    clock.advance(reqs[next].arrival);
+                    clock.in_system += 1;
+                    waiting.push_back(reqs[next]);
+                    next += 1;
+                    arrived = true;
+                }
+                clock.advance(t1);
+                t = t1;
+                context += d as f64;
+                coasted += 1;
+                if arrived {
+                    break;
+                }
+            }
+            for q in running.iter_mut() {
+                q.generated += coasted;
+            }
+        }
     }
 
     for q in running.iter().chain(waiting.iter()) {
