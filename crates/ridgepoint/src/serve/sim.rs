@@ -999,6 +999,8 @@ mod tests {
             "model=llama-3.1-8b&draft=llama-3.2-1b&k=4&acc=70",
             // Sliding-window layers: no lines, `Ctx::step` every time.
             "model=gemma-2-9b&draft=llama-3.2-1b&k=2&acc=50",
+            // Two pipeline stages: a step's work is one microbatch's, run PP times.
+            "model=llama-3.1-70b&gpu=h100-sxm&gpus=2&pp=2&draft=llama-3.2-1b&k=4&acc=70",
         ] {
             let (spec, problems) = Spec::from_query(q);
             assert!(problems.is_empty(), "{problems:?}");

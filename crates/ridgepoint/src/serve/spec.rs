@@ -131,6 +131,7 @@ mod tests {
             "draft=llama-3.2-1b&k=7&acc=95&model=llama-3.1-70b&gpus=4&gpu=h100-sxm",
             "draft=qwen3-0.6b&k=1&acc=0&model=qwen3-8b",
             "draft=qwen3-0.6b&k=3&acc=100&model=qwen3-30b-a3b",
+            "draft=llama-3.2-1b&k=4&acc=70&model=llama-3.1-70b&gpu=h100-sxm&gpus=2&pp=2",
         ] {
             for batch in [1u32, 3, 32] {
                 let mut s = scenario(q);
