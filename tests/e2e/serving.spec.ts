@@ -110,7 +110,50 @@ test('?embed=serving-load draws the load chart alone', async ({ page }) => {
   await expect(page.getByText('There is no chart named')).toHaveCount(0);
 });
 
+test('a closed loop sweeps concurrent clients, and says so in the chart, the CSV and the sentence', async ({ page }) => {
+  const app = new Ridgepoint(page);
+  await app.goto('v=1&sv.arr=closed&sv.clients=8&sv.n=200');
+  await reach(page);
+  await expect(page.getByTestId('serving-load-sentence')).toContainText('sweeps the number of concurrent clients');
+  await section(page).getByTestId('serving-progress').scrollIntoViewIfNeeded();
+  await expect(page.getByTestId('serving-progress')).toContainText('done', { timeout: 60_000 });
+  await app.waitForChart('serving-load');
+  const load = app.chart('serving-load');
+  await expect(load).toHaveAccessibleName(/^Serving under load, closed loop: TTFT and TPOT p50 and p99 at \d+ client counts from 1 client to \d+ clients;/);
+  await expect(load).toHaveAccessibleName(/meets both up to \d+ clients? \([\d.,k]+ req\/s\)\.$|no client count found meeting both\.$/);
+  // The capacity is a number of clients and the rate they drive, not a Poisson rate.
+  await expect(page.getByTestId('sv-max-rate')).toHaveCount(0);
+  await expect(value(page, 'sv-max-clients')).toHaveText(/^\d+ clients? · [\d.,k]+ req\/s$|^none found$/);
+  const fig = page.locator('[data-chart="serving-load"]');
+  const [csv] = await Promise.all([
+    page.waitForEvent('download'),
+    fig.getByRole('button', { name: /serving-load data as CSV/ }).click(),
+  ]);
+  const text = (await import('node:fs')).readFileSync((await csv.path())!, 'utf8');
+  const [head, first] = text.split('\r\n');
+  expect(head).toBe('clients,rate_requests_per_s,ttft_p50_s,ttft_p99_s,tpot_p50_s,tpot_p99_s,meets_slo,ttft_slo_s,tpot_slo_s,max_clients,max_rate_requests_per_s');
+  expect(first.split(',')[0]).toBe('1');
+  // Back to Poisson: the curve and the sentence are about the rate again.
+  await page.locator('#sv-arr').selectOption('poisson');
+  await expect(page.getByTestId('serving-load-sentence')).toContainText('sweeps the Poisson request rate');
+  await expect(page.getByTestId('serving-progress')).toContainText('done', { timeout: 60_000 });
+  await expect(load).toHaveAccessibleName(/^Serving under load: TTFT and TPOT p50 and p99 at 8 request rates/);
+  await expect(value(page, 'sv-max-rate')).toHaveText(/req\/s|none found/);
+});
+
 // Screenshots for people to look at: SHOTS=1.
+test('screenshot 1280 closed loop', async ({ page }) => {
+  test.skip(!process.env.SHOTS, 'SHOTS=1 to take screenshots');
+  await page.setViewportSize({ width: 1280, height: 900 });
+  const app = new Ridgepoint(page);
+  await app.goto('v=1&sv.arr=closed&sv.clients=8');
+  await reach(page);
+  await expect(page.getByTestId('serving-progress')).toContainText('done', { timeout: 60_000 });
+  await app.waitForChart('serving-load');
+  await app.waitForChart('serving-timeline');
+  await section(page).screenshot({ path: 'tests/test-results/serving-closed-1280.png' });
+});
+
 for (const [w, h] of [[1280, 900], [390, 844]] as const) {
   for (const theme of ['light', 'dark']) {
     test(`screenshot ${w} ${theme}`, async ({ page }) => {

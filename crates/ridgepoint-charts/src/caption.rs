@@ -33,7 +33,7 @@ pub fn title(id: &str) -> &'static str {
         "prefill-intensity" => "Prefill arithmetic intensity against prompt length",
         "ttft" => "Time to first token against prompt length",
         "batch-throughput" => "Decode step time and throughput against batch size",
-        "serving-load" => "Serving under load: TTFT and TPOT against request rate",
+        "serving-load" => "Serving under load: TTFT and TPOT as the load grows",
         "serving-timeline" => "Serving under load: batch, KV cache and queue over one run",
         _ => "Ridgepoint chart",
     }

@@ -50,7 +50,7 @@ pub use kv::{kv_context, kv_crossover, KvContextData, KvCrossoverData};
 pub use memory::{memory, MemoryData};
 pub use roofline::{roofline, Achieved, OperatingPoint, PointColor, Readout, RooflineData};
 pub use serving::{
-    rate_text, serving_load, serving_timeline, ServingLoadData, ServingTimelineData,
+    load_text, rate_text, serving_load, serving_timeline, ServingLoadData, ServingTimelineData,
 };
 pub use theme::Theme;
 

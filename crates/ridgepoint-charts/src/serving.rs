@@ -1,8 +1,10 @@
 //! `serving-load` and `serving-timeline`: one replica under load, from
 //! [`ridgepoint::serve`]'s results (nothing here simulates).
 //!
-//! - `serving-load`: TTFT and TPOT, p50 and p99, against the offered Poisson rate (log-log),
-//!   the two SLO lines, and the highest rate found meeting both marked.
+//! - `serving-load`: TTFT and TPOT, p50 and p99, against the load of the arrival process the
+//!   run has ([`LoadAxis`]: the offered Poisson rate, the number of closed-loop clients, or
+//!   a trace's speed-up; log-log), the two SLO lines, and the most load found meeting both
+//!   marked. A trace whose requests all arrive at once is one point, and its caption says so.
 //! - `serving-timeline`: one run's running batch and queue length (left axis, requests) and
 //!   the KV blocks in use as a share of the pool (right axis, %), over the run's time.
 
@@ -10,13 +12,17 @@ use crate::common::{extent, lin_range, log_range, thick, thin, Axis, Fmt, Key, M
 use crate::{Cell, ChartData, ChartResult, Table, Theme};
 use plotters::coord::Shift;
 use plotters::prelude::*;
-use ridgepoint::serve::{LoadPoint, ServeResult, Slo};
+use ridgepoint::serve::{Capacity, LoadAxis, LoadPoint, ServeResult, Slo};
 use ridgepoint::units::Unit;
 
-/// The load curve: one entry per simulated rate, in increasing rate order.
+/// The load curve: one entry per simulated load, in increasing order.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ServingLoadData {
-    /// Offered Poisson rates, requests per second.
+    /// What the x axis sweeps: the run's own arrival process.
+    pub axis: LoadAxis,
+    /// The load of each point in `axis`'s units (requests per second, clients, speed-up).
+    pub loads: Vec<f64>,
+    /// Requests per second at each point ([`LoadPoint::rate`]; the load itself for Poisson).
     pub rates: Vec<f64>,
     /// Seconds.
     pub ttft_p50: Vec<f64>,
@@ -26,18 +32,28 @@ pub struct ServingLoadData {
     /// Both SLOs held at p99 with every request finished.
     pub meets: Vec<bool>,
     pub slo: Slo,
-    /// The highest rate the capacity search found meeting both SLOs (`None`: not found, or
-    /// not searched yet).
+    /// The most load the capacity search found meeting both SLOs, in `axis`'s units
+    /// (`None`: not found, or not searched yet).
+    pub max_load: Option<f64>,
+    /// Requests per second there.
     pub max_rate: Option<f64>,
 }
 
 impl ServingLoadData {
-    /// From [`ridgepoint::serve::sweep`]'s points (any order; sorted by rate here), the SLOs
-    /// and [`ridgepoint::serve::Capacity::max_rate`].
-    pub fn from_points(points: &[LoadPoint], slo: Slo, max_rate: Option<f64>) -> ServingLoadData {
-        let mut pts: Vec<&LoadPoint> = points.iter().filter(|p| p.rate.is_finite()).collect();
-        pts.sort_by(|a, b| a.rate.total_cmp(&b.rate));
+    /// From [`ridgepoint::serve::sweep`]'s points (any order; sorted by load here), the
+    /// axis they sweep ([`LoadAxis::of`] the run's arrivals), the SLOs and the capacity
+    /// search's result once there is one.
+    pub fn from_points(
+        axis: LoadAxis,
+        points: &[LoadPoint],
+        slo: Slo,
+        capacity: Option<&Capacity>,
+    ) -> ServingLoadData {
+        let mut pts: Vec<&LoadPoint> = points.iter().filter(|p| p.load.is_finite()).collect();
+        pts.sort_by(|a, b| a.load.total_cmp(&b.load));
         ServingLoadData {
+            axis,
+            loads: pts.iter().map(|p| p.load).collect(),
             rates: pts.iter().map(|p| p.rate).collect(),
             ttft_p50: pts.iter().map(|p| p.ttft.p50).collect(),
             ttft_p99: pts.iter().map(|p| p.ttft.p99).collect(),
@@ -45,8 +61,22 @@ impl ServingLoadData {
             tpot_p99: pts.iter().map(|p| p.tpot.p99).collect(),
             meets: pts.iter().map(|p| p.meets_slo).collect(),
             slo,
-            max_rate,
+            max_load: capacity.and_then(|c| c.max_load),
+            max_rate: capacity.and_then(|c| c.max_rate),
         }
+    }
+
+    /// The most load meeting both SLOs in words: "4 req/s", "12 clients (2.59 req/s)",
+    /// "×1.5 (3 req/s)"; compact: without the rate.
+    fn max_text(&self, compact: bool) -> Option<String> {
+        let load = self.max_load?;
+        Some(match (self.axis, self.max_rate) {
+            (LoadAxis::Rate, _) => rate_text(load),
+            (_, Some(r)) if !compact => {
+                format!("{} ({})", load_text(self.axis, load), rate_text(r))
+            }
+            _ => load_text(self.axis, load),
+        })
     }
 }
 
@@ -64,24 +94,54 @@ pub fn rate_text(v: f64) -> String {
     format!("{n} req/s")
 }
 
+/// A load in its axis's words: "2.5 req/s", "12 clients", "×1.5", "as given".
+pub fn load_text(axis: LoadAxis, v: f64) -> String {
+    match axis {
+        LoadAxis::Rate => rate_text(v),
+        LoadAxis::Clients if v == 1.0 => "1 client".into(),
+        LoadAxis::Clients => format!("{} clients", Unit::Count.format(v)),
+        LoadAxis::TraceSpeed => format!("×{}", crate::common::compact(v)),
+        LoadAxis::TraceAsGiven => "as given".into(),
+    }
+}
+
+/// What the load curve's points are, plural: "request rates", "client counts", …
+fn points_name(axis: LoadAxis) -> &'static str {
+    match axis {
+        LoadAxis::Rate => "request rates",
+        LoadAxis::Clients => "client counts",
+        LoadAxis::TraceSpeed => "trace speeds",
+        LoadAxis::TraceAsGiven => "runs",
+    }
+}
+
 impl ChartData for ServingLoadData {
     const ID: &'static str = "serving-load";
 
     fn table(&self) -> Table {
-        let rows = (0..self.rates.len())
+        let rate_col = self.axis != LoadAxis::Rate;
+        let rows = (0..self.loads.len())
             .map(|i| {
-                vec![
-                    rate_text(self.rates[i]),
+                let mut r = vec![load_text(self.axis, self.loads[i])];
+                if rate_col {
+                    r.push(rate_text(self.rates[i]));
+                }
+                r.extend([
                     s(self.ttft_p50[i]),
                     s(self.ttft_p99[i]),
                     s(self.tpot_p50[i]),
                     s(self.tpot_p99[i]),
                     if self.meets[i] { "yes" } else { "no" }.into(),
-                ]
+                ]);
+                r
             })
             .collect();
-        let data = crate::Data::new(&[
-            "rate_requests_per_s",
+        let max_key = format!("max_{}", self.axis.key());
+        let mut columns: Vec<&str> = vec![self.axis.key()];
+        if rate_col {
+            columns.push("rate_requests_per_s");
+        }
+        columns.extend([
             "ttft_p50_s",
             "ttft_p99_s",
             "tpot_p50_s",
@@ -89,11 +149,18 @@ impl ChartData for ServingLoadData {
             "meets_slo",
             "ttft_slo_s",
             "tpot_slo_s",
-            "max_rate_requests_per_s",
-        ])
-        .rows((0..self.rates.len()).map(|i| {
-            vec![
-                self.rates[i].into(),
+        ]);
+        if rate_col {
+            columns.push(&max_key);
+        }
+        columns.push("max_rate_requests_per_s");
+        let opt = |v: Option<f64>| v.map(Cell::from).unwrap_or(Cell::Empty);
+        let data = crate::Data::new(&columns).rows((0..self.loads.len()).map(|i| {
+            let mut r: Vec<Cell> = vec![self.loads[i].into()];
+            if rate_col {
+                r.push(self.rates[i].into());
+            }
+            r.extend([
                 self.ttft_p50[i].into(),
                 self.ttft_p99[i].into(),
                 self.tpot_p50[i].into(),
@@ -101,38 +168,85 @@ impl ChartData for ServingLoadData {
                 self.meets[i].into(),
                 self.slo.ttft_s.into(),
                 self.slo.tpot_s.into(),
-                self.max_rate.map(Cell::from).unwrap_or(Cell::Empty),
-            ]
+            ]);
+            if rate_col {
+                r.push(opt(self.max_load));
+            }
+            r.push(opt(self.max_rate));
+            r
         }));
+        let mut headers = vec![match self.axis {
+            LoadAxis::Rate => "rate",
+            LoadAxis::Clients => "clients",
+            LoadAxis::TraceSpeed => "trace speed",
+            LoadAxis::TraceAsGiven => "trace",
+        }
+        .to_string()];
+        if rate_col {
+            headers.push("req/s".into());
+        }
+        headers.extend(
+            [
+                "TTFT p50",
+                "TTFT p99",
+                "TPOT p50",
+                "TPOT p99",
+                "meets both SLOs",
+            ]
+            .map(String::from),
+        );
         Table {
             data,
             caption: self.describe(),
-            headers: vec![
-                "rate".into(),
-                "TTFT p50".into(),
-                "TTFT p99".into(),
-                "TPOT p50".into(),
-                "TPOT p99".into(),
-                "meets both SLOs".into(),
-            ],
+            headers,
             rows,
         }
     }
 
     fn describe(&self) -> String {
-        let max = match self.max_rate {
-            Some(r) => format!("meets both up to {}", rate_text(r)),
-            None => "no rate found meeting both".into(),
+        let slos = format!(
+            "SLOs p99 TTFT {} and p99 TPOT {}",
+            s(self.slo.ttft_s),
+            s(self.slo.tpot_s)
+        );
+        if self.axis == LoadAxis::TraceAsGiven {
+            let verdict = match (self.meets.first(), self.rates.first()) {
+                (Some(true), Some(r)) => format!("meets both ({})", rate_text(*r)),
+                (Some(false), _) => "misses them".into(),
+                _ => "not run yet".into(),
+            };
+            return format!(
+                "Serving under load, the trace as given: its requests all arrive at once, so replaying it faster or slower changes nothing \u{2014} one point, not a curve; {slos}: {verdict}."
+            );
+        }
+        let max = match self.max_text(false) {
+            Some(m) => format!("meets both up to {m}"),
+            None => format!(
+                "no {} found meeting both",
+                match self.axis {
+                    LoadAxis::Clients => "client count",
+                    LoadAxis::TraceSpeed => "trace speed",
+                    _ => "rate",
+                }
+            ),
+        };
+        let what = match self.axis {
+            LoadAxis::Clients => ", closed loop",
+            LoadAxis::TraceSpeed => ", the trace replayed faster or slower",
+            _ => "",
         };
         format!(
-            "Serving under load: TTFT and TPOT p50 and p99 at {} request rates{}; SLOs p99 TTFT {} and p99 TPOT {}: {max}.",
-            self.rates.len(),
-            match (self.rates.first(), self.rates.last()) {
-                (Some(a), Some(b)) => format!(" from {} to {}", rate_text(*a), rate_text(*b)),
+            "Serving under load{what}: TTFT and TPOT p50 and p99 at {} {}{}; {slos}: {max}.",
+            self.loads.len(),
+            points_name(self.axis),
+            match (self.loads.first(), self.loads.last()) {
+                (Some(a), Some(b)) => format!(
+                    " from {} to {}",
+                    load_text(self.axis, *a),
+                    load_text(self.axis, *b)
+                ),
                 _ => String::new(),
             },
-            s(self.slo.ttft_s),
-            s(self.slo.tpot_s),
         )
     }
 }
@@ -145,9 +259,10 @@ fn line(xs: &[f64], ys: &[f64]) -> Vec<(f64, f64)> {
         .collect()
 }
 
-/// Draws the load curve: TTFT (prefill colour) and TPOT (decode colour), p99 thick and p50
-/// thin dashed, the SLOs as dotted horizontal lines, p99 points filled where both SLOs hold,
-/// and a vertical line at the highest rate found meeting both.
+/// Draws the load curve: TTFT (prefill colour) and TPOT (decode colour) against the load
+/// ([`LoadAxis`]: rate, clients or trace speed), p99 thick and p50 thin dashed, the SLOs as
+/// dotted horizontal lines, p99 points filled where both SLOs hold, and a vertical line at
+/// the most load found meeting both.
 pub fn serving_load<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     d: &ServingLoadData,
@@ -155,10 +270,10 @@ pub fn serving_load<DB: DrawingBackend>(
 ) -> ChartResult<DB> {
     let fs = t.font_size;
     let (x0, x1) = log_range(
-        d.rates
+        d.loads
             .iter()
             .copied()
-            .chain(d.max_rate)
+            .chain(d.max_load)
             .flat_map(|v| [v / 1.2, v * 1.2]),
     );
     let (y0, y1) = log_range(
@@ -213,10 +328,17 @@ pub fn serving_load<DB: DrawingBackend>(
         Axis::log(
             (x0, x1),
             Fmt::Count,
-            if compact {
-                "requests/s"
-            } else {
-                "offered load (requests per second, log scale)"
+            match (d.axis, compact) {
+                (LoadAxis::Rate, true) => "requests/s",
+                (LoadAxis::Rate, false) => "offered load (requests per second, log scale)",
+                (LoadAxis::Clients, true) => "clients",
+                (LoadAxis::Clients, false) => "concurrent clients (closed loop, log scale)",
+                (LoadAxis::TraceSpeed, true) => "× trace speed",
+                (LoadAxis::TraceSpeed, false) => "trace speed (× its own arrival rate, log scale)",
+                (LoadAxis::TraceAsGiven, true) => "the trace",
+                (LoadAxis::TraceAsGiven, false) => {
+                    "the trace as given (its requests all arrive at once: one point)"
+                }
             },
         ),
         Axis::log((y0, y1), Fmt::Seconds, "time"),
@@ -233,26 +355,38 @@ pub fn serving_load<DB: DrawingBackend>(
             p.hline_label(py, &format!("{name} {}", s(v)), color)?;
         }
     }
-    if let Some(r) = d.max_rate {
-        if let Some(px) = p.vline(r, t.capacity, thin(fs), None)? {
-            let text = if compact {
-                rate_text(r)
+    if d.axis == LoadAxis::TraceAsGiven {
+        if !d.loads.is_empty() {
+            p.note(if d.meets.first() == Some(&true) {
+                "one point: the trace as given meets both SLOs"
             } else {
-                format!("meets both up to {}", rate_text(r))
+                "one point: the trace as given misses the SLOs"
+            })?;
+        }
+    } else if let (Some(x), Some(text)) = (d.max_load, d.max_text(compact)) {
+        if let Some(px) = p.vline(x, t.capacity, thin(fs), None)? {
+            let text = if compact {
+                text
+            } else {
+                format!("meets both up to {text}")
             };
             p.vline_label(px, &text, t.text, true)?;
         }
-    } else if !d.rates.is_empty() && !d.meets.iter().any(|m| *m) {
-        p.note("no rate here meets both SLOs")?;
+    } else if !d.loads.is_empty() && !d.meets.iter().any(|m| *m) {
+        p.note(match d.axis {
+            LoadAxis::Clients => "no client count here meets both SLOs",
+            LoadAxis::TraceSpeed => "no trace speed here meets both SLOs",
+            _ => "no rate here meets both SLOs",
+        })?;
     }
     let dash = Some((0.6 * fs, 0.4 * fs));
     for (ys50, ys99, color) in [
         (&d.ttft_p50, &d.ttft_p99, t.prefill),
         (&d.tpot_p50, &d.tpot_p99, t.decode),
     ] {
-        p.line(&line(&d.rates, ys50), false, color, thin(fs), dash, true)?;
-        p.line(&line(&d.rates, ys99), false, color, thick(fs), None, true)?;
-        for (i, &x) in d.rates.iter().enumerate() {
+        p.line(&line(&d.loads, ys50), false, color, thin(fs), dash, true)?;
+        p.line(&line(&d.loads, ys99), false, color, thick(fs), None, true)?;
+        for (i, &x) in d.loads.iter().enumerate() {
             let y = ys99[i];
             if x > 0.0 && y > 0.0 && y.is_finite() {
                 p.point(Marker::Circle, x, y, false, 0.3 * fs, color, d.meets[i])?;

@@ -3,7 +3,7 @@
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
-use ridgepoint::serve::{self, Slo};
+use ridgepoint::serve::{self, LoadAxis, Slo};
 use ridgepoint::Spec;
 use ridgepoint_charts::*;
 
@@ -38,6 +38,8 @@ fn attrs(svg: &str, tag: &str, name: &str) -> Vec<String> {
 /// Hand-made: rates 1, 2, 8 req/s, the capacity 4 req/s (log-midway between 2 and 8).
 fn load() -> ServingLoadData {
     ServingLoadData {
+        axis: LoadAxis::Rate,
+        loads: vec![1.0, 2.0, 8.0],
         rates: vec![1.0, 2.0, 8.0],
         ttft_p50: vec![0.1, 0.2, 5.0],
         ttft_p99: vec![0.2, 0.4, 10.0],
@@ -48,6 +50,7 @@ fn load() -> ServingLoadData {
             ttft_s: 2.0,
             tpot_s: 0.05,
         },
+        max_load: Some(4.0),
         max_rate: Some(4.0),
     }
 }
@@ -158,6 +161,7 @@ fn serving_load_marks_sit_where_the_data_says() {
 fn serving_load_without_capacity_says_so() {
     let mut d = load();
     d.max_rate = None;
+    d.max_load = None;
     d.meets = vec![false; 3];
     let t = Theme::DARK.for_svg();
     let out = svg((340, 290), |a| {
@@ -228,11 +232,12 @@ fn charts_of_a_real_run_render_clean() {
     let tl = ServingTimelineData::from_result(&r);
     assert_eq!(tl.t.len(), r.timeline.len());
     assert!(tl.kv_share.iter().all(|s| (0.0..=1.0).contains(s)));
-    let rates = serve::load_rates(&input, 4);
+    let rates = serve::load_levels(&input, 4);
     let pts = serve::sweep(&input, &rates);
     let cap = serve::capacity(&input, None, None);
-    let ld = ServingLoadData::from_points(&pts, input.slo, cap.max_rate);
+    let ld = ServingLoadData::from_points(LoadAxis::Rate, &pts, input.slo, Some(&cap));
     assert!(ld.rates.windows(2).all(|w| w[0] < w[1]));
+    assert_eq!(ld.loads, ld.rates);
     for (size, t) in [
         ((840, 525), Theme::LIGHT.for_svg()),
         ((340, 290), Theme::DARK.for_svg()),
@@ -251,4 +256,125 @@ fn charts_of_a_real_run_render_clean() {
             dump("serving-timeline", &b);
         }
     }
+}
+
+/// Hand-made closed loop: 1, 4 and 16 clients driving 0.5, 1.8 and 3 req/s; the capacity 8
+/// clients at 2.5 req/s (log-midway between 4 and 16).
+fn closed() -> ServingLoadData {
+    ServingLoadData {
+        axis: LoadAxis::Clients,
+        loads: vec![1.0, 4.0, 16.0],
+        rates: vec![0.5, 1.8, 3.0],
+        max_load: Some(8.0),
+        max_rate: Some(2.5),
+        ..load()
+    }
+}
+
+#[test]
+fn a_closed_loop_curve_is_drawn_against_clients() {
+    let d = closed();
+    let t = Theme::LIGHT.for_svg();
+    let out = svg((840, 525), |a| {
+        serving_load(a, &d, &t).map_err(|e| format!("{e:?}"))
+    });
+    dump("serving-load-closed-hand", &out);
+    assert!(out.contains("concurrent clients (closed loop, log scale)"));
+    assert!(!out.contains("requests per second"));
+    assert!(out.contains("meets both up to 8 clients (2.5 req/s)"));
+    // The points sit at the clients, log-spaced: 4 → 16 is as wide as 1 → 4.
+    let cx = nums(&attrs(&out, "circle", "cx"));
+    assert!(((cx[2] - cx[1]) - (cx[1] - cx[0])).abs() <= 2.0, "{cx:?}");
+    // The capacity line at 8 clients, halfway between 4 and 16.
+    let ink = format!(
+        "#{:02X}{:02X}{:02X}",
+        t.capacity.0, t.capacity.1, t.capacity.2
+    );
+    let v: Vec<f64> = polylines(&out, &ink, "1")
+        .into_iter()
+        .filter(|l| l.len() == 2 && l[0].0 == l[1].0)
+        .map(|l| l[0].0)
+        .collect();
+    assert!(
+        v.iter().any(|x| (x - (cx[1] + cx[2]) / 2.0).abs() <= 1.5),
+        "{v:?}"
+    );
+    let csv = d.table().to_csv();
+    let mut lines = csv.lines();
+    assert_eq!(
+        lines.next().unwrap(),
+        "clients,rate_requests_per_s,ttft_p50_s,ttft_p99_s,tpot_p50_s,tpot_p99_s,meets_slo,ttft_slo_s,tpot_slo_s,max_clients,max_rate_requests_per_s"
+    );
+    assert_eq!(
+        lines.next().unwrap(),
+        "1,0.5,0.1,0.2,0.02,0.03,1,2,0.05,8,2.5"
+    );
+    let table = d.table();
+    assert_eq!(table.headers[0], "clients");
+    assert_eq!(table.rows[2][0], "16 clients");
+    assert_eq!(
+        d.describe(),
+        "Serving under load, closed loop: TTFT and TPOT p50 and p99 at 3 client counts from 1 client to 16 clients; SLOs p99 TTFT 2 s and p99 TPOT 50 ms: meets both up to 8 clients (2.5 req/s)."
+    );
+    let mut none = d.clone();
+    (none.max_load, none.max_rate, none.meets) = (None, None, vec![false; 3]);
+    let out = svg((340, 290), |a| {
+        serving_load(a, &none, &t).map_err(|e| format!("{e:?}"))
+    });
+    assert!(out.contains("no client count here meets both SLOs"));
+    assert!(none
+        .describe()
+        .contains("no client count found meeting both"));
+}
+
+#[test]
+fn a_trace_arriving_at_once_is_one_point_and_says_so() {
+    let d = ServingLoadData {
+        axis: LoadAxis::TraceAsGiven,
+        loads: vec![1.0],
+        rates: vec![3.0],
+        ttft_p50: vec![0.5],
+        ttft_p99: vec![1.5],
+        tpot_p50: vec![0.02],
+        tpot_p99: vec![0.03],
+        meets: vec![true],
+        max_load: Some(1.0),
+        max_rate: Some(3.0),
+        ..load()
+    };
+    let t = Theme::LIGHT.for_svg();
+    let out = svg((840, 525), |a| {
+        serving_load(a, &d, &t).map_err(|e| format!("{e:?}"))
+    });
+    assert!(!out.contains("NaN") && !out.contains("inf"));
+    assert!(out.contains("one point: the trace as given meets both SLOs"));
+    assert!(out.contains("the trace as given (its requests all arrive at once: one point)"));
+    assert_eq!(attrs(&out, "circle", "cx").len(), 2);
+    assert!(
+        d.describe().contains("one point, not a curve"),
+        "{}",
+        d.describe()
+    );
+}
+
+/// The page's path for a closed loop: a real sweep over clients and its capacity.
+#[test]
+fn a_real_closed_loop_curve_renders_clean() {
+    let (spec, _) = Spec::from_query("");
+    let mut input = serve::ServeInput::new(spec.scenario());
+    input.requests = 150;
+    input.arrivals = serve::Arrivals::Closed { clients: 8 };
+    let levels = serve::load_levels(&input, 4);
+    let pts = serve::sweep(&input, &levels);
+    let cap = serve::capacity(&input, None, None);
+    let axis = LoadAxis::of(&input.arrivals);
+    let ld = ServingLoadData::from_points(axis, &pts, input.slo, Some(&cap));
+    assert_eq!(ld.loads, levels);
+    assert!(ld.loads.iter().all(|c| c.fract() == 0.0));
+    let a = svg((840, 525), |a| {
+        serving_load(a, &ld, &Theme::LIGHT.for_svg()).map_err(|e| format!("{e:?}"))
+    });
+    assert!(!a.contains("NaN") && !a.contains("inf"));
+    assert!(a.contains("concurrent clients"));
+    dump("serving-load-closed", &a);
 }

@@ -5,8 +5,8 @@ use crate::args::{
     print_json, scenario_from, usage_error, Fail, Flags, SCENARIO_KEYS, SOURCE_FLAGS,
 };
 use ridgepoint::serve::{
-    self, capacity, load_rates, parse_lengths, parse_trace, simulate, sweep, Arrivals, Capacity,
-    Lengths, LoadPoint, Percentiles, ServeInput, ServeResult,
+    self, capacity, load_levels, parse_lengths, parse_trace, simulate, sweep, Arrivals, Capacity,
+    Lengths, LoadAxis, LoadPoint, Percentiles, ServeInput, ServeResult,
 };
 use ridgepoint::units::Unit;
 use serde_json::{json, Value};
@@ -21,10 +21,12 @@ and overhead at --gpu-util, the newest request preempted (and recomputed) when d
 of blocks. Each step's time comes from the same step model as `ridgepoint estimate`. Prints
 TTFT, time per output token (TPOT) and request latency (p50/p90/p99/mean), throughput,
 goodput (requests meeting both SLOs), the mean running batch and requests in the system, one
-step's time with its derivation, and the capacity: the highest Poisson rate meeting both SLOs
-at p99 (bisection over the same simulation), output tokens per GPU-second there, replicas for
---target-rate and the cost per million output tokens at --price-per-gpu-hour. Same seed, same
-result.
+step's time with its derivation, and the capacity: the most load of the arrival process
+given meeting both SLOs at p99 (doubling and bisection over the same simulation) — the
+highest Poisson rate (--rate), the most clients and the request rate they drive
+(--concurrency), the fastest replay of the trace (--trace: its arrival times divided by a
+speed-up) — output tokens per GPU-second there, replicas for --target-rate and the cost per
+million output tokens at --price-per-gpu-hour. Same seed, same result.
 
 Usage: ridgepoint serve [scenario flags] [--rate R | --concurrency N | --trace FILE]
                         [--requests N] [--seed S] [--prompt-dist D] [--output-dist D]
@@ -58,12 +60,17 @@ Usage: ridgepoint serve [scenario flags] [--rate R | --concurrency N | --trace F
   --price-per-gpu-hour USD
                         your price of one GPU-hour (none is built in), for the cost
                         per million output tokens
-  --sweep               also the load curve: 12 Poisson rates from 5% to 120% of the
-                        static saturation rate, TTFT and TPOT p50/p99 and goodput at each
+  --sweep               also the load curve of the arrival process given, TTFT and TPOT
+                        p50/p99 and goodput at each point: with --rate, 12 Poisson rates
+                        from 5% to 120% of the static saturation rate; with --concurrency,
+                        clients from 1 to 125% of the largest batch that fits; with
+                        --trace, the trace replayed at the speeds that put its rate there
+                        (one point when its requests all arrive at once)
   --json                one JSON object: ttft_s, tpot_s, e2e_s (each p50, p90, p99, mean),
                         requests_per_s, output_tokens_per_s, goodput_requests_per_s,
-                        running.mean, in_system.mean, max_rate_meeting_slo, capacity,
-                        kv_blocks, timeline, derivations, warnings (and load with --sweep)
+                        running.mean, in_system.mean, max_rate_meeting_slo,
+                        load_axis, max_load_meeting_slo, capacity, kv_blocks, timeline,
+                        derivations, warnings (and load with --sweep)
   --csv                 one row per request (times in seconds from the start)
   -h, --help            this text
 
@@ -273,7 +280,7 @@ pub(crate) fn run(args: &[String]) -> Result<(), Fail> {
     }
     let c = capacity(&input, target, price);
     let load = if flags.has("sweep") {
-        sweep(&input, &load_rates(&input, LOAD_POINTS))
+        sweep(&input, &load_levels(&input, LOAD_POINTS))
     } else {
         Vec::new()
     };
@@ -286,17 +293,19 @@ pub(crate) fn run(args: &[String]) -> Result<(), Fail> {
     } else {
         print!("{}", text(&input, &r, &c));
         if flags.has("sweep") {
-            print!("{}", load_text(&load));
+            print!("{}", load_text(LoadAxis::of(&input.arrivals), &load));
         }
     }
     Ok(())
 }
 
-/// Rates of `--sweep`.
+/// Points of `--sweep` (fewer for a closed loop whose client range is short).
 const LOAD_POINTS: usize = 12;
 
 fn load_json(p: &LoadPoint) -> Value {
     json!({
+        "axis": p.axis.key(),
+        "load": p.load,
         "rate": p.rate,
         "ttft_s": pct(&p.ttft),
         "tpot_s": pct(&p.tpot),
@@ -309,16 +318,36 @@ fn load_json(p: &LoadPoint) -> Value {
     })
 }
 
-fn load_text(points: &[LoadPoint]) -> String {
+fn load_text(axis: LoadAxis, points: &[LoadPoint]) -> String {
     let s = Unit::Seconds;
-    let mut out = format!(
-        "\nLoad (Poisson):\n{:>10}{:>10}{:>10}{:>10}{:>10}{:>10}  SLOs\n",
-        "req/s", "TTFT p50", "TTFT p99", "TPOT p50", "TPOT p99", "goodput"
-    );
+    let (title, column) = match axis {
+        LoadAxis::Rate => ("Poisson", "req/s"),
+        LoadAxis::Clients => ("closed loop, concurrent clients", "clients"),
+        LoadAxis::TraceSpeed => ("the trace replayed faster or slower", "speed"),
+        LoadAxis::TraceAsGiven => ("the trace as given", "trace"),
+    };
+    let mut out = format!("\nLoad ({title}): {}\n", axis.sentence());
+    let rate_col = axis != LoadAxis::Rate;
+    out.push_str(&format!("{column:>10}"));
+    if rate_col {
+        out.push_str(&format!("{:>10}", "req/s"));
+    }
+    out.push_str(&format!(
+        "{:>10}{:>10}{:>10}{:>10}{:>10}  SLOs\n",
+        "TTFT p50", "TTFT p99", "TPOT p50", "TPOT p99", "goodput"
+    ));
     for p in points {
+        out.push_str(&match axis {
+            LoadAxis::Rate => format!("{:>10}", Unit::Ratio.format(p.rate)),
+            LoadAxis::Clients => format!("{:>10}", p.load),
+            LoadAxis::TraceSpeed => format!("{:>10}", format!("×{}", Unit::Ratio.format(p.load))),
+            LoadAxis::TraceAsGiven => format!("{:>10}", "as given"),
+        });
+        if rate_col {
+            out.push_str(&format!("{:>10}", Unit::Ratio.format(p.rate)));
+        }
         out.push_str(&format!(
-            "{:>10}{:>10}{:>10}{:>10}{:>10}{:>10}  {}\n",
-            Unit::Ratio.format(p.rate),
+            "{:>10}{:>10}{:>10}{:>10}{:>10}  {}\n",
             s.format(p.ttft.p50),
             s.format(p.ttft.p99),
             s.format(p.tpot.p50),
@@ -401,7 +430,11 @@ fn to_json(i: &ServeInput, r: &ServeResult, c: &Capacity) -> Value {
         "kv_blocks": {"total": r.kv_blocks_total, "block_tokens": r.block_tokens},
         "step_time_s": r.derivation("serve.step_time").map(|d| d.value),
         "max_rate_meeting_slo": c.max_rate,
+        "load_axis": c.axis.key(),
+        "max_load_meeting_slo": c.max_load,
         "capacity": {
+            "axis": c.axis.key(),
+            "max_load_meeting_slo": c.max_load,
             "max_rate_meeting_slo": c.max_rate,
             "output_tokens_per_s": c.at_max.as_ref().map(|p| p.output_tokens_per_s),
             "output_tokens_per_gpu_s": c.output_tokens_per_gpu_s,
@@ -483,16 +516,43 @@ fn text(i: &ServeInput, r: &ServeResult, c: &Capacity) -> String {
         out.push('\n');
     }
     out.push_str("\nCapacity (both SLOs at p99):\n");
-    match (c.max_rate, &c.at_max) {
-        (Some(rate), Some(p)) => {
-            out.push_str(&format!(
-                "  highest rate meeting them: {} requests/s ({}, {} per GPU)\n",
+    let tokens = |p: &LoadPoint| {
+        format!(
+            "{}, {} per GPU",
+            Unit::TokensPerSec.format(p.output_tokens_per_s),
+            Unit::TokensPerSec.format(c.output_tokens_per_gpu_s.unwrap_or(0.0)),
+        )
+    };
+    match (c.max_load, c.max_rate, &c.at_max) {
+        (Some(load), Some(rate), Some(p)) => out.push_str(&match c.axis {
+            LoadAxis::Rate => format!(
+                "  highest rate meeting them: {} requests/s ({})\n",
                 Unit::Ratio.format(rate),
-                Unit::TokensPerSec.format(p.output_tokens_per_s),
-                Unit::TokensPerSec.format(c.output_tokens_per_gpu_s.unwrap_or(0.0)),
-            ));
-        }
-        _ => out.push_str("  no rate meets them\n"),
+                tokens(p)
+            ),
+            LoadAxis::Clients => format!(
+                "  most concurrent clients meeting them: {load} (driving {} requests/s; {})\n",
+                Unit::Ratio.format(rate),
+                tokens(p)
+            ),
+            LoadAxis::TraceSpeed => format!(
+                "  fastest replay of the trace meeting them: ×{} ({} requests/s; {})\n",
+                Unit::Ratio.format(load),
+                Unit::Ratio.format(rate),
+                tokens(p)
+            ),
+            LoadAxis::TraceAsGiven => format!(
+                "  the trace as given meets them ({} requests/s; {}); its requests all arrive at once, so there is no faster replay to try\n",
+                Unit::Ratio.format(rate),
+                tokens(p)
+            ),
+        }),
+        _ => out.push_str(match c.axis {
+            LoadAxis::Clients => "  not even one client meets them\n",
+            LoadAxis::TraceSpeed => "  no replay speed tried meets them\n",
+            LoadAxis::TraceAsGiven => "  the trace as given misses them\n",
+            LoadAxis::Rate => "  no rate meets them\n",
+        }),
     }
     if let (Some(t), Some(n), Some(g)) = (c.target_rate, c.replicas, c.gpus) {
         out.push_str(&format!(

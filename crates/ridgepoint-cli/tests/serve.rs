@@ -309,3 +309,84 @@ fn sweep_gives_the_load_curve() {
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(stdout(&o).contains("Load (Poisson):"));
 }
+
+#[test]
+fn a_closed_loop_sweeps_and_sizes_by_clients() {
+    let v = json(&["--concurrency", "4", "--requests", "120", "--sweep"]);
+    assert_eq!(at(&v, "load_axis").and_then(Value::as_str), Some("clients"));
+    let load = at(&v, "load")
+        .and_then(Value::as_array)
+        .expect("a load array");
+    let clients: Vec<f64> = load.iter().map(|p| num(p, "load")).collect();
+    assert_eq!(clients[0], 1.0);
+    assert!(clients.windows(2).all(|w| w[0] < w[1]), "{clients:?}");
+    assert!(clients.iter().all(|c| c.fract() == 0.0), "{clients:?}");
+    for p in load {
+        assert_eq!(at(p, "axis").and_then(Value::as_str), Some("clients"));
+        // A closed loop's rate is the one its clients drive.
+        assert_eq!(num(p, "rate"), num(p, "requests_per_s"));
+    }
+    // One client: one request after another, rate × latency = 1.
+    assert!(close(
+        num(&load[0], "rate") * num(&load[0], "e2e_s.mean"),
+        1.0,
+        1e-9
+    ));
+    let most = num(&v, "max_load_meeting_slo");
+    assert_eq!(most.fract(), 0.0);
+    assert_eq!(num(&v, "capacity.max_load_meeting_slo"), most);
+    assert!(num(&v, "max_rate_meeting_slo") > 0.0);
+    let o = ridgepoint(&[
+        "serve",
+        "--concurrency",
+        "4",
+        "--requests",
+        "120",
+        "--sweep",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    for s in [
+        "Load (closed loop, concurrent clients): The load curve sweeps the number of concurrent clients",
+        "   clients     req/s",
+        &format!("most concurrent clients meeting them: {most} (driving "),
+    ] {
+        assert!(out.contains(s), "missing {s:?} in\n{out}");
+    }
+    assert!(!out.contains("highest rate meeting them"), "{out}");
+}
+
+#[test]
+fn a_trace_sweeps_its_speed() {
+    let trace: String = (0..40)
+        .map(|k| format!("{} 512 32\n", k as f64 * 0.25))
+        .collect();
+    let o = with_stdin(&["serve", "--trace", "-", "--json", "--sweep"], &trace);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(
+        at(&v, "load_axis").and_then(Value::as_str),
+        Some("trace_speed")
+    );
+    let load = at(&v, "load").and_then(Value::as_array).unwrap();
+    assert_eq!(load.len(), 12);
+    // 39 gaps over 9.75 s: 4 requests per second at ×1.
+    for p in load {
+        assert!(close(num(p, "rate"), 4.0 * num(p, "load"), 1e-9));
+    }
+    assert!(close(
+        num(&v, "max_rate_meeting_slo"),
+        4.0 * num(&v, "max_load_meeting_slo"),
+        1e-9
+    ));
+    // All at once: one point, said so.
+    let burst: String = (0..10).map(|_| "0 512 32\n").collect();
+    let o = with_stdin(&["serve", "--trace", "-", "--sweep"], &burst);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(
+        out.contains("Load (the trace as given): The trace's requests all arrive at once"),
+        "{out}"
+    );
+    assert!(out.contains("as given"), "{out}");
+}

@@ -34,6 +34,15 @@ fn bench(c: &mut Criterion) {
     moe.scenario.weights = Precision::Fp8Block;
     moe.arrivals = Arrivals::Poisson { rate: 4.0 };
 
+    // The seed drafted by Llama-3.2-1B (k = 4, α = 0.7): every step draws acceptance per
+    // sequence, so it never coasts.
+    let (spec, _) = Spec::from_query("draft=llama-3.2-1b&k=4&acc=70");
+    let mut speculative = ServeInput::new(spec.scenario());
+    speculative.requests = 1000;
+    speculative.arrivals = Arrivals::Poisson { rate: 2.0 };
+    let mut closed = moderate.clone();
+    closed.arrivals = Arrivals::Closed { clients: 8 };
+
     c.bench_function("serve 1000 requests (seed scenario, Poisson 2/s)", |b| {
         b.iter(|| simulate(black_box(&moderate)))
     });
@@ -44,6 +53,14 @@ fn bench(c: &mut Criterion) {
     c.bench_function(
         "serve 1000 requests (DeepSeek-V3 FP8 on 8 x H200, Poisson 4/s)",
         |b| b.iter(|| simulate(black_box(&moe))),
+    );
+    c.bench_function(
+        "serve 1000 requests (seed scenario, speculative k = 4, Poisson 2/s)",
+        |b| b.iter(|| simulate(black_box(&speculative))),
+    );
+    c.bench_function(
+        "serve 1000 requests (seed scenario, 8 closed-loop clients)",
+        |b| b.iter(|| simulate(black_box(&closed))),
     );
 }
 

@@ -4,8 +4,9 @@
 //! distributions, the scheduler's budgets, the SLOs) and returns a [`ServeResult`] (every
 //! request's times, TTFT / TPOT / latency percentiles, throughput, goodput, the running batch,
 //! KV blocks and queue over time, one step's time with its derivation). [`sweep`] runs it at
-//! several Poisson rates (the `serving-load` chart), [`capacity`] finds the highest rate that
-//! meets both SLOs by bisection.
+//! several loads of the input's own arrival process (the `serving-load` chart; [`LoadAxis`]:
+//! Poisson rates, closed-loop clients, a trace replayed faster or slower), [`capacity`] finds
+//! the most of that load that meets both SLOs by doubling and bisection.
 //!
 //! Three parts a reader can name:
 //!
@@ -16,7 +17,10 @@
 //!   LM head on each prompt that completes, the matmul weights read once for all the step's
 //!   tokens. A step of decodes alone is `Ctx::step` (to rounding: it is interpolated on a
 //!   line per batch size where the model attends fully); a whole prompt alone is
-//!   `Ctx::prefill`.
+//!   `Ctx::prefill`. With speculative decoding (`spec`) each decoding sequence is verified
+//!   `k + 1` tokens at a time after `k` steps of the draft model, as the static estimate's
+//!   speculative step, and yields 1 to `k + 1` tokens, drawn from the seeded RNG with mean
+//!   (1 − α^(k+1)) / (1 − α).
 //! - **the scheduler** (`sim::run`'s loop, iteration-level as vLLM's): decodes first
 //!   (each may need a new KV block; when none is free the newest running request is
 //!   preempted and later recomputed), then prefills in progress (chunked to the token
@@ -26,13 +30,13 @@
 //!   arrival. Occupancy (queued plus running) is integrated exactly between arrivals and
 //!   finishes, so Little's law holds by measurement, not by construction.
 //!
-//! For a page: `serving-load` is [`sweep`] over [`load_rates`] (each [`LoadPoint`] has TTFT
-//! and TPOT p50/p99 and whether both SLOs hold; the SLO lines are `input.slo`; the highest
-//! rate meeting them is [`Capacity::max_rate`], found probe by probe with
-//! [`CapacitySearch`] and its `progress`); `serving-timeline` is [`ServeResult::timeline`]
+//! For a page: `serving-load` is [`sweep`] over [`load_levels`] (each [`LoadPoint`] has its
+//! load, its request rate, TTFT and TPOT p50/p99 and whether both SLOs hold; the SLO lines
+//! are `input.slo`; the most load meeting them is [`Capacity::max_load`], its request rate
+//! [`Capacity::max_rate`], found probe by probe with [`CapacitySearch`] and its `progress`); `serving-timeline` is [`ServeResult::timeline`]
 //! (running batch, KV blocks held out of `kv_blocks_total`, queue, at step starts, at most
 //! 2 × [`MAX_SAMPLES`] points). Every run is one call with plain data in and out, so a worker
-//! or a time slice can take one rate at a time.
+//! or a time slice can take one load at a time.
 //!
 //! Deterministic: a seeded SplitMix64 of its own (one stream per purpose, so changing the
 //! lengths does not move the arrivals). Bounded: requests, steps, simulated time and
@@ -40,6 +44,7 @@
 
 pub mod query;
 mod sim;
+mod spec;
 
 use crate::derivation::Derivation;
 use crate::query::Problem;
@@ -733,10 +738,134 @@ pub fn simulate(input: &ServeInput) -> ServeResult {
 // ---------------------------------------------------------------------------------------
 // Load and capacity
 
+/// What the load curve and the capacity search vary: the load of the arrival process the
+/// input has, never a different process.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LoadAxis {
+    /// Poisson (open loop): the offered rate, requests per second.
+    Rate,
+    /// Closed loop: the number of concurrent clients.
+    Clients,
+    /// A trace replayed faster or slower: its arrival times divided by a speed-up (×2 sends
+    /// the same requests in the same order, twice as densely; lengths and burstiness kept).
+    TraceSpeed,
+    /// A trace whose requests all arrive at the same instant (or a single request): scaling
+    /// its times changes nothing, so there is one point, the trace as given.
+    TraceAsGiven,
+}
+
+impl LoadAxis {
+    /// The axis that belongs to `arrivals`.
+    pub fn of(arrivals: &Arrivals) -> LoadAxis {
+        match arrivals {
+            Arrivals::Poisson { .. } => LoadAxis::Rate,
+            Arrivals::Closed { .. } => LoadAxis::Clients,
+            Arrivals::Trace(t) if trace_rate(t).is_some() => LoadAxis::TraceSpeed,
+            Arrivals::Trace(_) => LoadAxis::TraceAsGiven,
+        }
+    }
+
+    /// A key for JSON and CSV: `rate_requests_per_s`, `clients`, `trace_speed`,
+    /// `trace_as_given`.
+    pub fn key(self) -> &'static str {
+        match self {
+            LoadAxis::Rate => "rate_requests_per_s",
+            LoadAxis::Clients => "clients",
+            LoadAxis::TraceSpeed => "trace_speed",
+            LoadAxis::TraceAsGiven => "trace_as_given",
+        }
+    }
+
+    /// What is swept, for an axis title: "request rate (requests per second)", "concurrent
+    /// clients", "trace speed (× its own arrival rate)", "the trace as given".
+    pub fn label(self) -> &'static str {
+        match self {
+            LoadAxis::Rate => "request rate (requests per second)",
+            LoadAxis::Clients => "concurrent clients",
+            LoadAxis::TraceSpeed => "trace speed (× its own arrival rate)",
+            LoadAxis::TraceAsGiven => "the trace as given",
+        }
+    }
+
+    /// The load curve and the capacity in one sentence, for the page and the CLI.
+    pub fn sentence(self) -> &'static str {
+        match self {
+            LoadAxis::Rate => {
+                "The load curve sweeps the Poisson request rate (open loop: requests arrive whatever the replica does); the capacity is the highest rate meeting both SLOs at p99."
+            }
+            LoadAxis::Clients => {
+                "The load curve sweeps the number of concurrent clients (closed loop: each sends its next request when its last one ends); the capacity is the most clients meeting both SLOs at p99, and the request rate they drive."
+            }
+            LoadAxis::TraceSpeed => {
+                "The load curve replays the trace faster or slower (its arrival times divided by a speed-up, its lengths and bursts kept); the capacity is the fastest replay meeting both SLOs at p99, and its request rate."
+            }
+            LoadAxis::TraceAsGiven => {
+                "The trace's requests all arrive at once, so replaying it faster or slower changes nothing: one point, the trace as given, meeting both SLOs at p99 or not."
+            }
+        }
+    }
+
+    /// Whole numbers of clients; the others are continuous.
+    fn discrete(self) -> bool {
+        self == LoadAxis::Clients
+    }
+}
+
+/// A trace's mean arrival rate, (n − 1) / (last arrival − first arrival) requests per
+/// second; `None` for one request or requests all at the same instant.
+pub fn trace_rate(trace: &[TraceRequest]) -> Option<f64> {
+    let (first, last) = trace
+        .iter()
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), r| {
+            (a.min(r.arrival), b.max(r.arrival))
+        });
+    let span = last - first;
+    (trace.len() >= 2 && span.is_finite() && span > 0.0).then(|| (trace.len() - 1) as f64 / span)
+}
+
+/// `input` with the load of its own arrival process set to `load`: a Poisson rate, a number
+/// of clients (rounded, 1 to [`MAX_CLIENTS`]), or a trace speed-up (arrival times divided by
+/// it; ignored for [`LoadAxis::TraceAsGiven`]).
+pub fn with_load(input: &ServeInput, load: f64) -> ServeInput {
+    let mut i = input.clone();
+    i.arrivals = match &input.arrivals {
+        Arrivals::Poisson { .. } => Arrivals::Poisson { rate: load },
+        Arrivals::Closed { .. } => Arrivals::Closed {
+            clients: clients_of(load),
+        },
+        Arrivals::Trace(t) if trace_rate(t).is_some() && load.is_finite() && load > 0.0 => {
+            Arrivals::Trace(
+                t.iter()
+                    .map(|r| TraceRequest {
+                        arrival: r.arrival / load,
+                        ..*r
+                    })
+                    .collect(),
+            )
+        }
+        a @ Arrivals::Trace(_) => a.clone(),
+    };
+    i
+}
+
+fn clients_of(load: f64) -> u32 {
+    if load.is_finite() {
+        load.round().clamp(1.0, MAX_CLIENTS as f64) as u32
+    } else {
+        1
+    }
+}
+
 /// One point of the load curve.
 #[derive(Clone, Debug, PartialEq)]
 pub struct LoadPoint {
-    /// Offered Poisson rate, requests per second.
+    pub axis: LoadAxis,
+    /// The load swept, in `axis`'s units: requests per second, clients, or trace speed-up.
+    pub load: f64,
+    /// Requests per second the point stands for: the Poisson rate offered; for a closed
+    /// loop the rate its clients drive (measured: finished over the span); for a trace its
+    /// mean arrival rate at this speed ([`trace_rate`] × speed; measured when its requests
+    /// all arrive at once).
     pub rate: f64,
     pub ttft: Percentiles,
     pub tpot: Percentiles,
@@ -749,9 +878,21 @@ pub struct LoadPoint {
     pub meets_slo: bool,
 }
 
-fn point(input: &ServeInput, r: &ServeResult, rate: f64) -> LoadPoint {
+fn point(input: &ServeInput, r: &ServeResult, load: f64) -> LoadPoint {
     let all = r.finished == r.records.len() && r.finished > 0;
+    let axis = LoadAxis::of(&input.arrivals);
+    let rate = match &input.arrivals {
+        Arrivals::Poisson { rate } => *rate,
+        Arrivals::Trace(t) => trace_rate(t).unwrap_or(r.requests_per_s),
+        Arrivals::Closed { .. } => r.requests_per_s,
+    };
     LoadPoint {
+        axis,
+        load: match input.arrivals {
+            Arrivals::Closed { clients } => clients as f64,
+            _ if axis == LoadAxis::TraceAsGiven => 1.0,
+            _ => load,
+        },
         rate,
         ttft: r.ttft,
         tpot: r.tpot,
@@ -766,17 +907,16 @@ fn point(input: &ServeInput, r: &ServeResult, rate: f64) -> LoadPoint {
     }
 }
 
-/// `input` under Poisson arrivals at `rate` (its other arrivals are replaced).
-pub fn load_point(input: &ServeInput, rate: f64) -> LoadPoint {
-    let mut i = input.clone();
-    i.arrivals = Arrivals::Poisson { rate };
+/// `input` at `load` of its own arrival process ([`with_load`]), simulated.
+pub fn load_point(input: &ServeInput, load: f64) -> LoadPoint {
+    let i = with_load(input, load);
     let r = simulate(&i);
-    point(&i, &r, rate)
+    point(&i, &r, load)
 }
 
-/// The load curve: [`load_point`] at each rate.
-pub fn sweep(input: &ServeInput, rates: &[f64]) -> Vec<LoadPoint> {
-    rates.iter().map(|&r| load_point(input, r)).collect()
+/// The load curve: [`load_point`] at each load.
+pub fn sweep(input: &ServeInput, loads: &[f64]) -> Vec<LoadPoint> {
+    loads.iter().map(|&l| load_point(input, l)).collect()
 }
 
 fn mean_length(l: Lengths, fixed: u32) -> f64 {
@@ -787,55 +927,108 @@ fn mean_length(l: Lengths, fixed: u32) -> f64 {
     }
 }
 
-/// `n` Poisson rates for the load curve, evenly spaced on a log scale from 5% to 120% of the
-/// saturation rate: the static throughput at the largest batch that fits (capped by
-/// `max_running`), at the mean prompt and output lengths, over the mean output.
-pub fn load_rates(input: &ServeInput, n: usize) -> Vec<f64> {
-    let (v, _) = check(input);
+/// What one replica sustains at most, from the static estimate: the largest batch that fits
+/// at the mean prompt and output (capped by `max_running`), and that batch's throughput
+/// over the mean output, requests per second. A trace's own mean lengths count for it.
+fn saturation(v: &ServeInput) -> (u32, f64) {
     let s = &v.scenario;
-    let prompt = mean_length(v.prompt, s.prompt)
-        .round()
-        .clamp(1.0, u32::MAX as f64);
-    let output = mean_length(v.output, s.output)
-        .round()
-        .clamp(1.0, u32::MAX as f64);
+    let (prompt, output) = match &v.arrivals {
+        Arrivals::Trace(t) if !t.is_empty() => {
+            let n = t.len() as f64;
+            (
+                t.iter().map(|r| r.prompt as f64).sum::<f64>() / n,
+                t.iter().map(|r| r.output as f64).sum::<f64>() / n,
+            )
+        }
+        _ => (
+            mean_length(v.prompt, s.prompt),
+            mean_length(v.output, s.output),
+        ),
+    };
+    let prompt = prompt.round().clamp(1.0, u32::MAX as f64);
+    let output = output.round().clamp(1.0, u32::MAX as f64);
     let at = |batch: u32| {
-        crate::estimate::evaluate(&Scenario {
-            batch,
-            prompt: prompt as u32,
-            output: output as u32,
-            ..s.clone()
-        })
+        let mut sc = s.clone();
+        sc.batch = batch;
+        sc.prompt = prompt as u32;
+        sc.output = output as u32;
+        crate::estimate::evaluate(&sc)
     };
     let largest = at(1).max_batch.clamp(1, v.max_running);
-    let saturation = at(largest).calibrated.throughput / output;
-    let saturation = if saturation.is_finite() && saturation > 0.0 {
-        saturation.min(MAX_RATE)
+    let rate = at(largest).calibrated.throughput / output;
+    let rate = if rate.is_finite() && rate > 0.0 {
+        rate.min(MAX_RATE)
     } else {
         1.0
     };
+    (largest, rate)
+}
+
+fn log_spaced(lo: f64, hi: f64, n: usize) -> impl Iterator<Item = f64> {
+    (0..n).map(move |k| {
+        let f = if n == 1 {
+            1.0
+        } else {
+            k as f64 / (n - 1) as f64
+        };
+        lo * (hi / lo).powf(f)
+    })
+}
+
+/// About `n` loads for the curve, in the units of the input's own [`LoadAxis`], increasing:
+///
+/// - Poisson: `n` rates evenly spaced on a log scale from 5% to 120% of the saturation rate
+///   (the static throughput at the largest batch that fits, capped by `max_running`, at the
+///   mean prompt and output lengths, over the mean output);
+/// - closed loop: clients from 1 to 125% of that largest batch (at most `requests`, at most
+///   [`MAX_CLIENTS`]), log-spaced and rounded to whole clients, so fewer than `n` when the
+///   range is short;
+/// - a trace: the speed-ups that put its mean arrival rate at the Poisson rates above (its
+///   own mean lengths for the saturation); a trace whose requests all arrive at once: `[1]`.
+pub fn load_levels(input: &ServeInput, n: usize) -> Vec<f64> {
+    let (v, _) = check(input);
     let n = n.clamp(1, 256);
-    let (lo, hi) = (0.05 * saturation, 1.2 * saturation);
-    (0..n)
-        .map(|k| {
-            let f = if n == 1 {
-                1.0
-            } else {
-                k as f64 / (n - 1) as f64
+    let axis = LoadAxis::of(&v.arrivals);
+    if axis == LoadAxis::TraceAsGiven {
+        return vec![1.0];
+    }
+    let (largest, sat) = saturation(&v);
+    match &v.arrivals {
+        Arrivals::Closed { .. } => {
+            let hi = (1.25 * largest as f64)
+                .ceil()
+                .min(v.requests as f64)
+                .clamp(1.0, MAX_CLIENTS as f64);
+            let mut out: Vec<f64> = log_spaced(1.0, hi, n).map(f64::round).collect();
+            out.dedup();
+            out
+        }
+        arrivals => {
+            let per = match arrivals {
+                Arrivals::Trace(t) => trace_rate(t).unwrap_or(1.0),
+                _ => 1.0,
             };
-            (lo * (hi / lo).powf(f)).min(MAX_RATE)
-        })
-        .collect()
+            log_spaced(0.05 * sat, 1.2 * sat, n)
+                .map(|r| r.min(MAX_RATE) / per)
+                .collect()
+        }
+    }
 }
 
 /// What one replica sustains within the SLOs, and what that means for a target and a price.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Capacity {
-    /// Highest Poisson rate found meeting both SLOs at p99 (`None`: not even a light load).
+    /// What the search varied: the input's own arrival process.
+    pub axis: LoadAxis,
+    /// The most load found meeting both SLOs at p99, in `axis`'s units: a Poisson rate, a
+    /// number of clients, a trace speed-up (`None`: not even a light load).
+    pub max_load: Option<f64>,
+    /// Requests per second at `max_load` ([`LoadPoint::rate`]: the Poisson rate, the rate a
+    /// closed loop's clients drive, a trace's mean arrival rate at that speed).
     pub max_rate: Option<f64>,
-    /// The run at `max_rate`.
+    /// The run at `max_load`.
     pub at_max: Option<LoadPoint>,
-    /// Output tokens per second per GPU at `max_rate`.
+    /// Output tokens per second per GPU at `max_load`.
     pub output_tokens_per_gpu_s: Option<f64>,
     pub target_rate: Option<f64>,
     /// Replicas for `target_rate`: ceil(target / max_rate).
@@ -850,7 +1043,8 @@ pub struct Capacity {
     pub warnings: Vec<String>,
 }
 
-/// Bisection steps after the bracket is found (the rate to within 2⁻¹⁰ of the bracket).
+/// Bisection steps after the bracket is found (the load to within 2⁻¹⁰ of the bracket; for
+/// clients, until the bracket is one client wide).
 const BISECTIONS: u32 = 10;
 /// Doublings from the light load before the search gives up bracketing.
 const DOUBLINGS: u32 = 40;
@@ -864,12 +1058,17 @@ enum Stage {
 }
 
 /// [`capacity`]'s search one probe at a time, for a caller that runs it in slices or on a
-/// worker and shows progress: `while let Some(rate) = s.next_rate() { s.step(); }`, then
-/// [`CapacitySearch::finish`]. Each probe is one full run at a Poisson rate: from a light
-/// load (a tenth of one request at a time) doubling until the SLOs are missed, then bisecting.
+/// worker and shows progress: `while let Some(load) = s.next_load() { s.step(); }`, then
+/// [`CapacitySearch::finish`]. Each probe is one full run of the input's own arrival
+/// process at a load ([`load_point`]): from a light one (Poisson: a tenth of one request at
+/// a time; closed loop: one client; a trace: slowed to that tenth) doubling until the SLOs
+/// are missed, then bisecting. A trace whose requests all arrive at once is one probe.
 #[derive(Clone, Debug)]
 pub struct CapacitySearch {
     input: ServeInput,
+    axis: LoadAxis,
+    /// The largest load probed.
+    cap: f64,
     stage: Stage,
     next: f64,
     lo: f64,
@@ -883,25 +1082,38 @@ pub struct CapacitySearch {
 impl CapacitySearch {
     pub fn new(input: &ServeInput) -> CapacitySearch {
         let (v, problems) = check(input);
-        let mut warnings: Vec<String> = problems.into_iter().map(|p| p.message).collect();
-        if !matches!(input.arrivals, Arrivals::Poisson { .. }) {
-            warnings.push(
-                "capacity searches Poisson arrival rates; the arrival process given is not used"
-                    .into(),
-            );
-        }
-        let e = crate::estimate::evaluate(&Scenario {
-            batch: 1,
-            ..v.scenario.clone()
-        });
-        let alone = e.calibrated.request_latency.get();
-        let start = if alone.is_finite() && alone > 0.0 {
-            (0.1 / alone).min(MAX_RATE)
-        } else {
-            1.0
+        let warnings: Vec<String> = problems.into_iter().map(|p| p.message).collect();
+        let axis = LoadAxis::of(&v.arrivals);
+        let light = || {
+            let mut sc = v.scenario.clone();
+            sc.batch = 1;
+            let alone = crate::estimate::evaluate(&sc)
+                .calibrated
+                .request_latency
+                .get();
+            if alone.is_finite() && alone > 0.0 {
+                (0.1 / alone).min(MAX_RATE)
+            } else {
+                1.0
+            }
+        };
+        let (start, cap) = match &v.arrivals {
+            Arrivals::Poisson { .. } => (light(), MAX_RATE),
+            Arrivals::Closed { .. } => (1.0, v.requests.min(MAX_CLIENTS) as f64),
+            Arrivals::Trace(t) => match trace_rate(t) {
+                // Slowed at most until its last arrival is at the simulated-time bound.
+                Some(r) => {
+                    let last = t.iter().map(|q| q.arrival).fold(0.0, f64::max);
+                    let slowest = (last / MAX_SIM_TIME).max(f64::MIN_POSITIVE);
+                    ((light() / r).max(slowest), MAX_RATE / r)
+                }
+                None => (1.0, 1.0),
+            },
         };
         CapacitySearch {
             input: v,
+            axis,
+            cap,
             stage: Stage::Start,
             next: start,
             lo: start,
@@ -912,30 +1124,54 @@ impl CapacitySearch {
         }
     }
 
-    /// The rate the next probe runs at; `None` once the search is over.
-    pub fn next_rate(&self) -> Option<f64> {
+    /// What the search varies.
+    pub fn axis(&self) -> LoadAxis {
+        self.axis
+    }
+
+    /// The load the next probe runs at, in [`CapacitySearch::axis`]'s units; `None` once
+    /// the search is over.
+    pub fn next_load(&self) -> Option<f64> {
         (self.stage != Stage::Done).then_some(self.next)
     }
 
     /// Runs the next probe; false once the search is over.
     pub fn step(&mut self) -> bool {
-        let Some(rate) = self.next_rate() else {
+        let Some(load) = self.next_load() else {
             return false;
         };
-        let p = load_point(&self.input, rate);
+        let p = load_point(&self.input, load);
         let ok = p.meets_slo;
+        let rate = p.rate;
         self.probes.push(p.clone());
         if ok {
-            self.lo = rate;
+            self.lo = load;
             self.best = Some(p);
         } else {
-            self.hi = rate;
+            self.hi = load;
         }
+        let discrete = self.axis.discrete();
         self.stage = match self.stage {
+            _ if self.axis == LoadAxis::TraceAsGiven => {
+                if !ok {
+                    self.warnings.push(
+                        "the SLOs are missed by the trace as given (its requests all arrive at once, so there is no slower replay to try)"
+                            .into(),
+                    );
+                }
+                Stage::Done
+            }
             Stage::Start if !ok => {
-                self.warnings.push(format!(
-                    "the SLOs are missed even at {rate:.3} requests/s (a tenth of one request at a time)"
-                ));
+                self.warnings.push(match self.axis {
+                    LoadAxis::Clients => "the SLOs are missed even with one client".into(),
+                    LoadAxis::TraceSpeed => format!(
+                        "the SLOs are missed even with the trace slowed to ×{} ({rate:.3} requests/s, a tenth of one request at a time)",
+                        crate::units::sig3(load)
+                    ),
+                    _ => format!(
+                        "the SLOs are missed even at {rate:.3} requests/s (a tenth of one request at a time)"
+                    ),
+                });
                 Stage::Done
             }
             Stage::Start | Stage::Doubling(_) if ok => {
@@ -943,10 +1179,16 @@ impl CapacitySearch {
                     Stage::Doubling(n) => n + 1,
                     _ => 1,
                 };
-                if rate >= MAX_RATE || n > DOUBLINGS {
+                if load >= self.cap || n > DOUBLINGS {
+                    if discrete && load >= self.cap {
+                        self.warnings.push(format!(
+                            "{} clients, as many as there are requests ({}), still meet the SLOs; more clients than requests would change nothing",
+                            load, self.input.requests
+                        ));
+                    }
                     Stage::Done
                 } else {
-                    self.next = (rate * 2.0).min(MAX_RATE);
+                    self.next = (load * 2.0).min(self.cap);
                     Stage::Doubling(n)
                 }
             }
@@ -955,7 +1197,14 @@ impl CapacitySearch {
                     Stage::Bisecting(k) => k + 1,
                     _ => 0,
                 };
-                if k >= BISECTIONS {
+                if discrete {
+                    if self.hi - self.lo <= 1.0 {
+                        Stage::Done
+                    } else {
+                        self.next = ((self.lo + self.hi) / 2.0).floor();
+                        Stage::Bisecting(k)
+                    }
+                } else if k >= BISECTIONS {
                     Stage::Done
                 } else {
                     self.next = (self.lo + self.hi) / 2.0;
@@ -967,11 +1216,17 @@ impl CapacitySearch {
         true
     }
 
-    /// Share of the search done, 0–1 (for a progress bar; the doubling phase counts as half).
+    /// Share of the search done, 0–1 (for a progress bar; the doubling phase counts as half;
+    /// a bisection over clients counts its bracket's halvings left).
     pub fn progress(&self) -> f64 {
         match self.stage {
             Stage::Start => 0.0,
             Stage::Doubling(n) => 0.5 * (1.0 - 0.5f64.powi(n as i32)),
+            Stage::Bisecting(k) if self.axis.discrete() => {
+                let left = (self.hi - self.lo).max(1.0).log2().ceil();
+                let all = k as f64 + 1.0 + left;
+                0.5 + 0.5 * (k as f64 + 1.0) / all.max(1.0)
+            }
             Stage::Bisecting(k) => 0.5 + 0.5 * k as f64 / BISECTIONS as f64,
             Stage::Done => 1.0,
         }
@@ -1003,6 +1258,7 @@ impl CapacitySearch {
         });
         let best = self.best;
         let gpus = self.input.scenario.total_gpus().max(1) as f64;
+        let max_load = best.as_ref().map(|p| p.load);
         let max_rate = best.as_ref().map(|p| p.rate);
         let per_gpu = best.as_ref().map(|p| p.output_tokens_per_s / gpus);
         let replicas = match (target_rate, max_rate) {
@@ -1016,6 +1272,8 @@ impl CapacitySearch {
             _ => None,
         };
         Capacity {
+            axis: self.axis,
+            max_load,
             max_rate,
             at_max: best,
             output_tokens_per_gpu_s: per_gpu,
@@ -1030,10 +1288,11 @@ impl CapacitySearch {
     }
 }
 
-/// Finds the highest Poisson rate meeting both SLOs (p99 TTFT and p99 TPOT, every request
-/// finished) by doubling from a light load and then bisecting ([`CapacitySearch`]); each
-/// probe is a full deterministic run of `input` at that rate. Meeting the SLOs need not be
-/// monotone in the rate for a finite run: the search reports a boundary it bracketed.
+/// Finds the most load of the input's own arrival process meeting both SLOs (p99 TTFT and
+/// p99 TPOT, every request finished) by doubling from a light load and then bisecting
+/// ([`CapacitySearch`]): the highest Poisson rate, the most closed-loop clients, the fastest
+/// replay of a trace; each probe is a full deterministic run. Meeting the SLOs need not be
+/// monotone in the load for a finite run: the search reports a boundary it bracketed.
 /// `target_rate` and `price_per_gpu_hour` (a price the user enters; there are none built in)
 /// give replicas and cost.
 pub fn capacity(

@@ -8,8 +8,9 @@
 
 use ridgepoint::scenario::DEFAULT_OVERHEAD;
 use ridgepoint::serve::{
-    capacity, check, load_rates, parse_lengths, parse_trace, simulate, sweep, Arrivals,
-    CapacitySearch, Lengths, ServeInput, TraceRequest, MAX_STEPS,
+    capacity, check, load_levels, load_point, parse_lengths, parse_trace, simulate, sweep,
+    trace_rate, with_load, Arrivals, CapacitySearch, Lengths, LoadAxis, ServeInput, TraceRequest,
+    MAX_STEPS,
 };
 use ridgepoint::{catalog, evaluate, Efficiency, Precision, Scenario};
 
@@ -582,9 +583,10 @@ fn sweep_and_capacity() {
     // The same search a probe at a time (as a page runs it in slices), with its progress.
     let mut search = CapacitySearch::new(&i);
     let mut progress = vec![search.progress()];
-    while let Some(rate) = search.next_rate() {
+    while let Some(rate) = search.next_load() {
         assert!(search.step());
         assert_eq!(search.probes.last().unwrap().rate, rate);
+        assert_eq!(search.probes.last().unwrap().load, rate);
         progress.push(search.progress());
     }
     assert!(!search.step());
@@ -600,7 +602,7 @@ fn sweep_and_capacity() {
 }
 
 #[test]
-fn load_rates_span_light_load_to_past_saturation() {
+fn poisson_load_levels_span_light_load_to_past_saturation() {
     let i = input(1.0, 100);
     let s = scenario(2048, 128);
     let largest = evaluate(&s).max_batch.min(256);
@@ -612,10 +614,221 @@ fn load_rates_span_light_load_to_past_saturation() {
     .calibrated
     .throughput
         / 128.0;
-    let r = load_rates(&i, 9);
+    let r = load_levels(&i, 9);
     assert_eq!(r.len(), 9);
     assert!(close(r[0], 0.05 * sat, 1e-9) && close(r[8], 1.2 * sat, 1e-9));
     assert!(r.windows(2).all(|w| w[0] < w[1]));
     // Evenly spaced on a log scale.
     assert!(close(r[1] / r[0], r[8] / r[7], 1e-9));
+}
+
+/// The static saturation batch of the seed input: the largest batch that fits at 2048 + 128,
+/// capped by vLLM's 256 running.
+fn largest_batch() -> u32 {
+    evaluate(&scenario(2048, 128)).max_batch.min(256)
+}
+
+#[test]
+fn a_closed_loop_curve_sweeps_the_clients() {
+    let mut i = input(1.0, 300);
+    i.arrivals = Arrivals::Closed { clients: 8 };
+    let levels = load_levels(&i, 8);
+    // Whole clients from 1 to 125% of the largest batch, increasing.
+    let hi = (1.25 * largest_batch() as f64).ceil();
+    assert_eq!(levels.first(), Some(&1.0));
+    assert_eq!(levels.last(), Some(&hi));
+    assert!(levels.iter().all(|c| c.fract() == 0.0), "{levels:?}");
+    assert!(levels.windows(2).all(|w| w[0] < w[1]), "{levels:?}");
+    let pts = sweep(&i, &levels[..3]);
+    for p in &pts {
+        assert_eq!(p.axis, LoadAxis::Clients);
+        // A closed loop's rate is what its clients drive, measured.
+        assert_eq!(p.rate, p.requests_per_s);
+        // Little's law with every client always waiting on one request: clients = rate ×
+        // latency (within the last requests' drain, when fewer clients remain).
+        assert!(
+            close(p.rate * p.e2e.mean, p.load, 0.05),
+            "{} clients: rate {} × latency {}",
+            p.load,
+            p.rate,
+            p.e2e.mean
+        );
+    }
+    // More clients, more requests per second (well below the batch limit).
+    assert!(pts[0].rate < pts[1].rate && pts[1].rate < pts[2].rate);
+    // A rounded load is the clients simulated.
+    assert_eq!(load_point(&i, 2.4).load, 2.0);
+}
+
+#[test]
+fn closed_loop_capacity_is_the_most_clients_meeting_the_slos() {
+    let mut i = input(1.0, 300);
+    i.arrivals = Arrivals::Closed { clients: 8 };
+    i.slo.ttft_s = 1.0;
+    let c = capacity(&i, Some(30.0), None);
+    assert_eq!(c.axis, LoadAxis::Clients);
+    let most = c
+        .max_load
+        .expect("one client meets a 1 s TTFT at 2048 tokens");
+    assert_eq!(most.fract(), 0.0);
+    let at = c.at_max.clone().unwrap();
+    assert!(at.meets_slo && at.load == most);
+    assert_eq!(c.max_rate, Some(at.requests_per_s));
+    // One more client misses: the bracket is one client wide.
+    assert!(!load_point(&i, most + 1.0).meets_slo);
+    assert_eq!(c.replicas, Some((30.0 / at.requests_per_s).ceil() as u64));
+    // The search probes whole clients only and never a Poisson rate.
+    let mut search = CapacitySearch::new(&i);
+    while search.step() {}
+    assert!(search
+        .probes
+        .iter()
+        .all(|p| p.axis == LoadAxis::Clients && p.load.fract() == 0.0));
+    assert!(search.warnings.is_empty(), "{:?}", search.warnings);
+}
+
+/// 200 requests every 0.5 s: 2 requests per second.
+fn even_trace() -> Vec<TraceRequest> {
+    (0..200)
+        .map(|k| TraceRequest {
+            arrival: 0.5 * k as f64,
+            prompt: 2048,
+            output: 128,
+        })
+        .collect()
+}
+
+#[test]
+fn a_trace_curve_replays_it_faster_or_slower() {
+    let mut i = input(1.0, 100);
+    i.arrivals = Arrivals::Trace(even_trace());
+    assert_eq!(trace_rate(&even_trace()), Some(2.0));
+    assert_eq!(LoadAxis::of(&i.arrivals), LoadAxis::TraceSpeed);
+    // ×4: the same requests at a quarter of their times.
+    match &with_load(&i, 4.0).arrivals {
+        Arrivals::Trace(t) => {
+            assert_eq!(t.len(), 200);
+            assert_eq!(t[10].arrival, 5.0 / 4.0);
+            assert_eq!((t[10].prompt, t[10].output), (2048, 128));
+        }
+        a => panic!("{a:?}"),
+    }
+    // The speeds put the trace's rate at the Poisson rates (the same saturation: the
+    // trace's lengths are the scenario's).
+    let mut poisson = input(1.0, 100);
+    poisson.arrivals = Arrivals::Poisson { rate: 1.0 };
+    let rates = load_levels(&poisson, 5);
+    let speeds = load_levels(&i, 5);
+    for (s, r) in speeds.iter().zip(&rates) {
+        assert!(close(s * 2.0, *r, 1e-12), "{s} × 2 vs {r}");
+    }
+    let p = load_point(&i, 3.0);
+    assert_eq!((p.axis, p.load, p.rate), (LoadAxis::TraceSpeed, 3.0, 6.0));
+    // Past saturation the queue grows: the fastest replay waits longest.
+    let pts = sweep(&i, &[speeds[0], speeds[4]]);
+    assert!(pts[0].ttft.p99 < pts[1].ttft.p99);
+    let c = capacity(&i, None, None);
+    let m = c.max_load.expect("a slow replay meets 2 s TTFT");
+    assert!(close(c.max_rate.unwrap(), 2.0 * m, 1e-12));
+}
+
+#[test]
+fn a_trace_arriving_at_once_is_one_point_as_given() {
+    let mut i = input(1.0, 100);
+    let burst: Vec<TraceRequest> = even_trace()
+        .into_iter()
+        .take(20)
+        .map(|r| TraceRequest { arrival: 3.0, ..r })
+        .collect();
+    assert_eq!(trace_rate(&burst), None);
+    i.arrivals = Arrivals::Trace(burst);
+    assert_eq!(LoadAxis::of(&i.arrivals), LoadAxis::TraceAsGiven);
+    assert_eq!(load_levels(&i, 8), vec![1.0]);
+    let c = capacity(&i, None, None);
+    assert_eq!(c.runs, 1);
+    assert_eq!(with_load(&i, 5.0), i);
+}
+
+/// The seed's Llama-2-7B on one A100, drafted by Llama-3.2-1B (k = 4, α = 0.7), from a link.
+fn speculative(rate: f64, requests: u32) -> ServeInput {
+    let (spec, problems) = ridgepoint::Spec::from_query("draft=llama-3.2-1b&k=4&acc=70");
+    assert!(problems.is_empty(), "{problems:?}");
+    let s = spec.scenario();
+    assert!(s.speculative.is_some());
+    let mut i = ServeInput::new(s);
+    i.arrivals = Arrivals::Poisson { rate };
+    i.requests = requests;
+    i
+}
+
+#[test]
+fn low_rate_speculative_tpot_is_the_static_speculative_tpot() {
+    let i = speculative(0.01, 200);
+    let mut s = i.scenario.clone();
+    s.batch = 1;
+    let e = evaluate(&s);
+    let sp = e.speculative.expect("the estimate speculates");
+    // (1 − 0.7⁵) / (1 − 0.7) tokens per step.
+    assert!(close(
+        sp.tokens_per_step,
+        (1.0 - 0.7f64.powi(5)) / 0.3,
+        1e-12
+    ));
+    let r = simulate(&i);
+    assert!(r.warnings.is_empty(), "{:?}", r.warnings);
+    assert_eq!(r.finished, 200);
+    let want = e.calibrated.tpot.get();
+    assert!(
+        close(r.tpot.p50, want, 0.03),
+        "TPOT p50 {} vs static speculative {}",
+        r.tpot.p50,
+        want
+    );
+    // Speculation pays: well under the plain decode step.
+    let mut plain_input = i.clone();
+    plain_input.scenario.speculative = None;
+    let plain = simulate(&plain_input);
+    assert!(
+        r.tpot.p50 < 0.75 * plain.tpot.p50,
+        "{} vs {}",
+        r.tpot.p50,
+        plain.tpot.p50
+    );
+    // TTFT is the target's prefill alone, as in the static estimate.
+    assert!(close(r.ttft.p50, plain.ttft.p50, 1e-9));
+    // Acceptance is drawn per step: requests differ, and the same seed repeats them.
+    assert!(r.tpot.p99 > r.tpot.p50 * 1.02, "{:?}", r.tpot);
+    assert_eq!(simulate(&i), r);
+    let mut other = i.clone();
+    other.seed = 2;
+    assert_ne!(simulate(&other).tpot, r.tpot);
+    // The step's derivation names the drafts, and the expected tokens per step are shown.
+    let d = r.derivation("serve.step_time").unwrap();
+    assert!(d.render().contains("k × t_draft"), "{}", d.render());
+    let tokens = r.derivation("serve.spec_tokens").unwrap();
+    assert!(close(tokens.value, sp.tokens_per_step, 1e-12));
+}
+
+#[test]
+fn speculation_at_load_takes_k_plus_1_tokens_and_slots_per_sequence() {
+    // Under load: every request still finishes, the KV pool is never overdrawn and
+    // throughput beats plain decoding at the same rate.
+    let i = speculative(4.0, 300);
+    let r = simulate(&i);
+    assert!(r.warnings.is_empty(), "{:?}", r.warnings);
+    assert_eq!(r.finished, 300);
+    assert!(r.timeline.iter().all(|s| s.kv_blocks <= r.kv_blocks_total));
+    let mut plain = i.clone();
+    plain.scenario.speculative = None;
+    let p = simulate(&plain);
+    assert!(r.tpot.p50 < p.tpot.p50);
+    // A token budget of one cannot verify a draft: plain decoding, said so.
+    let mut tight = speculative(0.5, 20);
+    tight.max_batch_tokens = 1;
+    let t = simulate(&tight);
+    assert!(t
+        .warnings
+        .iter()
+        .any(|w| w.contains("needs at least 2 tokens per step")));
+    assert_eq!(t.finished, 20);
 }

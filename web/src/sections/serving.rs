@@ -12,23 +12,27 @@ use crate::state::use_state;
 use leptos::html;
 use leptos::prelude::*;
 use ridgepoint::serve::query::{self as svq, ArrivalKind, LengthKind, ServeSettings};
-use ridgepoint::serve::{self, Capacity, CapacitySearch, LoadPoint, ServeInput, ServeResult};
+use ridgepoint::serve::{
+    self, Capacity, CapacitySearch, LoadAxis, LoadPoint, ServeInput, ServeResult,
+};
 use ridgepoint::units::Unit;
 use ridgepoint_charts::{
-    rate_text, serving_load, serving_timeline, ChartData, ServingLoadData, ServingTimelineData,
-    Table,
+    load_text, rate_text, serving_load, serving_timeline, ChartData, ServingLoadData,
+    ServingTimelineData, Table,
 };
 
 /// The serving charts' ids (embeddable: `?embed=serving-load`).
 pub const SERVING_CHART_IDS: &[&str] = &["serving-load", "serving-timeline"];
 
-/// Rates on the load curve (`serve::load_rates`).
+/// Points on the load curve (`serve::load_levels`: Poisson rates, or fewer client counts
+/// when the range is short).
 const LOAD_POINTS: usize = 8;
 
 /// The load curve and capacity search so far.
 #[derive(Clone, Debug, Default, PartialEq)]
 struct Sweep {
-    rates: Vec<f64>,
+    /// The loads of the run's own arrival process (rates or clients).
+    loads: Vec<f64>,
     points: Vec<LoadPoint>,
     /// 0–1: the curve's points count as the first half, the search as the second.
     progress: f64,
@@ -152,11 +156,11 @@ fn drive(s: Serving) {
             ticking.set_value(false);
             return;
         };
-        let (n, total) = s.sweep.with_untracked(|w| (w.points.len(), w.rates.len()));
+        let (n, total) = s.sweep.with_untracked(|w| (w.points.len(), w.loads.len()));
         let mut more = true;
         if n < total {
-            let rate = s.sweep.with_untracked(|w| w.rates[n]);
-            let p = serve::load_point(&inp, rate);
+            let load = s.sweep.with_untracked(|w| w.loads[n]);
+            let p = serve::load_point(&inp, load);
             s.sweep.update(|w| {
                 w.points.push(p);
                 w.progress = 0.5 * w.points.len() as f64 / total.max(1) as f64;
@@ -194,12 +198,12 @@ fn drive(s: Serving) {
         let on = s.active.get();
         if input.with_value(|i| i.as_ref() != Some(&now)) {
             generation.update_value(|g| *g += 1);
-            let rates = serve::load_rates(&now, LOAD_POINTS);
+            let loads = serve::load_levels(&now, LOAD_POINTS);
             search.set_value(Some(CapacitySearch::new(&now)));
             input.set_value(Some(now));
             s.searched.set(None);
             s.sweep.set(Sweep {
-                rates,
+                loads,
                 ..Sweep::default()
             });
             ticking.set_value(false);
@@ -218,10 +222,11 @@ fn drive(s: Serving) {
 
 fn load_memo(s: Serving) -> Memo<ServingLoadData> {
     Memo::new(move |_| {
-        let slo = s.checked.with(|(i, _)| i.slo);
-        let max = s.capacity.with(|c| c.as_ref().and_then(|c| c.max_rate));
-        s.sweep
-            .with(|w| ServingLoadData::from_points(&w.points, slo, max))
+        let (axis, slo) = s.checked.with(|(i, _)| (LoadAxis::of(&i.arrivals), i.slo));
+        s.capacity.with(|c| {
+            s.sweep
+                .with(|w| ServingLoadData::from_points(axis, &w.points, slo, c.as_ref()))
+        })
     })
 }
 
@@ -396,6 +401,8 @@ pub fn ServingSection() -> impl IntoView {
         })
     };
     let closed = Memo::new(move |_| s.settings.with(|v| v.arrivals == ArrivalKind::Closed));
+    // What the load curve and the capacity vary: the arrivals the run has.
+    let axis = Memo::new(move |_| s.checked.with(|(i, _)| LoadAxis::of(&i.arrivals)));
     let spread_on = Memo::new(move |_| s.settings.with(|v| v.lengths != LengthKind::Fixed));
     let progress = Memo::new(move |_| s.sweep.with(|w| (w.progress, w.done)));
     let warnings = Memo::new(move |_| {
@@ -512,9 +519,18 @@ pub fn ServingSection() -> impl IntoView {
                     if done { "done".to_string() } else { format!("simulating… {:.0}%", p * 100.0) }
                 }}</span>
             </div>
+            <p class="note" data-testid="serving-load-sentence">{move || axis.get().sentence()}</p>
             <div class="figures" data-testid="serving-capacity">
-                <Out key="sv-max-rate" label="Highest rate meeting both SLOs (p99)"
-                    value=cap(|c| c.max_rate.map(rate_text).unwrap_or_else(|| "none found".into())) />
+                <Show when=move || axis.get() == LoadAxis::Clients fallback=move || view! {
+                    <Out key="sv-max-rate" label="Highest rate meeting both SLOs (p99)"
+                        value=cap(|c| c.max_rate.map(rate_text).unwrap_or_else(|| "none found".into())) />
+                }>
+                    <Out key="sv-max-clients" label="Most clients meeting both SLOs (p99)"
+                        value=cap(|c| match (c.max_load, c.max_rate) {
+                            (Some(n), Some(r)) => format!("{} · {}", load_text(LoadAxis::Clients, n), rate_text(r)),
+                            _ => "none found".into(),
+                        }) />
+                </Show>
                 <Out key="sv-replicas" label="Replicas for the target"
                     value=cap(|c| match (c.replicas, c.gpus) {
                         (Some(r), Some(g)) => format!("{} ({} GPUs)", Unit::Count.format(r as f64), Unit::Count.format(g as f64)),

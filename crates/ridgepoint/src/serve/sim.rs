@@ -1,5 +1,6 @@
 //! The simulation proper: randomness, the step model, the scheduler and the clock.
 
+use super::spec::{self, Speculation};
 use super::{
     Arrivals, Lengths, Percentiles, RequestRecord, Sample, ServeInput, ServeResult, MAX_SAMPLES,
     MAX_SIM_TIME, MAX_STEPS, MAX_WORK,
@@ -14,10 +15,10 @@ use std::collections::VecDeque;
 
 /// SplitMix64 (Steele, Lea and Flood, "Fast splittable pseudorandom number generators",
 /// OOPSLA 2014): one add and a mixing function per draw; streams differ by their start.
-struct Rng(u64);
+pub(super) struct Rng(u64);
 
 impl Rng {
-    fn new(seed: u64, stream: u64) -> Rng {
+    pub(super) fn new(seed: u64, stream: u64) -> Rng {
         let mut r = Rng(seed ^ stream.wrapping_mul(0xD1B5_4A32_D192_ED03));
         r.next();
         r
@@ -32,7 +33,7 @@ impl Rng {
     }
 
     /// Uniform in (0, 1).
-    fn unit(&mut self) -> f64 {
+    pub(super) fn unit(&mut self) -> f64 {
         ((self.next() >> 11) as f64 + 0.5) / (1u64 << 53) as f64
     }
 
@@ -102,67 +103,114 @@ impl Batch {
 /// Context at which [`StepModel`] takes the second point of a decode line.
 const LINE_CONTEXT: f64 = 4096.0;
 
-/// `Ctx` with the decode steps of each batch size remembered: when every layer attends to the
-/// whole context, a decode step's FLOPs, compute time and bytes are linear in the context
-/// (attention pairs and KV read grow by one token's worth per token), so two `Ctx::step`
-/// points per batch size give every context. Windowed and chunked layers are not linear:
-/// those models call `Ctx::step` every time.
+/// Decode steps of one batch size at contexts 0 and [`LINE_CONTEXT`], remembered.
+type Lines = Vec<Option<(Work, Work)>>;
+
+/// A point on a remembered line: `step(context)` is linear in the context when every layer
+/// attends to the whole of it (attention pairs and KV read grow by one token's worth per
+/// token), so two points per batch size give every context. Windowed and chunked layers are
+/// not linear: those models call `step` every time.
+fn on_line(
+    lines: &mut Lines,
+    linear: bool,
+    d: u64,
+    context: f64,
+    step: impl Fn(f64) -> Work,
+) -> Work {
+    if !linear {
+        return step(context);
+    }
+    let i = d as usize;
+    if i >= lines.len() {
+        lines.resize(i + 1, None);
+    }
+    let (a, b) = *lines[i].get_or_insert_with(|| (step(0.0), step(LINE_CONTEXT)));
+    let f = context / LINE_CONTEXT;
+    Work {
+        tokens: a.tokens,
+        flops: a.flops + (b.flops - a.flops) * f,
+        bytes: a.bytes + (b.bytes - a.bytes) * f,
+        comm: a.comm,
+        compute: a.compute + (b.compute - a.compute) * f,
+        serial: a.serial,
+        hops: a.hops,
+    }
+}
+
+/// `Ctx` with the decode steps of each batch size remembered (see [`on_line`]), and with
+/// speculative decoding the draft model's too.
 pub(super) struct StepModel<'a> {
     pub(super) c: Ctx<'a>,
     linear: bool,
-    lines: Vec<Option<(Work, Work)>>,
+    lines: Lines,
+    pub(super) spec: Option<Speculation<'a>>,
+    draft_linear: bool,
+    draft_lines: Lines,
 }
 
 impl<'a> StepModel<'a> {
-    pub(super) fn new(c: Ctx<'a>) -> StepModel<'a> {
+    pub(super) fn new(c: Ctx<'a>, spec: Option<Speculation<'a>>) -> StepModel<'a> {
         let linear = c.s.model.layer_split().all_full();
+        let draft_linear = spec
+            .as_ref()
+            .is_some_and(|sp| sp.draft.s.model.layer_split().all_full());
         StepModel {
             c,
             linear,
             lines: Vec::new(),
+            spec,
+            draft_linear,
+            draft_lines: Vec::new(),
         }
     }
 
-    /// `Ctx::step(d, 1, context)`.
+    /// Tokens each decoding sequence adds to the target's step: 1, or `k + 1` verified.
+    pub(super) fn per_seq(&self) -> f64 {
+        self.spec.as_ref().map_or(1.0, Speculation::per_seq)
+    }
+
+    /// The target's part of `d` decodes at `context`: `Ctx::step(d, 1, context)`, or with
+    /// speculation the verification `Ctx::step(d, k + 1, context)`.
     fn decode(&mut self, d: u64, context: f64) -> Work {
-        let c = &self.c;
-        if !self.linear {
-            return c.step(d as f64, 1.0, context);
-        }
-        let i = d as usize;
-        if i >= self.lines.len() {
-            self.lines.resize(i + 1, None);
-        }
-        let (a, b) = *self.lines[i].get_or_insert_with(|| {
-            (
-                c.step(d as f64, 1.0, 0.0),
-                c.step(d as f64, 1.0, LINE_CONTEXT),
-            )
-        });
-        let f = context / LINE_CONTEXT;
-        Work {
-            tokens: a.tokens,
-            flops: a.flops + (b.flops - a.flops) * f,
-            bytes: a.bytes + (b.bytes - a.bytes) * f,
-            comm: a.comm,
-            compute: a.compute + (b.compute - a.compute) * f,
-            serial: a.serial,
-            hops: a.hops,
-        }
+        let (c, per) = (&self.c, self.per_seq());
+        on_line(&mut self.lines, self.linear, d, context, |x| {
+            c.step(d as f64, per, x)
+        })
     }
 
-    /// The calibrated time of batch `b`.
+    /// The `k` draft steps before the verification of `d` decodes at `context` (0 without
+    /// speculation).
+    fn drafts(&mut self, d: u64, context: f64) -> f64 {
+        let Some(sp) = &self.spec else { return 0.0 };
+        if d == 0 {
+            return 0.0;
+        }
+        let w = on_line(&mut self.draft_lines, self.draft_linear, d, context, |x| {
+            sp.draft_work(d as f64, x)
+        });
+        sp.drafts_time(w)
+    }
+
+    /// The calibrated time of batch `b`: the target's step, after the draft's steps when
+    /// speculating (a decode step alone is `spec::Speculation::step_time`).
     fn time(&mut self, b: &Batch) -> f64 {
         let w = mixed_step(self, b);
-        self.c.phase(w, &self.c.s.efficiency).calibrated_time.get()
+        let mean = if b.decodes > 0 {
+            b.decode_context / b.decodes as f64
+        } else {
+            0.0
+        };
+        self.c.phase(w, &self.c.s.efficiency).calibrated_time.get() + self.drafts(b.decodes, mean)
     }
 }
 
-/// One step's work per GPU: decodes as `Ctx::step` at their mean context, each chunk's
-/// share of `Ctx::prefill`, the LM head for every prompt completing, weights read once.
+/// One step's work per GPU: decodes as `Ctx::step` at their mean context (`k + 1` tokens
+/// each when speculating), each chunk's share of `Ctx::prefill`, the LM head for every prompt
+/// completing, weights read once.
 fn mixed_step(sm: &mut StepModel, b: &Batch) -> Work {
     let s: &Scenario = sm.c.s;
     let m = &s.model;
+    let per = sm.per_seq();
     let d = b.decodes as f64;
     let mean = if b.decodes > 0 {
         b.decode_context / d
@@ -174,7 +222,7 @@ fn mixed_step(sm: &mut StepModel, b: &Batch) -> Work {
     }
     let dec = (b.decodes > 0).then(|| sm.decode(b.decodes, mean));
     let c = &sm.c;
-    let tokens = d + b.prefill_tokens;
+    let tokens = d * per + b.prefill_tokens;
     // Under pipeline parallelism the step's sequences go through the stages in up to PP
     // microbatches: per-token work splits among them, each reads the stage's weights.
     let mb = c.microbatches((b.decodes + b.chunks) as f64);
@@ -189,7 +237,7 @@ fn mixed_step(sm: &mut StepModel, b: &Batch) -> Work {
         let parts = c.microbatches(d);
         flops += dec.flops * parts;
         compute += dec.compute * parts;
-        kv += d * m.kv_elements(mean + 1.0);
+        kv += d * m.kv_elements(mean + per);
     }
     Work {
         tokens,
@@ -379,12 +427,39 @@ fn keep(reqs: &mut [Req], q: &Req) {
 
 /// Runs the checked input `v`; `warnings` holds its problems already.
 pub(super) fn run(v: &ServeInput, mut warnings: Vec<String>) -> ServeResult {
-    if v.scenario.speculative.is_some() {
-        warnings.push("speculative decoding is not simulated: steps decode one token".into());
-    }
     let s = &v.scenario;
     let params = s.model.params();
-    let mut sm = StepModel::new(Ctx::new(s, params));
+    // Speculative decoding (`spec`): k drafts verified per step need k + 1 of the step's
+    // tokens per sequence.
+    let draft = spec::draft_scenario(s).filter(|_| {
+        let fits = v.max_batch_tokens >= 2;
+        if !fits {
+            warnings.push(format!(
+                "speculative decoding needs at least 2 tokens per step (a draft and the target's own); max_batch_tokens is {}, so steps decode one token",
+                v.max_batch_tokens
+            ));
+        }
+        fits
+    });
+    let speculation = match (&draft, &s.speculative) {
+        (Some(d), Some(sp)) => {
+            let max_k = v.max_batch_tokens - 1;
+            if sp.tokens > max_k {
+                warnings.push(format!(
+                    "speculative decoding: {} drafted tokens and the target's own exceed the {} tokens per step; drafting {max_k}",
+                    sp.tokens, v.max_batch_tokens
+                ));
+            }
+            Some(Speculation::new(d, sp.tokens, sp.acceptance, max_k))
+        }
+        _ => None,
+    };
+    let mut sm = StepModel::new(Ctx::new(s, params), speculation);
+    // Tokens a decoding sequence takes from the step's budget, and KV slots it writes beyond
+    // its current token (the drafts being verified; the rejected ones are overwritten later).
+    let per = sm.per_seq() as u64;
+    let extra = per - 1;
+    let mut acceptance = Rng::new(v.seed, 4);
     let bt = v.block_tokens as u64;
     let blocks = kv_blocks(&sm.c, v);
     if blocks.total == 0 {
@@ -450,34 +525,38 @@ pub(super) fn run(v: &ServeInput, mut warnings: Vec<String>) -> ServeResult {
         let mut batch = Batch::default();
         let mut stuck = None;
         for (i, q) in running.iter_mut().enumerate() {
-            if q.computed < q.target || budget == 0 {
+            if q.computed < q.target || budget < per {
                 continue;
             }
-            if q.prompt + q.generated > q.room {
-                if free == 0 {
+            let want = q.prompt + q.generated + extra;
+            if want > q.room {
+                let need = (want - q.room).div_ceil(bt);
+                if free < need {
                     stuck = Some(i);
                     break;
                 }
-                free -= 1;
-                q.blocks += 1;
-                q.room += bt;
+                free -= need;
+                q.blocks += need;
+                q.room += need * bt;
             }
             q.decoding = true;
             batch.decodes += 1;
             batch.decode_context += (q.prompt + q.generated - 1) as f64;
-            budget -= 1;
+            budget -= per;
         }
         if let Some(mut i) = stuck {
             // Out of blocks: preempt the newest running request (its KV is freed and
             // recomputed when it runs again) until request i has its block.
             while i < running.len() {
                 let q = running[i];
-                if q.computed < q.target || budget == 0 {
+                if q.computed < q.target || budget < per {
                     i += 1;
                     continue;
                 }
-                if q.prompt + q.generated > q.room {
-                    if free == 0 {
+                let want = q.prompt + q.generated + extra;
+                if want > q.room {
+                    let need = (want - q.room).div_ceil(bt);
+                    if free < need {
                         let Some(mut victim) = running.pop() else {
                             break;
                         };
@@ -496,14 +575,14 @@ pub(super) fn run(v: &ServeInput, mut warnings: Vec<String>) -> ServeResult {
                         }
                         continue;
                     }
-                    free -= 1;
-                    running[i].blocks += 1;
-                    running[i].room += bt;
+                    free -= need;
+                    running[i].blocks += need;
+                    running[i].room += need * bt;
                 }
                 running[i].decoding = true;
                 batch.decodes += 1;
                 batch.decode_context += (q.prompt + q.generated - 1) as f64;
-                budget -= 1;
+                budget -= per;
                 i += 1;
             }
         }
@@ -527,7 +606,7 @@ pub(super) fn run(v: &ServeInput, mut warnings: Vec<String>) -> ServeResult {
             let shared = q.cached / bt;
             let grow = shared.saturating_sub(pool);
             let need = q.blocks_for(q.target, bt);
-            let lifetime = q.blocks_for(q.prompt + q.output, bt) + pool.max(shared);
+            let lifetime = q.blocks_for(q.prompt + q.output + extra, bt) + pool.max(shared);
             if lifetime > blocks.total {
                 // It can never hold its KV cache: leave it out rather than wait forever.
                 if let Some(mut q) = waiting.pop_front() {
@@ -603,11 +682,15 @@ pub(super) fn run(v: &ServeInput, mut warnings: Vec<String>) -> ServeResult {
         }
         clock.advance(t1);
 
-        // Tokens out: a decode yields one; a chunk that completes its prompt yields the next.
+        // Tokens out: a decode yields one (speculating: one plus the drafts accepted, drawn
+        // in running order from the acceptance stream); a chunk that completes its prompt
+        // yields the next.
         let mut finished = 0u64;
+        let spec = sm.spec.as_ref();
         running.retain_mut(|q| {
             if q.decoding {
-                q.generated += 1;
+                let n = spec.map_or(1, |sp| sp.accepted(|| acceptance.unit()));
+                q.generated = (q.generated + n).min(q.output);
                 q.decoding = false;
             }
             if q.chunk > 0 {
@@ -638,6 +721,84 @@ pub(super) fn run(v: &ServeInput, mut warnings: Vec<String>) -> ServeResult {
             }
         }
         t = t1;
+
+        // Coasting: while every running request decodes, none needs a block or finishes,
+        // nothing waits and nothing arrives, the next steps are the same batch one token
+        // further on. Run them without the scheduler's passes over the requests (the same
+        // step times, in the same order, so the same result to the bit); the step that
+        // allocates, finishes or sees an arrival goes back through the full loop.
+        if sm.spec.is_none()
+            && waiting.is_empty()
+            && !running.is_empty()
+            && running.len() as u64 <= v.max_batch_tokens as u64
+            && running.iter().all(|q| q.computed == q.target)
+        {
+            let d = running.len() as u64;
+            let m = running
+                .iter()
+                .map(|q| {
+                    let free_steps = (q.room + 1).saturating_sub(q.prompt + q.generated);
+                    free_steps.min(q.output.saturating_sub(q.generated + 1))
+                })
+                .min()
+                .unwrap_or(0);
+            let mut context = running
+                .iter()
+                .fold(0.0, |a, q| a + (q.prompt + q.generated - 1) as f64);
+            let held = blocks.total - free;
+            let mut coasted = 0u64;
+            while coasted < m
+                && steps < MAX_STEPS
+                && work_done < MAX_WORK
+                && t - first_arrival <= MAX_SIM_TIME
+            {
+                if steps % stride == 0 {
+                    timeline.push(Sample {
+                        t,
+                        running: d as u32,
+                        kv_blocks: held,
+                        queue: 0,
+                    });
+                    if timeline.len() >= 2 * MAX_SAMPLES {
+                        let mut k = 0;
+                        timeline.retain(|_| {
+                            k += 1;
+                            k % 2 == 1
+                        });
+                        stride *= 2;
+                    }
+                }
+                let b = Batch {
+                    decodes: d,
+                    decode_context: context,
+                    ..Batch::default()
+                };
+                let dt = sm.time(&b);
+                let dt = if dt.is_finite() && dt > 0.0 { dt } else { 1e-6 };
+                let t1 = t + dt;
+                steps += 1;
+                work_done += d;
+                clock.running_area += d as f64 * dt;
+                let mut arrived = false;
+                while next < issued && reqs[next].arrival <= t1 {
+                    clock.advance(reqs[next].arrival);
+                    clock.in_system += 1;
+                    waiting.push_back(reqs[next]);
+                    next += 1;
+                    arrived = true;
+                }
+                clock.advance(t1);
+                t = t1;
+                context += d as f64;
+                coasted += 1;
+                if arrived {
+                    break;
+                }
+            }
+            for q in running.iter_mut() {
+                q.generated += coasted;
+            }
+        }
     }
 
     for q in running.iter().chain(waiting.iter()) {
@@ -657,6 +818,7 @@ pub(super) fn run(v: &ServeInput, mut warnings: Vec<String>) -> ServeResult {
     summarize(
         v,
         &sm.c,
+        sm.spec.as_ref(),
         &blocks,
         reqs,
         clock,
@@ -671,6 +833,7 @@ pub(super) fn run(v: &ServeInput, mut warnings: Vec<String>) -> ServeResult {
 fn summarize(
     v: &ServeInput,
     c: &Ctx,
+    spec: Option<&Speculation>,
     blocks: &Blocks,
     reqs: Vec<Req>,
     clock: Clock,
@@ -723,11 +886,49 @@ fn summarize(
             .sum::<f64>()
             / done.len() as f64
     };
-    let w = c.step(batch, 1.0, context);
+    let per = spec.map_or(1.0, Speculation::per_seq);
+    let w = c.step(batch, per, context);
     let phase = c.phase(w, &v.scenario.efficiency);
     let eff = &v.scenario.efficiency;
     use Unit::*;
-    let derivations = vec![
+    let mut step_terms = vec![
+        term("C", w.compute, Seconds),
+        term("e_c", eff.compute, Percent),
+        term("Q", w.bytes, Bytes),
+        term("e_bw", eff.bandwidth, Percent),
+        term("BW", c.bw, BytesPerSec),
+        term("t_comm", w.comm, Seconds),
+        term("L", v.scenario.model.layers as f64, Count),
+        term("t_layer", eff.layer_overhead.get(), Seconds),
+    ];
+    let step = match spec {
+        None => derivation(
+            "serve.step_time",
+            "One decode step at the mean running batch",
+            "t_step",
+            "max(C / e_c, Q / (e_bw × BW)) + t_comm + L × t_layer",
+            step_terms,
+            phase.calibrated_time.get(),
+            Seconds,
+            Some("e_c, e_bw: the compute and bandwidth efficiencies; C: the step's FLOPs at each tensor group's peak; batch = the mean running batch rounded, at the mean context prompt + output/2 of the finished requests"),
+        ),
+        Some(sp) => {
+            let drafts = sp.drafts_time(sp.draft_work(batch, context));
+            step_terms.insert(0, term("k", sp.k as f64, Count));
+            step_terms.insert(1, term("t_draft", drafts / sp.k as f64, Seconds));
+            derivation(
+                "serve.step_time",
+                "One speculative step at the mean running batch",
+                "t_step",
+                "k × t_draft + max(C / e_c, Q / (e_bw × BW)) + t_comm + L × t_layer",
+                step_terms,
+                drafts + phase.calibrated_time.get(),
+                Seconds,
+                Some("k draft-model decode steps (t_draft each), then the target verifies k + 1 tokens per sequence (C, Q); each sequence yields 1 to k + 1 tokens a step, (1 − α^(k+1)) / (1 − α) on average, acceptance drawn per step from the seeded RNG; e_c, e_bw: the compute and bandwidth efficiencies; batch = the mean running batch rounded, at the mean context prompt + output/2 of the finished requests"),
+            )
+        }
+    };
+    let mut derivations = vec![
         derivation(
             "serve.kv_blocks",
             "KV-cache blocks",
@@ -746,26 +947,23 @@ fn summarize(
             Count,
             Some("per GPU; activations for one step's token budget and the running cap's logits; kv is one token's cache on this GPU"),
         ),
-        derivation(
-            "serve.step_time",
-            "One decode step at the mean running batch",
-            "t_step",
-            "max(C / e_c, Q / (e_bw × BW)) + t_comm + L × t_layer",
-            vec![
-                term("C", w.compute, Seconds),
-                term("e_c", eff.compute, Percent),
-                term("Q", w.bytes, Bytes),
-                term("e_bw", eff.bandwidth, Percent),
-                term("BW", c.bw, BytesPerSec),
-                term("t_comm", w.comm, Seconds),
-                term("L", v.scenario.model.layers as f64, Count),
-                term("t_layer", eff.layer_overhead.get(), Seconds),
-            ],
-            phase.calibrated_time.get(),
-            Seconds,
-            Some("e_c, e_bw: the compute and bandwidth efficiencies; C: the step's FLOPs at each tensor group's peak; batch = the mean running batch rounded, at the mean context prompt + output/2 of the finished requests"),
-        ),
+        step,
     ];
+    if let Some(sp) = spec {
+        derivations.push(derivation(
+            "serve.spec_tokens",
+            "Tokens per speculative step (expected)",
+            "E",
+            "(1 − a^(k + 1)) / (1 − a)",
+            vec![
+                term("a", sp.acceptance, Ratio),
+                term("k", sp.k as f64, Count),
+            ],
+            sp.tokens_per_step(),
+            Ratio,
+            Some("each of the k drafts accepted with probability a until the first rejection, plus the target's own token; drawn per sequence and step from the seeded RNG, this is their mean"),
+        ));
+    }
     ServeResult {
         ttft,
         tpot,
@@ -785,5 +983,45 @@ fn summarize(
         derivations,
         warnings,
         records,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::query::Spec;
+
+    /// A step of speculative decodes alone, on the remembered lines, is the static
+    /// speculative step (`spec::Speculation::step_time`) at the same batch and context.
+    #[test]
+    fn a_speculative_decode_step_is_the_static_one() {
+        for q in [
+            "model=llama-3.1-8b&draft=llama-3.2-1b&k=4&acc=70",
+            // Sliding-window layers: no lines, `Ctx::step` every time.
+            "model=gemma-2-9b&draft=llama-3.2-1b&k=2&acc=50",
+            // Two pipeline stages: a step's work is one microbatch's, run PP times.
+            "model=llama-3.1-70b&gpu=h100-sxm&gpus=2&pp=2&draft=llama-3.2-1b&k=4&acc=70",
+        ] {
+            let (spec, problems) = Spec::from_query(q);
+            assert!(problems.is_empty(), "{problems:?}");
+            let s = spec.scenario();
+            let d = spec::draft_scenario(&s).unwrap();
+            let sp = s.speculative.as_ref().unwrap();
+            let make = || Speculation::new(&d, sp.tokens, sp.acceptance, 8191);
+            let mut sm = StepModel::new(Ctx::new(&s, s.model.params()), Some(make()));
+            for (batch, context) in [(1u64, 2100.0), (8, 700.5), (8, 3000.0)] {
+                let b = Batch {
+                    decodes: batch,
+                    decode_context: batch as f64 * context,
+                    ..Batch::default()
+                };
+                let want = make().step_time(&sm.c, batch as f64, context);
+                let got = sm.time(&b);
+                assert!(
+                    (got - want).abs() <= 1e-9 * want,
+                    "{q} batch {batch} context {context}: {got} vs {want}"
+                );
+            }
+        }
     }
 }
