@@ -957,12 +957,7 @@ pub fn evaluate(s: &Scenario) -> Estimate {
 
     let speculative = s.speculative.as_ref().map(|sp| {
         let k = sp.tokens.max(1) as f64;
-        let a = sp.acceptance.clamp(0.0, 1.0);
-        let tokens_per_step = if a >= 1.0 {
-            k + 1.0
-        } else {
-            (1.0 - a.powf(k + 1.0)) / (1.0 - a)
-        };
+        let tokens_per_step = crate::serve::spec::tokens_per_step(sp.tokens, sp.acceptance);
         let draft_scenario = Scenario {
             model: sp.draft.clone(),
             speculative: None,

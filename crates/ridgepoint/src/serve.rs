@@ -44,7 +44,7 @@
 
 pub mod query;
 mod sim;
-mod spec;
+pub(crate) mod spec;
 
 use crate::derivation::Derivation;
 use crate::query::Problem;

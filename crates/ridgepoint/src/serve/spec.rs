@@ -16,8 +16,9 @@
 //! What the static estimate leaves out is left out here too: the draft model's weights and KV
 //! cache are not taken from the KV-cache pool, and its prefill of each prompt is not timed.
 //!
-//! `estimate::evaluate` builds the same figures inline; the test below holds the two equal to
-//! the last bit, so a change to one that is not made to the other fails.
+//! `estimate::evaluate` takes [`tokens_per_step`] from here and builds its step time from the
+//! same `Ctx` calls; the test below holds the two equal to the last bit, so a change to one
+//! that is not made to the other fails.
 
 use crate::estimate::{Ctx, Work};
 use crate::scenario::Scenario;
