@@ -792,11 +792,11 @@ fn advise_rows_are_the_estimates_with_the_lever_applied() {
     let v = advise_json(&["--gpu", "h100-sxm"]);
     assert_eq!(v["goal"], "latency");
     let rows = v["rows"].as_array().unwrap();
-    assert_eq!(rows.len(), 13);
+    assert_eq!(rows.len(), 14);
     let base = estimate_of(&["--gpu", "h100-sxm"]);
     assert_eq!(v["baseline"]["ttft_s"], base["ttft_s"]);
     // Each lever that is a link change: its row's figures are `estimate` with those keys.
-    for lever in ["weights-fp8", "kv-fp8", "batch-x2", "tp-x2"] {
+    for lever in ["weights-fp8", "kv-fp8", "batch-x2", "tp-x2", "pp-x2"] {
         let r = rows.iter().find(|r| r["lever"] == lever).unwrap();
         assert_eq!(r["outcome"], "applied", "{lever}");
         let mut link = String::from("?v=1&gpu=h100-sxm");

@@ -101,6 +101,7 @@ pub enum Lever {
     Batch4,
     BatchKnee,
     TensorParallel2,
+    Pipeline2,
     Speculative,
     PrefixCaching,
     ChunkedPrefill,
@@ -108,7 +109,7 @@ pub enum Lever {
 }
 
 impl Lever {
-    pub const ALL: [Lever; 13] = [
+    pub const ALL: [Lever; 14] = [
         Lever::WeightsFp8,
         Lever::WeightsInt8,
         Lever::WeightsInt4,
@@ -118,6 +119,7 @@ impl Lever {
         Lever::Batch4,
         Lever::BatchKnee,
         Lever::TensorParallel2,
+        Lever::Pipeline2,
         Lever::Speculative,
         Lever::PrefixCaching,
         Lever::ChunkedPrefill,
@@ -136,6 +138,7 @@ impl Lever {
             Lever::Batch4 => "batch-x4",
             Lever::BatchKnee => "batch-knee",
             Lever::TensorParallel2 => "tp-x2",
+            Lever::Pipeline2 => "pp-x2",
             Lever::Speculative => "speculative",
             Lever::PrefixCaching => "prefix-caching",
             Lever::ChunkedPrefill => "chunked-prefill",
@@ -625,6 +628,7 @@ fn row(lever: Lever, input: &AdviseInput, base_e: &Estimate, base: &Figures) -> 
         Lever::KvFp8 => kv_row(s, base),
         Lever::Batch2 | Lever::Batch4 | Lever::BatchKnee => batch_row(lever, s, base_e, base),
         Lever::TensorParallel2 => tp_row(s, base),
+        Lever::Pipeline2 => pp_row(s, base),
         Lever::Speculative => speculative_row(input, base),
         Lever::PrefixCaching => prefix_row(input, base),
         Lever::ChunkedPrefill => chunked_row(s),
@@ -867,7 +871,7 @@ fn tp_row(s: &Scenario, base: &Figures) -> Row {
         gpus: n2,
         ..s.clone()
     };
-    let after = Figures::of(&evaluate(&s2), n2);
+    let after = Figures::of(&evaluate(&s2), s2.total_gpus());
     note.push_str(&format!(
         " ({} → {} per decode step).",
         t(base.decode.comm_time),
@@ -879,6 +883,72 @@ fn tp_row(s: &Scenario, base: &Figures) -> Row {
         base,
         Some(s2),
         vec![("gpus", n2.to_string())],
+        after,
+        &note,
+    )
+}
+
+fn pp_row(s: &Scenario, base: &Figures) -> Row {
+    let (pp, total) = (s.pp(), s.total_gpus());
+    let pp2 = pp * 2;
+    let label = format!(
+        "pipeline stages ×2 ({pp} → {pp2} stages, {total} → {} GPUs)",
+        total * 2
+    );
+    if pp2 > crate::query::PP_RANGE.1 {
+        return not_applied(
+            Lever::Pipeline2,
+            label,
+            Outcome::CannotApply,
+            format!(
+                "Already {pp} stages: {pp2} is beyond the {} the page takes.",
+                crate::query::PP_RANGE.1
+            ),
+        );
+    }
+    if pp2 as u64 > s.model.layers {
+        return not_applied(
+            Lever::Pipeline2,
+            label,
+            Outcome::CannotApply,
+            format!(
+                "{} has {} layers: {pp2} stages would leave some empty.",
+                s.model.name, s.model.layers
+            ),
+        );
+    }
+    let s2 = Scenario {
+        parallel: crate::scenario::Parallel {
+            pipeline: pp2,
+            ..s.parallel
+        },
+        ..s.clone()
+    };
+    let e2 = evaluate(&s2);
+    let after = Figures::of(&e2, s2.total_gpus());
+    let note = format!(
+        "Each stage holds half as many layers, so each GPU holds half the weights and the KV \
+         cache ({} → {} per GPU) and more sequences fit; a token still passes every layer one \
+         stage after another, so time per token does not drop with it: the batch splits into \
+         up to {pp2} microbatches that keep the stages busy at once, and each stage-to-stage \
+         hop adds its send{}.",
+        Unit::Bytes.format(base.memory.total.get()),
+        Unit::Bytes.format(after.memory.total.get()),
+        if e2.parallel.nodes > 1 {
+            format!(
+                " ({} GPUs span {} nodes: hops between them cross the network)",
+                e2.parallel.gpus, e2.parallel.nodes
+            )
+        } else {
+            String::new()
+        }
+    );
+    applied(
+        Lever::Pipeline2,
+        label,
+        base,
+        Some(s2),
+        vec![("pp", pp2.to_string())],
         after,
         &note,
     )

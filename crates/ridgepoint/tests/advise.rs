@@ -49,6 +49,7 @@ fn by_hand(l: Lever, s: &Scenario, e: &Estimate) -> Option<Scenario> {
         Lever::Batch4 => t.batch = (s.batch * 4).min(4096),
         Lever::BatchKnee => t.batch = (e.knee.batch.ceil() as u32).min(4096),
         Lever::TensorParallel2 => t.gpus = s.gpus * 2,
+        Lever::Pipeline2 => t.parallel.pipeline = s.pp() * 2,
         Lever::Speculative => {
             t.speculative = Some(Speculative {
                 draft: default_draft(&s.model)?,
@@ -220,6 +221,22 @@ fn a_model_that_does_not_fit_ranks_the_levers_that_make_it_fit_first() {
         assert!(fits[first_not..].iter().all(|f| !f), "{goal:?}: {fits:?}");
         assert!(a.rows[0].why.starts_with("Now fits:"), "{}", a.rows[0].why);
     }
+    // Two pipeline stages halve the weights per GPU: 138 GB over two 80 GB GPUs fits, and a
+    // token at batch 1 takes about as long as on one (it still passes every layer).
+    let a = run(&s, Goal::Latency);
+    let pp = row(&a, Lever::Pipeline2);
+    assert_eq!(pp.fit, Some(FitChange::NowFits), "{}", pp.why);
+    let after = pp.after.as_ref().unwrap();
+    assert!(close(
+        after.memory.weights.get(),
+        a.baseline.memory.weights.get() / 2.0,
+        1e-9
+    ));
+    assert!(close(
+        after.timing.tpot.get(),
+        a.baseline.timing.tpot.get(),
+        0.02
+    ));
     // Fit: least memory first, so INT4 (4.25 bits) before FP8 (8 bits).
     let a = run(&s, Goal::Fit);
     assert_eq!(a.rows[0].lever, Lever::WeightsInt4);
