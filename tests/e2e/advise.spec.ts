@@ -11,7 +11,7 @@ const rows = (page: Page) => section(page).locator('tbody.adv-row');
 const row = (page: Page, lever: string) => page.locator(`#advise-${lever}`);
 const LEVERS = [
   'weights-fp8', 'weights-int8', 'weights-int4', 'weights-fp4', 'kv-fp8', 'batch-x2', 'batch-x4',
-  'batch-knee', 'tp-x2', 'speculative', 'prefix-caching', 'chunked-prefill', 'fused-attention',
+  'batch-knee', 'tp-x2', 'pp-x2', 'speculative', 'prefix-caching', 'chunked-prefill', 'fused-attention',
 ];
 
 async function open(page: Page, query: string) {

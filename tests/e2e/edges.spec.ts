@@ -10,7 +10,7 @@
 //   cache: out of memory on any single GPU here.
 // - Llama-2-7B has 32 attention heads and 32 KV heads: 3 GPUs divide neither (the divisors
 //   of 32 are 1, 2, 4, 8, 16, 32; ceil(32 / 3) = 11 KV heads per GPU, as if 33); 64 GPUs are
-//   8 nodes of 8, each KV head copied to 64 / 32 = 2 GPUs.
+//   8 nodes of 8 (their all-reduces cross the network), each KV head copied to 64 / 32 = 2 GPUs.
 import { expect, test } from './fixtures';
 import { Article } from './page';
 
@@ -110,7 +110,7 @@ for (const [name, viewport] of [
       await app.goto('v=1&gpus=64');
       const w = page.getByTestId('headline-warnings');
       await w.locator('summary').click();
-      await expect(w).toContainText('64 GPUs span 8 nodes of 8');
+      await expect(w).toContainText('64 GPUs in tensor parallel span 8 nodes of 8');
       await expect(w).toContainText('each KV head is copied to 2 GPUs');
       await expect(w).toContainText('32 attention heads do not split evenly 64 ways');
       await expect(page.getByTestId('headline-fit')).toContainText('per GPU (×64)');
