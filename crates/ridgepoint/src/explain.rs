@@ -632,7 +632,7 @@ fn parallel(s: &Scenario, e: &Estimate) -> Vec<Derivation> {
                 vec![
                     t("lat", lat, Seconds),
                     t("N", n, Count),
-                    t("T", tokens, Count),
+                    t("T", tokens, Ratio),
                     t("h", m.hidden as f64, Count),
                     t("link", link, BytesPerSec),
                 ],
@@ -652,7 +652,7 @@ fn parallel(s: &Scenario, e: &Estimate) -> Vec<Derivation> {
                     t("lat_net", crate::scenario::NETWORK_LATENCY.get(), Seconds),
                     t("g", node, Count),
                     t("n", nodes, Count),
-                    t("T", tokens, Count),
+                    t("T", tokens, Ratio),
                     t("h", m.hidden as f64, Count),
                     t("link", link, BytesPerSec),
                     t("net", network, BytesPerSec),
@@ -675,8 +675,8 @@ fn parallel(s: &Scenario, e: &Estimate) -> Vec<Derivation> {
             "c",
             "L_s × t_ar + (L_s − L_moe) × t_ar + L_moe × 2 × t_a2a",
             vec![
-                t("L_s", layers, Count),
-                t("L_moe", moe_layers, Count),
+                t("L_s", layers, Ratio),
+                t("L_moe", moe_layers, Ratio),
                 t("t_ar", p.all_reduce.get(), Seconds),
                 t("t_a2a", p.all_to_all.get(), Seconds),
             ],
@@ -691,7 +691,7 @@ fn parallel(s: &Scenario, e: &Estimate) -> Vec<Derivation> {
             "c",
             "2 × L_s × t_ar",
             vec![
-                t("L_s", layers, Count),
+                t("L_s", layers, Ratio),
                 t("t_ar", p.all_reduce.get(), Seconds),
             ],
             p.stage_comm.get(),
