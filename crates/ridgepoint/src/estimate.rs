@@ -7,8 +7,8 @@ use crate::derivation::{Derivation, Term};
 use crate::model::ParamCounts;
 use crate::precision::Precision;
 use crate::scenario::{
-    Efficiency, Group, Scenario, ALL_REDUCE_LATENCY, ALL_TO_ALL_LATENCY,
-    NETWORK_FALLBACK_BANDWIDTH, NETWORK_LATENCY, PCIE_FALLBACK_BANDWIDTH, PREFILL_CHUNK_TOKENS,
+    Efficiency, Group, Scenario, ALL_REDUCE_LATENCY, ALL_TO_ALL_LATENCY, NETWORK_LATENCY,
+    PREFILL_CHUNK_TOKENS,
 };
 use crate::units::{Bytes, BytesPerSec, Flops, FlopsPerSec, Intensity, Seconds, Unit};
 
@@ -252,16 +252,8 @@ pub fn parallelism(s: &Scenario) -> Vec<Warning> {
              Tensor parallel usually stays within a node, with pipeline parallel (pp=) across \
              nodes.",
             n.div_ceil(per_node),
-            Unit::BytesPerSec.format(
-                s.gpu
-                    .network
-                    .map_or(crate::scenario::NETWORK_FALLBACK_BANDWIDTH, |b| b.get())
-            ),
-            Unit::BytesPerSec.format(
-                s.gpu
-                    .interconnect
-                    .map_or(PCIE_FALLBACK_BANDWIDTH, |b| b.get())
-            ),
+            Unit::BytesPerSec.format(s.gpu.network_bandwidth()),
+            Unit::BytesPerSec.format(s.gpu.link_bandwidth()),
         )));
     }
     out
@@ -490,16 +482,8 @@ impl<'a> Ctx<'a> {
             kvb: s.kv.bytes(),
             peak,
             bw: s.gpu.bandwidth.get(),
-            link: s
-                .gpu
-                .interconnect
-                .map(|b| b.get())
-                .unwrap_or(PCIE_FALLBACK_BANDWIDTH),
-            network: s
-                .gpu
-                .network
-                .map(|b| b.get())
-                .unwrap_or(NETWORK_FALLBACK_BANDWIDTH),
+            link: s.gpu.link_bandwidth(),
+            network: s.gpu.network_bandwidth(),
             node: s.gpu.node() as f64,
             kv_share,
             params,

@@ -584,16 +584,7 @@ fn parallel(s: &Scenario, e: &Estimate) -> Vec<Derivation> {
     let n = s.tp() as f64;
     let pp = s.pp() as f64;
     let batch = s.batch.max(1) as f64;
-    let link = s
-        .gpu
-        .interconnect
-        .map(|b| b.get())
-        .unwrap_or(crate::scenario::PCIE_FALLBACK_BANDWIDTH);
-    let network = s
-        .gpu
-        .network
-        .map(|b| b.get())
-        .unwrap_or(crate::scenario::NETWORK_FALLBACK_BANDWIDTH);
+    let (link, network) = (s.gpu.link_bandwidth(), s.gpu.network_bandwidth());
     let lat = crate::scenario::ALL_REDUCE_LATENCY.get();
     let node = s.gpu.node() as f64;
     let simple = s.pp() == 1 && s.dp() <= 1.0 && n <= node;

@@ -69,6 +69,20 @@ fn yes() -> bool {
 }
 
 impl Gpu {
+    /// The GPU link each way as the step model counts it: the catalog's, else PCIe
+    /// ([`crate::scenario::PCIE_FALLBACK_BANDWIDTH`]).
+    pub fn link_bandwidth(&self) -> f64 {
+        self.interconnect
+            .map_or(crate::scenario::PCIE_FALLBACK_BANDWIDTH, |b| b.get())
+    }
+
+    /// The network per GPU each way as the step model counts it: the catalog's, else
+    /// [`crate::scenario::NETWORK_FALLBACK_BANDWIDTH`].
+    pub fn network_bandwidth(&self) -> f64 {
+        self.network
+            .map_or(crate::scenario::NETWORK_FALLBACK_BANDWIDTH, |b| b.get())
+    }
+
     /// GPUs in one node: the catalog's figure, else [`crate::estimate::GPUS_PER_NODE`].
     pub fn node(&self) -> u32 {
         self.node_gpus

@@ -71,8 +71,7 @@ pub fn GpuCard() -> impl IntoView {
                     .unwrap_or_else(|| {
                         format!(
                             "— (counted as {})",
-                            Unit::BytesPerSec
-                                .format(ridgepoint::scenario::NETWORK_FALLBACK_BANDWIDTH)
+                            Unit::BytesPerSec.format(g.network_bandwidth())
                         )
                     }),
             ),

@@ -253,6 +253,20 @@ fn mixed_step(sm: &mut StepModel, b: &Batch) -> Work {
 // ---------------------------------------------------------------------------------------
 // The simulation
 
+/// Appends a timeline sample; past 2 × [`MAX_SAMPLES`] every other sample is dropped and the
+/// stride between samples doubles, so a run of any length keeps at most that many.
+fn record(timeline: &mut Vec<Sample>, stride: &mut u64, sample: Sample) {
+    timeline.push(sample);
+    if timeline.len() >= 2 * MAX_SAMPLES {
+        let mut k = 0;
+        timeline.retain(|_| {
+            k += 1;
+            k % 2 == 1
+        });
+        *stride *= 2;
+    }
+}
+
 #[derive(Clone, Copy, Debug)]
 struct Req {
     /// Its place in arrival order (the record it is written back to).
@@ -652,20 +666,16 @@ pub(super) fn run(v: &ServeInput, mut warnings: Vec<String>) -> ServeResult {
         }
 
         if steps % stride == 0 {
-            timeline.push(Sample {
-                t,
-                running: running.len() as u32,
-                kv_blocks: blocks.total - free,
-                queue: waiting.len() as u32,
-            });
-            if timeline.len() >= 2 * MAX_SAMPLES {
-                let mut k = 0;
-                timeline.retain(|_| {
-                    k += 1;
-                    k % 2 == 1
-                });
-                stride *= 2;
-            }
+            record(
+                &mut timeline,
+                &mut stride,
+                Sample {
+                    t,
+                    running: running.len() as u32,
+                    kv_blocks: blocks.total - free,
+                    queue: waiting.len() as u32,
+                },
+            );
         }
         let dt = sm.time(&batch);
         let dt = if dt.is_finite() && dt > 0.0 { dt } else { 1e-6 };
@@ -753,20 +763,16 @@ pub(super) fn run(v: &ServeInput, mut warnings: Vec<String>) -> ServeResult {
                 && t - first_arrival <= MAX_SIM_TIME
             {
                 if steps % stride == 0 {
-                    timeline.push(Sample {
-                        t,
-                        running: d as u32,
-                        kv_blocks: held,
-                        queue: 0,
-                    });
-                    if timeline.len() >= 2 * MAX_SAMPLES {
-                        let mut k = 0;
-                        timeline.retain(|_| {
-                            k += 1;
-                            k % 2 == 1
-                        });
-                        stride *= 2;
-                    }
+                    record(
+                        &mut timeline,
+                        &mut stride,
+                        Sample {
+                            t,
+                            running: d as u32,
+                            kv_blocks: held,
+                            queue: 0,
+                        },
+                    );
                 }
                 let b = Batch {
                     decodes: d,
