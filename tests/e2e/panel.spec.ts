@@ -26,7 +26,7 @@ test.describe('Presets', () => {
     await app.goto();
     const before = await app.drawnOnce('roofline');
     await app.select('Preset').selectOption({ label: 'Llama-2-70B on 2× H100, FP8, batch 32' });
-    await expect(page).toHaveURL(/\?v=1&gpu=h100-sxm&model=llama-2-70b&w=fp8&kv=fp8&batch=32&gpus=2$/);
+    await expect(page).toHaveURL(/\?v=1&cal=2&gpu=h100-sxm&model=llama-2-70b&w=fp8&kv=fp8&batch=32&gpus=2$/);
     await expect(app.select('GPU')).toHaveValue('h100-sxm');
     await expect(app.select('Model')).toHaveValue('llama-2-70b');
     await expect(app.select('Weight precision')).toHaveValue('fp8');
@@ -44,7 +44,7 @@ test.describe('Presets', () => {
     // 8,030,261,248 parameters × 4.25 bits (INT4 + group-128 scale and zero) / 8 = 4.27 GB
     await expect(app.figure('memory.weights_bytes')).toHaveText('4.27 GB');
     await app.select('Preset').selectOption({ label: "The article's example: Llama-2-7B on A100 80GB, FP16" });
-    await expect(page).toHaveURL(/\?v=1$/);
+    await expect(page).toHaveURL(/\?v=1&cal=2$/);
     await expect(app.select('GPU')).toHaveValue('a100-80gb-sxm');
     await expect(app.figure('memory.weights_bytes')).toHaveText('13.5 GB');
     await expect(app.figure('ridge_flop_per_byte')).toHaveText('153 FLOP/B');

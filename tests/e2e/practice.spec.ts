@@ -41,7 +41,7 @@ test('practice=24: a number to estimate, how far off the guess was, and the deri
   // "Load this scenario above" puts the question's scenario in the panel and the link (the seed
   // stays), and the page's own figure gives the same answer.
   await card.getByRole('button', { name: 'Load this scenario above' }).click();
-  await expect(page).toHaveURL(/\?v=1&gpu=h200-sxm&w=int8&batch=2&prompt=4096&output=256&practice=24$/);
+  await expect(page).toHaveURL(/\?v=1&cal=2&gpu=h200-sxm&w=int8&batch=2&prompt=4096&output=256&practice=24$/);
   await expect(app.select('GPU')).toHaveValue('h200-sxm');
   await expect(app.select('Weight precision')).toHaveValue('int8');
   await expect(page.getByLabel('Batch size, exact value')).toHaveValue('2');

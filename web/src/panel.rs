@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use ridgepoint::config::import_hf_config;
 use ridgepoint::query::{
     ACCEPT_RANGE, BATCH_RANGE, CUSTOM, DRAFT_TOKENS_RANGE, EFF_RANGE, EP_RANGE, GPUS_RANGE,
-    LAYER_US_RANGE, OUTPUT_RANGE, OVERHEAD_MB_RANGE, PP_RANGE, PROMPT_RANGE,
+    LAYER_US_RANGE, OUTPUT_RANGE, OVERHEAD_MB_RANGE, PP_RANGE, PROMPT_RANGE, SEQ_US_RANGE,
 };
 use ridgepoint::units::{BytesPerSec, FlopsPerSec};
 use ridgepoint::{catalog, Group, Precision, Spec};
@@ -120,7 +120,10 @@ pub fn Panel() -> impl IntoView {
                     let el: web_sys::HtmlSelectElement = event_target(&ev);
                     let q = el.value();
                     if !q.is_empty() {
-                        spec.set(Spec::from_query(&q).0);
+                        // A preset is today's scenario, not a link from an older calibration.
+                        let mut s = Spec::from_query(&q).0;
+                        s.calibration = ridgepoint::query::CALIBRATION;
+                        spec.set(s);
                     }
                     // Back to the prompt, so the same preset can be chosen again.
                     el.set_value("");
@@ -241,6 +244,7 @@ pub fn Panel() -> impl IntoView {
                             s.bw_eff = (p.efficiency.bandwidth * 100.0).round() as u32;
                             s.compute_eff = (p.efficiency.compute * 100.0).round() as u32;
                             s.layer_us = (p.efficiency.layer_overhead.get() * 1e6).round() as u32;
+                            s.seq_us = (p.efficiency.sequence_overhead.get() * 1e6).round() as u32;
                         })
                     } />
                 <p class="hint" data-testid="engine-fit">{move || spec.with(|s| {
@@ -260,6 +264,8 @@ pub fn Panel() -> impl IntoView {
                     on_change=move |v| spec.update(|s| s.compute_eff = v) />
                 <Slider id="layer" label="Overhead per layer per step" unit="µs" log=false range=(LAYER_US_RANGE.0, 500) step=5 value=get(|s| s.layer_us)
                     on_change=move |v| spec.update(|s| s.layer_us = v) />
+                <Slider id="seq" label="Overhead per sequence per step" unit="µs" log=false range=(SEQ_US_RANGE.0, 100) value=get(|s| s.seq_us)
+                    on_change=move |v| spec.update(|s| s.seq_us = v) />
                 <Slider id="ovh" label="Runtime memory per GPU" unit="MB" log=false range=(OVERHEAD_MB_RANGE.0, 8000) step=100 value=get(|s| s.overhead_mb)
                     on_change=move |v| spec.update(|s| s.overhead_mb = v) />
             </Disclosure>

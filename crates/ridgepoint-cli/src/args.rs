@@ -45,6 +45,7 @@ pub(crate) fn scenario_flags_help(json: bool) -> String {
     let q = |r: (u32, u32)| (r.0, r.1);
     let (elo, ehi) = q(ridgepoint::query::EFF_RANGE);
     let (llo, lhi) = q(ridgepoint::query::LAYER_US_RANGE);
+    let (slo, shi) = q(ridgepoint::query::SEQ_US_RANGE);
     let (olo, ohi) = q(ridgepoint::query::OVERHEAD_MB_RANGE);
     let (klo, khi) = q(ridgepoint::query::DRAFT_TOKENS_RANGE);
     let (alo, ahi) = q(ridgepoint::query::ACCEPT_RANGE);
@@ -57,6 +58,8 @@ Runtime (the efficiency defaults are fitted to published measurements):
   --compute-eff F       share of the dense compute peak reached, {el}–{eh}   [{ce}]
   --layer-overhead-us US  fixed cost per layer of each forward step, whole µs,
                         {llo}–{lhi}                                         [{lu}]
+  --sequence-overhead-us US  fixed cost per sequence in the batch of each
+                        step (host scheduling, sampling), whole µs, {slo}–{shi}  [{su}]
   --overhead-gb GB      runtime memory per GPU besides weights, KV cache and
                         activations (CUDA context, allocator), {ol}–{oh} GB in
                         whole MB                                        [{ov}]
@@ -78,6 +81,7 @@ silently replaced by a default.",
         bw = pct(d.bw_eff),
         ce = pct(d.compute_eff),
         lu = d.layer_us,
+        su = d.seq_us,
         ov = d.overhead_mb as f64 / 1000.0,
         k = d.draft_tokens,
         acc = pct(d.acceptance),
@@ -182,7 +186,7 @@ pub(crate) fn print_json(v: &Value) {
 /// Flag name → query key of [`Spec::from_query`]. Most values pass through as they are; the
 /// fractions and gigabytes of the runtime flags are converted to the link's whole percent and
 /// megabytes by [`key_value`].
-pub(crate) const SCENARIO_KEYS: [(&str, &str); 24] = [
+pub(crate) const SCENARIO_KEYS: [(&str, &str); 25] = [
     ("gpu", "gpu"),
     ("model", "model"),
     ("weights", "w"),
@@ -203,6 +207,7 @@ pub(crate) const SCENARIO_KEYS: [(&str, &str); 24] = [
     ("bandwidth-eff", "eb"),
     ("compute-eff", "ec"),
     ("layer-overhead-us", "layer"),
+    ("sequence-overhead-us", "seq"),
     ("overhead-gb", "ovh"),
     ("draft", "draft"),
     ("draft-tokens", "k"),
@@ -361,6 +366,12 @@ pub(crate) fn scenario_from(flags: &Flags) -> Result<(Spec, Scenario), Fail> {
             ""
         };
         return Err(usage_error(format!("{from}{}", msgs.join("\n"))));
+    }
+    // A link from before a recalibration: its figures here are today's, as the page says.
+    if flags.value("link").is_some() {
+        if let Some(note) = spec.recalibrated() {
+            eprintln!("ridgepoint: --link: {note}");
+        }
     }
     if let Some(path) = flags.value("config") {
         let text = read_config(path)?;

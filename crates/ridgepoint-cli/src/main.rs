@@ -79,11 +79,12 @@ IDs: {ids}
 fn calibrated_words() -> String {
     let c = ridgepoint::Efficiency::CALIBRATED;
     format!(
-        "{:.0}% of peak bandwidth, {:.0}% of the dense compute peak and {} per layer per \
-         step,\nfitted to published measurements",
+        "{:.0}% of peak bandwidth, {:.0}% of the dense compute peak, {} per layer per step\n\
+         and {} per sequence in the batch per step, fitted to published measurements",
         c.bandwidth * 100.0,
         c.compute * 100.0,
-        Seconds(c.layer_overhead.get())
+        Seconds(c.layer_overhead.get()),
+        Seconds(c.sequence_overhead.get())
     )
 }
 
@@ -96,7 +97,7 @@ ridgepoint estimate — estimate one scenario
 static batch on `--gpus N` GPUs in tensor parallel. Memory figures are per GPU. Times are shown
 twice: the floor (100% of peak bandwidth and compute, no step overhead) and calibrated (by
 default {calibrated};
---bandwidth-eff, --compute-eff and --layer-overhead-us change them).
+--bandwidth-eff, --compute-eff, --layer-overhead-us and --sequence-overhead-us change them).
 
   ttft            until every request of the batch has its first token (the prefill)
   tpot            mean time per output token over the decode

@@ -28,7 +28,7 @@ engine (the `engine` column, or read from `framework`) and load (static batch, s
 load).
 
 Usage: ridgepoint validate [--file PATH] [--engine NAME] [--json] [--bandwidth F] [--compute F]
-                           [--layer-overhead-us US]
+                           [--layer-overhead-us US] [--sequence-overhead-us US]
                            [--sweep [--top N] [--max-layer-overhead-us US]]
                            [--loso] [--profiles]
 
@@ -39,18 +39,23 @@ Usage: ridgepoint validate [--file PATH] [--engine NAME] [--json] [--bandwidth F
   --bandwidth F           bandwidth efficiency (0–1]                          [0.8]
   --compute F             compute efficiency (0–1]                            [0.45]
   --layer-overhead-us US  fixed cost per layer of each forward step, µs       [60]
+  --sequence-overhead-us US
+                          fixed cost per sequence in the batch of each step, µs [20]
   --sweep                 grid-search the efficiencies instead: bandwidth 0.40–1.00 and
-                          compute 0.30–1.00 in steps of 0.01, step overhead 0–200 µs in steps
-                          of 5 µs (177,571 points); minimises max(median |err| tpot_bs1 / 0.15,
-                          median |err| throughput / 0.25, median |err| ttft / 0.25), so ≤ 1
-                          meets every bar. Prints the best points, what each class reaches
-                          fitted alone, and the full report at the best point. The fit is
-                          in-sample (the same rows it is scored on): treat it as optimistic.
-                          Build with --release: it evaluates ~6 million scenarios.
+                          compute 0.30–1.00 in steps of 0.01, overhead per layer 0–200 µs in
+                          steps of 5 µs, per sequence 0, 20 and 40 µs (532,713 points);
+                          minimises the mean over tpot_bs1, throughput and ttft of (median
+                          |err| / bar + p90 |err| / 35%) / 2, bars 15%, 25%, 25%, so 1 is
+                          every class at both bars on average. Prints the best points, what
+                          each class reaches fitted alone, and the full report at the best
+                          point. The fit is in-sample (the same rows it is scored on): treat it
+                          as optimistic. Build with --release: it evaluates ~100 million
+                          scenarios.
   --loso                  leave one source out: for each source (the `source` column), fit the
                           efficiencies by a sweep over a coarser grid (bandwidth 0.40–1.00 step
-                          0.05, compute 0.30–1.00 step 0.10, step overhead 0–200 µs step 20 µs:
-                          1,144 points) on every other source's figures and predict that
+                          0.05, compute 0.30–1.00 step 0.10, overhead per layer 0–200 µs step
+                          20 µs, per sequence 0–40 µs step 10 µs: 5,720 points) on every other
+                          source's figures and predict that
                           source's; prints each fold's fit, median and p90 |error| per class,
                           batch band, model kind, GPU count, engine and load, in-sample (one fit
                           on all figures) and held out. The held-out figures are the ones to
@@ -91,6 +96,7 @@ pub(crate) fn run(args: &[String]) -> Result<(), Fail> {
             "bandwidth",
             "compute",
             "layer-overhead-us",
+            "sequence-overhead-us",
             "top",
             "max-layer-overhead-us",
             "engine",
@@ -111,6 +117,17 @@ pub(crate) fn run(args: &[String]) -> Result<(), Fail> {
             _ => {
                 return Err(usage_error(format!(
                     "--layer-overhead-us: \u{201c}{v}\u{201d} is not a non-negative number of µs"
+                )))
+            }
+        },
+    };
+    let seq = match flags.value("sequence-overhead-us") {
+        None => d.sequence_overhead,
+        Some(v) => match v.trim().parse::<f64>() {
+            Ok(x) if x >= 0.0 && x.is_finite() => Seconds(x * 1e-6),
+            _ => {
+                return Err(usage_error(format!(
+                    "--sequence-overhead-us: \u{201c}{v}\u{201d} is not a non-negative number of µs"
                 )))
             }
         },
@@ -244,6 +261,7 @@ pub(crate) fn run(args: &[String]) -> Result<(), Fail> {
         bandwidth,
         compute,
         layer_overhead: step,
+        sequence_overhead: seq,
     };
     let report = validate::run(&cases, &eff);
     if json {
@@ -264,10 +282,11 @@ fn profiles_text(fresh: &[ridgepoint::profile::Recomputed]) -> String {
     use std::fmt::Write;
     let eff = |e: &Efficiency| {
         format!(
-            "bandwidth {:.0}%, compute {:.0}%, {:.0} µs per layer",
+            "bandwidth {:.0}%, compute {:.0}%, {:.0} µs per layer, {:.0} µs per sequence",
             e.bandwidth * 100.0,
             e.compute * 100.0,
-            e.layer_overhead.get() * 1e6
+            e.layer_overhead.get() * 1e6,
+            e.sequence_overhead.get() * 1e6
         )
     };
     let band = |b: &Option<Band>| match b {
@@ -310,7 +329,8 @@ fn profiles_text(fresh: &[ridgepoint::profile::Recomputed]) -> String {
         if let Some(f) = r.fitted {
             let same = (f.bandwidth - p.efficiency.bandwidth).abs() < 1e-9
                 && (f.compute - p.efficiency.compute).abs() < 1e-9
-                && (f.layer_overhead.get() - p.efficiency.layer_overhead.get()).abs() < 1e-12;
+                && (f.layer_overhead.get() - p.efficiency.layer_overhead.get()).abs() < 1e-12
+                && (f.sequence_overhead.get() - p.efficiency.sequence_overhead.get()).abs() < 1e-12;
             let stale = if same { "" } else { "  STALE" };
             let _ = writeln!(out, "  fit now {}{stale}", eff(&f));
         }

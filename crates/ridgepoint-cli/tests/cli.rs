@@ -497,10 +497,20 @@ fn config_from_standard_input_and_its_refusals() {
 
 #[test]
 fn link_estimates_exactly_the_pages_scenario() {
-    let link =
-        "http://127.0.0.1:8080/?v=1&gpu=h100-sxm&model=llama-2-70b&w=fp8&gpus=2&batch=8#roofline";
+    let link = "http://127.0.0.1:8080/?v=1&cal=2&gpu=h100-sxm&model=llama-2-70b&w=fp8&gpus=2&\
+                batch=8#roofline";
     let from_link = ridgepoint(&["estimate", "--link", link, "--json"]);
     assert!(from_link.status.success(), "{}", stderr(&from_link));
+    assert_eq!(stderr(&from_link), "");
+    // A link made before calibration 2 (no `cal`) gives the same figures and says they were
+    // recalibrated since.
+    let old = ridgepoint(&["estimate", "--link", "?v=1&batch=8", "--json"]);
+    assert!(old.status.success(), "{}", stderr(&old));
+    assert!(
+        stderr(&old).contains("recalibrated since: calibration 2 on 2026-12-02"),
+        "{}",
+        stderr(&old)
+    );
     let flags = ridgepoint(&[
         "estimate",
         "--gpu",
@@ -690,6 +700,7 @@ fn help_lists_every_weight_format_and_no_internal_names() {
         format!("{:.0}% of peak bandwidth", c.bandwidth * 100.0),
         format!("{:.0}% of the dense compute peak", c.compute * 100.0),
         format!("{} µs per layer", c.layer_overhead.get() * 1e6),
+        format!("{} µs per sequence", c.sequence_overhead.get() * 1e6),
     ] {
         assert!(help.contains(&n), "{n} missing from\n{help}");
     }
@@ -697,10 +708,14 @@ fn help_lists_every_weight_format_and_no_internal_names() {
 
 #[test]
 fn runtime_flags_change_the_estimate_as_the_link_keys_do() {
-    let pairs: [(&[&str], &str); 5] = [
+    let pairs: [(&[&str], &str); 6] = [
         (&["--bandwidth-eff", "0.5"], "?v=1&eb=50"),
         (&["--compute-eff", "0.9"], "?v=1&ec=90"),
         (&["--layer-overhead-us", "100"], "?v=1&layer=100"),
+        (
+            &["--sequence-overhead-us", "5", "--batch", "64"],
+            "?v=1&seq=5&batch=64",
+        ),
         (&["--overhead-gb", "2.5"], "?v=1&ovh=2500"),
         (
             &[
@@ -736,12 +751,12 @@ fn runtime_flags_change_the_estimate_as_the_link_keys_do() {
     }
     // Hand check, Llama-2-7B on the A100 80GB SXM (2,039 GB/s) at batch 1: decode is
     // memory-bound, so at 50% of peak bandwidth a step takes bytes / (0.5 × 2.039e12) plus 32
-    // layers × 60 µs.
+    // layers × 60 µs and its one sequence × 20 µs.
     let a = estimate_of(&["--bandwidth-eff", "0.5"]);
     let bytes = at(&a, "decode.bytes").unwrap().as_f64().unwrap();
     let tpot = at(&a, "tpot_s").unwrap().as_f64().unwrap();
     assert!(
-        close(tpot, bytes / (0.5 * 2.039e12) + 32.0 * 60e-6, 1e-9),
+        close(tpot, bytes / (0.5 * 2.039e12) + 32.0 * 60e-6 + 20e-6, 1e-9),
         "{tpot}"
     );
     // 2.5 GB of runtime overhead per GPU.
@@ -751,7 +766,7 @@ fn runtime_flags_change_the_estimate_as_the_link_keys_do() {
         Some(2.5e9)
     );
     // Speculative decoding: (1 − 0.6⁴) / (1 − 0.6) = 0.8704 / 0.4 = 2.176 tokens per step.
-    let s = estimate_of(pairs[4].0);
+    let s = estimate_of(pairs[5].0);
     let tps = at(&s, "speculative.tokens_per_step")
         .unwrap()
         .as_f64()

@@ -386,6 +386,9 @@ pub(crate) struct Work {
     pub(crate) serial: f64,
     /// Activations sent from stage to stage on the critical path (seconds).
     pub(crate) hops: f64,
+    /// Sequences one scheduler steps together (the whole batch, or one data-parallel
+    /// attention group's share): what the per-sequence overhead counts.
+    pub(crate) sequences: f64,
 }
 
 /// Bytes per element and compute peak of one tensor group.
@@ -717,6 +720,7 @@ impl<'a> Ctx<'a> {
             compute,
             serial: 1.0,
             hops: self.hops(tokens),
+            sequences: self.group_seqs(seqs),
         }
     }
 
@@ -735,6 +739,7 @@ impl<'a> Ctx<'a> {
             tokens * m.attention_flops_per_token(context),
         );
         w.serial = self.pp;
+        w.sequences = self.group_seqs(batch);
         w
     }
 
@@ -753,6 +758,7 @@ impl<'a> Ctx<'a> {
             seqs * m.attention_flops_prefill(prompt),
         );
         w.serial = mb + self.pp - 1.0;
+        w.sequences = self.group_seqs(batch);
         w
     }
 
@@ -771,7 +777,8 @@ impl<'a> Ctx<'a> {
                 .max(w.bytes / (self.bw * eff.bandwidth.max(1e-3)))
                 + w.comm
                 + eff.layer_overhead.get() * stage_layers)
-            + w.hops;
+            + w.hops
+            + eff.sequence_overhead.get() * w.sequences;
         let intensity = w.flops / w.bytes;
         // On the step's critical path: every stage execution one GPU waits for.
         Phase {

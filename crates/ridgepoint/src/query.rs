@@ -22,15 +22,24 @@ pub const VERSION: u32 = 1;
 
 /// The calibration the engine's default efficiencies and profiles belong to. A link carries
 /// `cal=` when it was made with another one; a link without it was made with calibration 1.
-pub const CALIBRATION: u32 = 1;
+pub const CALIBRATION: u32 = 2;
 
 /// Each calibration: its number, the day it took effect, and what changed.
-pub const CALIBRATIONS: &[(u32, &str, &str)] = &[(
-    1,
+pub const CALIBRATIONS: &[(u32, &str, &str)] = &[
+    (
+        1,
     "2026-11-30",
     "80% of peak bandwidth, 45% of the dense compute peak, 60 µs per layer per step, fitted to \
      43 published figures",
-)];
+    ),
+    (
+        2,
+        "2026-12-02",
+        "20 µs per sequence in the batch per step beside the calibrated efficiencies; \
+         TensorRT-LLM 20 µs per sequence, llama.cpp 100% bandwidth and 140 µs per layer; FP4 \
+         checkpoints' KV cache counted as FP8",
+    ),
+];
 
 /// Inclusive ranges accepted for the integer inputs.
 pub const BATCH_RANGE: (u32, u32) = (1, 4096);
@@ -45,6 +54,8 @@ pub const EP_RANGE: (u32, u32) = (1, 128);
 pub const EFF_RANGE: (u32, u32) = (1, 100);
 /// Fixed cost per forward step, microseconds.
 pub const LAYER_US_RANGE: (u32, u32) = (0, 10_000);
+/// Fixed cost per sequence in the batch of each step, microseconds.
+pub const SEQ_US_RANGE: (u32, u32) = (0, 1_000);
 /// Runtime overhead per GPU, MB.
 pub const OVERHEAD_MB_RANGE: (u32, u32) = (0, 100_000);
 /// Tokens drafted per speculative step.
@@ -92,6 +103,8 @@ pub struct Spec {
     pub compute_eff: u32,
     /// Fixed cost per layer of each forward step, µs.
     pub layer_us: u32,
+    /// Fixed cost per sequence in the batch of each step, µs.
+    pub seq_us: u32,
     /// Runtime memory per GPU outside weights, KV and activations, MB.
     pub overhead_mb: u32,
     /// Draft model id for speculative decoding (None: off).
@@ -100,7 +113,7 @@ pub struct Spec {
     /// Acceptance rate, percent.
     pub acceptance: u32,
     /// The engine profile (`profile::PROFILES` id): its efficiencies are the defaults of
-    /// `bw_eff`, `compute_eff` and `layer_us`, and its rule sizes the KV cache.
+    /// `bw_eff`, `compute_eff`, `layer_us` and `seq_us`, and its rule sizes the KV cache.
     pub engine: String,
     /// The calibration the link was made with ([`CALIBRATION`] for a new one).
     pub calibration: u32,
@@ -127,6 +140,7 @@ impl Default for Spec {
             bw_eff: (eff.bandwidth * 100.0).round() as u32,
             compute_eff: (eff.compute * 100.0).round() as u32,
             layer_us: (eff.layer_overhead.get() * 1e6).round() as u32,
+            seq_us: (eff.sequence_overhead.get() * 1e6).round() as u32,
             overhead_mb: (DEFAULT_OVERHEAD.get() / 1e6).round() as u32,
             draft: None,
             draft_tokens: 4,
@@ -137,8 +151,8 @@ impl Default for Spec {
     }
 }
 
-/// A profile's efficiencies in the link's units: percent, percent, µs.
-fn profile_percents(id: &str) -> (u32, u32, u32) {
+/// A profile's efficiencies in the link's units: percent, percent, µs, µs.
+fn profile_percents(id: &str) -> (u32, u32, u32, u32) {
     let e = crate::profile::profile(id)
         .map(|p| p.efficiency)
         .unwrap_or(Efficiency::CALIBRATED);
@@ -146,6 +160,7 @@ fn profile_percents(id: &str) -> (u32, u32, u32) {
         (e.bandwidth * 100.0).round() as u32,
         (e.compute * 100.0).round() as u32,
         (e.layer_overhead.get() * 1e6).round() as u32,
+        (e.sequence_overhead.get() * 1e6).round() as u32,
     )
 }
 
@@ -166,11 +181,11 @@ impl fmt::Display for Problem {
 /// Every key a link may carry, in the order links write them.
 pub const KEYS: &[&str] = &[
     "v", "cal", "gpu", "model", "w", "kv", "batch", "prompt", "output", "gpus", "pp", "ep",
-    "engine", "eb", "ec", "layer", "ovh", "draft", "k", "acc", "g.name", "g.mem", "g.bw", "g.fp16",
-    "g.fp8", "g.int8", "g.fp4", "g.link", "g.fp32", "g.sms", "g.sram", "g.l2", "m.name", "m.h",
-    "m.i", "m.l", "m.nh", "m.kv", "m.hd", "m.v", "m.ctx", "m.tie", "m.bias", "m.mlp", "m.pos",
-    "m.e", "m.ea", "m.es", "m.ei", "m.ed", "m.qr", "m.kvr", "m.nope", "m.rope", "m.vd", "m.sw",
-    "m.swl", "m.ck", "m.ckl", "w.att", "w.mlp", "w.exp", "w.emb", "w.head",
+    "engine", "eb", "ec", "layer", "seq", "ovh", "draft", "k", "acc", "g.name", "g.mem", "g.bw",
+    "g.fp16", "g.fp8", "g.int8", "g.fp4", "g.link", "g.fp32", "g.sms", "g.sram", "g.l2", "m.name",
+    "m.h", "m.i", "m.l", "m.nh", "m.kv", "m.hd", "m.v", "m.ctx", "m.tie", "m.bias", "m.mlp",
+    "m.pos", "m.e", "m.ea", "m.es", "m.ei", "m.ed", "m.qr", "m.kvr", "m.nope", "m.rope", "m.vd",
+    "m.sw", "m.swl", "m.ck", "m.ckl", "w.att", "w.mlp", "w.exp", "w.emb", "w.head",
 ];
 
 /// Shortens what a stranger typed before echoing it in a message.
@@ -545,10 +560,13 @@ impl Spec {
                 crate::profile::ids().join(", ")
             );
         }
-        let (eb, ec, layer) = profile_percents(&engine);
-        let calibration = match r.get("cal") {
-            None => 1,
-            Some(_) => r.int("cal", (1, CALIBRATION), CALIBRATION),
+        let (eb, ec, layer, seq) = profile_percents(&engine);
+        // A shared link (it has `v=`) without `cal` predates calibrations: number 1. A query
+        // with neither is no link at all (the bare page): the current calibration.
+        let calibration = match (r.get("v"), r.get("cal")) {
+            (None, None) => CALIBRATION,
+            (Some(_), None) => 1,
+            (_, Some(_)) => r.int("cal", (1, CALIBRATION), CALIBRATION),
         };
         let weights = r.precision("w", d.weights);
         // A group in the weights' own format is no group of its own (`to_query` leaves it out).
@@ -573,6 +591,7 @@ impl Spec {
             bw_eff: r.int("eb", EFF_RANGE, eb),
             compute_eff: r.int("ec", EFF_RANGE, ec),
             layer_us: r.int("layer", LAYER_US_RANGE, layer),
+            seq_us: r.int("seq", SEQ_US_RANGE, seq),
             overhead_mb: r.int("ovh", OVERHEAD_MB_RANGE, d.overhead_mb),
             draft: draft.filter(|id| id != "off" && id != CUSTOM),
             draft_tokens: r.int("k", DRAFT_TOKENS_RANGE, d.draft_tokens),
@@ -611,10 +630,11 @@ impl Spec {
         put("ep", self.ep != d.ep, self.ep.to_string());
         put("engine", self.engine != d.engine, self.engine.clone());
         // Efficiencies are written where they differ from the engine profile's.
-        let (eb, ec, layer) = profile_percents(&self.engine);
+        let (eb, ec, layer, seq) = profile_percents(&self.engine);
         put("eb", self.bw_eff != eb, self.bw_eff.to_string());
         put("ec", self.compute_eff != ec, self.compute_eff.to_string());
         put("layer", self.layer_us != layer, self.layer_us.to_string());
+        put("seq", self.seq_us != seq, self.seq_us.to_string());
         put(
             "ovh",
             self.overhead_mb != d.overhead_mb,
@@ -750,6 +770,7 @@ impl Spec {
                 bandwidth: clamp(self.bw_eff, EFF_RANGE) as f64 / 100.0,
                 compute: clamp(self.compute_eff, EFF_RANGE) as f64 / 100.0,
                 layer_overhead: Seconds(clamp(self.layer_us, LAYER_US_RANGE) as f64 * 1e-6),
+                sequence_overhead: Seconds(clamp(self.seq_us, SEQ_US_RANGE) as f64 * 1e-6),
             },
             overhead: Bytes(clamp(self.overhead_mb, OVERHEAD_MB_RANGE) as f64 * 1e6),
             speculative: self

@@ -59,6 +59,7 @@ pub fn estimate_json(spec: &Spec, s: &Scenario, e: &Estimate) -> Json {
             "bandwidth" => s.efficiency.bandwidth,
             "compute" => s.efficiency.compute,
             "layer_overhead_s" => s.efficiency.layer_overhead.get(),
+            "sequence_overhead_s" => s.efficiency.sequence_overhead.get(),
         },
         "params" => json_obj! {
             "total" => e.params.total,

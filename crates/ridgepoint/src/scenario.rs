@@ -17,6 +17,10 @@ pub struct Efficiency {
     /// Fixed cost per layer of each forward step (kernel launches, synchronisation), so a
     /// step costs at least layers × this beyond the roofline.
     pub layer_overhead: Seconds,
+    /// Fixed cost per sequence in the batch of each forward step (the host's scheduling,
+    /// sampling and detokenising), so a step of B sequences costs at least B × this beyond the
+    /// roofline and the per-layer cost. Paid once per step, not per pipeline stage.
+    pub sequence_overhead: Seconds,
 }
 
 impl Efficiency {
@@ -25,16 +29,20 @@ impl Efficiency {
         bandwidth: 1.0,
         compute: 1.0,
         layer_overhead: Seconds(0.0),
+        sequence_overhead: Seconds(0.0),
     };
 
     /// Defaults fitted to `shared/reference/measurements.tsv` (`ridgepoint validate --sweep`;
     /// see ARCHITECTURE.md, "Calibration"): 80% of peak bandwidth (the measured batch-1 decode
     /// share of peak sits at 51–88%), 45% of the dense compute peak, and 60 µs per layer per
-    /// step for kernel launches and synchronisation.
+    /// step for kernel launches and synchronisation; and 20 µs per sequence in the batch per
+    /// step for the host's scheduling and sampling (`validate --profiles`: the best of 0–40 µs
+    /// beside the other three on every published figure).
     pub const CALIBRATED: Efficiency = Efficiency {
         bandwidth: 0.80,
         compute: 0.45,
         layer_overhead: Seconds(60e-6),
+        sequence_overhead: Seconds(20e-6),
     };
 }
 

@@ -192,7 +192,10 @@ fn a_compute_bound_decode_gains_from_fp8_only_where_fp8_cores_exist() {
         1e-9
     ));
     assert!(r.why.contains("FP8 tensor cores"), "{}", r.why);
-    assert!(r.change.unwrap().tpot < 0.6);
+    // Less than the halving of the compute time: the 4,096 × 20 µs per sequence and the
+    // 32 × 60 µs per layer of each step do not shrink with the format.
+    let tpot = r.change.unwrap().tpot;
+    assert!(tpot < 0.75 && tpot > 0.5, "{tpot}");
     // TP ×2 halves the FLOPs each GPU runs.
     let tp = row(&b, Lever::TensorParallel2).after.as_ref().unwrap();
     assert!(close(

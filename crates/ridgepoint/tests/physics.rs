@@ -141,20 +141,21 @@ fn seed_decode_step_reads_weights_and_kv_at_the_mean_context() {
 }
 
 #[test]
-fn calibrated_time_is_each_roof_at_its_efficiency_plus_the_layer_overhead() {
-    // 14,321,975,296 B / (2.039 TB/s × 0.8) + 32 layers × 60 µs = 8.7800 ms + 1.92 ms.
+fn calibrated_time_is_each_roof_at_its_efficiency_plus_the_layer_and_sequence_overheads() {
+    // 14,321,975,296 B / (2.039 TB/s × 0.8) + 32 layers × 60 µs + 1 sequence × 20 µs
+    // = 8.7800 ms + 1.92 ms + 0.02 ms.
     let mut s = scenario("a100-80gb-sxm", "llama-2-7b", 1, 2048, 128);
     s.efficiency = Efficiency::CALIBRATED;
     let e = evaluate(&s);
     let bytes = (L7_BODY + L7_LM_HEAD) * 2.0 + 2113.0 * L7_KV_TOKEN;
-    let expected = bytes / (A100_BW * 0.8) + 32.0 * 60e-6;
+    let expected = bytes / (A100_BW * 0.8) + 32.0 * 60e-6 + 20e-6;
     assert_rel(e.calibrated.tpot.get(), expected, EXACT, "calibrated TPOT");
-    // Prefill is compute-bound: FLOPs / (312 T × 0.45) + 32 × 60 µs.
+    // Prefill is compute-bound: FLOPs / (312 T × 0.45) + 32 × 60 µs + 20 µs.
     let flops =
         2.0 * L7_BODY * 2048.0 + L7_ATTN_PAIR * 32.0 * 2048.0 * 2049.0 / 2.0 + 2.0 * L7_LM_HEAD;
     assert_rel(
         e.calibrated.ttft.get(),
-        flops / (A100_PEAK * 0.45) + 32.0 * 60e-6,
+        flops / (A100_PEAK * 0.45) + 32.0 * 60e-6 + 20e-6,
         EXACT,
         "calibrated TTFT",
     );
@@ -554,6 +555,7 @@ fn overhead_per_layer_counts_every_layer() {
         bandwidth: 1.0,
         compute: 1.0,
         layer_overhead: Seconds(1e-4),
+        sequence_overhead: Seconds(0.0),
     };
     let e = evaluate(&s);
     assert_rel(

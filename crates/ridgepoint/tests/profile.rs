@@ -113,7 +113,8 @@ fn every_profile_is_what_its_figures_give_now() {
         if let Some(f) = r.fitted {
             let same = (f.bandwidth - p.efficiency.bandwidth).abs() < 1e-9
                 && (f.compute - p.efficiency.compute).abs() < 1e-9
-                && (f.layer_overhead.get() - p.efficiency.layer_overhead.get()).abs() < 1e-12;
+                && (f.layer_overhead.get() - p.efficiency.layer_overhead.get()).abs() < 1e-12
+                && (f.sequence_overhead.get() - p.efficiency.sequence_overhead.get()).abs() < 1e-12;
             if !same {
                 stale.push(format!(
                     "{}: holds {:?}, the grid's best is now {f:?}",

@@ -215,6 +215,7 @@ fn scenario() -> impl Strategy<Value = Scenario> {
                         bandwidth: eb,
                         compute: ec,
                         layer_overhead: Seconds(oh),
+                        sequence_overhead: Seconds(0.0),
                     },
                     overhead: ridgepoint::scenario::DEFAULT_OVERHEAD,
                     speculative: sp.map(|(draft, tokens, acceptance)| Speculative {

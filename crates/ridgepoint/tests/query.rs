@@ -5,7 +5,7 @@ use ridgepoint::{Precision, Spec};
 
 #[test]
 fn default_scenario_is_just_the_version() {
-    assert_eq!(Spec::default().to_query(), "v=1");
+    assert_eq!(Spec::default().to_query(), "v=1&cal=2");
     assert_eq!(Spec::from_query(""), (Spec::default(), vec![]));
     assert_eq!(Spec::from_query("?"), (Spec::default(), vec![]));
 }
@@ -27,7 +27,7 @@ fn changed_fields_round_trip() {
     let q = s.to_query();
     assert_eq!(
         q,
-        "v=1&gpu=h100-sxm&model=llama-2-70b&w=int4&kv=fp8&batch=64&prompt=4096&output=512&gpus=2"
+        "v=1&cal=2&gpu=h100-sxm&model=llama-2-70b&w=int4&kv=fp8&batch=64&prompt=4096&output=512&gpus=2"
     );
     assert_eq!(Spec::from_query(&q), (s, vec![]));
 }
@@ -253,6 +253,9 @@ fn the_engine_profile_sets_default_efficiencies_and_the_cache_rule() {
         (p.efficiency.bandwidth, p.efficiency.compute)
     );
     assert!((s.efficiency.layer_overhead.get() - p.efficiency.layer_overhead.get()).abs() < 1e-12);
+    assert!(
+        (s.efficiency.sequence_overhead.get() - p.efficiency.sequence_overhead.get()).abs() < 1e-12
+    );
     assert!(matches!(s.kv_budget, KvBudget::OfFree { fraction, .. } if fraction == 0.9));
     // Round trip: the engine is written, its own efficiencies are not.
     assert_eq!(spec.to_query(), "v=1&engine=trtllm");
@@ -293,4 +296,20 @@ fn a_link_from_an_older_calibration_says_so() {
     assert_eq!(spec.calibration, CALIBRATION);
     assert_eq!(problems[0].field, "cal");
     assert!(Spec::default().recalibrated().is_none());
+}
+
+#[test]
+fn the_sequence_overhead_rides_in_the_link_where_it_differs_from_the_profile() {
+    // The calibrated profile's own 20 µs is not written; another value is, and reads back.
+    let (spec, problems) = Spec::from_query("v=1&cal=2&seq=5");
+    assert!(problems.is_empty(), "{problems:?}");
+    assert_eq!(spec.seq_us, 5);
+    assert!((spec.scenario().efficiency.sequence_overhead.get() - 5e-6).abs() < 1e-15);
+    assert_eq!(spec.to_query(), "v=1&cal=2&seq=5");
+    let (at_default, _) = Spec::from_query("v=1&cal=2&seq=20");
+    assert_eq!(at_default.to_query(), "v=1&cal=2");
+    // Out of range: named, the profile's value used.
+    let (bad, problems) = Spec::from_query("v=1&seq=5000");
+    assert_eq!(problems[0].field, "seq");
+    assert_eq!(bad.seq_us, 20);
 }

@@ -131,10 +131,10 @@ fn derivations_show_formula_values_and_result() {
         Decode step, memory time: t_mem = bytes / BW = 14.3 GB / 2.04 TB/s = 7.02 ms
         Decode step, compute time: t_cmp = FLOPs / F = 14.3 GFLOP / 312 TFLOP/s = 45.9 µs
         Time per output token (floor): t_tok = max(t_cmp, t_mem) + t_comm = max(45.9 µs, 7.02 ms) + 0 s = 7.02 ms  (100% of peak bandwidth and compute)
-        Time per output token (calibrated): t_tok = max(t_cmp / eff_c, t_mem / eff_b) + t_comm + t_step = max(45.9 µs / 100%, 7.02 ms / 100%) + 0 s + 0 s = 7.02 ms  (with the scenario's bandwidth and compute efficiencies)
+        Time per output token (calibrated): t_tok = max(t_cmp / eff_c, t_mem / eff_b) + t_comm + t_step + B_s × t_seq = max(45.9 µs / 100%, 7.02 ms / 100%) + 0 s + 0 s + 1 × 0 s = 7.02 ms  (with the scenario's bandwidth and compute efficiencies)
         Prefill arithmetic intensity: I_pre = FLOPs / bytes = 27.6 TFLOP / 14.3 GB = 1934 FLOP/B  (weights read once for all prompt tokens; causal attention; LM head on the last token)
         Time to first token (floor): t_pre = max(FLOPs / F, bytes / BW) + t_comm = max(27.6 TFLOP / 312 TFLOP/s, 14.3 GB / 2.04 TB/s) + 0 s = 88.5 ms  (the whole batch's prompts; 100% of peak)
-        Time to first token (calibrated): t_pre = max(FLOPs / (F × eff_c), bytes / (BW × eff_b)) + t_comm + t_step = max(27.6 TFLOP / (312 TFLOP/s × 100%), 14.3 GB / (2.04 TB/s × 100%)) + 0 s + 0 s = 88.5 ms
+        Time to first token (calibrated): t_pre = max(FLOPs / (F × eff_c), bytes / (BW × eff_b)) + t_comm + t_step + B_s × t_seq = max(27.6 TFLOP / (312 TFLOP/s × 100%), 14.3 GB / (2.04 TB/s × 100%)) + 0 s + 0 s + 1 × 0 s = 88.5 ms
         Request latency: T = t_pre + (out − 1) × t_tok = 88.5 ms + (128 − 1) × 7.02 ms = 981 ms
         Throughput with prefill (calibrated): X = B × out / T = 1 × 128 / 981 ms = 131 tok/s  (static batch, prefill included, all GPUs together)
         Decode throughput (calibrated): X_dec = B / t_tok = 1 / 7.02 ms = 142 tok/s  (decode only: tokens per second while the batch decodes, no prefill; the batch chart's curve)

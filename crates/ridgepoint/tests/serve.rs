@@ -249,9 +249,11 @@ fn a_request_that_never_fits_is_left_out_with_a_warning() {
     );
 }
 
-/// Llama-2-7B's 32 layers × the calibrated overhead per layer (60 µs): its step overhead.
+/// Llama-2-7B's 32 layers × the calibrated overhead per layer (60 µs), plus the one sequence of
+/// a step that holds one request × the overhead per sequence (20 µs): its step overhead.
 fn step_overhead() -> f64 {
     32.0 * Efficiency::CALIBRATED.layer_overhead.get()
+        + Efficiency::CALIBRATED.sequence_overhead.get()
 }
 
 /// One request at a time, so every step holds one request only.

@@ -134,6 +134,7 @@ fn on_line(
         compute: a.compute + (b.compute - a.compute) * f,
         serial: a.serial,
         hops: a.hops,
+        sequences: a.sequences,
     }
 }
 
@@ -247,6 +248,7 @@ fn mixed_step(sm: &mut StepModel, b: &Batch) -> Work {
         compute: compute / mb,
         serial: c.pp,
         hops: c.hops(tokens / mb),
+        sequences: c.group_seqs((b.decodes + b.chunks) as f64),
     }
 }
 
@@ -906,13 +908,15 @@ fn summarize(
         term("t_comm", w.comm, Seconds),
         term("L", v.scenario.model.layers as f64, Count),
         term("t_layer", eff.layer_overhead.get(), Seconds),
+        term("B_s", w.sequences, Count),
+        term("t_seq", eff.sequence_overhead.get(), Seconds),
     ];
     let step = match spec {
         None => derivation(
             "serve.step_time",
             "One decode step at the mean running batch",
             "t_step",
-            "max(C / e_c, Q / (e_bw × BW)) + t_comm + L × t_layer",
+            "max(C / e_c, Q / (e_bw × BW)) + t_comm + L × t_layer + B_s × t_seq",
             step_terms,
             phase.calibrated_time.get(),
             Seconds,
@@ -926,7 +930,7 @@ fn summarize(
                 "serve.step_time",
                 "One speculative step at the mean running batch",
                 "t_step",
-                "k × t_draft + max(C / e_c, Q / (e_bw × BW)) + t_comm + L × t_layer",
+                "k × t_draft + max(C / e_c, Q / (e_bw × BW)) + t_comm + L × t_layer + B_s × t_seq",
                 step_terms,
                 drafts + phase.calibrated_time.get(),
                 Seconds,
