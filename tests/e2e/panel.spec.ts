@@ -20,6 +20,29 @@ const LLAMA_31_8B = JSON.stringify({
   torch_dtype: 'bfloat16',
 });
 
+test.describe('Calibration', () => {
+  test('a link from an older calibration says so until the reader changes it', async ({ page }) => {
+    const app = new Article(page);
+    // No `cal`: a link made with calibration 1.
+    await app.goto('v=1&batch=8');
+    const note = page.getByTestId('headline-recalibrated');
+    await expect(note).toContainText('recalibrated since: calibration 2 on 2026-12-02');
+    // Opening it rewrites nothing.
+    await expect(page).toHaveURL(/\?v=1&batch=8$/);
+    // A change makes it today's scenario: the note goes, the link says which calibration.
+    await app.setExact('Batch size', 16);
+    await expect(note).toHaveCount(0);
+    await expect(page).toHaveURL(/\?v=1&cal=2&batch=16$/);
+  });
+
+  test('the bare page is today\'s calibration, with no note', async ({ page }) => {
+    const app = new Article(page);
+    await app.goto();
+    await expect(page.getByTestId('headline')).toBeVisible();
+    await expect(page.getByTestId('headline-recalibrated')).toHaveCount(0);
+  });
+});
+
 test.describe('Presets', () => {
   test('choosing a preset loads its scenario into the controls, the URL and the numbers', async ({ page }) => {
     const app = new Article(page);
@@ -201,23 +224,26 @@ test.describe('Custom model', () => {
 });
 
 test.describe('Efficiency and speculative decoding', () => {
-  test('100% of peak and no per-layer overhead bring the estimate down to the floor', async ({ page }) => {
+  test('100% of peak and no overheads bring the estimate down to the floor', async ({ page }) => {
     const app = new Article(page);
     await app.goto();
     // The floor: 14,321,975,296 B / 2.039 TB/s = 7.02 ms (the 45.9 µs of math hides under it).
     const floor = '7.02 ms';
     await expect(app.figure('tpot_floor_s')).toHaveText(floor);
-    // Calibrated: 14,321,975,296 B / (0.8 × 2.039 TB/s) = 8.78 ms, + 60 µs × 32 layers = 10.7 ms.
+    // Calibrated: 14,321,975,296 B / (0.8 × 2.039 TB/s) = 8.78 ms, + 60 µs × 32 layers + 20 µs
+    // for the one sequence = 10.7 ms.
     await expect(app.figure('tpot_s')).toHaveText('10.7 ms');
     await page.getByText('Efficiency and overheads').click();
     await app.setExact('Bandwidth achieved', 100);
     await app.setExact('Compute achieved', 100);
     await app.setExact('Overhead per layer per step', 0);
+    await app.setExact('Overhead per sequence per step', 0);
     await expect(app.figure('tpot_s')).toHaveText(floor);
     // The URL is written once the controls settle: wait until it holds all three.
     await expect(page).toHaveURL(/[?&]eb=100(&|$)/);
     await expect(page).toHaveURL(/[?&]ec=100(&|$)/);
     await expect(page).toHaveURL(/[?&]layer=0(&|$)/);
+    await expect(page).toHaveURL(/[?&]seq=0(&|$)/);
     // The link restores the group's values, which show when it is opened.
     await page.reload();
     await page.getByText('Efficiency and overheads').click();
@@ -234,17 +260,18 @@ test.describe('Efficiency and speculative decoding', () => {
     await app.select('Draft model').selectOption('llama-3.2-1b');
     // k = 4 drafted tokens accepted at α = 0.7: (1 − 0.7^5) / (1 − 0.7) = 0.83193 / 0.3 = 2.77.
     await expect(app.figure('spec.tokens_per_step')).toHaveText('2.77');
-    // Per step, calibrated (80% of 2.039 TB/s, 45% of 312 TFLOP/s, 60 µs per layer):
+    // Per step, calibrated (80% of 2.039 TB/s, 45% of 312 TFLOP/s, 60 µs per layer, 20 µs per
+    // sequence):
     //   draft Llama-3.2-1B: 1,235,746,816 × 2 B + 69,238,784 B of KV = 2.54 GB
-    //     → 2.54 GB / 1.631 TB/s + 16 × 60 µs = 2.52 ms, four times
+    //     → 2.54 GB / 1.631 TB/s + 16 × 60 µs + 20 µs = 2.54 ms, four times
     //   verify 5 tokens on Llama-2-7B: 13,214,154,752 B + 524,288 B × 2117 = 14.32 GB
-    //     → 14.32 GB / 1.631 TB/s + 32 × 60 µs = 10.70 ms
-    //   (4 × 2.518 + 10.701) ms / 2.7731 tokens = 7.49 ms per token
-    await expect(app.figure('tpot_s')).toHaveText('7.49 ms');
+    //     → 14.32 GB / 1.631 TB/s + 32 × 60 µs + 20 µs = 10.72 ms
+    //   (4 × 2.538 + 10.721) ms / 2.7731 tokens = 7.53 ms per token
+    await expect(app.figure('tpot_s')).toHaveText('7.53 ms');
     await app.setExact('Acceptance rate', 20);
-    // (1 − 0.2^5) / (1 − 0.2) = 0.99968 / 0.8 = 1.25; (4 × 2.518 + 10.701) / 1.2496 = 16.6 ms.
+    // (1 − 0.2^5) / (1 − 0.2) = 0.99968 / 0.8 = 1.25; (4 × 2.538 + 10.721) / 1.2496 = 16.7 ms.
     await expect(app.figure('spec.tokens_per_step')).toHaveText('1.25');
-    await expect(app.figure('tpot_s')).toHaveText('16.6 ms');
+    await expect(app.figure('tpot_s')).toHaveText('16.7 ms');
     await expect(page).toHaveURL(/draft=llama-3\.2-1b/);
   });
 });

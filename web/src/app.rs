@@ -57,14 +57,26 @@ pub fn App() -> impl IntoView {
     // Sync with the outside world: the URL mirrors the scenario, written once the controls
     // settle (each history write costs the browser several milliseconds).
     let pending = StoredValue::new(None::<TimeoutHandle>);
-    Effect::new(move |_| {
+    Effect::new(move |prev: Option<()>| {
         st.spec.track();
         st.pin.track();
+        // The first run is the link as opened; any later one is the reader's own change.
+        let edited = prev.is_some();
         if let Some(h) = pending.get_value() {
             h.clear();
         }
         let handle = set_timeout_with_handle(
             move || {
+                // A link from an older calibration, once changed, is a new scenario of today's
+                // calibration: the notice goes and the link written carries `cal=`.
+                let stale = st
+                    .spec
+                    .with_untracked(|s| s.calibration < ridgepoint::query::CALIBRATION);
+                if edited && stale {
+                    st.spec
+                        .update(|s| s.calibration = ridgepoint::query::CALIBRATION);
+                    return;
+                }
                 st.spec
                     .with_untracked(|s| st.pin.with_untracked(|p| url::write(s, p.as_ref())))
             },
