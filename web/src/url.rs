@@ -275,7 +275,7 @@ mod tests {
         write(&Spec::default(), None);
         assert_eq!(practice(), None);
         set_view_param(PRACTICE_KEY, "42");
-        assert_eq!(search(), "?v=1&practice=42");
+        assert_eq!(search(), "?v=1&cal=2&practice=42");
         assert_eq!(practice(), Some(42));
         // A scenario change keeps the seed; the seed is not part of the scenario.
         let s = Spec {
@@ -283,29 +283,29 @@ mod tests {
             ..Spec::default()
         };
         write(&s, None);
-        assert_eq!(search(), "?v=1&batch=8&practice=42");
+        assert_eq!(search(), "?v=1&cal=2&batch=8&practice=42");
         assert_eq!(read(), (s.clone(), vec![]));
         // A new seed replaces the old one and keeps the scenario.
         set_view_param(PRACTICE_KEY, "7");
-        assert_eq!(search(), "?v=1&batch=8&practice=7");
+        assert_eq!(search(), "?v=1&cal=2&batch=8&practice=7");
         // The theme and view toggles ride in the link; practice stays out of shared links.
         set_view_param(THEME_KEY, "dark");
         set_flag(OPS_KEY, true);
-        assert_eq!(search(), "?v=1&batch=8&practice=7&theme=dark&ops=1");
-        assert_eq!(query(&s, None), "v=1&batch=8&theme=dark&ops=1");
+        assert_eq!(search(), "?v=1&cal=2&batch=8&practice=7&theme=dark&ops=1");
+        assert_eq!(query(&s, None), "v=1&cal=2&batch=8&theme=dark&ops=1");
         assert!(flag(OPS_KEY));
         set_flag(OPS_KEY, false);
         assert!(!flag(OPS_KEY));
         set_theme_attribute(None);
         assert_eq!(
             search(),
-            "?v=1&batch=8&practice=7",
+            "?v=1&cal=2&batch=8&practice=7",
             "system theme: none in the link"
         );
         set_view_param(THEME_KEY, "auto");
         set_theme_attribute(None);
         assert_eq!(theme(), None, "auto follows the system");
-        assert_eq!(query(&s, None), "v=1&batch=8&theme=auto");
+        assert_eq!(query(&s, None), "v=1&cal=2&batch=8&theme=auto");
         remove_view_param(THEME_KEY);
         set_view_param(PRACTICE_KEY, "seven");
         assert_eq!(practice(), None, "not a number: no seed");

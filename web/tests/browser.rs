@@ -27,7 +27,7 @@ fn url_write_replaces_the_entry_and_reads_back() {
         ..Spec::default()
     };
     ridgepoint_web::url::write(&s, None);
-    assert_eq!(w.location().search().unwrap(), "?v=1&w=int4&batch=8");
+    assert_eq!(w.location().search().unwrap(), "?v=1&cal=2&w=int4&batch=8");
     assert_eq!(ridgepoint_web::url::read(), (s, vec![]));
     assert_eq!(
         w.history().unwrap().length().unwrap(),
@@ -51,7 +51,7 @@ fn a_pinned_scenario_rides_in_the_query_as_one_value() {
     ridgepoint_web::url::write(&b, Some(&a));
     assert_eq!(
         w.location().search().unwrap(),
-        "?v=1&w=int4&pin=v%3D1%26batch%3D8"
+        "?v=1&cal=2&w=int4&pin=v%3D1%26cal%3D2%26batch%3D8"
     );
     assert_eq!(ridgepoint_web::url::read(), (b, vec![]));
     assert_eq!(ridgepoint_web::url::pin(), (Some(a), vec![]));
