@@ -75,6 +75,19 @@ Usage: ridgepoint validate [--file PATH] [--engine NAME] [--json] [--bandwidth F
   -h, --help              this text
 ";
 
+/// `--NAME US`: a non-negative number of microseconds, as seconds.
+fn parse_us(flags: &Flags, name: &str, default: Seconds) -> Result<Seconds, Fail> {
+    match flags.value(name) {
+        None => Ok(default),
+        Some(v) => match v.trim().parse::<f64>() {
+            Ok(x) if x >= 0.0 && x.is_finite() => Ok(Seconds(x * 1e-6)),
+            _ => Err(usage_error(format!(
+                "--{name}: \u{201c}{v}\u{201d} is not a non-negative number of µs"
+            ))),
+        },
+    }
+}
+
 fn parse_fraction(flags: &Flags, name: &str, default: f64) -> Result<f64, Fail> {
     match flags.value(name) {
         None => Ok(default),
@@ -110,28 +123,8 @@ pub(crate) fn run(args: &[String]) -> Result<(), Fail> {
     let d = Efficiency::CALIBRATED;
     let bandwidth = parse_fraction(&flags, "bandwidth", d.bandwidth)?;
     let compute = parse_fraction(&flags, "compute", d.compute)?;
-    let step = match flags.value("layer-overhead-us") {
-        None => d.layer_overhead,
-        Some(v) => match v.trim().parse::<f64>() {
-            Ok(x) if x >= 0.0 && x.is_finite() => Seconds(x * 1e-6),
-            _ => {
-                return Err(usage_error(format!(
-                    "--layer-overhead-us: \u{201c}{v}\u{201d} is not a non-negative number of µs"
-                )))
-            }
-        },
-    };
-    let seq = match flags.value("sequence-overhead-us") {
-        None => d.sequence_overhead,
-        Some(v) => match v.trim().parse::<f64>() {
-            Ok(x) if x >= 0.0 && x.is_finite() => Seconds(x * 1e-6),
-            _ => {
-                return Err(usage_error(format!(
-                    "--sequence-overhead-us: \u{201c}{v}\u{201d} is not a non-negative number of µs"
-                )))
-            }
-        },
-    };
+    let step = parse_us(&flags, "layer-overhead-us", d.layer_overhead)?;
+    let seq = parse_us(&flags, "sequence-overhead-us", d.sequence_overhead)?;
     let top = match flags.value("top") {
         None => 10,
         Some(v) => match v.trim().parse::<usize>() {
