@@ -12,7 +12,10 @@ export default defineConfig({
   fullyParallel: false,
   forbidOnly: !!process.env.CI,
   workers: 2,
-  retries: 0,
+  // On CI a failing spec runs once more, and the list reporter names any that passed only the
+  // second time as "flaky" in the summary. Locally a failure fails at once. (One spec, advise's
+  // batch-4,096 edge, failed once on CI in 149 and passed in every local repeat, under load too.)
+  retries: process.env.CI ? 1 : 0,
   reporter: 'list',
   timeout: 30_000,
   expect: { timeout: 10_000 },

@@ -43,6 +43,24 @@ test.describe('Calibration', () => {
   });
 });
 
+test.describe('Engine profile', () => {
+  test('SGLang: its memory rule sets the largest batch; no figures of its own, so the calibrated band', async ({ page }) => {
+    const app = new Article(page);
+    await app.goto('v=1&cal=2');
+    await app.select('Engine profile').selectOption('sglang');
+    await expect(page).toHaveURL(/[?&]engine=sglang(&|$)/);
+    await expect(page.getByTestId('engine-fit')).toContainText('mem_fraction_static');
+    await expect(page.getByTestId('headline-band')).toContainText(
+      'SGLang profile: no published figure of its own checked yet; the calibrated profile\'s 224 published figures',
+    );
+    // Weights and cache within 0.836 of the A100's 81,920 MiB (reserve 13,440 MiB at TP 1):
+    // (0.836 × 85.90 GB − 13.48 GB of weights) / 1.14 GB per 2,176-token sequence = 51.1.
+    const advise = page.getByTestId('advise');
+    await advise.scrollIntoViewIfNeeded();
+    await expect(page.getByTestId('advise-baseline')).toContainText('largest batch 51,');
+  });
+});
+
 test.describe('Presets', () => {
   test('choosing a preset loads its scenario into the controls, the URL and the numbers', async ({ page }) => {
     const app = new Article(page);

@@ -26,8 +26,8 @@ Scenario flags (defaults: Llama-2-7B on an A100 80GB, FP16, a 2,048-token prompt
   --ep N          expert-parallel degree of a MoE model's experts (1–128); above
                   --tp, attention runs data parallel in EP / TP groups and the
                   experts exchange tokens all-to-all; GPUs in all = max(TP, EP) × PP  [1]
-  --engine NAME   engine profile: floor calibrated trtllm vllm llama.cpp gpt-fast
-                  (its efficiencies and KV-cache memory rule)     [calibrated]
+  --engine NAME   engine profile: floor calibrated trtllm vllm sglang llama.cpp
+                  gpt-fast (its efficiencies and KV-cache memory rule)  [calibrated]
   --config FILE   the model from a Hugging Face config.json (- reads standard input);
                   the defaults it assumed go to standard error
   --link URL      the scenario of a page link (or its ?query); other flags override it";

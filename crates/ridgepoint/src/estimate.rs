@@ -6,6 +6,7 @@
 use crate::derivation::{Derivation, Term};
 use crate::model::ParamCounts;
 use crate::precision::Precision;
+use crate::profile::MemoryUse;
 use crate::scenario::{
     Efficiency, Group, Scenario, ALL_REDUCE_LATENCY, ALL_TO_ALL_LATENCY, NETWORK_LATENCY,
     PREFILL_CHUNK_TOKENS,
@@ -824,10 +825,16 @@ impl<'a> Ctx<'a> {
             total: Bytes(total),
             capacity: Bytes(capacity),
             // The engine's rule for its cache (everything that is left, for the roofline).
-            fits: self
-                .s
-                .kv_budget
-                .fits(weights + activations + overhead, kv, capacity),
+            fits: self.s.kv_budget.fits(
+                &MemoryUse {
+                    weights,
+                    other: activations + overhead,
+                    capacity,
+                    tp: self.s.tp(),
+                    pp: self.s.pp(),
+                },
+                kv,
+            ),
         }
     }
 }

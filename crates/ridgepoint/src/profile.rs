@@ -12,6 +12,27 @@ use crate::scenario::Efficiency;
 use crate::units::Seconds;
 use crate::validate::Outcome;
 
+/// What shares a GPU's memory with the KV cache, for [`KvBudget`]'s rules.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct MemoryUse {
+    /// Weights stored on the GPU, bytes.
+    pub weights: f64,
+    /// Activations and runtime overhead, bytes.
+    pub other: f64,
+    /// The device's memory, bytes.
+    pub capacity: f64,
+    /// Tensor-parallel degree and pipeline stages (SGLang's reserve grows with them).
+    pub tp: u32,
+    pub pp: u32,
+}
+
+impl MemoryUse {
+    /// Weights + activations + overhead.
+    pub fn rest(&self) -> f64 {
+        self.weights + self.other
+    }
+}
+
 /// How an engine decides how much memory its KV cache gets.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum KvBudget {
@@ -24,17 +45,57 @@ pub enum KvBudget {
     /// The cache within `fraction` of the memory still free once weights, activations and
     /// overhead are in (TensorRT-LLM's `free_gpu_memory_fraction`).
     OfFree { fraction: f64, source: &'static str },
+    /// Weights and cache together within SGLang's default `mem_fraction_static`, which SGLang
+    /// derives from the device's memory and the TP and PP sizes ([`sglang_static_fraction`]);
+    /// activations and CUDA graphs live in the reserve it leaves.
+    SglangStatic { source: &'static str },
+}
+
+/// SGLang's default `mem_fraction_static` on a device of `capacity` bytes at `tp` × `pp`
+/// (ServerArgs._handle_gpu_memory_settings, sgl-project/sglang python/sglang/srt/server_args.py
+/// at 469c63e): with the memory in MiB, a reserve of 512 MiB + 1.5 MiB per token of the default
+/// prefill chunk (2,048 tokens below 35 GiB, 4,096 below 60, 8,192 below 160, else 16,384) + 2 MiB per batch of the
+/// largest CUDA graph (8 to 512 by memory and TP) + TP × PP / 8 GiB, at least 10 GiB above
+/// 60 GiB; the fraction is 1 − reserve / memory, rounded to 3 decimals. Without DP attention
+/// or a draft model (each reserves more).
+pub fn sglang_static_fraction(capacity: f64, tp: u32, pp: u32) -> f64 {
+    let mib = capacity / (1u64 << 20) as f64;
+    if !mib.is_finite() || mib <= 0.0 {
+        return 0.0;
+    }
+    let gib = |g: f64| g * 1024.0;
+    let small_tp = tp < 4;
+    let (chunk, graph_bs) = if mib < gib(20.0) {
+        (2048.0, 8.0)
+    } else if mib < gib(35.0) {
+        (2048.0, if small_tp { 24.0 } else { 80.0 })
+    } else if mib < gib(60.0) {
+        (4096.0, if small_tp { 32.0 } else { 160.0 })
+    } else if mib < gib(160.0) {
+        (8192.0, if small_tp { 256.0 } else { 512.0 })
+    } else {
+        (16384.0, 512.0)
+    };
+    let mut reserve = 512.0
+        + f64::max(chunk, 2048.0) * 1.5
+        + graph_bs * 2.0
+        + tp.max(1) as f64 * pp.max(1) as f64 / 8.0 * 1024.0;
+    if mib > gib(60.0) {
+        reserve = reserve.max(gib(10.0));
+    }
+    (((mib - reserve) / mib) * 1000.0).round() / 1000.0
 }
 
 impl KvBudget {
     /// Whether `kv` bytes of cache fit beside the rest, all per GPU.
-    pub fn fits(&self, rest: f64, kv: f64, capacity: f64) -> bool {
-        kv <= self.room(rest, capacity)
+    pub fn fits(&self, u: &MemoryUse, kv: f64) -> bool {
+        kv <= self.room(u)
     }
 
-    /// Bytes the cache may take beside `rest` (weights + activations + overhead) per GPU;
-    /// negative when `rest` alone does not fit.
-    pub fn room(&self, rest: f64, capacity: f64) -> f64 {
+    /// Bytes the cache may take beside the rest per GPU; negative when the rest alone does
+    /// not fit.
+    pub fn room(&self, u: &MemoryUse) -> f64 {
+        let (rest, capacity) = (u.rest(), u.capacity);
         match *self {
             KvBudget::Remaining => capacity - rest,
             KvBudget::OfTotal { fraction, .. } => fraction * capacity - rest,
@@ -45,6 +106,11 @@ impl KvBudget {
                 } else {
                     fraction * free
                 }
+            }
+            // Never more than the device holds beside our own activation estimate.
+            KvBudget::SglangStatic { .. } => {
+                (sglang_static_fraction(capacity, u.tp, u.pp) * capacity - u.weights)
+                    .min(capacity - rest)
             }
         }
     }
@@ -64,6 +130,12 @@ impl KvBudget {
                  (free_gpu_memory_fraction {fraction})",
                 fraction * 100.0
             ),
+            KvBudget::SglangStatic { .. } => "weights and cache within SGLang's default \
+                 mem_fraction_static: 1 − a reserve for activations and CUDA graphs over the \
+                 GPU's memory (512 MiB + 1.5 MiB per prefill-chunk token + 2 MiB per CUDA-graph \
+                 batch + TP × PP / 8 GiB, at least 10 GiB past 60 GiB; 0.835 on an 80 GB H100 \
+                 at TP 1)"
+                .into(),
         }
     }
 }
@@ -143,10 +215,27 @@ pub struct Profile {
     pub band: Option<Band>,
 }
 
+impl Profile {
+    /// The band to show beside this profile's figures: its own, or — for a profile without
+    /// figures of its own that keeps the calibrated efficiencies — the calibrated one's (then
+    /// `true`). `None` for the floor.
+    pub fn shown_band(&self) -> Option<(Band, bool)> {
+        match self.band {
+            Some(b) => Some((b, false)),
+            None if self.efficiency == Efficiency::CALIBRATED => Some((CALIBRATED_BAND, true)),
+            None => None,
+        }
+    }
+}
+
 const VLLM_MEMORY: &str = "vLLM CacheConfig.gpu_memory_utilization, default 0.92 of the GPU's \
                            memory (docs.vllm.ai/en/stable/api/vllm/config/cache/)";
 const TRTLLM_MEMORY: &str = "TensorRT-LLM KvCacheConfig.free_gpu_memory_fraction, default 0.9 of \
                              free memory (nvidia.github.io/TensorRT-LLM/examples/kvcacheconfig.html)";
+
+const SGLANG_MEMORY: &str = "SGLang ServerArgs._handle_gpu_memory_settings, the default \
+                             mem_fraction_static (sgl-project/sglang \
+                             python/sglang/srt/server_args.py at 469c63e)";
 
 /// Every profile; the first is the roofline, the second the default.
 pub const PROFILES: &[Profile] = &[
@@ -187,6 +276,16 @@ pub const PROFILES: &[Profile] = &[
         },
         fit: VLLM_FIT,
         band: Some(VLLM_BAND),
+    },
+    Profile {
+        id: "sglang",
+        name: "SGLang",
+        efficiency: Efficiency::CALIBRATED,
+        kv_budget: KvBudget::SglangStatic {
+            source: SGLANG_MEMORY,
+        },
+        fit: SGLANG_FIT,
+        band: None,
     },
     Profile {
         id: "llama.cpp",
@@ -255,6 +354,10 @@ const TRTLLM_BAND: Band = Band {
     held_out: true,
 };
 
+const SGLANG_FIT: &str = "no published SGLang figure maps to a scenario yet (the corpus's 15 \
+                          SGLang rows are DeepSeek deployments with PD disaggregation, DP \
+                          attention or self-drafting, each skipped with its reason): the \
+                          calibrated efficiencies, with SGLang's memory rule";
 const VLLM_FIT: &str = "too few published vLLM figures to fit (3 request latencies from one \
                         source): the calibrated efficiencies, with vLLM's memory rule";
 const VLLM_BAND: Band = Band {

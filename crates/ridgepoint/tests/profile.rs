@@ -1,7 +1,7 @@
 //! Engine profiles: the memory rules by hand, the band's arithmetic, and every stored constant
 //! against what the corpus gives now (so a profile cannot silently outlive its data).
 
-use ridgepoint::profile::{self, Band, KvBudget, PROFILES};
+use ridgepoint::profile::{self, Band, KvBudget, MemoryUse, PROFILES};
 use ridgepoint::validate::{self, Class, Outcome};
 use ridgepoint::Efficiency;
 
@@ -36,32 +36,71 @@ fn ids_are_unique_and_the_floor_and_default_exist() {
         );
         let e = p.efficiency;
         assert!(e.bandwidth > 0.0 && e.bandwidth <= 1.0 && e.compute > 0.0 && e.compute <= 1.0);
-        assert_eq!(p.band.is_none(), p.id == "floor", "{}", p.id);
+        // Every profile but the floor shows a band: its own, or the calibrated one's when it
+        // has no figures of its own and keeps the calibrated efficiencies (SGLang today).
+        assert_eq!(p.shown_band().is_none(), p.id == "floor", "{}", p.id);
+        if p.band.is_none() && p.id != "floor" {
+            assert_eq!(p.efficiency, Efficiency::CALIBRATED, "{}", p.id);
+            assert!(p.fit.contains("no published"), "{}: {}", p.id, p.fit);
+        }
     }
 }
 
 #[test]
 fn kv_budgets_by_hand() {
-    // 80 GB device, 20 GB of weights + activations + overhead.
-    let (cap, rest) = (80e9, 20e9);
-    assert_eq!(KvBudget::Remaining.room(rest, cap), 60e9);
+    // 80 GB device, 20 GB of weights + activations + overhead (15 + 5).
+    let u = |weights: f64, other: f64| MemoryUse {
+        weights,
+        other,
+        capacity: 80e9,
+        tp: 1,
+        pp: 1,
+    };
+    let at = u(15e9, 5e9);
+    assert_eq!(KvBudget::Remaining.room(&at), 60e9);
     // vLLM: everything within 92% of 80 GB = 73.6 GB, so the cache gets 53.6 GB.
     let vllm = KvBudget::OfTotal {
         fraction: 0.92,
         source: "",
     };
-    assert!((vllm.room(rest, cap) - 53.6e9).abs() < 1.0);
+    assert!((vllm.room(&at) - 53.6e9).abs() < 1.0);
     // TensorRT-LLM: 90% of the 60 GB left = 54 GB.
     let trt = KvBudget::OfFree {
         fraction: 0.9,
         source: "",
     };
-    assert!((trt.room(rest, cap) - 54e9).abs() < 1.0);
-    assert!(trt.fits(rest, 54e9, cap) && !trt.fits(rest, 54.1e9, cap));
+    assert!((trt.room(&at) - 54e9).abs() < 1.0);
+    assert!(trt.fits(&at, 54e9) && !trt.fits(&at, 54.1e9));
+    // SGLang: weights and cache within mem_fraction_static × 80 GB, activations outside it.
+    // 80e9 B = 76,294 MiB (60–160 GiB: chunk 8,192, CUDA graphs to batch 256 at TP 1):
+    // reserve 512 + 8,192 × 1.5 + 256 × 2 + 1/8 × 1,024 = 13,440 MiB; fraction
+    // (76,294 − 13,440) / 76,294 = 0.8238 → 0.824; cache 0.824 × 80 GB − 15 GB = 50.92 GB.
+    let sg = KvBudget::SglangStatic { source: "" };
+    assert!((sg.room(&at) - 50.92e9).abs() < 1e3, "{}", sg.room(&at));
     // Weights alone past the device: no room under any rule.
-    for b in [KvBudget::Remaining, vllm, trt] {
-        assert!(b.room(90e9, cap) < 0.0 && !b.fits(90e9, 0.0, cap));
+    for b in [KvBudget::Remaining, vllm, trt, sg] {
+        assert!(b.room(&u(90e9, 0.0)) < 0.0 && !b.fits(&u(90e9, 0.0), 0.0));
     }
+}
+
+#[test]
+fn sglang_static_fraction_by_hand() {
+    let mib = |m: f64| m * 1024.0 * 1024.0;
+    // H100 80GB as nvidia-smi reports it (81,559 MiB), TP 1: reserve 13,440 MiB as above;
+    // (81,559 − 13,440) / 81,559 = 0.83521 → 0.835.
+    assert_eq!(profile::sglang_static_fraction(mib(81559.0), 1, 1), 0.835);
+    // TP 8: CUDA graphs to batch 512 (+1,024 MiB) and TP × PP / 8 GiB = 1,024 MiB:
+    // reserve 14,848; (81,559 − 14,848) / 81,559 = 0.81795 → 0.818.
+    assert_eq!(profile::sglang_static_fraction(mib(81559.0), 8, 1), 0.818);
+    // A 24 GB card (24,564 MiB), TP 1: chunk 2,048, graphs to 24; reserve 512 + 3,072 + 48 +
+    // 128 = 3,760 MiB, no 10 GiB floor below 60 GiB; (24,564 − 3,760) / 24,564 = 0.8469.
+    assert_eq!(profile::sglang_static_fraction(mib(24564.0), 1, 1), 0.847);
+    // 192 GB (183,359 MiB): chunk 16,384, graphs 512 at any TP; at TP 1 reserve
+    // 512 + 24,576 + 1,024 + 128 = 26,240; (183,359 − 26,240) / 183,359 = 0.85689 → 0.857.
+    assert_eq!(profile::sglang_static_fraction(mib(183359.0), 1, 1), 0.857);
+    // Nothing to divide: no room rather than a NaN.
+    assert_eq!(profile::sglang_static_fraction(0.0, 1, 1), 0.0);
+    assert_eq!(profile::sglang_static_fraction(f64::NAN, 1, 1), 0.0);
 }
 
 fn outcome(error: f64) -> Outcome {

@@ -271,6 +271,17 @@ fn the_engine_profile_sets_default_efficiencies_and_the_cache_rule() {
         fit("v=1&engine=vllm"),
         fit("v=1")
     );
+    // SGLang's rule: weights and cache within mem_fraction_static of the device. The default
+    // GPU (A100 80GB, 81,920 MiB reported) at TP 1: reserve 512 + 8,192 × 1.5 + 256 × 2 + 128
+    // = 13,440 MiB, fraction (81,920 − 13,440) / 81,920 = 0.83594 → 0.836. The largest batch is
+    // the whole sequences whose cache fits in 0.836 × capacity − weights.
+    let sg = ridgepoint::evaluate(&Spec::from_query("v=1&engine=sglang").0.scenario());
+    let cap = sg.memory.capacity.get();
+    assert_eq!(cap, 81920.0 * 1024.0 * 1024.0);
+    let per_seq = sg.memory.kv_cache.get(); // batch 1
+    let by_hand = ((0.836 * cap - sg.memory.weights.get()) / per_seq).floor() as u32;
+    assert_eq!(sg.max_batch, by_hand);
+    assert!(sg.max_batch < fit("v=1&engine=vllm"), "{}", sg.max_batch);
     // An unknown engine is named and the default kept.
     let (spec3, problems) = Spec::from_query("v=1&engine=nonsense");
     assert_eq!(spec3.engine, profile::DEFAULT);

@@ -231,9 +231,9 @@ pub fn chart(id: &str) -> Option<AnyView> {
             from_series!($t, $draw, $class, |d: $t| st
                 .published
                 .with(|p| d.with_published(p))
-                .with_band(
-                    st.spec.with(|s| s.profile().band.map(|b| (b.low, b.high)))
-                ))
+                .with_band(st.spec.with(|s| {
+                    s.profile().shown_band().map(|(b, _)| (b.low, b.high))
+                })))
         };
         ($t:ty, $draw:expr, $class:expr, $extra:expr) => {{
             let a = overlay!($t);
