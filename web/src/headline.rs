@@ -51,14 +51,7 @@ pub fn Headline() -> impl IntoView {
     let band = Memo::new(move |_| {
         st.spec.with(|s| {
             let p = s.profile();
-            let spread = match p.shown_band() {
-                Some((b, false)) => b.sentence(),
-                Some((b, true)) => format!(
-                    "no published figure of its own checked yet; the calibrated profile's {}",
-                    b.sentence()
-                ),
-                None => "a lower bound on time, not a prediction".into(),
-            };
+            let spread = p.band_sentence();
             format!("{} profile: {spread}.", p.name)
         })
     });

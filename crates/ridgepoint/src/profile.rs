@@ -53,9 +53,9 @@ pub enum KvBudget {
 
 /// SGLang's default `mem_fraction_static` on a device of `capacity` bytes at `tp` × `pp`
 /// (ServerArgs._handle_gpu_memory_settings, sgl-project/sglang python/sglang/srt/server_args.py
-/// at 469c63e): with the memory in MiB, a reserve of 512 MiB + 1.5 MiB per token of the default
-/// prefill chunk (2,048 tokens below 35 GiB, 4,096 below 60, 8,192 below 160, else 16,384) + 2 MiB per batch of the
-/// largest CUDA graph (8 to 512 by memory and TP) + TP × PP / 8 GiB, at least 10 GiB above
+/// at 469c63e): with the memory in MiB, a reserve of 512 MiB + 1.5 MiB per token of the
+/// default prefill chunk (2,048 tokens below 35 GiB, 4,096 below 60, 8,192 below 160, else
+/// 16,384) + 2 MiB per batch of the largest CUDA graph (8 to 512 by memory and TP) + TP × PP / 8 GiB, at least 10 GiB above
 /// 60 GiB; the fraction is 1 − reserve / memory, rounded to 3 decimals. Without DP attention
 /// or a draft model (each reserves more).
 pub fn sglang_static_fraction(capacity: f64, tp: u32, pp: u32) -> f64 {
@@ -130,12 +130,13 @@ impl KvBudget {
                  (free_gpu_memory_fraction {fraction})",
                 fraction * 100.0
             ),
-            KvBudget::SglangStatic { .. } => "weights and cache within SGLang's default \
-                 mem_fraction_static: 1 − a reserve for activations and CUDA graphs over the \
-                 GPU's memory (512 MiB + 1.5 MiB per prefill-chunk token + 2 MiB per CUDA-graph \
-                 batch + TP × PP / 8 GiB, at least 10 GiB past 60 GiB; 0.835 on an 80 GB H100 \
-                 at TP 1)"
-                .into(),
+            KvBudget::SglangStatic { .. } => format!(
+                "weights and cache within SGLang's default mem_fraction_static: 1 − a reserve \
+                 for activations and CUDA graphs over the GPU's memory (512 MiB + 1.5 MiB per \
+                 prefill-chunk token + 2 MiB per CUDA-graph batch + TP × PP / 8 GiB, at least \
+                 10 GiB past 60 GiB; {:.3} on an H100's 81,559 MiB at TP 1)",
+                sglang_static_fraction(81559.0 * (1u64 << 20) as f64, 1, 1)
+            ),
         }
     }
 }
@@ -216,6 +217,20 @@ pub struct Profile {
 }
 
 impl Profile {
+    /// How far this profile's figures have been from published ones, in words: its band's
+    /// sentence, the calibrated one's for a profile without figures of its own, or what the
+    /// floor is.
+    pub fn band_sentence(&self) -> String {
+        match self.shown_band() {
+            Some((b, false)) => b.sentence(),
+            Some((b, true)) => format!(
+                "no published figure of its own checked yet; the calibrated profile's {}",
+                b.sentence()
+            ),
+            None => "a lower bound on time, not a prediction".into(),
+        }
+    }
+
     /// The band to show beside this profile's figures: its own, or — for a profile without
     /// figures of its own that keeps the calibrated efficiencies — the calibrated one's (then
     /// `true`). `None` for the floor.

@@ -187,3 +187,15 @@ fn every_profile_is_what_its_figures_give_now() {
         stale.join("\n")
     );
 }
+
+#[test]
+fn the_band_sentence_says_whose_figures_it_is() {
+    let s = |id: &str| profile::profile(id).unwrap().band_sentence();
+    assert_eq!(s("floor"), "a lower bound on time, not a prediction");
+    assert!(s("sglang").starts_with("no published figure of its own checked yet; the calibrated profile's 224 published figures"), "{}", s("sglang"));
+    assert!(
+        s("trtllm").starts_with("185 published figures predicted without their own source"),
+        "{}",
+        s("trtllm")
+    );
+}
